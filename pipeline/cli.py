@@ -1,0 +1,143 @@
+"""The command line: ``python -m pipeline ingest|worker|tail|classify|schemas``."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from pipeline.settings import Settings
+from pipeline.sources import Rejected, SourceFormat, read_events
+
+cli = typer.Typer(add_completion=False, no_args_is_help=True, help="An event-driven news pipeline on Kafka.")
+
+PathsArg = Annotated[list[str], typer.Argument(help="article files (plain text or JSONL), or - for stdin")]
+ArticleIdOpt = Annotated[
+    str | None, typer.Option("--article-id", help="article id for plain text (default: the file name)")
+]
+FormatOpt = Annotated[str, typer.Option("--format", help="auto, text or jsonl")]
+
+
+def _read_bytes(path: str) -> bytes:
+    if path == "-":
+        return sys.stdin.buffer.read()
+    try:
+        return Path(path).read_bytes()
+    except OSError as error:
+        raise typer.BadParameter(f"{path}: {error.strerror}") from error
+
+
+def _format(value: str) -> SourceFormat:
+    if value not in ("auto", "text", "jsonl"):
+        raise typer.BadParameter(f"--format must be auto, text or jsonl, not {value!r}")
+    return value  # type: ignore[return-value]
+
+
+@cli.command()
+def classify(paths: PathsArg, article_id: ArticleIdOpt = None, fmt: FormatOpt = "auto") -> None:
+    """Classify articles in-process (no broker) and write JSON lines to stdout."""
+    from pipeline.domain.classifier import LineClassifier
+    from pipeline.offline import classify_events
+    from pipeline.taxonomy_file import load_taxonomy
+
+    settings = Settings()
+    classifier = LineClassifier(load_taxonomy(settings.taxonomy_path))
+    now = datetime.now(UTC)
+    rejected = 0
+    out = sys.stdout
+    for path in paths:
+        lines = []
+        for item in read_events(path, _read_bytes(path), now, article_id=article_id, fmt=_format(fmt)):
+            if isinstance(item, Rejected):
+                rejected += 1
+                typer.echo(f"rejected {item}", err=True)
+            else:
+                lines.append(item)
+        for event in classify_events(classifier, lines, now):
+            out.write(event.model_dump_json())
+            out.write("\n")
+    out.flush()
+    if rejected:
+        raise typer.Exit(code=1)
+
+
+@cli.command()
+def ingest(paths: PathsArg, article_id: ArticleIdOpt = None, fmt: FormatOpt = "auto") -> None:
+    """Publish each line of each article as one event on the lines topic."""
+    from pipeline.ingest import publish_lines
+    from pipeline.logs import configure_logging
+
+    settings = Settings()
+    configure_logging(settings.log_level, settings.log_format)
+    now = datetime.now(UTC)
+    events = []
+    rejected: list[Rejected] = []
+    for path in paths:
+        for item in read_events(path, _read_bytes(path), now, article_id=article_id, fmt=_format(fmt)):
+            (rejected if isinstance(item, Rejected) else events).append(item)  # type: ignore[arg-type]
+    for item in rejected:
+        typer.echo(f"rejected {item}", err=True)
+    published = asyncio.run(publish_lines(settings, events))
+    typer.echo(f"published {published} line(s) to {settings.topic_lines}; rejected {len(rejected)}", err=True)
+    if rejected:
+        raise typer.Exit(code=1)
+
+
+@cli.command()
+def worker(
+    loglevel: Annotated[str, typer.Option("--loglevel", "-l", help="Faust's log level")] = "warn",
+) -> None:
+    """Run the Faust worker with the classify and alert agents (same as `faust -A pipeline.app worker`)."""
+    from pipeline.app import app
+
+    sys.argv = ["pipeline", "worker", "--loglevel", loglevel, "--without-web"]
+    app.main()
+
+
+@cli.command()
+def tail(
+    kind: Annotated[str | None, typer.Option("--kind", help="only alerts of this kind")] = None,
+    pretty: Annotated[bool, typer.Option("--pretty", help="a readable line per alert instead of JSON")] = False,
+    from_beginning: Annotated[bool, typer.Option("--from-beginning", help="start at the oldest alert")] = False,
+    max_alerts: Annotated[int | None, typer.Option("--max", help="stop after this many alerts")] = None,
+    idle_timeout: Annotated[
+        float | None, typer.Option("--idle-timeout", help="stop after this many seconds without an alert")
+    ] = None,
+) -> None:
+    """Follow the alerts topic and print each alert as it arrives."""
+    from pipeline.logs import configure_logging
+    from pipeline.tail import follow_alerts
+
+    settings = Settings()
+    configure_logging(settings.log_level, settings.log_format)
+    try:
+        asyncio.run(follow_alerts(settings, kind, pretty, from_beginning, max_alerts, idle_timeout))
+    except KeyboardInterrupt:
+        pass
+
+
+@cli.command()
+def schemas(
+    check: Annotated[bool, typer.Option("--check", help="fail if schemas/ differs from the models")] = False,
+    directory: Annotated[Path, typer.Option("--dir", help="where the schemas live")] = Path("schemas"),
+) -> None:
+    """Write the JSON Schema of every event into schemas/ (or check that it is current)."""
+    from pipeline.schema_files import stale_schemas, write_schemas
+
+    if check:
+        stale = stale_schemas(directory)
+        if stale:
+            typer.echo(f"out of date: {', '.join(stale)}; run `python -m pipeline schemas`", err=True)
+            raise typer.Exit(code=1)
+        typer.echo("schemas are current", err=True)
+        return
+    for path in write_schemas(directory):
+        typer.echo(f"wrote {path}", err=True)
+
+
+def main() -> None:
+    cli()

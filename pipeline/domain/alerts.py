@@ -1,0 +1,85 @@
+"""Alert rules, and the "new means new" ledger.
+
+Within one article an alert of one kind from one speaker fires once, on the
+first line that qualifies; a different speaker raising the same kind fires again.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pydantic import BaseModel, ConfigDict
+
+from pipeline.domain.taxonomy import AlertRule
+from pipeline.domain.text import fold
+
+
+@dataclass(frozen=True)
+class AlertDecision:
+    kind: str
+    severity: str
+    speaker: str | None
+    evidence: tuple[str, ...]
+
+
+class AlertLedger(BaseModel):
+    """Which (kind, speaker) pairs have fired in one article."""
+
+    model_config = ConfigDict(frozen=True)
+
+    fired: tuple[str, ...] = ()
+
+    @staticmethod
+    def key(kind: str, speaker: str | None) -> str:
+        return f"{kind}|{fold(speaker) if speaker else ''}"
+
+    def has_fired(self, kind: str, speaker: str | None) -> bool:
+        return self.key(kind, speaker) in self.fired
+
+    def record(self, kind: str, speaker: str | None) -> AlertLedger:
+        return AlertLedger(fired=(*self.fired, self.key(kind, speaker)))
+
+
+def _words(pattern: str) -> re.Pattern[str]:
+    return re.compile(r"(?<![\w])(?:" + pattern + r")(?![\w])", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class _CompiledRule:
+    rule: AlertRule
+    groups: tuple[re.Pattern[str], ...]
+    veto: re.Pattern[str] | None
+
+
+class AlertRules:
+    def __init__(self, rules: tuple[AlertRule, ...]) -> None:
+        self._rules = [
+            _CompiledRule(
+                rule,
+                tuple(_words("|".join(f"(?:{p})" for p in group)) for group in rule.all_of),
+                _words("|".join(f"(?:{p})" for p in rule.none_of)) if rule.none_of else None,
+            )
+            for rule in rules
+        ]
+
+    def evaluate(
+        self, text: str, topics: frozenset[str], speaker: str | None, ledger: AlertLedger
+    ) -> tuple[list[AlertDecision], AlertLedger]:
+        """The alerts this line raises, and the ledger after them. ``text`` is already ``plain``."""
+        decisions: list[AlertDecision] = []
+        for compiled in self._rules:
+            rule = compiled.rule
+            if rule.requires_topic is not None and rule.requires_topic not in topics:
+                continue
+            if ledger.has_fired(rule.kind, speaker):
+                continue
+            matches = [group.search(text) for group in compiled.groups]
+            if not all(matches):
+                continue
+            if compiled.veto is not None and compiled.veto.search(text):
+                continue
+            evidence = tuple(dict.fromkeys(m.group() for m in matches if m is not None))
+            decisions.append(AlertDecision(rule.kind, rule.severity, speaker, evidence))
+            ledger = ledger.record(rule.kind, speaker)
+        return decisions, ledger

@@ -1,0 +1,41 @@
+"""One line in, its speaker and topics out; the article's memory carried along."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pipeline.domain.alerts import AlertRules
+from pipeline.domain.memory import ArticleMemory
+from pipeline.domain.names import Directory
+from pipeline.domain.speakers import Speaker, SpeakerAttributor
+from pipeline.domain.taxonomy import Taxonomy
+from pipeline.domain.text import plain
+from pipeline.domain.topics import TopicClassifier, TopicScore
+
+
+@dataclass(frozen=True)
+class LineVerdict:
+    speaker: Speaker | None
+    topics: tuple[TopicScore, ...]
+
+    @property
+    def topic_ids(self) -> frozenset[str]:
+        return frozenset(t.id for t in self.topics)
+
+
+class LineClassifier:
+    """Speaker attribution and topic classification over one article's lines, in order."""
+
+    def __init__(self, taxonomy: Taxonomy) -> None:
+        self.taxonomy = taxonomy
+        self._speakers = SpeakerAttributor(Directory(taxonomy))
+        self._topics = TopicClassifier(taxonomy.topics, taxonomy.topic_threshold)
+        self.alert_rules = AlertRules(taxonomy.alerts)
+
+    def classify(self, text: str, line_no: int, memory: ArticleMemory) -> tuple[LineVerdict, ArticleMemory]:
+        speaker, memory = self._speakers.attribute(text, memory)
+        topics = self._topics.classify(plain(text), frozenset(memory.previous_topics))
+        memory = memory.model_copy(
+            update={"last_line_no": line_no, "previous_topics": tuple(t.id for t in topics)}
+        )
+        return LineVerdict(speaker, topics), memory

@@ -1,0 +1,183 @@
+"""Finding the people and organisations a line names.
+
+Two sources: the taxonomy's configured names (with their aliases and roles), and
+names nobody configured, read off the text as runs of capitalised words with the
+titles in front of them split off ("Ukraine's deputy prime minister Iryna
+Vereshchuk" names Iryna Vereshchuk and teaches that she is a deputy prime minister).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pipeline.domain.lexicon import ORGANISATION_HEADS, QUALIFIERS, ROLE_WORDS
+from pipeline.domain.taxonomy import Taxonomy
+from pipeline.domain.text import fold, plain
+
+Descriptor = tuple[str | None, str]
+"""(qualifier, core): "Russia's foreign minister" is ("russia", "foreign minister")."""
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z.'-]*")
+_NAME_RUN = re.compile(
+    r"(?<![\w'])[A-Z][A-Za-z'.-]*(?:\s+(?:(?:de|da|van|von|der|al|bin|ibn|la|le|el|di|du)\s+)?[A-Z][A-Za-z'.-]*)*"
+)
+_NOT_NAMES = frozenset(
+    {"the", "a", "an", "he", "she", "it", "they", "we", "i", "but", "and", "as", "in", "on", "at", "asked",
+     "speaking", "while", "after", "before", "this", "that", "these", "there", "his", "her", "mr", "mrs", "ms",
+     "dr", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
+     "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
+     "december", "breaking", "update", "live", "read", "more", "watch", "also", "meanwhile", "however",
+     "earlier", "later", "today", "yesterday", "our", "if", "when", "what", "why", "how", "who", "so",
+     "then", "still", "here", "some", "many", "most", "all", "both", "one", "two", "three"}
+)
+
+
+def descriptor_key(words: list[str]) -> Descriptor | None:
+    """Split a descriptor into its qualifier and its role core, or None if no role is left."""
+    qualifier: str | None = None
+    core: list[str] = []
+    for raw in words:
+        word = raw.casefold().replace("-", " ")
+        if word in {"the", "a", "an", "of", "for", "'s"}:
+            continue
+        if word in QUALIFIERS:
+            qualifier = qualifier or QUALIFIERS[word]
+            continue
+        core.extend(word.removesuffix("'s").split())
+    if not core:
+        return None
+    return qualifier, " ".join(core)
+
+
+@dataclass(frozen=True)
+class Entity:
+    name: str
+    kind: str  # "person" or "organisation"
+    gender: str | None = None
+    roles: tuple[Descriptor, ...] = ()
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int
+    end: int
+    entity: Entity
+    learned_roles: tuple[Descriptor, ...] = field(default=())
+
+
+def surname_key(name: str) -> str:
+    return fold(name.split()[-1]) if name.split() else ""
+
+
+class Directory:
+    """The configured people and organisations, compiled for matching."""
+
+    def __init__(self, taxonomy: Taxonomy) -> None:
+        by_alias: dict[str, Entity] = {}
+        self.role_holders: dict[Descriptor, list[Entity]] = {}
+        for person in taxonomy.people:
+            roles = tuple(
+                key for key in (descriptor_key(_WORD.findall(plain(r))) for r in person.roles) if key
+            )
+            entity = Entity(person.name, "person", person.gender, roles)
+            for alias in (person.name, *person.aliases):
+                by_alias[plain(alias)] = entity
+            for role in roles:
+                self.role_holders.setdefault(role, []).append(entity)
+        for organisation in taxonomy.organisations:
+            entity = Entity(organisation.name, "organisation")
+            for alias in (organisation.name, *organisation.aliases):
+                by_alias[plain(alias)] = entity
+        self._by_alias = by_alias
+        self._by_folded = {fold(alias): entity for alias, entity in by_alias.items()}
+        ordered = sorted(by_alias, key=len, reverse=True)
+        self._alias_re = re.compile(r"(?<![\w])(?:" + "|".join(map(re.escape, ordered)) + r")(?![\w])")
+
+    def configured(self, text: str) -> list[tuple[int, int, Entity]]:
+        return [(m.start(), m.end(), self._by_alias[m.group()]) for m in self._alias_re.finditer(text)]
+
+    def lookup(self, name: str) -> Entity | None:
+        return self._by_folded.get(fold(name))
+
+    def holders_of(self, role: Descriptor) -> list[Entity]:
+        return self.role_holders.get(role, [])
+
+
+def _split_title(tokens: list[str]) -> tuple[list[str], list[str]]:
+    """Split "Russian Foreign Minister Sergei Lavrov" into title words and name words."""
+    cut = 0
+    for index, token in enumerate(tokens):
+        lowered = token.casefold()
+        if lowered in ROLE_WORDS or lowered in QUALIFIERS or lowered in _NOT_NAMES or lowered.endswith("'s"):
+            cut = index + 1
+    return tokens[:cut], tokens[cut:]
+
+
+def _role_before(text: str, start: int) -> Descriptor | None:
+    """The title written just before a name: "deputy prime minister" in "... deputy prime minister X"."""
+    words = _WORD.findall(text[max(0, start - 80) : start])
+    role: list[str] = []
+    for word in reversed(words):
+        lowered = word.casefold()
+        if lowered in ROLE_WORDS or lowered in QUALIFIERS or lowered.endswith("'s") or lowered == "of":
+            role.insert(0, word)
+            continue
+        break
+    while role and role[0].casefold() == "of":
+        role.pop(0)
+    if not any(w.casefold() in ROLE_WORDS for w in role):
+        return None
+    return descriptor_key(role)
+
+
+def _role_after(text: str, end: int) -> Descriptor | None:
+    """An appositive after a name: "Dmitry Peskov, the Kremlin spokesman, said"."""
+    match = re.match(r",\s+(?:the\s+|a\s+)?((?:[A-Za-z.'-]+\s+){0,5}?[A-Za-z.'-]+),", text[end : end + 80])
+    if not match:
+        return None
+    words = _WORD.findall(match.group(1))
+    if not words or words[-1].casefold() not in ROLE_WORDS:
+        return None
+    if any(w.casefold() not in ROLE_WORDS and w.casefold() not in QUALIFIERS and w.casefold() != "of"
+           and not w[:1].isupper() for w in words):
+        return None
+    return descriptor_key(words)
+
+
+def _is_organisation_name(tokens: list[str]) -> bool:
+    return any(t.casefold() in ORGANISATION_HEADS for t in tokens)
+
+
+def find_mentions(text: str, directory: Directory) -> list[Mention]:
+    """Every person or organisation named in ``text`` (already ``plain``), in order."""
+    found: list[Mention] = []
+    taken: list[tuple[int, int]] = []
+    for start, end, entity in directory.configured(text):
+        found.append(Mention(start, end, entity, _learned(text, start, end)))
+        taken.append((start, end))
+    for match in _NAME_RUN.finditer(text):
+        tokens = match.group().split()
+        title, name_tokens = _split_title(tokens)
+        while name_tokens and name_tokens[-1].casefold() in _NOT_NAMES:
+            name_tokens.pop()
+        if not name_tokens:
+            continue
+        name_text = " ".join(name_tokens)
+        start = match.start() + match.group().index(name_tokens[0])
+        end = start + len(name_text)
+        if any(s < end and start < e for s, e in taken):
+            continue
+        cleaned = name_text.removesuffix("'s").removesuffix("'")
+        if _is_organisation_name(tokens):
+            continue  # named bodies are resolved as speakers from the subject phrase itself
+        if len(name_tokens) < 2 or cleaned.casefold() in QUALIFIERS:
+            continue  # a lone capitalised word is a person only where it is a subject (see speakers)
+        found.append(Mention(start, start + len(cleaned), Entity(cleaned, "person"), _learned(text, start, end)))
+        del title
+    found.sort(key=lambda m: m.start)
+    return found
+
+
+def _learned(text: str, start: int, end: int) -> tuple[Descriptor, ...]:
+    return tuple(role for role in (_role_before(text, start), _role_after(text, end)) if role)

@@ -1,0 +1,373 @@
+"""Who is speaking in a line: the subject of its main reporting verb, resolved.
+
+The attributor looks for a reporting verb ("said", "called for", "according to",
+a quotation closed by "the UN chief says", a "Name:" prefix), reads the subject
+phrase in front of it (or after it, for "..., said Zelenskyy"), and resolves that
+phrase against the article's memory: a name, a pronoun, a descriptor such as
+"Russia's foreign minister", or an organisation. A line with no reporting verb
+can still continue the previous speaker's account ("This would involve ...").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pipeline.domain.lexicon import (
+    CAPITALS_AND_STATES,
+    CLAUSE_OPENERS,
+    CONTINUATION_MODALS,
+    CONTINUATION_OPENERS,
+    CONTINUATION_SUBJECTS,
+    DETERMINERS,
+    GROUP_PRONOUNS,
+    ORGANISATION_HEADS,
+    PASSIVE_AUXILIARIES,
+    PERSONAL_PRONOUNS,
+    PREPOSITIONS,
+    QUALIFIERS,
+    RELATIVE_PRONOUNS,
+    REPORTING_VERBS,
+    ROLE_WORDS,
+    SUBJECT_LEADERS,
+    SUBJECT_TRAILERS,
+)
+from pipeline.domain.memory import ArticleMemory, RememberedEntity
+from pipeline.domain.names import Descriptor, Directory, Entity, Mention, descriptor_key, find_mentions, surname_key
+from pipeline.domain.text import fold, plain
+
+MAX_REMEMBERED = 40
+
+_VERB_RE = re.compile(
+    r"(?<![\w'-])(?:according to|" + "|".join(re.escape(v) for v in REPORTING_VERBS) + r")(?![\w-])",
+    re.IGNORECASE,
+)
+_TOKEN_RE = re.compile(r"[A-Za-z][A-Za-z.'-]*|[,;:\"()]|-(?=\s)|\S")
+_CLAUSE_WORDS = frozenset({"that", "where", "which", "because", "whereas", "when", "if", "whether", "although"})
+_COLON_PREFIX = re.compile(r"^\s*([A-Z][^:\"]{1,60}?):\s+\S")
+_IRREGULAR_PAST = frozenset({"told", "said", "spoke", "wrote", "asked", "described", "accused", "urged", "offered"})
+
+
+@dataclass(frozen=True)
+class Speaker:
+    name: str
+    kind: str  # "person" or "organisation"
+    method: str  # how it was found: named, pronoun, descriptor, organisation, continuation
+    evidence: str
+
+
+@dataclass(frozen=True)
+class _Token:
+    text: str
+    start: int
+    end: int
+
+
+def _tokens(text: str) -> list[_Token]:
+    return [_Token(m.group(), m.start(), m.end()) for m in _TOKEN_RE.finditer(text)]
+
+
+def _descriptor_matches(phrase: Descriptor, role: Descriptor) -> bool:
+    (q1, c1), (q2, c2) = phrase, role
+    if c1 != c2 and not c2.endswith(" " + c1):
+        return False
+    return q1 is None or q2 is None or q1 == q2
+
+
+class _LineContext:
+    """Everything known while attributing one line."""
+
+    def __init__(self, text: str, mentions: list[Mention], memory: ArticleMemory, directory: Directory) -> None:
+        self.text = text
+        self.mentions = mentions
+        self.memory = memory
+        self.directory = directory
+        self.entities: list[RememberedEntity] = list(memory.entities)
+        for mention in mentions:
+            self.remember(mention.entity, mention.learned_roles)
+
+    def remember(self, entity: Entity, roles: tuple[Descriptor, ...] = ()) -> RememberedEntity:
+        existing = self.find_by_name(entity.name)
+        if existing is None:
+            existing = self.find_by_surname(entity.name) if entity.kind == "person" else None
+        merged_roles = tuple(dict.fromkeys((*(existing.roles if existing else ()), *entity.roles, *roles)))
+        name = existing.name if existing and len(existing.name) >= len(entity.name) else entity.name
+        gender = entity.gender or (existing.gender if existing else None)
+        updated = RememberedEntity(name=name, kind=entity.kind, gender=gender, roles=merged_roles)
+        self.entities = [e for e in self.entities if e is not existing]
+        self.entities.append(updated)
+        return updated
+
+    def find_by_name(self, name: str) -> RememberedEntity | None:
+        folded = fold(name)
+        for entity in reversed(self.entities):
+            if fold(entity.name) == folded:
+                return entity
+        return None
+
+    def find_by_surname(self, name: str) -> RememberedEntity | None:
+        key = surname_key(name)
+        for entity in reversed(self.entities):
+            if entity.kind == "person" and surname_key(entity.name) == key:
+                return entity
+        return None
+
+
+class SpeakerAttributor:
+    def __init__(self, directory: Directory) -> None:
+        self._directory = directory
+
+    def attribute(self, text: str, memory: ArticleMemory) -> tuple[Speaker | None, ArticleMemory]:
+        normalised = plain(text)
+        context = _LineContext(normalised, find_mentions(normalised, self._directory), memory, self._directory)
+        speaker = self._find(context)
+        if speaker is not None and speaker.method != "continuation":
+            context.remember(Entity(speaker.name, speaker.kind))
+        entities = tuple(context.entities[-MAX_REMEMBERED:])
+        updated = memory.model_copy(
+            update={
+                "entities": entities,
+                "last_speaker": speaker.name if speaker else memory.last_speaker,
+                "previous_line_speaker": speaker.name if speaker else None,
+            }
+        )
+        return speaker, updated
+
+    def _find(self, context: _LineContext) -> Speaker | None:
+        text = context.text
+        colon = _COLON_PREFIX.match(text)
+        if colon and len(colon.group(1).split()) <= 6:
+            found = self._resolve_phrase(context, _tokens(colon.group(1)), 0, "colon")
+            if found is not None:
+                return found
+        tokens = _tokens(text)
+        for verb in _VERB_RE.finditer(text):
+            found = self._attribute_verb(context, tokens, verb)
+            if found is not None:
+                return found
+        return self._continuation(context, tokens)
+
+    def _attribute_verb(self, context: _LineContext, tokens: list[_Token], verb: re.Match[str]) -> Speaker | None:
+        if verb.group().casefold() == "according to":
+            after = _phrase_after(tokens, verb.end())
+            return self._resolve_phrase(context, after, verb.start(), "according to") if after else None
+        before = _phrase_before(tokens, verb.start())
+        if before is None:
+            return None
+        phrase, boundary = before
+        if phrase and _is_passive(phrase, verb.group()):
+            return None
+        subject = _strip_subject(phrase)
+        if subject:
+            return self._resolve_phrase(context, subject, verb.start(), verb.group())
+        if boundary == '"' or (boundary == "," and _quote_closes_before(tokens, verb.start())):
+            after = _phrase_after(tokens, verb.end())
+            if after:
+                return self._resolve_phrase(context, after, verb.start(), verb.group())
+        return None
+
+    def _resolve_phrase(self, context: _LineContext, phrase: list[_Token], at: int, cue: str) -> Speaker | None:
+        words = [t.text for t in phrase]
+        lowered = [w.casefold() for w in words]
+        evidence = f"{' '.join(words)} {cue}".strip()
+        if len(words) == 1 or (len(words) == 2 and lowered[1] in {"'s", "'d", "'ll"}):
+            pronoun = lowered[0].removesuffix("'s")
+            if pronoun in PERSONAL_PRONOUNS or pronoun in GROUP_PRONOUNS or pronoun in RELATIVE_PRONOUNS:
+                return self._resolve_pronoun(context, pronoun, phrase[0].start, evidence)
+        start, end = phrase[0].start, phrase[-1].end
+        inside = [m for m in context.mentions if start <= m.start and m.end <= end + 2]
+        if inside:
+            last = inside[-1]
+            if _only_trailers_between(context.text, last.end, end) and not _preposition_before(context.text, last.start):
+                entity = context.remember(last.entity)
+                method = "named" if entity.kind == "person" else "organisation"
+                return Speaker(entity.name, entity.kind, method, evidence)
+        name_words = _trailing_name(words)
+        if name_words:
+            return self._resolve_name(context, name_words, words, evidence)
+        if lowered[-1] in ROLE_WORDS:
+            return self._resolve_descriptor(context, words, evidence)
+        if lowered[-1] in ORGANISATION_HEADS:
+            return Speaker(_as_written(words), "organisation", "organisation", evidence)
+        return None
+
+    def _resolve_name(self, context: _LineContext, name_words: list[str], words: list[str], evidence: str) -> Speaker:
+        name = " ".join(name_words).removesuffix("'s")
+        configured = context.directory.lookup(name)
+        if configured is not None:
+            entity = context.remember(configured)
+            return Speaker(entity.name, entity.kind, "named", evidence)
+        if any(w.casefold() in ORGANISATION_HEADS for w in words):
+            return Speaker(_as_written(words), "organisation", "organisation", evidence)
+        if len(name_words) == 1:
+            known = context.find_by_surname(name)
+            if known is not None:
+                return Speaker(known.name, known.kind, "named", evidence)
+            if name.casefold() in CAPITALS_AND_STATES or name.casefold() in QUALIFIERS:
+                return Speaker(name, "organisation", "organisation", evidence)
+        return Speaker(name, "person", "named", evidence)
+
+    def _resolve_descriptor(self, context: _LineContext, words: list[str], evidence: str) -> Speaker | None:
+        key = descriptor_key(words)
+        if key is None:
+            return None
+        for entity in reversed(context.entities):
+            if any(_descriptor_matches(key, role) for role in entity.roles):
+                return Speaker(entity.name, entity.kind, "descriptor", evidence)
+        holders = {e.name: e for role, es in context.directory.role_holders.items()
+                   if _descriptor_matches(key, role) for e in es}
+        if len(holders) == 1:
+            entity = context.remember(next(iter(holders.values())))
+            return Speaker(entity.name, entity.kind, "descriptor", evidence)
+        return Speaker(_as_written(words), "organisation", "descriptor", evidence)
+
+    def _resolve_pronoun(self, context: _LineContext, pronoun: str, at: int, evidence: str) -> Speaker | None:
+        if pronoun in RELATIVE_PRONOUNS:
+            before = [m for m in context.mentions if m.end <= at]
+            if before:
+                entity = context.remember(before[-1].entity)
+                return Speaker(entity.name, entity.kind, "pronoun", evidence)
+            return None
+        if pronoun in GROUP_PRONOUNS:
+            candidate = context.memory.last_speaker
+            known = context.find_by_name(candidate) if candidate else None
+            if known is not None and (pronoun == "they" or known.kind == "organisation"):
+                return Speaker(known.name, known.kind, "pronoun", evidence)
+            return None
+        gender = PERSONAL_PRONOUNS[pronoun]
+
+        def fits(entity: RememberedEntity | None) -> bool:
+            return entity is not None and entity.kind == "person" and entity.gender in (None, gender)
+
+        first = next((m for m in context.mentions if m.entity.kind == "person"), None)
+        opener = context.text.split(maxsplit=1)[0].casefold().strip(",") if context.text.strip() else ""
+        if first is not None and first.start < at and opener not in CLAUSE_OPENERS:
+            entity = context.find_by_name(first.entity.name)
+            if fits(entity) and entity is not None:
+                return Speaker(entity.name, entity.kind, "pronoun", evidence)
+        last = context.memory.last_speaker
+        last_entity = context.find_by_name(last) if last else None
+        if fits(last_entity) and last_entity is not None:
+            return Speaker(last_entity.name, last_entity.kind, "pronoun", evidence)
+        for entity in reversed(context.entities):
+            if fits(entity):
+                return Speaker(entity.name, entity.kind, "pronoun", evidence)
+        return None
+
+    def _continuation(self, context: _LineContext, tokens: list[_Token]) -> Speaker | None:
+        previous = context.memory.previous_line_speaker
+        if previous is None or not tokens:
+            return None
+        known = context.find_by_name(previous)
+        kind = known.kind if known else "person"
+        words = [t.text.casefold() for t in tokens if t.text[:1].isalpha()]
+        if tokens[0].text == '"':
+            return Speaker(previous, kind, "continuation", "quotation continuing the previous line")
+        if len(words) >= 2 and words[0] in CONTINUATION_OPENERS:
+            if words[1] in CONTINUATION_MODALS or (
+                len(words) >= 3 and words[1] in CONTINUATION_SUBJECTS and words[2] in CONTINUATION_MODALS
+            ):
+                return Speaker(previous, kind, "continuation", " ".join(words[:3]))
+        return None
+
+
+def _phrase_before(tokens: list[_Token], position: int) -> tuple[list[_Token], str] | None:
+    """The words between the last clause boundary and ``position``, and that boundary."""
+    phrase: list[_Token] = []
+    for token in reversed([t for t in tokens if t.end <= position]):
+        word = token.text
+        if word in {",", ";", ":", '"', "(", ")", "-"}:
+            return phrase, word
+        if word.casefold() in _CLAUSE_WORDS:
+            return phrase, word.casefold()
+        phrase.insert(0, token)
+        if len(phrase) > 12:
+            return None
+    return phrase, ""
+
+
+def _phrase_after(tokens: list[_Token], position: int) -> list[_Token]:
+    phrase: list[_Token] = []
+    for token in (t for t in tokens if t.start >= position):
+        if not token.text[:1].isalpha() and token.text not in {"'s"}:
+            break
+        if token.text.casefold() in _CLAUSE_WORDS or (phrase and token.text.casefold() in PREPOSITIONS
+                                                      and token.text.casefold() != "of"):
+            break
+        phrase.append(token)
+        if len(phrase) > 8:
+            return []
+    while phrase and phrase[-1].text.casefold() in SUBJECT_TRAILERS | {"on", "in", "of"}:
+        phrase.pop()
+    return phrase
+
+
+def _strip_subject(phrase: list[_Token]) -> list[_Token]:
+    words = list(phrase)
+    while words and words[-1].text.casefold() in SUBJECT_TRAILERS:
+        words.pop()
+    while words and words[0].text.casefold() in SUBJECT_LEADERS:
+        words.pop(0)
+    while words and words[0].text.casefold() in DETERMINERS and len(words) > 1:
+        words.pop(0)
+    if not words:
+        return []
+    lowered = [w.text.casefold() for w in words]
+    if lowered[0] in CLAUSE_OPENERS and len(words) > 1:
+        return []
+    # A subject is a name, a pronoun, a descriptor or a body: any other lowercase
+    # word before the head means this is not a subject phrase at all.
+    head_is_name = words[-1].text[:1].isupper()
+    for index, token in enumerate(words):
+        word = lowered[index]
+        if token.text[:1].isupper() or word in {"'s", "of", "and"} or word in ROLE_WORDS:
+            continue
+        if word in ORGANISATION_HEADS or word in QUALIFIERS or word in DETERMINERS:
+            continue
+        if word in PERSONAL_PRONOUNS or word in GROUP_PRONOUNS or word in RELATIVE_PRONOUNS:
+            continue
+        if word.removesuffix("'s") in PERSONAL_PRONOUNS or word.removesuffix("'s") in GROUP_PRONOUNS:
+            continue
+        if head_is_name and word not in PREPOSITIONS and index < len(words) - 1:
+            continue
+        return []
+    return words
+
+
+def _is_passive(phrase: list[_Token], verb: str) -> bool:
+    last = phrase[-1].text.casefold()
+    lowered = verb.casefold().split()[0]
+    return last in PASSIVE_AUXILIARIES and (lowered.endswith("ed") or lowered in _IRREGULAR_PAST)
+
+
+def _quote_closes_before(tokens: list[_Token], position: int) -> bool:
+    before = [t.text for t in tokens if t.end <= position][-2:]
+    return before == ['"', ","] or before[-1:] == ['"']
+
+
+def _only_trailers_between(text: str, start: int, end: int) -> bool:
+    between = re.findall(r"[A-Za-z']+", text[start:end])
+    return all(w.casefold() in SUBJECT_TRAILERS or w.casefold() == "'s" for w in between)
+
+
+def _preposition_before(text: str, start: int) -> bool:
+    before = re.findall(r"[A-Za-z]+", text[max(0, start - 20) : start])
+    return bool(before) and before[-1].casefold() in PREPOSITIONS
+
+
+def _trailing_name(words: list[str]) -> list[str]:
+    name: list[str] = []
+    for word in reversed(words):
+        lowered = word.casefold()
+        if not word[:1].isupper() or lowered in ROLE_WORDS or lowered in DETERMINERS:
+            break
+        if lowered in QUALIFIERS and name:
+            break
+        name.insert(0, word)
+    return name
+
+
+def _as_written(words: list[str]) -> str:
+    while words and words[0].casefold() in DETERMINERS:
+        words = words[1:]
+    return " ".join(words)

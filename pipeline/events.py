@@ -1,0 +1,159 @@
+"""The event contracts: one frozen, versioned pydantic model per event type.
+
+Every event is JSON on the wire, keyed by its article id so that one article's
+lines stay in order on one partition. Event ids are deterministic (UUID5 of
+what identifies the event), so re-ingesting an article yields the same ids and
+consumers can deduplicate.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import uuid
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = 1
+_NAMESPACE = uuid.UUID("6f1c35e4-2b8e-5c3a-9a57-2c1f0b6d7e90")
+
+
+def event_id(*parts: object) -> str:
+    """A stable id for the event identified by ``parts``."""
+    return str(uuid.uuid5(_NAMESPACE, "\x1f".join(str(p) for p in parts)))
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def _printable_text(text: str) -> str:
+    if not text.strip():
+        raise ValueError("text is empty or whitespace only")
+    if _CONTROL.search(text):
+        raise ValueError("text contains control characters")
+    return text
+
+
+ArticleId = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^\S(.*\S)?$")]
+LineNo = Annotated[int, Field(ge=1, le=10_000_000)]
+LineText = Annotated[str, Field(min_length=1), AfterValidator(_printable_text)]
+
+
+class _Event(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    schema_version: Literal[1] = SCHEMA_VERSION
+    event_id: str = Field(min_length=1, max_length=100)
+
+
+class LineEvent(_Event):
+    """One line of an article, as published to ``news.lines``."""
+
+    type: Literal["news.line"] = "news.line"
+    article_id: ArticleId
+    line_no: LineNo
+    text: LineText
+    source: str | None = Field(default=None, description="where the line came from: a file name, a feed")
+    published_at: datetime | None = None
+    ingested_at: datetime
+
+    @staticmethod
+    def id_for(article_id: str, line_no: int) -> str:
+        return event_id("line", article_id, line_no)
+
+
+class SpeakerRef(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str
+    kind: Literal["person", "organisation"]
+    method: str = Field(description="how the speaker was found: named, pronoun, descriptor, organisation, continuation")
+    evidence: str
+
+
+class TopicRef(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str
+    score: float = Field(ge=0.0, le=1.0)
+    evidence: tuple[str, ...]
+
+
+class ClassifiedLine(_Event):
+    """A line with its speaker and topics, as published to ``news.lines.classified``."""
+
+    type: Literal["news.line.classified"] = "news.line.classified"
+    line_event_id: str
+    article_id: ArticleId
+    line_no: LineNo
+    text: str
+    speaker: SpeakerRef | None
+    topics: tuple[TopicRef, ...]
+    taxonomy_version: int
+    ingested_at: datetime
+    classified_at: datetime
+
+    @staticmethod
+    def id_for(article_id: str, line_no: int) -> str:
+        return event_id("classified", article_id, line_no)
+
+
+class Alert(_Event):
+    """An item an editor must not miss, as published to ``news.alerts``."""
+
+    type: Literal["news.alert"] = "news.alert"
+    kind: str
+    severity: Literal["low", "medium", "high", "critical"]
+    article_id: ArticleId
+    line_no: LineNo
+    line_event_id: str
+    speaker: SpeakerRef | None
+    text: str
+    evidence: tuple[str, ...]
+    raised_at: datetime
+
+    @staticmethod
+    def id_for(article_id: str, kind: str, speaker_key: str) -> str:
+        return event_id("alert", article_id, kind, speaker_key)
+
+
+DeadLetterReason = Literal[
+    "invalid_json",
+    "invalid_event",
+    "unsupported_schema_version",
+    "empty_text",
+    "text_too_long",
+    "control_characters",
+    "line_out_of_order",
+    "duplicate_line",
+    "processing_error",
+]
+
+
+class DeadLetter(_Event):
+    """A message that could not be processed, with why, and its original bytes, on ``news.dlq``."""
+
+    type: Literal["news.dead_letter"] = "news.dead_letter"
+    reason: DeadLetterReason
+    detail: str
+    source_topic: str
+    partition: int | None
+    offset: int | None
+    key: str | None
+    payload_base64: str = Field(description="the original message value, base64-encoded")
+    payload_text: str | None = Field(description="the original value as UTF-8 text, when it is valid UTF-8")
+    failed_at: datetime
+
+    @staticmethod
+    def id_for(source_topic: str, partition: int | None, offset: int | None, payload: bytes) -> str:
+        return event_id("dead-letter", source_topic, partition, offset, hashlib.sha256(payload).hexdigest())
+
+
+EVENT_MODELS: dict[str, type[BaseModel]] = {
+    "line": LineEvent,
+    "classified-line": ClassifiedLine,
+    "alert": Alert,
+    "dead-letter": DeadLetter,
+}

@@ -1,0 +1,127 @@
+"""Reading articles into line events: plain-text articles and JSONL archives.
+
+A plain-text article is one line per event (blank lines are paragraph breaks,
+not events); its id is given or taken from the file name. A JSONL archive holds
+line events, of which ``article_id``, ``line_no`` and ``text`` are enough: the
+event id is derived from them and the ingest time is filled in. Nothing is
+dropped silently: every line that cannot become an event comes back as a
+``Rejected`` naming the file and the line.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Literal
+
+from pydantic import ValidationError
+
+from pipeline.events import LineEvent
+
+SourceFormat = Literal["auto", "text", "jsonl"]
+_BOM = b"\xef\xbb\xbf"
+
+
+@dataclass(frozen=True)
+class Rejected:
+    source: str
+    physical_line: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.physical_line}: {self.reason}"
+
+
+def article_id_from(name: str) -> str:
+    return Path(name).stem if name != "-" else "stdin"
+
+
+def _decoded_lines(source: str, data: bytes) -> Iterator[tuple[int, str | Rejected]]:
+    if data.startswith(_BOM):
+        data = data[len(_BOM) :]
+    chunks = data.split(b"\n")
+    if chunks and chunks[-1] == b"":
+        chunks.pop()  # a final newline ends the last line; it does not start another
+    for number, chunk in enumerate(chunks, start=1):
+        try:
+            yield number, chunk.decode("utf-8").removesuffix("\r")
+        except UnicodeDecodeError as error:
+            yield number, Rejected(source, number, f"not valid UTF-8 at byte {error.start}")
+
+
+def _is_jsonl(source: str, data: bytes, fmt: SourceFormat) -> bool:
+    if fmt != "auto":
+        return fmt == "jsonl"
+    if Path(source).suffix.lower() in {".jsonl", ".ndjson"}:
+        return True
+    return data.lstrip(_BOM + b" \t\r\n").startswith(b"{")
+
+
+def _validation_reason(error: ValidationError) -> str:
+    return "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'event'}: {e['msg']}" for e in error.errors())
+
+
+def read_events(
+    source: str, data: bytes, now: datetime, *, article_id: str | None = None, fmt: SourceFormat = "auto"
+) -> Iterator[LineEvent | Rejected]:
+    """The line events in ``data`` (the bytes of ``source``), in order."""
+    if _is_jsonl(source, data, fmt):
+        yield from _read_jsonl(source, data, now)
+    else:
+        yield from _read_text(source, data, now, article_id or article_id_from(source))
+
+
+def _read_text(source: str, data: bytes, now: datetime, article_id: str) -> Iterator[LineEvent | Rejected]:
+    line_no = 0
+    for number, decoded in _decoded_lines(source, data):
+        if isinstance(decoded, Rejected):
+            line_no += 1  # the line exists; numbering of the rest must not shift
+            yield decoded
+            continue
+        if not decoded.strip():
+            continue
+        line_no += 1
+        try:
+            yield LineEvent(
+                event_id=LineEvent.id_for(article_id, line_no),
+                article_id=article_id,
+                line_no=line_no,
+                text=decoded.strip(),
+                source=Path(source).name,
+                ingested_at=now,
+            )
+        except ValidationError as error:
+            yield Rejected(source, number, _validation_reason(error))
+
+
+def _read_jsonl(source: str, data: bytes, now: datetime) -> Iterator[LineEvent | Rejected]:
+    for number, decoded in _decoded_lines(source, data):
+        if isinstance(decoded, Rejected):
+            yield decoded
+            continue
+        if not decoded.strip():
+            continue
+        try:
+            record = json.loads(decoded)
+        except json.JSONDecodeError as error:
+            yield Rejected(source, number, f"not JSON: {error.msg}")
+            continue
+        if not isinstance(record, dict):
+            yield Rejected(source, number, "a line event must be a JSON object")
+            continue
+        try:
+            record.setdefault("ingested_at", now.isoformat())
+            record.setdefault("source", Path(source).name)
+            if "event_id" not in record:
+                record["event_id"] = LineEvent.id_for(str(record.get("article_id")), record.get("line_no", 0))
+            yield LineEvent.model_validate(_only_line_fields(record))
+        except ValidationError as error:
+            yield Rejected(source, number, _validation_reason(error))
+
+
+def _only_line_fields(record: dict[str, object]) -> dict[str, object]:
+    """Archives may carry labels or classifier output beside the line; keep what a line event has."""
+    return {k: v for k, v in record.items() if k in LineEvent.model_fields}

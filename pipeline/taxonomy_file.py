@@ -1,0 +1,36 @@
+"""Reading a taxonomy file (YAML) into a validated Taxonomy, with errors a person can act on."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from pipeline.domain.taxonomy import Taxonomy
+
+
+class TaxonomyError(ValueError):
+    """The taxonomy file cannot be used; the message names the file and the field."""
+
+
+def default_taxonomy_path() -> Path:
+    return Path(str(resources.files("pipeline") / "data" / "taxonomy.yaml"))
+
+
+def load_taxonomy(path: Path | None = None) -> Taxonomy:
+    path = path or default_taxonomy_path()
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise TaxonomyError(f"{path}: cannot read the taxonomy file: {error.strerror}") from error
+    except yaml.YAMLError as error:
+        raise TaxonomyError(f"{path}: not valid YAML: {error}") from error
+    try:
+        return Taxonomy.model_validate(raw)
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in e['loc']) or '(top level)'}: {e['msg']}" for e in error.errors()
+        )
+        raise TaxonomyError(f"{path}: invalid taxonomy: {problems}") from error
