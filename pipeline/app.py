@@ -1,0 +1,132 @@
+"""All streaming wiring in one place: the Faust app, its topics, tables and agents.
+
+Run with ``python -m pipeline worker`` or ``faust -A pipeline.app worker``.
+
+news.lines ──classify_lines──▶ news.lines.classified ──raise_alerts──▶ news.alerts
+     │  (table article_memory)            │  (table alert_ledger)
+     └──────────── bad input ─────────────┴──────────────▶ news.dlq
+
+Agents stay thin: decode and validate, call the shared processing step, send
+what it returns. Tables hold per-article state and are changelogged, so a
+restarted or rebalanced worker gets its articles' memory back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from typing import Any
+
+import faust
+import structlog
+
+from pipeline.decoding import Failure, Origin, dead_letter, decode, decode_line
+from pipeline.domain.alerts import AlertLedger
+from pipeline.domain.classifier import LineClassifier
+from pipeline.domain.memory import ArticleMemory
+from pipeline.events import ClassifiedLine
+from pipeline.kafka_options import faust_broker_options
+from pipeline.logs import configure_logging
+from pipeline.processing import classify_line, raise_alerts
+from pipeline.settings import Settings
+from pipeline.taxonomy_file import load_taxonomy
+
+settings = Settings()
+configure_logging(settings.log_level, settings.log_format)
+log = structlog.get_logger("pipeline.worker")
+classifier = LineClassifier(load_taxonomy(settings.taxonomy_path))
+
+app = faust.App(
+    settings.app_id,
+    store=settings.table_store,
+    topic_partitions=settings.partitions,
+    topic_replication_factor=settings.replication_factor,
+    web_enabled=settings.web_enabled,
+    web_port=settings.web_port,
+    consumer_auto_offset_reset="earliest",
+    producer_acks=-1,
+    producer_linger_ms=settings.producer_linger_ms,
+    autodiscover=False,
+    **faust_broker_options(settings),
+)
+
+
+def _raw_topic(name: str) -> faust.TopicT:
+    # internal=True: the worker declares its topics with the configured partition count, so it
+    # can start before anything has been ingested.
+    return app.topic(
+        name, key_serializer="raw", value_serializer="raw", partitions=settings.partitions, internal=True
+    )
+
+
+lines_topic = _raw_topic(settings.topic_lines)
+classified_topic = _raw_topic(settings.topic_classified)
+alerts_topic = _raw_topic(settings.topic_alerts)
+dlq_topic = _raw_topic(settings.topic_dlq)
+
+# Values are the JSON form of ArticleMemory / AlertLedger, validated again on every read.
+_json_schema = faust.Schema(key_serializer="json", value_serializer="json")
+article_memory = app.Table("article_memory", default=None, schema=_json_schema, partitions=settings.partitions)
+alert_ledger = app.Table("alert_ledger", default=None, schema=_json_schema, partitions=settings.partitions)
+
+
+def _origin(event: faust.EventT) -> Origin:
+    message = event.message
+    key = message.key if isinstance(message.key, bytes) else None
+    return Origin(message.topic, message.partition, message.offset, key)
+
+
+async def _send_dead_letter(failure: Failure, origin: Origin, raw: bytes | None) -> None:
+    letter = dead_letter(failure, origin, raw, datetime.now(UTC))
+    await dlq_topic.send(key=origin.key, value=letter.model_dump_json().encode())
+    log.warning("dead_letter", reason=failure.reason, detail=failure.detail, topic=origin.topic,
+                partition=origin.partition, offset=origin.offset, dead_letter_id=letter.event_id)
+
+
+@app.agent(lines_topic, name="classify_lines")
+async def classify_lines(stream: faust.StreamT[Any]) -> AsyncIterator[None]:
+    async for event in stream.events():
+        origin, raw = _origin(event), event.value
+        line = decode_line(raw, settings.max_text_bytes)
+        if isinstance(line, Failure):
+            await _send_dead_letter(line, origin, raw)
+            continue
+        with structlog.contextvars.bound_contextvars(
+            article_id=line.article_id, line_no=line.line_no, event_id=line.event_id
+        ):
+            try:
+                stored = article_memory.get(line.article_id)
+                memory = ArticleMemory.model_validate(stored) if stored else ArticleMemory()
+                classified, memory = classify_line(classifier, line, memory, datetime.now(UTC))
+            except Exception as error:  # a bug must not stop the stream; the line is kept on the DLQ
+                log.exception("classification_failed")
+                await _send_dead_letter(Failure("processing_error", repr(error)), origin, raw)
+                continue
+            article_memory[line.article_id] = memory.model_dump(mode="json")
+            await classified_topic.send(key=line.article_id.encode(), value=classified.model_dump_json().encode())
+            log.info("line_classified", speaker=classified.speaker.name if classified.speaker else None,
+                     topics=[t.id for t in classified.topics])
+        yield None
+
+
+@app.agent(classified_topic, name="raise_alerts")
+async def raise_alerts_agent(stream: faust.StreamT[Any]) -> AsyncIterator[None]:
+    async for event in stream.events():
+        origin, raw = _origin(event), event.value
+        line = decode(ClassifiedLine, raw)
+        if isinstance(line, Failure):
+            await _send_dead_letter(line, origin, raw)
+            continue
+        with structlog.contextvars.bound_contextvars(
+            article_id=line.article_id, line_no=line.line_no, event_id=line.event_id
+        ):
+            stored = alert_ledger.get(line.article_id)
+            ledger = AlertLedger.model_validate(stored) if stored else AlertLedger()
+            alerts, ledger = raise_alerts(classifier, line, ledger, datetime.now(UTC))
+            if alerts:
+                alert_ledger[line.article_id] = ledger.model_dump(mode="json")
+            for alert in alerts:
+                await alerts_topic.send(key=line.article_id.encode(), value=alert.model_dump_json().encode())
+                log.info("alert_raised", kind=alert.kind, alert_id=alert.event_id,
+                         speaker=alert.speaker.name if alert.speaker else None)
+        yield None

@@ -1,0 +1,94 @@
+"""Decoding message bytes into events, and turning failures into dead letters.
+
+Every message that reaches an agent becomes either a valid event or a
+``DeadLetter`` naming a machine-readable reason and carrying the original bytes.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from pipeline.events import DeadLetter, DeadLetterReason, LineEvent
+
+
+@dataclass(frozen=True)
+class Failure:
+    reason: DeadLetterReason
+    detail: str
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a message was read from."""
+
+    topic: str
+    partition: int | None
+    offset: int | None
+    key: bytes | None
+
+
+EventT = TypeVar("EventT", bound=BaseModel)
+
+
+def _reason(error: ValidationError) -> DeadLetterReason:
+    for problem in error.errors():
+        location = tuple(problem["loc"])
+        if problem["type"] == "json_invalid" or problem["type"] == "json_type":
+            return "invalid_json"
+        if location == ("schema_version",):
+            return "unsupported_schema_version"
+        if location == ("text",) and "control characters" in problem["msg"]:
+            return "control_characters"
+        if location == ("text",) and ("empty" in problem["msg"] or problem["type"] == "string_too_short"):
+            return "empty_text"
+    return "invalid_event"
+
+
+def _detail(error: ValidationError) -> str:
+    return "; ".join(
+        f"{'.'.join(str(p) for p in e['loc']) or 'message'}: {e['msg']}" for e in error.errors()
+    )[:2000]
+
+
+def decode(model: type[EventT], raw: bytes | None) -> EventT | Failure:
+    if raw is None:
+        return Failure("invalid_json", "the message has no value")
+    try:
+        return model.model_validate_json(raw)
+    except ValidationError as error:
+        return Failure(_reason(error), _detail(error))
+
+
+def decode_line(raw: bytes | None, max_text_bytes: int) -> LineEvent | Failure:
+    if raw is not None and len(raw) > max_text_bytes * 6 + 4096:
+        # Refuse to parse what cannot hold a line of allowed size, even fully escaped.
+        return Failure("text_too_long", f"message of {len(raw)} bytes exceeds the limit")
+    decoded = decode(LineEvent, raw)
+    if isinstance(decoded, LineEvent) and len(decoded.text.encode("utf-8")) > max_text_bytes:
+        return Failure("text_too_long", f"text of {len(decoded.text.encode())} bytes exceeds {max_text_bytes}")
+    return decoded
+
+
+def dead_letter(failure: Failure, origin: Origin, raw: bytes | None, now: datetime) -> DeadLetter:
+    payload = raw or b""
+    try:
+        text: str | None = payload.decode("utf-8")
+    except UnicodeDecodeError:
+        text = None
+    return DeadLetter(
+        event_id=DeadLetter.id_for(origin.topic, origin.partition, origin.offset, payload),
+        reason=failure.reason,
+        detail=failure.detail,
+        source_topic=origin.topic,
+        partition=origin.partition,
+        offset=origin.offset,
+        key=origin.key.decode("utf-8", "replace") if origin.key is not None else None,
+        payload_base64=base64.b64encode(payload).decode("ascii"),
+        payload_text=text,
+        failed_at=now,
+    )

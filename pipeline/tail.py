@@ -1,0 +1,59 @@
+"""Following the alerts topic, for editors at a terminal and for scripts."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import uuid
+
+from aiokafka import AIOKafkaConsumer
+from pydantic import ValidationError
+
+from pipeline.events import Alert
+from pipeline.kafka_options import aiokafka_options
+from pipeline.settings import Settings
+
+
+def pretty_line(alert: Alert) -> str:
+    who = alert.speaker.name if alert.speaker else "(no speaker)"
+    evidence = ", ".join(alert.evidence)
+    return f"[{alert.severity.upper()}] {alert.kind} · {who} · {alert.article_id}#{alert.line_no} · {alert.text} ({evidence})"
+
+
+async def follow_alerts(
+    settings: Settings,
+    kind: str | None,
+    pretty: bool,
+    from_beginning: bool,
+    max_alerts: int | None,
+    idle_timeout: float | None,
+) -> None:
+    consumer = AIOKafkaConsumer(
+        settings.topic_alerts,
+        **aiokafka_options(settings),
+        group_id=None,
+        client_id=f"news-tail-{uuid.uuid4().hex[:8]}",
+        auto_offset_reset="earliest" if from_beginning else "latest",
+        enable_auto_commit=False,
+        fetch_max_wait_ms=settings.consumer_fetch_max_wait_ms,
+    )
+    await consumer.start()
+    shown = 0
+    try:
+        while max_alerts is None or shown < max_alerts:
+            try:
+                message = await asyncio.wait_for(consumer.getone(), timeout=idle_timeout)
+            except TimeoutError:
+                return
+            try:
+                alert = Alert.model_validate_json(message.value)
+            except ValidationError as error:
+                print(f"skipping a malformed alert at offset {message.offset}: {error.error_count()} error(s)",
+                      file=sys.stderr)
+                continue
+            if kind is not None and alert.kind != kind:
+                continue
+            print(pretty_line(alert) if pretty else alert.model_dump_json(), flush=True)
+            shown += 1
+    finally:
+        await consumer.stop()
