@@ -54,9 +54,7 @@ app = faust.App(
 def _raw_topic(name: str) -> faust.TopicT:
     # internal=True: the worker declares its topics with the configured partition count, so it
     # can start before anything has been ingested.
-    return app.topic(
-        name, key_serializer="raw", value_serializer="raw", partitions=settings.partitions, internal=True
-    )
+    return app.topic(name, key_serializer="raw", value_serializer="raw", partitions=settings.partitions, internal=True)
 
 
 lines_topic = _raw_topic(settings.topic_lines)
@@ -65,12 +63,12 @@ alerts_topic = _raw_topic(settings.topic_alerts)
 dlq_topic = _raw_topic(settings.topic_dlq)
 
 # Values are the JSON form of ArticleMemory / AlertLedger, validated again on every read.
-_json_schema = faust.Schema(key_serializer="json", value_serializer="json")
+_json_schema: faust.Schema[Any, Any] = faust.Schema(key_serializer="json", value_serializer="json")
 article_memory = app.Table("article_memory", default=None, schema=_json_schema, partitions=settings.partitions)
 alert_ledger = app.Table("alert_ledger", default=None, schema=_json_schema, partitions=settings.partitions)
 
 
-def _origin(event: faust.EventT) -> Origin:
+def _origin(event: faust.EventT[Any]) -> Origin:
     message = event.message
     key = message.key if isinstance(message.key, bytes) else None
     return Origin(message.topic, message.partition, message.offset, key)
@@ -79,8 +77,15 @@ def _origin(event: faust.EventT) -> Origin:
 async def _send_dead_letter(failure: Failure, origin: Origin, raw: bytes | None) -> None:
     letter = dead_letter(failure, origin, raw, datetime.now(UTC))
     await dlq_topic.send(key=origin.key, value=letter.model_dump_json().encode())
-    log.warning("dead_letter", reason=failure.reason, detail=failure.detail, topic=origin.topic,
-                partition=origin.partition, offset=origin.offset, dead_letter_id=letter.event_id)
+    log.warning(
+        "dead_letter",
+        reason=failure.reason,
+        detail=failure.detail,
+        topic=origin.topic,
+        partition=origin.partition,
+        offset=origin.offset,
+        dead_letter_id=letter.event_id,
+    )
 
 
 @app.agent(lines_topic, name="classify_lines")
@@ -104,8 +109,11 @@ async def classify_lines(stream: faust.StreamT[Any]) -> AsyncIterator[None]:
                 continue
             article_memory[line.article_id] = memory.model_dump(mode="json")
             await classified_topic.send(key=line.article_id.encode(), value=classified.model_dump_json().encode())
-            log.info("line_classified", speaker=classified.speaker.name if classified.speaker else None,
-                     topics=[t.id for t in classified.topics])
+            log.info(
+                "line_classified",
+                speaker=classified.speaker.name if classified.speaker else None,
+                topics=[t.id for t in classified.topics],
+            )
         yield None
 
 
@@ -127,6 +135,10 @@ async def raise_alerts_agent(stream: faust.StreamT[Any]) -> AsyncIterator[None]:
                 alert_ledger[line.article_id] = ledger.model_dump(mode="json")
             for alert in alerts:
                 await alerts_topic.send(key=line.article_id.encode(), value=alert.model_dump_json().encode())
-                log.info("alert_raised", kind=alert.kind, alert_id=alert.event_id,
-                         speaker=alert.speaker.name if alert.speaker else None)
+                log.info(
+                    "alert_raised",
+                    kind=alert.kind,
+                    alert_id=alert.event_id,
+                    speaker=alert.speaker.name if alert.speaker else None,
+                )
         yield None

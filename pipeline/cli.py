@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Annotated
 
 import typer
 
+from pipeline.events import LineEvent
 from pipeline.settings import Settings
 from pipeline.sources import Rejected, SourceFormat, read_events
 
@@ -74,11 +76,14 @@ def ingest(paths: PathsArg, article_id: ArticleIdOpt = None, fmt: FormatOpt = "a
     settings = Settings()
     configure_logging(settings.log_level, settings.log_format)
     now = datetime.now(UTC)
-    events = []
+    events: list[LineEvent] = []
     rejected: list[Rejected] = []
     for path in paths:
         for item in read_events(path, _read_bytes(path), now, article_id=article_id, fmt=_format(fmt)):
-            (rejected if isinstance(item, Rejected) else events).append(item)  # type: ignore[arg-type]
+            if isinstance(item, Rejected):
+                rejected.append(item)
+            else:
+                events.append(item)
     for item in rejected:
         typer.echo(f"rejected {item}", err=True)
     published = asyncio.run(publish_lines(settings, events))
@@ -92,9 +97,13 @@ def worker(
     loglevel: Annotated[str, typer.Option("--loglevel", "-l", help="Faust's log level")] = "warn",
 ) -> None:
     """Run the Faust worker with the classify and alert agents (same as `faust -A pipeline.app worker`)."""
-    from pipeline.app import app
+    from pipeline.app import app, settings
 
-    sys.argv = ["pipeline", "worker", "--loglevel", loglevel, "--without-web"]
+    sys.argv = ["pipeline", "worker", "--loglevel", loglevel]
+    if settings.web_enabled:
+        sys.argv += ["--web-port", str(settings.web_port)]
+    else:
+        sys.argv.append("--without-web")
     app.main()
 
 
@@ -107,6 +116,9 @@ def tail(
     idle_timeout: Annotated[
         float | None, typer.Option("--idle-timeout", help="stop after this many seconds without an alert")
     ] = None,
+    first_wait: Annotated[
+        float | None, typer.Option("--first-wait", help="wait this long for the first alert (default: --idle-timeout)")
+    ] = None,
 ) -> None:
     """Follow the alerts topic and print each alert as it arrives."""
     from pipeline.logs import configure_logging
@@ -114,10 +126,8 @@ def tail(
 
     settings = Settings()
     configure_logging(settings.log_level, settings.log_format)
-    try:
-        asyncio.run(follow_alerts(settings, kind, pretty, from_beginning, max_alerts, idle_timeout))
-    except KeyboardInterrupt:
-        pass
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(follow_alerts(settings, kind, pretty, from_beginning, max_alerts, idle_timeout, first_wait))
 
 
 @cli.command()

@@ -50,9 +50,7 @@ def _reason(error: ValidationError) -> DeadLetterReason:
 
 
 def _detail(error: ValidationError) -> str:
-    return "; ".join(
-        f"{'.'.join(str(p) for p in e['loc']) or 'message'}: {e['msg']}" for e in error.errors()
-    )[:2000]
+    return "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'message'}: {e['msg']}" for e in error.errors())[:2000]
 
 
 def decode(model: type[EventT], raw: bytes | None) -> EventT | Failure:

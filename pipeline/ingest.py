@@ -34,8 +34,14 @@ async def publish_lines(settings: Settings, lines: Sequence[LineEvent]) -> int:
             )
         for line, future in zip(lines, pending, strict=True):
             metadata = await future
-            log.debug("line_published", article_id=line.article_id, line_no=line.line_no,
-                      event_id=line.event_id, partition=metadata.partition, offset=metadata.offset)
+            log.debug(
+                "line_published",
+                article_id=line.article_id,
+                line_no=line.line_no,
+                event_id=line.event_id,
+                partition=metadata.partition,
+                offset=metadata.offset,
+            )
     finally:
         await producer.stop()
     return len(lines)

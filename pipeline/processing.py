@@ -53,7 +53,7 @@ def raise_alerts(
         Alert(
             event_id=Alert.id_for(line.article_id, d.kind, AlertLedger.key(d.kind, d.speaker)),
             kind=d.kind,
-            severity=d.severity,  # type: ignore[arg-type]
+            severity=d.severity,
             article_id=line.article_id,
             line_no=line.line_no,
             line_event_id=line.line_event_id,

@@ -32,7 +32,10 @@ def write_schemas(directory: Path) -> list[Path]:
 def stale_schemas(directory: Path) -> list[str]:
     """Schema files that are missing, differ from the models, or belong to no model."""
     expected = rendered_schemas()
-    stale = [name for name, text in expected.items()
-             if not (directory / name).is_file() or (directory / name).read_text(encoding="utf-8") != text]
+    stale = [
+        name
+        for name, text in expected.items()
+        if not (directory / name).is_file() or (directory / name).read_text(encoding="utf-8") != text
+    ]
     extra = [p.name for p in directory.glob("*.schema.json") if p.name not in expected]
     return sorted(stale + extra)

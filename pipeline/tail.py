@@ -17,7 +17,8 @@ from pipeline.settings import Settings
 def pretty_line(alert: Alert) -> str:
     who = alert.speaker.name if alert.speaker else "(no speaker)"
     evidence = ", ".join(alert.evidence)
-    return f"[{alert.severity.upper()}] {alert.kind} · {who} · {alert.article_id}#{alert.line_no} · {alert.text} ({evidence})"
+    where = f"{alert.article_id}#{alert.line_no}"
+    return f"[{alert.severity.upper()}] {alert.kind} · {who} · {where} · {alert.text} ({evidence})"
 
 
 async def follow_alerts(
@@ -27,6 +28,7 @@ async def follow_alerts(
     from_beginning: bool,
     max_alerts: int | None,
     idle_timeout: float | None,
+    first_wait: float | None = None,
 ) -> None:
     consumer = AIOKafkaConsumer(
         settings.topic_alerts,
@@ -42,14 +44,17 @@ async def follow_alerts(
     try:
         while max_alerts is None or shown < max_alerts:
             try:
-                message = await asyncio.wait_for(consumer.getone(), timeout=idle_timeout)
+                wait = first_wait if shown == 0 and first_wait is not None else idle_timeout
+                message = await asyncio.wait_for(consumer.getone(), timeout=wait)
             except TimeoutError:
                 return
             try:
                 alert = Alert.model_validate_json(message.value)
             except ValidationError as error:
-                print(f"skipping a malformed alert at offset {message.offset}: {error.error_count()} error(s)",
-                      file=sys.stderr)
+                print(
+                    f"skipping a malformed alert at offset {message.offset}: {error.error_count()} error(s)",
+                    file=sys.stderr,
+                )
                 continue
             if kind is not None and alert.kind != kind:
                 continue

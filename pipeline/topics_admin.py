@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 
@@ -21,11 +23,8 @@ async def ensure_topics(settings: Settings) -> None:
         missing = [t for t in pipeline_topics(settings) if t not in existing]
         if not missing:
             return
-        try:
-            await admin.create_topics(
-                [NewTopic(t, settings.partitions, settings.replication_factor) for t in missing]
-            )
-        except TopicAlreadyExistsError:
-            pass  # another process created it between the listing and now
+        # Another process may create one between the listing and now.
+        with contextlib.suppress(TopicAlreadyExistsError):
+            await admin.create_topics([NewTopic(t, settings.partitions, settings.replication_factor) for t in missing])
     finally:
         await admin.close()

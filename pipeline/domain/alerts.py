@@ -11,14 +11,14 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict
 
-from pipeline.domain.taxonomy import AlertRule
+from pipeline.domain.taxonomy import AlertRule, Severity
 from pipeline.domain.text import fold
 
 
 @dataclass(frozen=True)
 class AlertDecision:
     kind: str
-    severity: str
+    severity: Severity
     speaker: str | None
     evidence: tuple[str, ...]
 

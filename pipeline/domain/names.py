@@ -23,13 +23,89 @@ _NAME_RUN = re.compile(
     r"(?<![\w'])[A-Z][A-Za-z'.-]*(?:\s+(?:(?:de|da|van|von|der|al|bin|ibn|la|le|el|di|du)\s+)?[A-Z][A-Za-z'.-]*)*"
 )
 _NOT_NAMES = frozenset(
-    {"the", "a", "an", "he", "she", "it", "they", "we", "i", "but", "and", "as", "in", "on", "at", "asked",
-     "speaking", "while", "after", "before", "this", "that", "these", "there", "his", "her", "mr", "mrs", "ms",
-     "dr", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
-     "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
-     "december", "breaking", "update", "live", "read", "more", "watch", "also", "meanwhile", "however",
-     "earlier", "later", "today", "yesterday", "our", "if", "when", "what", "why", "how", "who", "so",
-     "then", "still", "here", "some", "many", "most", "all", "both", "one", "two", "three"}
+    {
+        "the",
+        "a",
+        "an",
+        "he",
+        "she",
+        "it",
+        "they",
+        "we",
+        "i",
+        "but",
+        "and",
+        "as",
+        "in",
+        "on",
+        "at",
+        "asked",
+        "speaking",
+        "while",
+        "after",
+        "before",
+        "this",
+        "that",
+        "these",
+        "there",
+        "his",
+        "her",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "breaking",
+        "update",
+        "live",
+        "read",
+        "more",
+        "watch",
+        "also",
+        "meanwhile",
+        "however",
+        "earlier",
+        "later",
+        "today",
+        "yesterday",
+        "our",
+        "if",
+        "when",
+        "what",
+        "why",
+        "how",
+        "who",
+        "so",
+        "then",
+        "still",
+        "here",
+        "some",
+        "many",
+        "most",
+        "all",
+        "both",
+        "one",
+        "two",
+        "three",
+    }
 )
 
 
@@ -77,9 +153,7 @@ class Directory:
         by_alias: dict[str, Entity] = {}
         self.role_holders: dict[Descriptor, list[Entity]] = {}
         for person in taxonomy.people:
-            roles = tuple(
-                key for key in (descriptor_key(_WORD.findall(plain(r))) for r in person.roles) if key
-            )
+            roles = tuple(key for key in (descriptor_key(_WORD.findall(plain(r))) for r in person.roles) if key)
             entity = Entity(person.name, "person", person.gender, roles)
             for alias in (person.name, *person.aliases):
                 by_alias[plain(alias)] = entity
@@ -139,8 +213,13 @@ def _role_after(text: str, end: int) -> Descriptor | None:
     words = _WORD.findall(match.group(1))
     if not words or words[-1].casefold() not in ROLE_WORDS:
         return None
-    if any(w.casefold() not in ROLE_WORDS and w.casefold() not in QUALIFIERS and w.casefold() != "of"
-           and not w[:1].isupper() for w in words):
+    if any(
+        w.casefold() not in ROLE_WORDS
+        and w.casefold() not in QUALIFIERS
+        and w.casefold() != "of"
+        and not w[:1].isupper()
+        for w in words
+    ):
         return None
     return descriptor_key(words)
 

@@ -42,7 +42,7 @@ _VERB_RE = re.compile(
     r"(?<![\w'-])(?:according to|" + "|".join(re.escape(v) for v in REPORTING_VERBS) + r")(?![\w-])",
     re.IGNORECASE,
 )
-_TOKEN_RE = re.compile(r"[A-Za-z][A-Za-z.'-]*|[,;:\"()]|-(?=\s)|\S")
+_TOKEN_RE = re.compile(r"[A-Za-z](?:[A-Za-z'-]|\.(?=[A-Za-z]))*|[,;:\"()]|-(?=\s)|\S")
 _CLAUSE_WORDS = frozenset({"that", "where", "which", "because", "whereas", "when", "if", "whether", "although"})
 _COLON_PREFIX = re.compile(r"^\s*([A-Z][^:\"]{1,60}?):\s+\S")
 _IRREGULAR_PAST = frozenset({"told", "said", "spoke", "wrote", "asked", "described", "accused", "urged", "offered"})
@@ -178,7 +178,8 @@ class SpeakerAttributor:
         inside = [m for m in context.mentions if start <= m.start and m.end <= end + 2]
         if inside:
             last = inside[-1]
-            if _only_trailers_between(context.text, last.end, end) and not _preposition_before(context.text, last.start):
+            governed = last.start > start and _preposition_before(context.text, last.start)
+            if _only_trailers_between(context.text, last.end, end) and not governed:
                 entity = context.remember(last.entity)
                 method = "named" if entity.kind == "person" else "organisation"
                 return Speaker(entity.name, entity.kind, method, evidence)
@@ -214,8 +215,12 @@ class SpeakerAttributor:
         for entity in reversed(context.entities):
             if any(_descriptor_matches(key, role) for role in entity.roles):
                 return Speaker(entity.name, entity.kind, "descriptor", evidence)
-        holders = {e.name: e for role, es in context.directory.role_holders.items()
-                   if _descriptor_matches(key, role) for e in es}
+        holders = {
+            e.name: e
+            for role, es in context.directory.role_holders.items()
+            if _descriptor_matches(key, role)
+            for e in es
+        }
         if len(holders) == 1:
             entity = context.remember(next(iter(holders.values())))
             return Speaker(entity.name, entity.kind, "descriptor", evidence)
@@ -242,9 +247,9 @@ class SpeakerAttributor:
         first = next((m for m in context.mentions if m.entity.kind == "person"), None)
         opener = context.text.split(maxsplit=1)[0].casefold().strip(",") if context.text.strip() else ""
         if first is not None and first.start < at and opener not in CLAUSE_OPENERS:
-            entity = context.find_by_name(first.entity.name)
-            if fits(entity) and entity is not None:
-                return Speaker(entity.name, entity.kind, "pronoun", evidence)
+            subject = context.find_by_name(first.entity.name)
+            if fits(subject) and subject is not None:
+                return Speaker(subject.name, subject.kind, "pronoun", evidence)
         last = context.memory.last_speaker
         last_entity = context.find_by_name(last) if last else None
         if fits(last_entity) and last_entity is not None:
@@ -263,11 +268,12 @@ class SpeakerAttributor:
         words = [t.text.casefold() for t in tokens if t.text[:1].isalpha()]
         if tokens[0].text == '"':
             return Speaker(previous, kind, "continuation", "quotation continuing the previous line")
-        if len(words) >= 2 and words[0] in CONTINUATION_OPENERS:
-            if words[1] in CONTINUATION_MODALS or (
-                len(words) >= 3 and words[1] in CONTINUATION_SUBJECTS and words[2] in CONTINUATION_MODALS
-            ):
-                return Speaker(previous, kind, "continuation", " ".join(words[:3]))
+        opens_continuation = len(words) >= 2 and words[0] in CONTINUATION_OPENERS
+        if opens_continuation and (
+            words[1] in CONTINUATION_MODALS
+            or (len(words) >= 3 and words[1] in CONTINUATION_SUBJECTS and words[2] in CONTINUATION_MODALS)
+        ):
+            return Speaker(previous, kind, "continuation", " ".join(words[:3]))
         return None
 
 
@@ -291,8 +297,9 @@ def _phrase_after(tokens: list[_Token], position: int) -> list[_Token]:
     for token in (t for t in tokens if t.start >= position):
         if not token.text[:1].isalpha() and token.text not in {"'s"}:
             break
-        if token.text.casefold() in _CLAUSE_WORDS or (phrase and token.text.casefold() in PREPOSITIONS
-                                                      and token.text.casefold() != "of"):
+        if token.text.casefold() in _CLAUSE_WORDS or (
+            phrase and token.text.casefold() in PREPOSITIONS and token.text.casefold() != "of"
+        ):
             break
         phrase.append(token)
         if len(phrase) > 8:

@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+Severity = Literal["low", "medium", "high", "critical"]
 TopicId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 
 
@@ -32,9 +33,7 @@ class _Frozen(BaseModel):
 class Person(_Frozen):
     name: str = Field(min_length=1, description="canonical English name without diacritics")
     aliases: tuple[str, ...] = Field(default=(), description="other spellings and the surname alone")
-    roles: tuple[str, ...] = Field(
-        default=(), description='descriptors that denote this person, e.g. "the UN chief"'
-    )
+    roles: tuple[str, ...] = Field(default=(), description='descriptors that denote this person, e.g. "the UN chief"')
     gender: Literal["male", "female"] | None = None
 
 
@@ -63,7 +62,7 @@ class Topic(_Frozen):
 
 class AlertRule(_Frozen):
     kind: TopicId
-    severity: Literal["low", "medium", "high", "critical"] = "high"
+    severity: Severity = "high"
     description: str = ""
     requires_topic: TopicId | None = Field(
         default=None, description="the line must carry this topic (score at least 0.5)"

@@ -1,0 +1,124 @@
+"""Fixtures that start what the integration tests need: the real local broker and a worker.
+
+The broker is scripts/kafka-local's (started here unless one already listens);
+each test session gets its own topics and consumer group, so runs never see
+each other's events.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from pipeline.settings import Settings
+from tests.conftest import REPO
+
+pytestmark = pytest.mark.integration
+
+
+def _port_open(host: str, port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(1.0)
+        return sock.connect_ex((host, port)) == 0
+
+
+@pytest.fixture(scope="session")
+def kafka_broker() -> Iterator[str]:
+    servers = os.environ.get("NEWS_KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092")
+    host, port = servers.split(",")[0].rsplit(":", 1)
+    started = False
+    if not _port_open(host, int(port)):
+        subprocess.run(
+            [str(REPO / "scripts" / "kafka-local"), "start"], check=True, env={**os.environ, "KAFKA_PORT": port}
+        )
+        started = True
+    yield servers
+    if started:
+        subprocess.run(
+            [str(REPO / "scripts" / "kafka-local"), "stop"], check=False, env={**os.environ, "KAFKA_PORT": port}
+        )
+
+
+@pytest.fixture(scope="session")
+def pipeline_env(kafka_broker: str) -> dict[str, str]:
+    """Environment for this session's pipeline: its own topics and consumer group."""
+    run = uuid.uuid4().hex[:8]
+    return {
+        "NEWS_KAFKA_BOOTSTRAP_SERVERS": kafka_broker,
+        "NEWS_APP_ID": f"it-{run}",
+        "NEWS_TOPIC_LINES": f"it-{run}.lines",
+        "NEWS_TOPIC_CLASSIFIED": f"it-{run}.lines.classified",
+        "NEWS_TOPIC_ALERTS": f"it-{run}.alerts",
+        "NEWS_TOPIC_DLQ": f"it-{run}.dlq",
+        "NEWS_LOG_FORMAT": "json",
+    }
+
+
+@pytest.fixture(scope="session")
+def pipeline_settings(pipeline_env: dict[str, str]) -> Settings:
+    return Settings(**{key.removeprefix("NEWS_").lower(): value for key, value in pipeline_env.items()})
+
+
+def run_cli(
+    env: dict[str, str], *args: str, stdin: bytes | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline", *args],
+        input=stdin,
+        capture_output=True,
+        timeout=timeout,
+        env={**os.environ, **env},
+        cwd=REPO,
+        check=False,
+    )
+
+
+class WorkerProcess:
+    def __init__(self, env: dict[str, str], log_path: Path) -> None:
+        self.log_path = log_path
+        self._log = log_path.open("wb")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "pipeline", "worker", "--loglevel", "info"],
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, **env},
+            cwd=REPO,
+        )
+
+    def wait_ready(self, timeout: float = 90) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"worker exited with {self.process.returncode}:\n{self.log_path.read_text()}")
+            if "Ready" in self.log_path.read_text(errors="replace"):
+                return
+            time.sleep(0.3)
+        raise TimeoutError(f"worker not ready in {timeout}s:\n{self.log_path.read_text()[-3000:]}")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self._log.close()
+
+
+@pytest.fixture(scope="session")
+def worker(pipeline_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[WorkerProcess]:
+    process = WorkerProcess(pipeline_env, tmp_path_factory.mktemp("worker") / "worker.log")
+    try:
+        process.wait_ready()
+        yield process
+    finally:
+        process.stop()

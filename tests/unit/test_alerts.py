@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+import pytest
+
+from pipeline.domain.classifier import LineClassifier
+from tests.unit.helpers import alerts_of
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Antonio Guterres said he has proposed a contact group to look at creating safe corridors.",
+        "Iryna Vereshchuk said the two sides agreed on three corridors for Thursday.",
+        "The ICRC called for safe passage for civilians leaving Mariupol.",
+        "Zelenskyy offered a new evacuation route from the plant.",
+    ],
+)
+def test_a_proposal_of_a_new_corridor_fires(classifier: LineClassifier, line: str) -> None:
+    assert [kind for _, kind, _ in alerts_of(classifier, line)] == ["corridor_proposal"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The talks were also expected to focus on humanitarian corridors for Mariupol.",
+        "The corridor from Mariupol was shelled again on Saturday, officials said.",
+        "About 300 civilians were evacuated from the steelworks on Sunday.",
+    ],
+)
+def test_expectations_failures_and_completed_evacuations_do_not_fire(classifier: LineClassifier, line: str) -> None:
+    assert [k for _, k, _ in alerts_of(classifier, line) if k == "corridor_proposal"] == []
+
+
+def test_any_mention_of_war_crimes_fires(classifier: LineClassifier) -> None:
+    assert alerts_of(classifier, "Dmitry Peskov denied that Russian troops committed war crimes.") == [
+        (1, "war_crimes", "Dmitry Peskov")
+    ]
+
+
+def test_war_alone_does_not_fire(classifier: LineClassifier) -> None:
+    assert alerts_of(classifier, "Sergei Lavrov said the war would end on Russia's terms.") == []
+
+
+def test_new_means_new_per_article_kind_and_speaker(classifier: LineClassifier) -> None:
+    raised = alerts_of(
+        classifier,
+        "Antonio Guterres said the reports of war crimes were deeply troubling.",
+        "He said war crimes must be investigated.",
+        "Dmytro Kuleba said the atrocities were war crimes.",
+    )
+    assert raised == [(1, "war_crimes", "Antonio Guterres"), (3, "war_crimes", "Dmytro Kuleba")]

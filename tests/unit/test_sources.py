@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+from pipeline.events import LineEvent
+from pipeline.sources import Rejected, read_events
+
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def lines(data: bytes, source: str = "story.txt", **kwargs: object) -> list[LineEvent | Rejected]:
+    return list(read_events(source, data, NOW, **kwargs))  # type: ignore[arg-type]
+
+
+def texts(items: list[LineEvent | Rejected]) -> list[tuple[int, str]]:
+    return [(i.line_no, i.text) for i in items if isinstance(i, LineEvent)]
+
+
+def test_bom_crlf_blank_lines_and_no_final_newline() -> None:
+    data = "\ufeffFirst line.\r\n\r\nSecond “line”.\r\nThird".encode()
+    assert texts(lines(data)) == [(1, "First line."), (2, "Second “line”."), (3, "Third")]
+
+
+def test_the_article_id_comes_from_the_file_name_or_the_option() -> None:
+    assert {i.article_id for i in lines(b"a\nb\n", "dir/my-story.txt")} == {"my-story"}  # type: ignore[union-attr]
+    assert {i.article_id for i in lines(b"a\n", "x.txt", article_id="given")} == {"given"}  # type: ignore[union-attr]
+
+
+def test_event_ids_are_deterministic() -> None:
+    first = [i.event_id for i in lines(b"a\nb\n")]  # type: ignore[union-attr]
+    second = [i.event_id for i in read_events("story.txt", b"a\nb\n", datetime.now(UTC))]  # type: ignore[union-attr]
+    assert first == second and len(set(first)) == 2
+
+
+def test_bytes_that_are_not_utf8_name_the_file_and_line_and_the_rest_survives() -> None:
+    items = lines(b"good\n\xff\xfe bad\nalso good\n", "feed.txt")
+    rejected = [i for i in items if isinstance(i, Rejected)]
+    assert [str(r) for r in rejected] == ["feed.txt:2: not valid UTF-8 at byte 0"]
+    assert texts(items) == [(1, "good"), (3, "also good")]
+
+
+def test_minimal_jsonl_records_are_filled_in_deterministically() -> None:
+    data = b'{"article_id": "a1", "line_no": 1, "text": "Hello."}\n{"article_id": "a1", "line_no": 2, "text": "Bye."}\n'
+    events = [i for i in lines(data, "archive.jsonl") if isinstance(i, LineEvent)]
+    assert [e.event_id for e in events] == [LineEvent.id_for("a1", 1), LineEvent.id_for("a1", 2)]
+    assert all(e.ingested_at == NOW for e in events)
+
+
+def test_jsonl_with_labels_beside_the_line_is_accepted() -> None:
+    record = {"article_id": "a", "line_no": 1, "text": "x", "speaker": None, "topics": []}
+    assert len(texts(lines(json.dumps(record).encode(), "gold.jsonl"))) == 1
+
+
+def test_bad_jsonl_lines_are_rejected_with_reasons() -> None:
+    data = (
+        b'not json\n[1]\n{"article_id": "a", "line_no": 0, "text": "x"}\n'
+        b'{"article_id": "a", "line_no": 1, "text": " "}\n'
+    )
+    reasons = [i.reason for i in lines(data, "a.jsonl") if isinstance(i, Rejected)]
+    assert reasons[0].startswith("not JSON")
+    assert reasons[1] == "a line event must be a JSON object"
+    assert "line_no" in reasons[2] and "empty" in reasons[3]

@@ -1,0 +1,154 @@
+from __future__ import annotations
+
+import pytest
+
+from pipeline.domain.classifier import LineClassifier
+from tests.unit.helpers import speakers_of
+
+
+def test_a_named_subject_of_said_is_the_speaker(classifier: LineClassifier) -> None:
+    assert speakers_of(classifier, "Sergei Lavrov said Moscow was ready.") == ["Sergei Lavrov"]
+
+
+def test_a_surname_resolves_to_the_configured_full_name(classifier: LineClassifier) -> None:
+    assert speakers_of(classifier, "Lavrov told the news conference he was ready.") == ["Sergei Lavrov"]
+
+
+@pytest.mark.parametrize(
+    "verb",
+    [
+        "says",
+        "told reporters",
+        "adds",
+        "added",
+        "warned",
+        "insisted",
+        "denied",
+        "stressed",
+        "has proposed",
+        "acknowledged",
+        "called for",
+        "spoke on",
+    ],
+)
+def test_reporting_verbs_in_any_tense_attribute(classifier: LineClassifier, verb: str) -> None:
+    assert speakers_of(classifier, f"Antonio Guterres {verb} the matter.") == ["Antonio Guterres"]
+
+
+def test_he_refers_to_the_last_speaker(classifier: LineClassifier) -> None:
+    assert speakers_of(
+        classifier,
+        "Sergei Lavrov met Antonio Guterres in Moscow.",
+        "Lavrov said the talks went well.",
+        "He said Moscow wanted peace.",
+    )[1:] == ["Sergei Lavrov", "Sergei Lavrov"]
+
+
+def test_a_pronoun_inside_the_line_refers_to_its_subject(classifier: LineClassifier) -> None:
+    line = "UN chief Antonio Guterres has been meeting Sergei Lavrov, where he has been pushing for peace."
+    assert speakers_of(classifier, line) == ["Antonio Guterres"]
+
+
+def test_she_skips_a_male_last_speaker(classifier: LineClassifier) -> None:
+    assert (
+        speakers_of(
+            classifier,
+            "Iryna Vereshchuk said buses were ready.",
+            "Dmitry Peskov said Moscow would respond.",
+            "She said the buses would leave at noon.",
+        )[2]
+        == "Iryna Vereshchuk"
+    )
+
+
+def test_a_quotation_closed_by_a_descriptor_goes_to_the_person_it_denotes(classifier: LineClassifier) -> None:
+    assert (
+        speakers_of(
+            classifier,
+            "Antonio Guterres arrived in Kyiv.",
+            "“Peace is possible,” the UN chief says.",
+        )[1]
+        == "Antonio Guterres"
+    )
+
+
+def test_a_descriptor_learnt_from_the_article_resolves(classifier: LineClassifier) -> None:
+    assert speakers_of(
+        classifier,
+        "Kharkiv's regional governor Oleh Synehubov said shelling continued overnight.",
+        "The governor said two people were wounded.",
+    ) == ["Oleh Synehubov", "Oleh Synehubov"]
+
+
+def test_a_person_nobody_configured_is_found_and_remembered(classifier: LineClassifier) -> None:
+    assert speakers_of(
+        classifier,
+        "Ukraine's deputy defence minister Hanna Maliar said the front held.",
+        "Maliar added that reinforcements had arrived.",
+    ) == ["Hanna Maliar", "Hanna Maliar"]
+
+
+def test_said_after_a_closing_quote_takes_the_following_name(classifier: LineClassifier) -> None:
+    assert speakers_of(classifier, "“We will not give up,” said Volodymyr Zelensky.") == ["Volodymyr Zelenskyy"]
+
+
+def test_a_name_and_colon_before_a_quote_is_the_speaker(classifier: LineClassifier) -> None:
+    assert speakers_of(classifier, "Zelenskiy: “We need weapons, not sympathy.”") == ["Volodymyr Zelenskyy"]
+
+
+def test_according_to_names_the_speaker(classifier: LineClassifier) -> None:
+    assert speakers_of(classifier, "Three buses left Mariupol, according to Vadym Boychenko.") == ["Vadym Boychenko"]
+
+
+def test_asked_about_opening_does_not_hide_the_speaker(classifier: LineClassifier) -> None:
+    line = "Asked about reports of shelling near Kyiv, Dmitry Peskov said he had no information."
+    assert speakers_of(classifier, line) == ["Dmitry Peskov"]
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("The Kremlin said the talks were constructive.", "Kremlin"),
+        ("Ukraine's foreign ministry said the claims were false.", "Ukraine's foreign ministry"),
+        ("Moscow says the convoy was not attacked.", "Moscow"),
+    ],
+)
+def test_organisations_and_governments_speak(classifier: LineClassifier, line: str, expected: str) -> None:
+    assert speakers_of(classifier, line) == [expected]
+
+
+def test_a_continuation_line_keeps_the_previous_speaker(classifier: LineClassifier) -> None:
+    assert speakers_of(
+        classifier,
+        "Antonio Guterres said he had proposed a contact group on corridors.",
+        "This would involve a pause in the fighting.",
+    ) == ["Antonio Guterres", "Antonio Guterres"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The talks were also expected to focus on humanitarian corridors for Mariupol.",
+        "The two men are holding a news conference – we’ll bring you the latest here.",
+        "Shelling was reported overnight in the east of the country.",
+        "Antonio Guterres was told by officials that the road was closed.",
+    ],
+)
+def test_narration_has_no_speaker(classifier: LineClassifier, line: str) -> None:
+    assert speakers_of(classifier, line) == [None]
+
+
+def test_people_only_mentioned_are_not_speakers(classifier: LineClassifier) -> None:
+    line = "Ukrainian officials accused by Sergei Lavrov of stalling met in Istanbul."
+    assert speakers_of(classifier, line) != ["Sergei Lavrov"]
+
+
+def test_narration_after_a_speaker_is_not_a_continuation(classifier: LineClassifier) -> None:
+    assert (
+        speakers_of(
+            classifier,
+            "Sergei Lavrov said Moscow was committed to talks.",
+            "Sirens sounded across Kyiv on Thursday evening.",
+        )[1]
+        is None
+    )

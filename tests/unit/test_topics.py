@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+import pytest
+
+from pipeline.domain.classifier import LineClassifier
+from pipeline.domain.taxonomy import Cue, Topic
+from pipeline.domain.topics import TopicClassifier
+from tests.unit.helpers import verdicts_of
+
+
+def topics(classifier: LineClassifier, line: str) -> set[str]:
+    return set(verdicts_of(classifier, line)[0].topic_ids)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Thousands of civilians were evacuated from the city overnight.",
+        "The evacuees arrived in Zaporizhzhia on Friday.",
+        "Both sides agreed to guarantee safe passage for the convoy.",
+        "Officials said the escape routes remained open.",
+    ],
+)
+def test_corridor_phrasings_in_any_inflection(classifier: LineClassifier, line: str) -> None:
+    assert "corridors" in topics(classifier, line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Investigators documented atrocities in Bucha.",
+        "He accused Moscow of crimes against humanity.",
+        "The ICC opened an investigation.",
+        "She called it genocide.",
+    ],
+)
+def test_war_crimes_phrasings(classifier: LineClassifier, line: str) -> None:
+    assert "war_crimes" in topics(classifier, line)
+
+
+def test_war_alone_is_not_war_crimes_nor_military(classifier: LineClassifier) -> None:
+    assert topics(classifier, "He has been pushing for a diplomatic end to the war in Ukraine.") == {"peace_talks"}
+
+
+def test_bare_talks_are_diplomacy_but_not_beside_a_peace_process(classifier: LineClassifier) -> None:
+    assert topics(classifier, "During their talks they discussed the future of the UN.") == {"diplomacy"}
+    assert topics(classifier, "He said it is too early to talk about mediation in peace talks.") == {"peace_talks"}
+
+
+def test_investigation_counts_as_war_crimes_only_after_a_war_crimes_line(classifier: LineClassifier) -> None:
+    after = verdicts_of(
+        classifier, "Reports of alleged war crimes emerged.", "The claims need an independent investigation."
+    )
+    alone = verdicts_of(classifier, "The claims need an independent investigation.")
+    assert "war_crimes" in after[1].topic_ids
+    assert "war_crimes" not in alone[0].topic_ids
+
+
+def test_scores_are_calibrated_noisy_or_with_evidence() -> None:
+    topic = Topic(id="nuclear", cues=(Cue(pattern="reactor", weight=0.4), Cue(pattern="radiation", weight=0.4)))
+    classifier = TopicClassifier((topic,), threshold=0.5)
+    assert classifier.classify("A reactor was hit.") == ()
+    (score,) = classifier.classify("A reactor was hit and radiation rose.")
+    assert score.id == "nuclear" and score.score == pytest.approx(0.64) and score.evidence == ("reactor", "radiation")
+    assert 0.0 <= score.score <= 1.0
