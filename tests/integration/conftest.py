@@ -47,9 +47,8 @@ def kafka_broker() -> Iterator[str]:
         )
 
 
-@pytest.fixture(scope="session")
-def pipeline_env(kafka_broker: str) -> dict[str, str]:
-    """Environment for this session's pipeline: its own topics and consumer group."""
+def isolated_env(kafka_broker: str) -> dict[str, str]:
+    """Environment for a pipeline of its own: its own topics and consumer group."""
     run = uuid.uuid4().hex[:8]
     return {
         "NEWS_KAFKA_BOOTSTRAP_SERVERS": kafka_broker,
@@ -63,8 +62,18 @@ def pipeline_env(kafka_broker: str) -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
+def pipeline_env(kafka_broker: str) -> dict[str, str]:
+    """This session's shared pipeline."""
+    return isolated_env(kafka_broker)
+
+
+def settings_for(env: dict[str, str]) -> Settings:
+    return Settings(**{key.removeprefix("NEWS_").lower(): value for key, value in env.items()})
+
+
+@pytest.fixture(scope="session")
 def pipeline_settings(pipeline_env: dict[str, str]) -> Settings:
-    return Settings(**{key.removeprefix("NEWS_").lower(): value for key, value in pipeline_env.items()})
+    return settings_for(pipeline_env)
 
 
 def run_cli(
