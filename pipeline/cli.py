@@ -131,6 +131,47 @@ def tail(
 
 
 @cli.command()
+def evaluate(
+    gold: Annotated[
+        Path, typer.Argument(help="labelled lines (JSONL with article_id, line_no, text, speaker, topics)")
+    ],
+    alerts: Annotated[Path, typer.Argument(help="expected alerts (JSONL with article_id, kind, speaker, lines)")],
+    predictions: Annotated[
+        Path | None, typer.Argument(help="classify output to score; default: classify the gold lines now")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print only the figures, as one JSON object")] = False,
+    show_errors: Annotated[int, typer.Option("--errors", help="how many mistakes to list")] = 40,
+) -> None:
+    """Score classifier output against labels: speaker accuracy, topic F1, alert precision and recall."""
+    import json
+
+    from pipeline.domain.classifier import LineClassifier
+    from pipeline.evaluation import evaluate as score
+    from pipeline.evaluation import read_jsonl
+    from pipeline.offline import classify_events
+    from pipeline.taxonomy_file import load_taxonomy
+
+    try:
+        gold_lines, expected = read_jsonl(gold), read_jsonl(alerts)
+        if predictions is not None:
+            predicted = read_jsonl(predictions)
+        else:
+            classifier = LineClassifier(load_taxonomy(Settings().taxonomy_path))
+            now = datetime.now(UTC)
+            events = [
+                e for e in read_events(str(gold), gold.read_bytes(), now, fmt="jsonl") if isinstance(e, LineEvent)
+            ]
+            predicted = [json.loads(event.model_dump_json()) for event in classify_events(classifier, events, now)]
+    except (OSError, ValueError) as error:
+        raise typer.BadParameter(str(error)) from error
+    report = score(gold_lines, expected, predicted)
+    if not as_json:
+        for line in report.errors[:show_errors]:
+            typer.echo(line)
+    typer.echo(json.dumps(report.figures()))
+
+
+@cli.command()
 def schemas(
     check: Annotated[bool, typer.Option("--check", help="fail if schemas/ differs from the models")] = False,
     directory: Annotated[Path, typer.Option("--dir", help="where the schemas live")] = Path("schemas"),

@@ -20,7 +20,8 @@ Descriptor = tuple[str | None, str]
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z.'-]*")
 _NAME_RUN = re.compile(
-    r"(?<![\w'])[A-Z][A-Za-z'.-]*(?:\s+(?:(?:de|da|van|von|der|al|bin|ibn|la|le|el|di|du)\s+)?[A-Z][A-Za-z'.-]*)*"
+    r"(?<![\w'])[A-Z][A-Za-z'.-]*"
+    r"(?:\s+(?:(?:de|da|van|von|der|al|bin|ibn|abu|la|le|el|di|du)\s+)?(?:(?:al|el)-)?[A-Z][A-Za-z'.-]*)*"
 )
 _NOT_NAMES = frozenset(
     {

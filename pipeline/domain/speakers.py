@@ -38,13 +38,15 @@ from pipeline.domain.text import fold, plain
 
 MAX_REMEMBERED = 40
 
+# Case-sensitive on purpose: "States" in "United States" is not a verb.
 _VERB_RE = re.compile(
-    r"(?<![\w'-])(?:according to|" + "|".join(re.escape(v) for v in REPORTING_VERBS) + r")(?![\w-])",
-    re.IGNORECASE,
+    r"(?<![\w'-])(?:[Aa]ccording to|" + "|".join(re.escape(v) for v in REPORTING_VERBS) + r")(?![\w-])"
 )
+_DATELINE = re.compile(r"^[A-Z][A-Z .'-]{2,40}(?:,\s*[A-Z][a-z]{2,9}\.?\s+\d{1,2})?(?:\s*\([^)]{1,40}\))?\s*-+\s")
 _TOKEN_RE = re.compile(r"[A-Za-z](?:[A-Za-z'-]|\.(?=[A-Za-z]))*|[,;:\"()]|-(?=\s)|\S")
 _CLAUSE_WORDS = frozenset({"that", "where", "which", "because", "whereas", "when", "if", "whether", "although"})
 _COLON_PREFIX = re.compile(r"^\s*([A-Z][^:\"]{1,60}?):\s+\S")
+_NAME_PARTICLE = re.compile(r"^(?:al|el|bin|ibn|abu|de|da|van|von|der|di|du|la|le)(?:-[A-Z][\w'-]*)?$")
 _IRREGULAR_PAST = frozenset({"told", "said", "spoke", "wrote", "asked", "described", "accused", "urged", "offered"})
 
 
@@ -118,7 +120,7 @@ class SpeakerAttributor:
         self._directory = directory
 
     def attribute(self, text: str, memory: ArticleMemory) -> tuple[Speaker | None, ArticleMemory]:
-        normalised = plain(text)
+        normalised = _without_dateline(plain(text))
         context = _LineContext(normalised, find_mentions(normalised, self._directory), memory, self._directory)
         speaker = self._find(context)
         if speaker is not None and speaker.method != "continuation":
@@ -164,6 +166,51 @@ class SpeakerAttributor:
             after = _phrase_after(tokens, verb.end())
             if after:
                 return self._resolve_phrase(context, after, verb.start(), verb.group())
+            return None
+        if boundary == "," and not phrase:
+            return self._appositive_subject(context, tokens, verb)
+        if phrase and phrase[-1].text.casefold() == "and":
+            return self._line_subject(context, tokens, verb.group())
+        return None
+
+    def _appositive_subject(self, context: _LineContext, tokens: list[_Token], verb: re.Match[str]) -> Speaker | None:
+        """ "Name, the ROLE, said" and "the ROLE, Name, said": the subject stands between or before commas."""
+        comma = max(t.start for t in tokens if t.end <= verb.start() and t.text == ",")
+        inner = _phrase_before(tokens, comma)
+        if inner is None or not inner[0]:
+            return None
+        segment, boundary = inner
+        subject = _strip_subject(segment)
+        if subject and subject[-1].text[:1].isupper():
+            return self._resolve_phrase(context, subject, verb.start(), verb.group())
+        head = segment[-1].text.casefold()
+        if boundary != "," or not (head in ROLE_WORDS or head in ORGANISATION_HEADS or _mentions_role(segment)):
+            return None
+        comma_before = max(t.start for t in tokens if t.end <= segment[0].start and t.text == ",")
+        outer = _phrase_before(tokens, comma_before)
+        if outer is None or not outer[0]:
+            return None
+        named = _strip_subject(outer[0])
+        if not named:
+            return None
+        found = self._resolve_phrase(context, named, verb.start(), verb.group())
+        if found is not None and found.method == "named" and head in ORGANISATION_HEADS and len(named) == 1:
+            return Speaker(found.name, "organisation", "organisation", found.evidence)
+        return found
+
+    def _line_subject(self, context: _LineContext, tokens: list[_Token], cue: str) -> Speaker | None:
+        """ "X visited the border and called for ...": the verb shares the sentence's subject."""
+        opener = next((t for t in tokens if t.text[:1].isalpha()), None)
+        if opener is None or opener.text.casefold() in CLAUSE_OPENERS:
+            return None
+        first = context.mentions[0] if context.mentions else None
+        if first is None:
+            return None
+        before = [t.text.casefold() for t in tokens if t.end <= first.start and t.text[:1].isalpha()]
+        if all(w in DETERMINERS or w in ROLE_WORDS or w in QUALIFIERS or w.endswith("'s") for w in before):
+            entity = context.remember(first.entity)
+            method = "named" if entity.kind == "person" else "organisation"
+            return Speaker(entity.name, entity.kind, method, f"{first.entity.name} ... {cue}")
         return None
 
     def _resolve_phrase(self, context: _LineContext, phrase: list[_Token], at: int, cue: str) -> Speaker | None:
@@ -187,7 +234,12 @@ class SpeakerAttributor:
         if name_words:
             return self._resolve_name(context, name_words, words, evidence)
         if lowered[-1] in ROLE_WORDS:
-            return self._resolve_descriptor(context, words, evidence)
+            found = self._resolve_descriptor(context, words, evidence)
+            bodies = [m for m in inside if m.entity.kind == "organisation"]
+            if found is not None and found.method == "descriptor" and found.kind == "organisation" and bodies:
+                entity = context.remember(bodies[-1].entity)
+                return Speaker(entity.name, entity.kind, "organisation", evidence)
+            return found
         if lowered[-1] in ORGANISATION_HEADS:
             return Speaker(_as_written(words), "organisation", "organisation", evidence)
         return None
@@ -277,6 +329,12 @@ class SpeakerAttributor:
         return None
 
 
+def _without_dateline(text: str) -> str:
+    """Blank out a wire dateline ("GENEVA, June 12 - "), keeping offsets."""
+    match = _DATELINE.match(text)
+    return " " * match.end() + text[match.end() :] if match else text
+
+
 def _phrase_before(tokens: list[_Token], position: int) -> tuple[list[_Token], str] | None:
     """The words between the last clause boundary and ``position``, and that boundary."""
     phrase: list[_Token] = []
@@ -324,10 +382,11 @@ def _strip_subject(phrase: list[_Token]) -> list[_Token]:
         return []
     # A subject is a name, a pronoun, a descriptor or a body: any other lowercase
     # word before the head means this is not a subject phrase at all.
-    head_is_name = words[-1].text[:1].isupper()
+    head_is_name = _is_name_word(words[-1].text)
+    head_is_body = lowered[-1] in ORGANISATION_HEADS
     for index, token in enumerate(words):
         word = lowered[index]
-        if token.text[:1].isupper() or word in {"'s", "of", "and"} or word in ROLE_WORDS:
+        if _is_name_word(token.text) or word in {"'s", "of", "and"} or word in ROLE_WORDS:
             continue
         if word in ORGANISATION_HEADS or word in QUALIFIERS or word in DETERMINERS:
             continue
@@ -335,10 +394,18 @@ def _strip_subject(phrase: list[_Token]) -> list[_Token]:
             continue
         if word.removesuffix("'s") in PERSONAL_PRONOUNS or word.removesuffix("'s") in GROUP_PRONOUNS:
             continue
-        if head_is_name and word not in PREPOSITIONS and index < len(words) - 1:
+        if (head_is_name or head_is_body) and word not in PREPOSITIONS and index < len(words) - 1:
             continue
         return []
     return words
+
+
+def _is_name_word(word: str) -> bool:
+    return word[:1].isupper() or bool(_NAME_PARTICLE.match(word) and "-" in word)
+
+
+def _mentions_role(segment: list[_Token]) -> bool:
+    return any(t.text.casefold().removesuffix("'s") in ROLE_WORDS | ORGANISATION_HEADS for t in segment)
 
 
 def _is_passive(phrase: list[_Token], verb: str) -> bool:
@@ -366,7 +433,12 @@ def _trailing_name(words: list[str]) -> list[str]:
     name: list[str] = []
     for word in reversed(words):
         lowered = word.casefold()
-        if not word[:1].isupper() or lowered in ROLE_WORDS or lowered in DETERMINERS:
+        if _NAME_PARTICLE.match(word) and name:
+            name.insert(0, word)
+            continue
+        if not _is_name_word(word):
+            break
+        if lowered in ROLE_WORDS or lowered in DETERMINERS:
             break
         if lowered in QUALIFIERS and name:
             break
