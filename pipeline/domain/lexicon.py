@@ -530,6 +530,20 @@ ORGANISATION_HEADS: frozenset[str] = frozenset(
         "witnesses",
         "authority",
         "companies",
+        "institute",
+        "foundation",
+        "centre",
+        "center",
+        "observatory",
+        "crescent",
+        "cross",
+        "network",
+        "party",
+        "movement",
+        "front",
+        "statement",
+        "unit",
+        "units",
     }
 )
 

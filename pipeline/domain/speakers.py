@@ -112,6 +112,16 @@ class _LineContext:
         for entity in reversed(self.entities):
             if entity.kind == "person" and surname_key(entity.name) == key:
                 return entity
+        # Where the given name is the name in use (Ethiopian, Burmese, many Arabic names):
+        # "Getachew said" after "Getachew Reda said".
+        if len(name.split()) == 1:
+            holders = {
+                e.name: e
+                for e in self.entities
+                if e.kind == "person" and len(e.name.split()) > 1 and key in map(fold, e.name.split())
+            }
+            if len(holders) == 1:
+                return next(iter(holders.values()))
         return None
 
 
@@ -168,20 +178,27 @@ class SpeakerAttributor:
                 return self._resolve_phrase(context, after, verb.start(), verb.group())
             return None
         if boundary == "," and not phrase:
-            return self._appositive_subject(context, tokens, verb)
+            return self._appositive_subject(context, tokens, verb.start(), verb)
         if phrase and phrase[-1].text.casefold() == "and":
             return self._line_subject(context, tokens, verb.group())
         return None
 
-    def _appositive_subject(self, context: _LineContext, tokens: list[_Token], verb: re.Match[str]) -> Speaker | None:
+    def _appositive_subject(
+        self, context: _LineContext, tokens: list[_Token], position: int, verb: re.Match[str]
+    ) -> Speaker | None:
         """ "Name, the ROLE, said" and "the ROLE, Name, said": the subject stands between or before commas."""
-        comma = max(t.start for t in tokens if t.end <= verb.start() and t.text == ",")
-        inner = _phrase_before(tokens, comma)
+        commas = [t.start for t in tokens if t.end <= position and t.text == ","]
+        if not commas:
+            return None
+        inner = _phrase_before(tokens, commas[-1])
         if inner is None or not inner[0]:
             return None
         segment, boundary = inner
+        if boundary == "," and segment[0].text.casefold() in RELATIVE_PRONOUNS | {"which"} | CLAUSE_OPENERS:
+            # "X, who heads UNRWA, said" / "X, in his nightly address, said": the subject is before the clause.
+            return self._appositive_subject(context, tokens, segment[0].start, verb)
         subject = _strip_subject(segment)
-        if subject and subject[-1].text[:1].isupper():
+        if subject and _is_name_word(subject[-1].text) and not _mentions_role(segment):
             return self._resolve_phrase(context, subject, verb.start(), verb.group())
         head = segment[-1].text.casefold()
         if boundary != "," or not (head in ROLE_WORDS or head in ORGANISATION_HEADS or _mentions_role(segment)):
@@ -221,6 +238,17 @@ class SpeakerAttributor:
             pronoun = lowered[0].removesuffix("'s")
             if pronoun in PERSONAL_PRONOUNS or pronoun in GROUP_PRONOUNS or pronoun in RELATIVE_PRONOUNS:
                 return self._resolve_pronoun(context, pronoun, phrase[0].start, evidence)
+        if lowered[0] in _POSSESSIVE_PRONOUNS and len(words) > 1 and lowered[-1] in ORGANISATION_HEADS:
+            owner = self._resolve_pronoun(context, _POSSESSIVE_PRONOUNS[lowered[0]], phrase[0].start, evidence)
+            body = " ".join(words[1:])
+            return Speaker(f"{owner.name}'s {body}" if owner else body, "organisation", "organisation", evidence)
+        for index, word in enumerate(lowered[:-1]):
+            if lowered[index + 1] in {"for", "of"} and word in _SPOKESPEOPLE and index + 2 < len(words):
+                behalf = self._resolve_phrase(context, _strip_subject(phrase[index + 2 :]), at, cue)
+                if behalf is not None:
+                    return Speaker(behalf.name, behalf.kind, behalf.method, evidence)
+            if lowered[index + 1] in _ATTACHING_PREPOSITIONS and word in ORGANISATION_HEADS:
+                return Speaker(_as_written(words), "organisation", "organisation", evidence)
         start, end = phrase[0].start, phrase[-1].end
         inside = [m for m in context.mentions if start <= m.start and m.end <= end + 2]
         if inside:
@@ -250,6 +278,8 @@ class SpeakerAttributor:
         if configured is not None:
             entity = context.remember(configured)
             return Speaker(entity.name, entity.kind, "named", evidence)
+        if any(w.casefold() in ORGANISATION_HEADS or w.casefold() in _NAME_FUNCTION_WORDS for w in name_words):
+            return Speaker(name, "organisation", "organisation", evidence)
         if any(w.casefold() in ORGANISATION_HEADS for w in words):
             return Speaker(_as_written(words), "organisation", "organisation", evidence)
         if len(name_words) == 1:
@@ -373,12 +403,16 @@ def _strip_subject(phrase: list[_Token]) -> list[_Token]:
         words.pop()
     while words and words[0].text.casefold() in SUBJECT_LEADERS:
         words.pop(0)
-    while words and words[0].text.casefold() in DETERMINERS and len(words) > 1:
+    while (
+        len(words) > 1
+        and words[0].text.casefold() in DETERMINERS
+        and not (words[0].text.casefold() in _POSSESSIVE_PRONOUNS and words[-1].text.casefold() in ORGANISATION_HEADS)
+    ):
         words.pop(0)
     if not words:
         return []
     lowered = [w.text.casefold() for w in words]
-    if lowered[0] in CLAUSE_OPENERS and len(words) > 1:
+    if lowered[0] in CLAUSE_OPENERS | RELATIVE_PRONOUNS | {"which"} and len(words) > 1:
         return []
     # A subject is a name, a pronoun, a descriptor or a body: any other lowercase
     # word before the head means this is not a subject phrase at all.
@@ -388,6 +422,11 @@ def _strip_subject(phrase: list[_Token]) -> list[_Token]:
         word = lowered[index]
         if _is_name_word(token.text) or word in {"'s", "of", "and"} or word in ROLE_WORDS:
             continue
+        previous = lowered[index - 1] if index else ""
+        if word in _ATTACHING_PREPOSITIONS and (previous in ROLE_WORDS or previous in ORGANISATION_HEADS):
+            continue  # "a spokesman for ...", "residents of ...", "officials in ..."
+        if word in _NAME_FUNCTION_WORDS and index and _is_name_word(words[index - 1].text):
+            continue  # "Institute for the Study of War"
         if word in ORGANISATION_HEADS or word in QUALIFIERS or word in DETERMINERS:
             continue
         if word in PERSONAL_PRONOUNS or word in GROUP_PRONOUNS or word in RELATIVE_PRONOUNS:
@@ -398,6 +437,12 @@ def _strip_subject(phrase: list[_Token]) -> list[_Token]:
             continue
         return []
     return words
+
+
+_ATTACHING_PREPOSITIONS = frozenset({"of", "for", "in", "from", "at", "to"})
+_NAME_FUNCTION_WORDS = frozenset({"of", "for", "the", "and", "on"})
+_POSSESSIVE_PRONOUNS = {"his": "he", "her": "she", "their": "they", "its": "it"}
+_SPOKESPEOPLE = frozenset({"spokesman", "spokeswoman", "spokesperson", "representative", "spokespeople"})
 
 
 def _is_name_word(word: str) -> bool:
@@ -430,17 +475,30 @@ def _preposition_before(text: str, start: int) -> bool:
 
 
 def _trailing_name(words: list[str]) -> list[str]:
-    name: list[str] = []
-    for word in reversed(words):
-        lowered = word.casefold()
-        if _NAME_PARTICLE.match(word) and name:
-            name.insert(0, word)
+    """The name at the end of a subject phrase, without the titles before it.
+
+    "Russian Foreign Minister Sergei Lavrov" ends in "Sergei Lavrov"; a named body
+    keeps its capitalised words and inner function words whole: "the opposition
+    National Unity Government", "The Institute for the Study of War".
+    """
+    run: list[str] = []
+    for index in range(len(words) - 1, -1, -1):
+        word = words[index]
+        inner_function_word = (
+            run and word.casefold() in _NAME_FUNCTION_WORDS and index > 0 and _is_name_word(words[index - 1])
+        )
+        if _is_name_word(word) or (run and _NAME_PARTICLE.match(word)) or inner_function_word:
+            run.insert(0, word)
             continue
-        if not _is_name_word(word):
-            break
-        if lowered in ROLE_WORDS or lowered in DETERMINERS:
-            break
-        if lowered in QUALIFIERS and name:
+        break
+    while run and (run[0].casefold() in _NAME_FUNCTION_WORDS or run[0].casefold() in DETERMINERS):
+        run.pop(0)
+    if any(w.casefold() in ORGANISATION_HEADS for w in run):
+        return run
+    name: list[str] = []
+    for word in reversed(run):
+        lowered = word.casefold()
+        if lowered in ROLE_WORDS or lowered in DETERMINERS or (lowered in QUALIFIERS and name):
             break
         name.insert(0, word)
     return name

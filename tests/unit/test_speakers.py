@@ -152,3 +152,60 @@ def test_narration_after_a_speaker_is_not_a_continuation(classifier: LineClassif
         )[1]
         is None
     )
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        (
+            "Clementine Nkweta-Salami, the UN's humanitarian coordinator for Sudan, said families were hungry.",
+            "Clementine Nkweta-Salami",
+        ),
+        ("The UN envoy for Yemen, Hans Grundberg, said the truce would hold.", "Hans Grundberg"),
+        ("Philippe Lazzarini, who heads UNRWA, said fuel would run out within days.", "Philippe Lazzarini"),
+        ("Volodymyr Zelensky, in his nightly address, said the line was holding.", "Volodymyr Zelenskyy"),
+        ("Samantha Power visited the border and called for monitors to be given access.", "Samantha Power"),
+        ("Sudan's army chief Abdel Fattah al-Burhan has said he will not negotiate.", "Abdel Fattah al-Burhan"),
+    ],
+)
+def test_appositives_relative_clauses_and_shared_subjects(classifier: LineClassifier, line: str, expected: str) -> None:
+    assert speakers_of(classifier, line) == [expected]
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        (
+            "A spokesman for the opposition National Unity Government said its forces would pause.",
+            "National Unity Government",
+        ),
+        (
+            "The Institute for the Study of War said Russia was building a buffer zone.",
+            "Institute for the Study of War",
+        ),
+        ("An RSF spokesman said the group was ready to open a corridor.", "Rapid Support Forces"),
+        ("Officials in Kherson said the bridge was destroyed.", "Officials in Kherson"),
+        ("Ukraine's air force said it had shot down 31 missiles.", "Ukraine's air force"),
+        ("GENEVA, June 12 - The United Nations called on Wednesday for safe passage.", "United Nations"),
+    ],
+)
+def test_bodies_speak_under_their_own_names(classifier: LineClassifier, line: str, expected: str) -> None:
+    assert speakers_of(classifier, line) == [expected]
+
+
+def test_his_office_belongs_to_the_person_just_named(classifier: LineClassifier) -> None:
+    line = "Zelenskyy cancelled all upcoming foreign trips, his office said."
+    assert speakers_of(classifier, line) == ["Volodymyr Zelenskyy's office"]
+
+
+def test_a_given_name_in_use_refers_back_to_the_full_name(classifier: LineClassifier) -> None:
+    assert speakers_of(
+        classifier,
+        "Getachew Reda, a spokesman for the Tigrayan authorities, said concessions were made.",
+        "“We have to build trust,” Getachew said.",
+    ) == ["Getachew Reda", "Getachew Reda"]
+
+
+def test_the_united_states_is_not_a_reporting_verb(classifier: LineClassifier) -> None:
+    line = "Mediators from Egypt, Qatar and the United States will monitor the truce."
+    assert speakers_of(classifier, line) == [None]
