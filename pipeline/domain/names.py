@@ -143,6 +143,11 @@ class Mention:
     learned_roles: tuple[Descriptor, ...] = field(default=())
 
 
+def _bare(alias: str) -> str:
+    """An alias as matched: plain, without a leading article ("the UN" is matched as "UN")."""
+    return re.sub(r"^(?:the|The)\s+", "", plain(alias).strip())
+
+
 def surname_key(name: str) -> str:
     return fold(name.split()[-1]) if name.split() else ""
 
@@ -157,13 +162,13 @@ class Directory:
             roles = tuple(key for key in (descriptor_key(_WORD.findall(plain(r))) for r in person.roles) if key)
             entity = Entity(person.name, "person", person.gender, roles)
             for alias in (person.name, *person.aliases):
-                by_alias[plain(alias)] = entity
+                by_alias[_bare(alias)] = entity
             for role in roles:
                 self.role_holders.setdefault(role, []).append(entity)
         for organisation in taxonomy.organisations:
             entity = Entity(organisation.name, "organisation")
             for alias in (organisation.name, *organisation.aliases):
-                by_alias[plain(alias)] = entity
+                by_alias[_bare(alias)] = entity
         self._by_alias = by_alias
         self._by_folded = {fold(alias): entity for alias, entity in by_alias.items()}
         ordered = sorted(by_alias, key=len, reverse=True)

@@ -194,7 +194,13 @@ class SpeakerAttributor:
         if inner is None or not inner[0]:
             return None
         segment, boundary = inner
-        if boundary == "," and segment[0].text.casefold() in RELATIVE_PRONOUNS | {"which"} | CLAUSE_OPENERS:
+        opener = segment[0].text
+        interjected = opener[:1].islower() and not _is_title_word(opener)
+        if boundary in _CLAUSE_WORDS:
+            # "X, which did not attend, said": the clause starts at its clause word.
+            clause_word = max(t.start for t in tokens if t.end <= segment[0].start and t.text.casefold() == boundary)
+            return self._appositive_subject(context, tokens, clause_word, verb)
+        if boundary == "," and (interjected or opener.casefold() in CLAUSE_OPENERS):
             # "X, who heads UNRWA, said" / "X, in his nightly address, said": the subject is before the clause.
             return self._appositive_subject(context, tokens, segment[0].start, verb)
         subject = _strip_subject(segment)
@@ -223,8 +229,8 @@ class SpeakerAttributor:
         first = context.mentions[0] if context.mentions else None
         if first is None:
             return None
-        before = [t.text.casefold() for t in tokens if t.end <= first.start and t.text[:1].isalpha()]
-        if all(w in DETERMINERS or w in ROLE_WORDS or w in QUALIFIERS or w.endswith("'s") for w in before):
+        titles = [t.text for t in tokens if t.end <= first.start and t.text[:1].isalpha()]
+        if all(w[:1].isupper() or _is_title_word(w) or w.endswith("'s") for w in titles):
             entity = context.remember(first.entity)
             method = "named" if entity.kind == "person" else "organisation"
             return Speaker(entity.name, entity.kind, method, f"{first.entity.name} ... {cue}")
@@ -394,6 +400,8 @@ def _phrase_after(tokens: list[_Token], position: int) -> list[_Token]:
             return []
     while phrase and phrase[-1].text.casefold() in SUBJECT_TRAILERS | {"on", "in", "of"}:
         phrase.pop()
+    while len(phrase) > 1 and phrase[0].text.casefold() in DETERMINERS:
+        phrase.pop(0)
     return phrase
 
 
@@ -414,17 +422,22 @@ def _strip_subject(phrase: list[_Token]) -> list[_Token]:
     lowered = [w.text.casefold() for w in words]
     if lowered[0] in CLAUSE_OPENERS | RELATIVE_PRONOUNS | {"which"} and len(words) > 1:
         return []
+    # The head is the last word, or the role or body that a complement attaches to:
+    # "a spokesman for ...", "residents of ...", "headquarters for prisoners of war".
+    head = len(words) - 1
+    for index in range(1, len(words)):
+        previous = lowered[index - 1]
+        if lowered[index] in _ATTACHING_PREPOSITIONS and (previous in ROLE_WORDS or previous in ORGANISATION_HEADS):
+            head = index - 1
+            break
     # A subject is a name, a pronoun, a descriptor or a body: any other lowercase
     # word before the head means this is not a subject phrase at all.
-    head_is_name = _is_name_word(words[-1].text)
-    head_is_body = lowered[-1] in ORGANISATION_HEADS
-    for index, token in enumerate(words):
+    head_is_name = _is_name_word(words[head].text)
+    head_is_body = lowered[head] in ORGANISATION_HEADS
+    for index, token in enumerate(words[: head + 1]):
         word = lowered[index]
         if _is_name_word(token.text) or word in {"'s", "of", "and"} or word in ROLE_WORDS:
             continue
-        previous = lowered[index - 1] if index else ""
-        if word in _ATTACHING_PREPOSITIONS and (previous in ROLE_WORDS or previous in ORGANISATION_HEADS):
-            continue  # "a spokesman for ...", "residents of ...", "officials in ..."
         if word in _NAME_FUNCTION_WORDS and index and _is_name_word(words[index - 1].text):
             continue  # "Institute for the Study of War"
         if word in ORGANISATION_HEADS or word in QUALIFIERS or word in DETERMINERS:
@@ -433,7 +446,7 @@ def _strip_subject(phrase: list[_Token]) -> list[_Token]:
             continue
         if word.removesuffix("'s") in PERSONAL_PRONOUNS or word.removesuffix("'s") in GROUP_PRONOUNS:
             continue
-        if (head_is_name or head_is_body) and word not in PREPOSITIONS and index < len(words) - 1:
+        if (head_is_name or head_is_body) and word not in PREPOSITIONS and index < head:
             continue
         return []
     return words
@@ -443,6 +456,11 @@ _ATTACHING_PREPOSITIONS = frozenset({"of", "for", "in", "from", "at", "to"})
 _NAME_FUNCTION_WORDS = frozenset({"of", "for", "the", "and", "on"})
 _POSSESSIVE_PRONOUNS = {"his": "he", "her": "she", "their": "they", "its": "it"}
 _SPOKESPEOPLE = frozenset({"spokesman", "spokeswoman", "spokesperson", "representative", "spokespeople"})
+
+
+def _is_title_word(word: str) -> bool:
+    lowered = word.casefold()
+    return lowered in DETERMINERS or lowered in ROLE_WORDS or lowered in QUALIFIERS
 
 
 def _is_name_word(word: str) -> bool:
