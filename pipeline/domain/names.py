@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from pipeline.domain.lexicon import ORGANISATION_HEADS, QUALIFIERS, ROLE_WORDS
+from pipeline.domain.matching import literal_alternation
 from pipeline.domain.taxonomy import Taxonomy
 from pipeline.domain.text import fold, plain
 
@@ -148,6 +150,7 @@ def _bare(alias: str) -> str:
     return re.sub(r"^(?:the|The)\s+", "", plain(alias).strip())
 
 
+@lru_cache(maxsize=8192)
 def surname_key(name: str) -> str:
     return fold(name.split()[-1]) if name.split() else ""
 
@@ -171,8 +174,7 @@ class Directory:
                 by_alias[_bare(alias)] = entity
         self._by_alias = by_alias
         self._by_folded = {fold(alias): entity for alias, entity in by_alias.items()}
-        ordered = sorted(by_alias, key=len, reverse=True)
-        self._alias_re = re.compile(r"(?<![\w])(?:" + "|".join(map(re.escape, ordered)) + r")(?![\w])")
+        self._alias_re = re.compile(r"(?<![\w])(?:" + literal_alternation(list(by_alias)) + r")(?![\w])")
 
     def configured(self, text: str) -> list[tuple[int, int, Entity]]:
         return [(m.start(), m.end(), self._by_alias[m.group()]) for m in self._alias_re.finditer(text)]

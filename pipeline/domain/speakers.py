@@ -32,6 +32,7 @@ from pipeline.domain.lexicon import (
     SUBJECT_LEADERS,
     SUBJECT_TRAILERS,
 )
+from pipeline.domain.matching import literal_alternation
 from pipeline.domain.memory import ArticleMemory, RememberedEntity
 from pipeline.domain.names import Descriptor, Directory, Entity, Mention, descriptor_key, find_mentions, surname_key
 from pipeline.domain.text import fold, plain
@@ -40,7 +41,7 @@ MAX_REMEMBERED = 40
 
 # Case-sensitive on purpose: "States" in "United States" is not a verb.
 _VERB_RE = re.compile(
-    r"(?<![\w'-])(?:[Aa]ccording to|" + "|".join(re.escape(v) for v in REPORTING_VERBS) + r")(?![\w-])"
+    r"(?<![\w'-])(?:" + literal_alternation([*REPORTING_VERBS, "according to", "According to"]) + r")(?![\w-])"
 )
 _DATELINE = re.compile(r"^[A-Z][A-Z .'-]{2,40}(?:,\s*[A-Z][a-z]{2,9}\.?\s+\d{1,2})?(?:\s*\([^)]{1,40}\))?\s*-+\s")
 _TOKEN_RE = re.compile(r"[A-Za-z](?:[A-Za-z'-]|\.(?=[A-Za-z]))*|[,;:\"()]|-(?=\s)|\S")
@@ -58,15 +59,19 @@ class Speaker:
     evidence: str
 
 
-@dataclass(frozen=True)
-class _Token:
-    text: str
-    start: int
-    end: int
+_Token = re.Match[str]  # a token is its match: text, start and end without building anything
+
+
+def _prefix(text: str, length: int) -> str:
+    """``text`` cut after ``length`` characters, at the next space so no word is split."""
+    if length >= len(text):
+        return text
+    space = text.find(" ", length)
+    return text if space < 0 else text[:space]
 
 
 def _tokens(text: str) -> list[_Token]:
-    return [_Token(m.group(), m.start(), m.end()) for m in _TOKEN_RE.finditer(text)]
+    return list(_TOKEN_RE.finditer(text))
 
 
 def _descriptor_matches(phrase: Descriptor, role: Descriptor) -> bool:
@@ -95,8 +100,25 @@ class _LineContext:
         merged_roles = tuple(dict.fromkeys((*(existing.roles if existing else ()), *entity.roles, *roles)))
         name = existing.name if existing and len(existing.name) >= len(entity.name) else entity.name
         gender = entity.gender or (existing.gender if existing else None)
-        updated = RememberedEntity(name=name, kind=entity.kind, gender=gender, roles=merged_roles)
-        self.entities = [e for e in self.entities if e is not existing]
+        unchanged = existing is not None and (existing.name, existing.kind, existing.gender, existing.roles) == (
+            name,
+            entity.kind,
+            gender,
+            merged_roles,
+        )
+        updated = (
+            existing
+            if unchanged and existing is not None
+            else RememberedEntity.model_construct(
+                # Built without validation: every field comes from already-validated data.
+                name=name,
+                kind=entity.kind,
+                gender=gender,
+                roles=merged_roles,
+            )
+        )
+        if existing is not None:
+            self.entities = [e for e in self.entities if e is not existing]
         self.entities.append(updated)
         return updated
 
@@ -152,12 +174,12 @@ class SpeakerAttributor:
             found = self._resolve_phrase(context, _tokens(colon.group(1)), 0, "colon")
             if found is not None:
                 return found
-        tokens = _tokens(text)
         for verb in _VERB_RE.finditer(text):
-            found = self._attribute_verb(context, tokens, verb)
+            # Only the words up to a little past the verb are ever read.
+            found = self._attribute_verb(context, _tokens(_prefix(text, verb.end() + 60)), verb)
             if found is not None:
                 return found
-        return self._continuation(context, tokens)
+        return self._continuation(context, _tokens(_prefix(text, 80)))
 
     def _attribute_verb(self, context: _LineContext, tokens: list[_Token], verb: re.Match[str]) -> Speaker | None:
         if verb.group().casefold() == "according to":
@@ -179,7 +201,7 @@ class SpeakerAttributor:
             return None
         if boundary == "," and not phrase:
             return self._appositive_subject(context, tokens, verb.start(), verb)
-        if phrase and phrase[-1].text.casefold() == "and":
+        if phrase and phrase[-1].group().casefold() == "and":
             return self._line_subject(context, tokens, verb.group())
         return None
 
@@ -187,29 +209,29 @@ class SpeakerAttributor:
         self, context: _LineContext, tokens: list[_Token], position: int, verb: re.Match[str]
     ) -> Speaker | None:
         """ "Name, the ROLE, said" and "the ROLE, Name, said": the subject stands between or before commas."""
-        commas = [t.start for t in tokens if t.end <= position and t.text == ","]
+        commas = [t.start() for t in tokens if t.end() <= position and t.group() == ","]
         if not commas:
             return None
         inner = _phrase_before(tokens, commas[-1])
         if inner is None or not inner[0]:
             return None
         segment, boundary = inner
-        opener = segment[0].text
+        opener = segment[0].group()
         interjected = opener[:1].islower() and not _is_title_word(opener)
         if boundary in _CLAUSE_WORDS:
             # "X, which did not attend, said": the clause starts at its clause word.
-            clause_word = max(t.start for t in tokens if t.end <= segment[0].start and t.text.casefold() == boundary)
+            clause_word = max(t.start() for t in tokens if t.end() <= segment[0].start() and t.group().casefold() == boundary)
             return self._appositive_subject(context, tokens, clause_word, verb)
         if boundary == "," and (interjected or opener.casefold() in CLAUSE_OPENERS):
             # "X, who heads UNRWA, said" / "X, in his nightly address, said": the subject is before the clause.
-            return self._appositive_subject(context, tokens, segment[0].start, verb)
+            return self._appositive_subject(context, tokens, segment[0].start(), verb)
         subject = _strip_subject(segment)
-        if subject and _is_name_word(subject[-1].text) and not _mentions_role(segment):
+        if subject and _is_name_word(subject[-1].group()) and not _mentions_role(segment):
             return self._resolve_phrase(context, subject, verb.start(), verb.group())
-        head = segment[-1].text.casefold()
+        head = segment[-1].group().casefold()
         if boundary != "," or not (head in ROLE_WORDS or head in ORGANISATION_HEADS or _mentions_role(segment)):
             return None
-        comma_before = max(t.start for t in tokens if t.end <= segment[0].start and t.text == ",")
+        comma_before = max(t.start() for t in tokens if t.end() <= segment[0].start() and t.group() == ",")
         outer = _phrase_before(tokens, comma_before)
         if outer is None or not outer[0]:
             return None
@@ -223,13 +245,13 @@ class SpeakerAttributor:
 
     def _line_subject(self, context: _LineContext, tokens: list[_Token], cue: str) -> Speaker | None:
         """ "X visited the border and called for ...": the verb shares the sentence's subject."""
-        opener = next((t for t in tokens if t.text[:1].isalpha()), None)
-        if opener is None or opener.text.casefold() in CLAUSE_OPENERS:
+        opener = next((t for t in tokens if t.group()[:1].isalpha()), None)
+        if opener is None or opener.group().casefold() in CLAUSE_OPENERS:
             return None
         first = context.mentions[0] if context.mentions else None
         if first is None:
             return None
-        titles = [t.text for t in tokens if t.end <= first.start and t.text[:1].isalpha()]
+        titles = [t.group() for t in tokens if t.end() <= first.start and t.group()[:1].isalpha()]
         if all(w[:1].isupper() or _is_title_word(w) or w.endswith("'s") for w in titles):
             entity = context.remember(first.entity)
             method = "named" if entity.kind == "person" else "organisation"
@@ -237,15 +259,15 @@ class SpeakerAttributor:
         return None
 
     def _resolve_phrase(self, context: _LineContext, phrase: list[_Token], at: int, cue: str) -> Speaker | None:
-        words = [t.text for t in phrase]
+        words = [t.group() for t in phrase]
         lowered = [w.casefold() for w in words]
         evidence = f"{' '.join(words)} {cue}".strip()
         if len(words) == 1 or (len(words) == 2 and lowered[1] in {"'s", "'d", "'ll"}):
             pronoun = lowered[0].removesuffix("'s")
             if pronoun in PERSONAL_PRONOUNS or pronoun in GROUP_PRONOUNS or pronoun in RELATIVE_PRONOUNS:
-                return self._resolve_pronoun(context, pronoun, phrase[0].start, evidence)
+                return self._resolve_pronoun(context, pronoun, phrase[0].start(), evidence)
         if lowered[0] in _POSSESSIVE_PRONOUNS and len(words) > 1 and lowered[-1] in ORGANISATION_HEADS:
-            owner = self._resolve_pronoun(context, _POSSESSIVE_PRONOUNS[lowered[0]], phrase[0].start, evidence)
+            owner = self._resolve_pronoun(context, _POSSESSIVE_PRONOUNS[lowered[0]], phrase[0].start(), evidence)
             body = " ".join(words[1:])
             return Speaker(f"{owner.name}'s {body}" if owner else body, "organisation", "organisation", evidence)
         for index, word in enumerate(lowered[:-1]):
@@ -255,7 +277,7 @@ class SpeakerAttributor:
                     return Speaker(behalf.name, behalf.kind, behalf.method, evidence)
             if lowered[index + 1] in _ATTACHING_PREPOSITIONS and word in ORGANISATION_HEADS:
                 return Speaker(_as_written(words), "organisation", "organisation", evidence)
-        start, end = phrase[0].start, phrase[-1].end
+        start, end = phrase[0].start(), phrase[-1].end()
         inside = [m for m in context.mentions if start <= m.start and m.end <= end + 2]
         if inside:
             last = inside[-1]
@@ -353,8 +375,8 @@ class SpeakerAttributor:
             return None
         known = context.find_by_name(previous)
         kind = known.kind if known else "person"
-        words = [t.text.casefold() for t in tokens if t.text[:1].isalpha()]
-        if tokens[0].text == '"':
+        words = [t.group().casefold() for t in tokens if t.group()[:1].isalpha()]
+        if tokens[0].group() == '"':
             return Speaker(previous, kind, "continuation", "quotation continuing the previous line")
         opens_continuation = len(words) >= 2 and words[0] in CONTINUATION_OPENERS
         if opens_continuation and (
@@ -374,8 +396,8 @@ def _without_dateline(text: str) -> str:
 def _phrase_before(tokens: list[_Token], position: int) -> tuple[list[_Token], str] | None:
     """The words between the last clause boundary and ``position``, and that boundary."""
     phrase: list[_Token] = []
-    for token in reversed([t for t in tokens if t.end <= position]):
-        word = token.text
+    for token in reversed([t for t in tokens if t.end() <= position]):
+        word = token.group()
         if word in {",", ";", ":", '"', "(", ")", "-"}:
             return phrase, word
         if word.casefold() in _CLAUSE_WORDS:
@@ -388,38 +410,38 @@ def _phrase_before(tokens: list[_Token], position: int) -> tuple[list[_Token], s
 
 def _phrase_after(tokens: list[_Token], position: int) -> list[_Token]:
     phrase: list[_Token] = []
-    for token in (t for t in tokens if t.start >= position):
-        if not token.text[:1].isalpha() and token.text not in {"'s"}:
+    for token in (t for t in tokens if t.start() >= position):
+        if not token.group()[:1].isalpha() and token.group() not in {"'s"}:
             break
-        if token.text.casefold() in _CLAUSE_WORDS or (
-            phrase and token.text.casefold() in PREPOSITIONS and token.text.casefold() != "of"
+        if token.group().casefold() in _CLAUSE_WORDS or (
+            phrase and token.group().casefold() in PREPOSITIONS and token.group().casefold() != "of"
         ):
             break
         phrase.append(token)
         if len(phrase) > 8:
             return []
-    while phrase and phrase[-1].text.casefold() in SUBJECT_TRAILERS | {"on", "in", "of"}:
+    while phrase and phrase[-1].group().casefold() in SUBJECT_TRAILERS | {"on", "in", "of"}:
         phrase.pop()
-    while len(phrase) > 1 and phrase[0].text.casefold() in DETERMINERS:
+    while len(phrase) > 1 and phrase[0].group().casefold() in DETERMINERS:
         phrase.pop(0)
     return phrase
 
 
 def _strip_subject(phrase: list[_Token]) -> list[_Token]:
     words = list(phrase)
-    while words and words[-1].text.casefold() in SUBJECT_TRAILERS:
+    while words and words[-1].group().casefold() in SUBJECT_TRAILERS:
         words.pop()
-    while words and words[0].text.casefold() in SUBJECT_LEADERS:
+    while words and words[0].group().casefold() in SUBJECT_LEADERS:
         words.pop(0)
     while (
         len(words) > 1
-        and words[0].text.casefold() in DETERMINERS
-        and not (words[0].text.casefold() in _POSSESSIVE_PRONOUNS and words[-1].text.casefold() in ORGANISATION_HEADS)
+        and words[0].group().casefold() in DETERMINERS
+        and not (words[0].group().casefold() in _POSSESSIVE_PRONOUNS and words[-1].group().casefold() in ORGANISATION_HEADS)
     ):
         words.pop(0)
     if not words:
         return []
-    lowered = [w.text.casefold() for w in words]
+    lowered = [w.group().casefold() for w in words]
     if lowered[0] in CLAUSE_OPENERS | RELATIVE_PRONOUNS | {"which"} and len(words) > 1:
         return []
     # The head is the last word, or the role or body that a complement attaches to:
@@ -432,13 +454,13 @@ def _strip_subject(phrase: list[_Token]) -> list[_Token]:
             break
     # A subject is a name, a pronoun, a descriptor or a body: any other lowercase
     # word before the head means this is not a subject phrase at all.
-    head_is_name = _is_name_word(words[head].text)
+    head_is_name = _is_name_word(words[head].group())
     head_is_body = lowered[head] in ORGANISATION_HEADS
     for index, token in enumerate(words[: head + 1]):
         word = lowered[index]
-        if _is_name_word(token.text) or word in {"'s", "of", "and"} or word in ROLE_WORDS:
+        if _is_name_word(token.group()) or word in {"'s", "of", "and"} or word in ROLE_WORDS:
             continue
-        if word in _NAME_FUNCTION_WORDS and index and _is_name_word(words[index - 1].text):
+        if word in _NAME_FUNCTION_WORDS and index and _is_name_word(words[index - 1].group()):
             continue  # "Institute for the Study of War"
         if word in ORGANISATION_HEADS or word in QUALIFIERS or word in DETERMINERS:
             continue
@@ -468,17 +490,17 @@ def _is_name_word(word: str) -> bool:
 
 
 def _mentions_role(segment: list[_Token]) -> bool:
-    return any(t.text.casefold().removesuffix("'s") in ROLE_WORDS | ORGANISATION_HEADS for t in segment)
+    return any(t.group().casefold().removesuffix("'s") in ROLE_WORDS | ORGANISATION_HEADS for t in segment)
 
 
 def _is_passive(phrase: list[_Token], verb: str) -> bool:
-    last = phrase[-1].text.casefold()
+    last = phrase[-1].group().casefold()
     lowered = verb.casefold().split()[0]
     return last in PASSIVE_AUXILIARIES and (lowered.endswith("ed") or lowered in _IRREGULAR_PAST)
 
 
 def _quote_closes_before(tokens: list[_Token], position: int) -> bool:
-    before = [t.text for t in tokens if t.end <= position][-2:]
+    before = [t.group() for t in tokens if t.end() <= position][-2:]
     return before == ['"', ","] or before[-1:] == ['"']
 
 

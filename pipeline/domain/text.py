@@ -9,6 +9,7 @@ evidence can be cut from the original text.
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 _ONE_FOR_ONE = str.maketrans(
     {
@@ -47,6 +48,7 @@ def plain(text: str) -> str:
     return text.translate(_ONE_FOR_ONE)
 
 
+@lru_cache(maxsize=8192)
 def fold(text: str) -> str:
     """Lower case without diacritics, for comparing names (Erdoğan = erdogan)."""
     decomposed = unicodedata.normalize("NFKD", text)

@@ -1,0 +1,167 @@
+"""Finding, for many word-bounded regular expressions at once, the first match of each.
+
+Running a hundred regular expressions over every line costs a hundred scans. But
+a cue can only match where a word starts with one of its literal openings
+("evacuat", "safe passage", "shell"), so the index reads each line's word starts
+once, looks their first letters up in a table, and tries a cue only where its
+opening stands, with an anchored match. The result is the same as calling
+``search`` on every pattern: the leftmost match of each.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections.abc import Sequence
+from typing import Any
+
+# The standard library's own regular-expression parser, to read a pattern's literal openings.
+sre_parse: Any = importlib.import_module("re._parser")
+sre_constants: Any = importlib.import_module("re._constants")
+
+_KEY = 4  # table keys are an opening's first letters, up to this many
+
+
+def word_bounded(pattern: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
+    return re.compile(r"(?<![\w])(?:" + pattern + r")(?![\w])", flags)
+
+
+_MAX_OPENINGS = 256
+
+
+def _openings(items: list[tuple[object, object]]) -> tuple[set[str], bool] | None:
+    """The literal strings a match of ``items`` can begin with, and whether they are all of it.
+
+    None means a match can begin with anything (a character class, ``\\w``...)."""
+    prefixes = {""}
+    for index, (op, value) in enumerate(items):
+        if op is sre_constants.LITERAL:
+            prefixes = {p + chr(value).lower() for p in prefixes}  # type: ignore[arg-type]
+            continue
+        if op is sre_constants.AT:
+            continue
+        inner: tuple[set[str], bool] | None
+        if op is sre_constants.SUBPATTERN:
+            inner = _openings(list(value[-1]))  # type: ignore[index]
+        elif op is sre_constants.BRANCH:
+            inner = _branch_openings(value[1])  # type: ignore[index]
+        elif op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT):
+            low: int = value[0]  # type: ignore[index]
+            found = _openings(list(value[2]))  # type: ignore[index]
+            if low != 0 or found is None:
+                inner = (found[0], False) if found is not None else None
+            else:
+                rest = _openings(items[index + 1 :])
+                if rest is None:
+                    return _known(prefixes)
+                combined = {p + q for p in prefixes for q in found[0] | rest[0]}
+                return (combined, False) if len(combined) <= _MAX_OPENINGS else _known(prefixes)
+        else:
+            return _known(prefixes)
+        if inner is None:
+            return _known(prefixes)
+        combined = {p + q for p in prefixes for q in inner[0]}
+        if len(combined) > _MAX_OPENINGS:
+            return _known(prefixes)
+        prefixes = combined
+        if not inner[1]:
+            return prefixes, False
+    return prefixes, True
+
+
+def _branch_openings(branches: list[object]) -> tuple[set[str], bool] | None:
+    found: set[str] = set()
+    complete = True
+    for branch in branches:
+        opening = _openings(list(branch))  # type: ignore[call-overload]
+        if opening is None:
+            return None
+        found |= opening[0]
+        complete = complete and opening[1]
+    return found, complete
+
+
+def _known(prefixes: set[str]) -> tuple[set[str], bool] | None:
+    return None if "" in prefixes else (prefixes, False)
+
+
+def openings(pattern: str) -> set[str] | None:
+    found = _openings(list(sre_parse.parse(pattern, re.IGNORECASE)))
+    if found is None or not found[0] or "" in found[0] or any(not p[:1].isalnum() for p in found[0]):
+        return None
+    return found[0]
+
+
+def literal_alternation(strings: Sequence[str]) -> str:
+    """A regular expression matching any of ``strings``, with shared beginnings factored out
+    so the engine follows one path per letter instead of trying every string in turn."""
+    trie: dict[str, dict] = {}  # type: ignore[type-arg]
+    for string in strings:
+        node = trie
+        for char in string:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def render(node: dict) -> str:  # type: ignore[type-arg]
+        ends = "" in node
+        branches = [re.escape(char) + render(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if ends:
+            return "(?:" + body + ")?"
+        return body
+
+    return render(trie)
+
+
+class CueIndex:
+    """The first match of each pattern in a text, found by looking only where a match can start."""
+
+    def __init__(self, patterns: Sequence[str]) -> None:
+        self.regexes = [word_bounded(p) for p in patterns]
+        self._table: dict[str, list[tuple[str, int]]] = {}
+        self._anywhere: list[int] = []
+        for number, pattern in enumerate(patterns):
+            starts = openings(pattern)
+            if starts is None:
+                self._anywhere.append(number)
+                continue
+            for start in starts:
+                self._table.setdefault(start[:_KEY], []).append((start, number))
+        self._key_lengths = sorted({len(key) for key in self._table}, reverse=True)
+        every_opening = [start for starts in map(openings, patterns) if starts for start in starts]
+        # Finds, in C, each word start where some opening begins; only there is the table consulted.
+        self._opening_re = (
+            re.compile(r"(?<!\w)(?=" + literal_alternation(every_opening) + ")") if every_opening else None
+        )
+
+    def first_matches(self, text: str, lowered: str | None = None) -> dict[int, re.Match[str]]:
+        """Pattern number -> its leftmost match in ``text``."""
+        lowered = lowered if lowered is not None else text.lower()
+        found: dict[int, re.Match[str]] = {}
+        if len(lowered) != len(text):  # a rare letter whose lower case is longer: offsets would drift
+            return self._searched(text)
+        table, lengths = self._table, self._key_lengths
+        for word in self._opening_re.finditer(lowered) if self._opening_re is not None else ():
+            position = word.start()
+            candidates = [entry for size in lengths for entry in table.get(lowered[position : position + size], ())]
+            for start, number in candidates:
+                if number in found or not lowered.startswith(start, position):
+                    continue
+                match = self.regexes[number].match(text, position)
+                if match is not None:
+                    found[number] = match
+        for number in self._anywhere:
+            match = self.regexes[number].search(text)
+            if match is not None:
+                found[number] = match
+        return found
+
+    def _searched(self, text: str) -> dict[int, re.Match[str]]:
+        found = {}
+        for number, regex in enumerate(self.regexes):
+            match = regex.search(text)
+            if match is not None:
+                found[number] = match
+        return found
