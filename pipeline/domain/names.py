@@ -23,8 +23,8 @@ Descriptor = tuple[str | None, str]
 _WORD = re.compile(r"[A-Za-z][A-Za-z.'-]*")
 _NAME_RUN = re.compile(
     r"(?<![\w'])[A-Z][A-Za-z'.-]*"
-    r"(?:\s+(?:(?:de|da|van|von|der|al|bin|ibn|abu|la|le|el|di|du)\s+)?(?:(?:al|el)-)?[A-Z][A-Za-z'.-]*)*"
-)
+    r"(?:\s+(?:(?:de|da|van|von|der|al|bin|ibn|abu|la|le|el|di|du)\s+)?(?:(?:al|el)-)?[A-Z][A-Za-z'.-]*)+"
+)  # two capitalised words at least: a lone one is a name only as a subject (see speakers)
 _NOT_NAMES = frozenset(
     {
         "the",
@@ -198,7 +198,10 @@ def _split_title(tokens: list[str]) -> tuple[list[str], list[str]]:
 
 def _role_before(text: str, start: int) -> Descriptor | None:
     """The title written just before a name: "deputy prime minister" in "... deputy prime minister X"."""
-    words = _WORD.findall(text[max(0, start - 80) : start])
+    last = text[max(0, start - 40) : start].rsplit(None, 1)[-1:]
+    if not last or not _may_be_title(last[0]):
+        return None
+    words: list[str] = _WORD.findall(text[max(0, start - 80) : start])
     role: list[str] = []
     for word in reversed(words):
         lowered = word.casefold()
@@ -213,12 +216,19 @@ def _role_before(text: str, start: int) -> Descriptor | None:
     return descriptor_key(role)
 
 
+def _may_be_title(word: str) -> bool:
+    lowered = word.casefold()
+    return lowered in ROLE_WORDS or lowered in QUALIFIERS or lowered.endswith("'s") or lowered == "of"
+
+
 def _role_after(text: str, end: int) -> Descriptor | None:
     """An appositive after a name: "Dmitry Peskov, the Kremlin spokesman, said"."""
+    if not text.startswith(",", end):
+        return None
     match = re.match(r",\s+(?:the\s+|a\s+)?((?:[A-Za-z.'-]+\s+){0,5}?[A-Za-z.'-]+),", text[end : end + 80])
     if not match:
         return None
-    words = _WORD.findall(match.group(1))
+    words: list[str] = _WORD.findall(match.group(1))
     if not words or words[-1].casefold() not in ROLE_WORDS:
         return None
     if any(
@@ -245,7 +255,7 @@ def find_mentions(text: str, directory: Directory) -> list[Mention]:
         taken.append((start, end))
     for match in _NAME_RUN.finditer(text):
         tokens = match.group().split()
-        title, name_tokens = _split_title(tokens)
+        _, name_tokens = _split_title(tokens)
         while name_tokens and name_tokens[-1].casefold() in _NOT_NAMES:
             name_tokens.pop()
         if not name_tokens:
@@ -261,7 +271,6 @@ def find_mentions(text: str, directory: Directory) -> list[Mention]:
         if len(name_tokens) < 2 or cleaned.casefold() in QUALIFIERS:
             continue  # a lone capitalised word is a person only where it is a subject (see speakers)
         found.append(Mention(start, start + len(cleaned), Entity(cleaned, "person"), _learned(text, start, end)))
-        del title
     found.sort(key=lambda m: m.start)
     return found
 

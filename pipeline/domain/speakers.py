@@ -220,7 +220,9 @@ class SpeakerAttributor:
         interjected = opener[:1].islower() and not _is_title_word(opener)
         if boundary in _CLAUSE_WORDS:
             # "X, which did not attend, said": the clause starts at its clause word.
-            clause_word = max(t.start() for t in tokens if t.end() <= segment[0].start() and t.group().casefold() == boundary)
+            clause_word = max(
+                t.start() for t in tokens if t.end() <= segment[0].start() and t.group().casefold() == boundary
+            )
             return self._appositive_subject(context, tokens, clause_word, verb)
         if boundary == "," and (interjected or opener.casefold() in CLAUSE_OPENERS):
             # "X, who heads UNRWA, said" / "X, in his nightly address, said": the subject is before the clause.
@@ -436,7 +438,9 @@ def _strip_subject(phrase: list[_Token]) -> list[_Token]:
     while (
         len(words) > 1
         and words[0].group().casefold() in DETERMINERS
-        and not (words[0].group().casefold() in _POSSESSIVE_PRONOUNS and words[-1].group().casefold() in ORGANISATION_HEADS)
+        and not (
+            words[0].group().casefold() in _POSSESSIVE_PRONOUNS and words[-1].group().casefold() in ORGANISATION_HEADS
+        )
     ):
         words.pop(0)
     if not words:
