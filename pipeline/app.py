@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 import faust
@@ -27,7 +28,7 @@ from pipeline.domain.memory import ArticleMemory
 from pipeline.events import ClassifiedLine
 from pipeline.kafka_options import faust_broker_options
 from pipeline.logs import configure_logging
-from pipeline.processing import classify_line, raise_alerts
+from pipeline.processing import LineRecord, raise_alerts, take_line
 from pipeline.settings import Settings
 from pipeline.taxonomy_file import load_taxonomy
 
@@ -44,6 +45,7 @@ app = faust.App(
     web_enabled=settings.web_enabled,
     web_port=settings.web_port,
     consumer_auto_offset_reset="earliest",
+    processing_guarantee=settings.processing_guarantee,
     producer_acks=-1,
     producer_linger_ms=settings.producer_linger_ms,
     autodiscover=False,
@@ -65,6 +67,10 @@ dlq_topic = _raw_topic(settings.topic_dlq)
 # Values are the JSON form of ArticleMemory / AlertLedger, validated again on every read.
 _json_schema: faust.Schema[Any, Any] = faust.Schema(key_serializer="json", value_serializer="json")
 article_memory = app.Table("article_memory", default=None, schema=_json_schema, partitions=settings.partitions)
+# The last RECORD_WINDOW lines of each article, so a line redelivered after a crash is classified
+# again from the memory before it (see processing.take_line). Keyed "article_id/line_no".
+line_records = app.Table("line_records", default=None, schema=_json_schema, partitions=settings.partitions)
+RECORD_WINDOW = 200
 alert_ledger = app.Table("alert_ledger", default=None, schema=_json_schema, partitions=settings.partitions)
 
 
@@ -88,6 +94,15 @@ async def _send_dead_letter(failure: Failure, origin: Origin, raw: bytes | None)
     )
 
 
+def _record_key(article_id: str, line_no: int) -> str:
+    return f"{article_id}/{line_no}"
+
+
+def _record(article_id: str, line_no: int) -> LineRecord | None:
+    stored = line_records.get(_record_key(article_id, line_no))
+    return LineRecord.model_validate(stored) if stored else None
+
+
 @app.agent(lines_topic, name="classify_lines")
 async def classify_lines(stream: faust.StreamT[Any]) -> AsyncIterator[None]:
     async for event in stream.events():
@@ -101,13 +116,28 @@ async def classify_lines(stream: faust.StreamT[Any]) -> AsyncIterator[None]:
         ):
             try:
                 stored = article_memory.get(line.article_id)
-                memory = ArticleMemory.model_validate(stored) if stored else ArticleMemory()
-                classified, memory = classify_line(classifier, line, memory, datetime.now(UTC))
+                latest = ArticleMemory.model_validate(stored) if stored else ArticleMemory()
+                taken = take_line(
+                    classifier,
+                    line,
+                    (origin.partition, origin.offset),
+                    latest,
+                    partial(_record, line.article_id),
+                    datetime.now(UTC),
+                )
             except Exception as error:  # a bug must not stop the stream; the line is kept on the DLQ
                 log.exception("classification_failed")
                 await _send_dead_letter(Failure("processing_error", repr(error)), origin, raw)
                 continue
-            article_memory[line.article_id] = memory.model_dump(mode="json")
+            classified = taken.output
+            if isinstance(classified, Failure):
+                await _send_dead_letter(classified, origin, raw)
+                continue
+            if taken.latest is not None:
+                article_memory[line.article_id] = taken.latest.model_dump(mode="json")
+            if taken.record is not None:
+                line_records[_record_key(line.article_id, line.line_no)] = taken.record.model_dump(mode="json")
+                line_records.pop(_record_key(line.article_id, line.line_no - RECORD_WINDOW), None)
             await classified_topic.send(key=line.article_id.encode(), value=classified.model_dump_json().encode())
             log.info(
                 "line_classified",

@@ -42,6 +42,7 @@ def _format(value: str) -> SourceFormat:
 @cli.command()
 def classify(paths: PathsArg, article_id: ArticleIdOpt = None, fmt: FormatOpt = "auto") -> None:
     """Classify articles in-process (no broker) and write JSON lines to stdout."""
+    from pipeline.decoding import Failure
     from pipeline.domain.classifier import LineClassifier
     from pipeline.offline import classify_events
     from pipeline.taxonomy_file import load_taxonomy
@@ -49,44 +50,64 @@ def classify(paths: PathsArg, article_id: ArticleIdOpt = None, fmt: FormatOpt = 
     settings = Settings()
     classifier = LineClassifier(load_taxonomy(settings.taxonomy_path))
     now = datetime.now(UTC)
-    rejected = 0
-    out = sys.stdout
-    for path in paths:
-        lines = []
-        for item in read_events(path, _read_bytes(path), now, article_id=article_id, fmt=_format(fmt)):
-            if isinstance(item, Rejected):
-                rejected += 1
-                typer.echo(f"rejected {item}", err=True)
-            else:
-                lines.append(item)
-        for event in classify_events(classifier, lines, now):
-            out.write(event.model_dump_json())
-            out.write("\n")
-    out.flush()
-    if rejected:
+    lines, rejected = _read_all(paths, now, article_id, _format(fmt))
+    refused: list[str] = []
+
+    def refuse(line: LineEvent, failure: Failure) -> None:
+        refused.append(f"{line.source}: line {line.line_no}: {failure.reason}: {failure.detail}")
+
+    # One pass over all inputs, so an article split over several files keeps its memory.
+    for event in classify_events(classifier, lines, now, refuse):
+        sys.stdout.write(event.model_dump_json())
+        sys.stdout.write("\n")
+    sys.stdout.flush()
+    for message in [*map(str, rejected), *refused]:
+        typer.echo(f"rejected {message}", err=True)
+    if rejected or refused:
         raise typer.Exit(code=1)
 
 
-@cli.command()
-def ingest(paths: PathsArg, article_id: ArticleIdOpt = None, fmt: FormatOpt = "auto") -> None:
-    """Publish each line of each article as one event on the lines topic."""
-    from pipeline.ingest import publish_lines
-    from pipeline.logs import configure_logging
-
-    settings = Settings()
-    configure_logging(settings.log_level, settings.log_format)
-    now = datetime.now(UTC)
+def _read_all(
+    paths: list[str], now: datetime, article_id: str | None, fmt: SourceFormat
+) -> tuple[list[LineEvent], list[Rejected]]:
     events: list[LineEvent] = []
     rejected: list[Rejected] = []
     for path in paths:
-        for item in read_events(path, _read_bytes(path), now, article_id=article_id, fmt=_format(fmt)):
+        for item in read_events(path, _read_bytes(path), now, article_id=article_id, fmt=fmt):
             if isinstance(item, Rejected):
                 rejected.append(item)
             else:
                 events.append(item)
+    return events, rejected
+
+
+@cli.command()
+def ingest(
+    paths: PathsArg,
+    article_id: ArticleIdOpt = None,
+    fmt: FormatOpt = "auto",
+    rate: Annotated[
+        float | None, typer.Option("--rate", help="lines per second, to replay an archive at a live pace")
+    ] = None,
+) -> None:
+    """Publish each line of each article as one event on the lines topic."""
+    from pipeline.ingest import IngestError, publish_lines
+    from pipeline.logs import configure_logging
+    from pipeline.sources import screen
+
+    settings = Settings()
+    configure_logging(settings.log_level, settings.log_format)
+    now = datetime.now(UTC)
+    events, rejected = _read_all(paths, now, article_id, _format(fmt))
+    events, refused = screen(events, settings.max_text_bytes)
+    rejected += refused
     for item in rejected:
         typer.echo(f"rejected {item}", err=True)
-    published = asyncio.run(publish_lines(settings, events))
+    try:
+        published = asyncio.run(publish_lines(settings, events, rate))
+    except IngestError as error:
+        typer.echo(f"ingest failed: {error}", err=True)
+        raise typer.Exit(code=3) from error
     typer.echo(f"published {published} line(s) to {settings.topic_lines}; rejected {len(rejected)}", err=True)
     if rejected:
         raise typer.Exit(code=1)
@@ -95,8 +116,27 @@ def ingest(paths: PathsArg, article_id: ArticleIdOpt = None, fmt: FormatOpt = "a
 @cli.command()
 def worker(
     loglevel: Annotated[str, typer.Option("--loglevel", "-l", help="Faust's log level")] = "warn",
+    supervise: Annotated[
+        bool, typer.Option("--supervise/--no-supervise", help="restart the worker when it crashes or stalls")
+    ] = True,
 ) -> None:
-    """Run the Faust worker with the classify and alert agents (same as `faust -A pipeline.app worker`)."""
+    """Run the Faust worker with the classify and alert agents (as `faust -A pipeline.app worker` does),
+    under a supervisor that restarts it if it dies or stalls."""
+    if supervise:
+        from pipeline.kafka_options import aiokafka_options
+        from pipeline.logs import configure_logging
+        from pipeline.supervisor import StallCheck, worker_command
+        from pipeline.supervisor import supervise as run_supervised
+
+        settings = Settings()
+        configure_logging(settings.log_level, settings.log_format)
+        stall = StallCheck(
+            aiokafka_options(settings),
+            settings.app_id,
+            [settings.topic_lines, settings.topic_classified],
+            settings.stall_after_s,
+        )
+        raise typer.Exit(code=run_supervised(worker_command(loglevel), stall))
     from pipeline.app import app, settings
 
     sys.argv = ["pipeline", "worker", "--loglevel", loglevel]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -13,6 +13,13 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="NEWS_", frozen=True, extra="ignore")
 
     kafka_bootstrap_servers: str = Field(default="127.0.0.1:9092", description="host:port[,host:port...]")
+    kafka_security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
+    kafka_sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] = "PLAIN"
+    kafka_sasl_username: str | None = None
+    kafka_sasl_password: SecretStr | None = Field(default=None, description="never logged or printed")
+    kafka_ssl_cafile: Path | None = Field(default=None, description="CA bundle that signed the brokers' certificates")
+    kafka_ssl_certfile: Path | None = Field(default=None, description="client certificate, for mutual TLS")
+    kafka_ssl_keyfile: Path | None = Field(default=None, description="client private key, for mutual TLS")
     app_id: str = Field(default="news-pipeline", description="Faust app id: consumer group and table prefix")
     topic_lines: str = "news.lines"
     topic_classified: str = "news.lines.classified"
@@ -22,12 +29,38 @@ class Settings(BaseSettings):
     replication_factor: int = Field(default=1, ge=1, le=10)
     taxonomy_path: Path | None = Field(default=None, description="taxonomy YAML; the bundled default if unset")
     max_text_bytes: int = Field(default=65_536, ge=1, description="longer lines go to the dead-letter topic")
+    processing_guarantee: Literal["at_least_once", "exactly_once"] = Field(
+        default="at_least_once",
+        description=(
+            "at_least_once: a line may be processed again after a crash, giving the same events with the same "
+            "ids; exactly_once: Faust's Kafka transactions (see README: not yet reliable here)"
+        ),
+    )
     table_store: str = Field(default="memory://", description="Faust table store; state is rebuilt from changelogs")
     consumer_fetch_max_wait_ms: int = Field(default=50, ge=0, description="lower than Kafka's 500 ms per-hop floor")
     producer_linger_ms: int = Field(default=5, ge=0)
+    stall_after_s: float = Field(
+        default=60.0, gt=0, description="a worker whose input waits while its offsets stand still this long exits"
+    )
+    ingest_timeout_s: float = Field(
+        default=120.0, gt=0, description="how long ingest keeps retrying an unreachable broker before failing"
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["auto", "json", "console"] = Field(
         default="auto", description="auto: readable on a terminal, JSON lines otherwise"
     )
     web_enabled: bool = Field(default=False, description="Faust's web server (metrics, table views)")
     web_port: int = Field(default=6066, ge=1, le=65535)
+
+    @model_validator(mode="after")
+    def _security_is_complete(self) -> Settings:
+        if self.kafka_security_protocol.startswith("SASL") and not (
+            self.kafka_sasl_username and self.kafka_sasl_password
+        ):
+            raise ValueError(
+                f"NEWS_KAFKA_SECURITY_PROTOCOL={self.kafka_security_protocol} needs "
+                "NEWS_KAFKA_SASL_USERNAME and NEWS_KAFKA_SASL_PASSWORD"
+            )
+        if (self.kafka_ssl_certfile is None) != (self.kafka_ssl_keyfile is None):
+            raise ValueError("NEWS_KAFKA_SSL_CERTFILE and NEWS_KAFKA_SSL_KEYFILE go together")
+        return self

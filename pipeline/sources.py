@@ -125,3 +125,25 @@ def _read_jsonl(source: str, data: bytes, now: datetime) -> Iterator[LineEvent |
 def _only_line_fields(record: dict[str, object]) -> dict[str, object]:
     """Archives may carry labels or classifier output beside the line; keep what a line event has."""
     return {k: v for k, v in record.items() if k in LineEvent.model_fields}
+
+
+def screen(events: list[LineEvent], max_text_bytes: int) -> tuple[list[LineEvent], list[Rejected]]:
+    """What the worker would refuse, refused before publishing: lines over the size limit,
+    and lines whose number does not follow the article's previous line in this batch."""
+    kept: list[LineEvent] = []
+    refused: list[Rejected] = []
+    last: dict[str, int] = {}
+    for event in events:
+        where = event.source or event.article_id
+        size = len(event.text.encode("utf-8"))
+        previous = last.get(event.article_id, 0)
+        if size > max_text_bytes:
+            refused.append(Rejected(where, event.line_no, f"text of {size} bytes exceeds {max_text_bytes}"))
+        elif event.line_no <= previous:
+            refused.append(
+                Rejected(where, event.line_no, f"line_no {event.line_no} of {event.article_id!r} after {previous}")
+            )
+        else:
+            last[event.article_id] = event.line_no
+            kept.append(event)
+    return kept, refused

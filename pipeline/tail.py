@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import sys
 import uuid
+from collections import OrderedDict
 
 from aiokafka import AIOKafkaConsumer
 from pydantic import ValidationError
@@ -12,6 +13,8 @@ from pydantic import ValidationError
 from pipeline.events import Alert
 from pipeline.kafka_options import aiokafka_options
 from pipeline.settings import Settings
+
+_REMEMBERED_IDS = 100_000
 
 
 def pretty_line(alert: Alert) -> str:
@@ -38,9 +41,13 @@ async def follow_alerts(
         auto_offset_reset="earliest" if from_beginning else "latest",
         enable_auto_commit=False,
         fetch_max_wait_ms=settings.consumer_fetch_max_wait_ms,
+        # The worker writes in transactions: show only what was committed, never an aborted attempt.
+        isolation_level="read_committed",
     )
     await consumer.start()
     shown = 0
+    # After a worker crash an alert may be published twice, always with the same id: show it once.
+    seen: OrderedDict[str, None] = OrderedDict()
     try:
         while max_alerts is None or shown < max_alerts:
             try:
@@ -56,8 +63,11 @@ async def follow_alerts(
                     file=sys.stderr,
                 )
                 continue
-            if kind is not None and alert.kind != kind:
+            if (kind is not None and alert.kind != kind) or alert.event_id in seen:
                 continue
+            seen[alert.event_id] = None
+            if len(seen) > _REMEMBERED_IDS:
+                seen.popitem(last=False)
             print(pretty_line(alert) if pretty else alert.model_dump_json(), flush=True)
             shown += 1
     finally:

@@ -57,7 +57,7 @@ def run_domain(classifier: LineClassifier, lines: list[tuple[str, int, str]]) ->
         verdict, memories[article_id] = classifier.classify(text, line_no, memories.get(article_id) or ArticleMemory())
         speaker = verdict.speaker.name if verdict.speaker else None
         raised, ledgers[article_id] = classifier.alert_rules.evaluate(
-            plain(text), verdict.topic_ids, speaker, ledgers.get(article_id) or AlertLedger()
+            plain(text), verdict.topic_ids, speaker, ledgers.get(article_id) or AlertLedger(), line_no
         )
         alerts += len(raised)
     return alerts

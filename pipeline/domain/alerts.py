@@ -24,21 +24,30 @@ class AlertDecision:
 
 
 class AlertLedger(BaseModel):
-    """Which (kind, speaker) pairs have fired in one article."""
+    """Which (kind, speaker) pairs have fired in one article, and on which line.
+
+    The line makes a replay harmless: a line seen again after a crash fires what it
+    fired the first time (with the same alert id), and nothing that only a later
+    line fired.
+    """
 
     model_config = ConfigDict(frozen=True)
 
-    fired: tuple[str, ...] = ()
+    fired: tuple[tuple[str, int], ...] = ()
 
     @staticmethod
     def key(kind: str, speaker: str | None) -> str:
         return f"{kind}|{fold(speaker) if speaker else ''}"
 
-    def has_fired(self, kind: str, speaker: str | None) -> bool:
-        return self.key(kind, speaker) in self.fired
+    def has_fired(self, kind: str, speaker: str | None, before_line: int) -> bool:
+        key = self.key(kind, speaker)
+        return any(k == key and line < before_line for k, line in self.fired)
 
-    def record(self, kind: str, speaker: str | None) -> AlertLedger:
-        return AlertLedger(fired=(*self.fired, self.key(kind, speaker)))
+    def record(self, kind: str, speaker: str | None, line_no: int) -> AlertLedger:
+        key = self.key(kind, speaker)
+        if any(k == key for k, _ in self.fired):
+            return self
+        return AlertLedger(fired=(*self.fired, (key, line_no)))
 
 
 def _words(pattern: str) -> re.Pattern[str]:
@@ -64,7 +73,7 @@ class AlertRules:
         ]
 
     def evaluate(
-        self, text: str, topics: frozenset[str], speaker: str | None, ledger: AlertLedger
+        self, text: str, topics: frozenset[str], speaker: str | None, ledger: AlertLedger, line_no: int
     ) -> tuple[list[AlertDecision], AlertLedger]:
         """The alerts this line raises, and the ledger after them. ``text`` is already ``plain``."""
         decisions: list[AlertDecision] = []
@@ -72,7 +81,7 @@ class AlertRules:
             rule = compiled.rule
             if rule.requires_topic is not None and rule.requires_topic not in topics:
                 continue
-            if ledger.has_fired(rule.kind, speaker):
+            if ledger.has_fired(rule.kind, speaker, before_line=line_no):
                 continue
             matches = [group.search(text) for group in compiled.groups]
             if not all(matches):
@@ -81,5 +90,5 @@ class AlertRules:
                 continue
             evidence = tuple(dict.fromkeys(m.group() for m in matches if m is not None))
             decisions.append(AlertDecision(rule.kind, rule.severity, speaker, evidence))
-            ledger = ledger.record(rule.kind, speaker)
+            ledger = ledger.record(rule.kind, speaker, line_no)
         return decisions, ledger

@@ -35,5 +35,11 @@ class LineClassifier:
     def classify(self, text: str, line_no: int, memory: ArticleMemory) -> tuple[LineVerdict, ArticleMemory]:
         speaker, memory = self._speakers.attribute(text, memory)
         topics = self._topics.classify(plain(text), frozenset(memory.previous_topics))
-        memory = memory.model_copy(update={"last_line_no": line_no, "previous_topics": tuple(t.id for t in topics)})
+        memory = memory.model_copy(
+            update={
+                "last_line_no": line_no,
+                "skipped": memory.after_line(line_no),
+                "previous_topics": tuple(t.id for t in topics),
+            }
+        )
         return LineVerdict(speaker, topics), memory

@@ -6,7 +6,11 @@ changelogged table and get it back after a restart or a rebalance.
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
+
+MAX_SKIPPED = 1000
 
 
 class RememberedEntity(BaseModel):
@@ -30,6 +34,20 @@ class ArticleMemory(BaseModel):
     last_speaker: str | None = None
     previous_line_speaker: str | None = None
     previous_topics: tuple[str, ...] = ()
+    skipped: tuple[int, ...] = Field(
+        default=(), description="line numbers jumped over, so a late one is told from a repeat (the last 1,000)"
+    )
+
+    def order_problem(self, line_no: int) -> Literal["duplicate_line", "line_out_of_order"] | None:
+        """Why a line cannot be taken next in this article, if it cannot."""
+        if line_no > self.last_line_no:
+            return None
+        return "line_out_of_order" if line_no in self.skipped else "duplicate_line"
+
+    def after_line(self, line_no: int) -> tuple[int, ...]:
+        """The skipped line numbers once ``line_no`` has been taken."""
+        gap = range(self.last_line_no + 1, line_no)
+        return (*self.skipped, *gap[-MAX_SKIPPED:])[-MAX_SKIPPED:] if gap else self.skipped
 
     def entity(self, name: str) -> RememberedEntity | None:
         for entity in self.entities:

@@ -27,7 +27,7 @@ def alerts_of(classifier: LineClassifier, *lines: str) -> list[tuple[int, str, s
     for number, verdict in enumerate(verdicts_of(classifier, *lines), start=1):
         speaker = verdict.speaker.name if verdict.speaker else None
         decisions, ledger = classifier.alert_rules.evaluate(
-            plain(lines[number - 1]), verdict.topic_ids, speaker, ledger
+            plain(lines[number - 1]), verdict.topic_ids, speaker, ledger, number
         )
         raised.extend((number, d.kind, d.speaker) for d in decisions)
     return raised

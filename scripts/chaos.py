@@ -1,0 +1,312 @@
+"""Chaos drill: a stream of articles through real workers while things break.
+
+Publishes LINES lines over ARTICLES articles at a steady rate through the
+ingest command, SIGKILLs a worker part-way and starts another, optionally
+stops and restarts the broker mid-stream, then counts what came out against an
+uninterrupted in-process run of the same lines:
+
+  lines ingested, lines classified, dead letters by reason, alerts, duplicate
+  alerts, missing and unexpected alerts, speaker mismatches, lost lines.
+
+Lost lines, missing, unexpected or duplicate alerts and speaker mismatches make
+the exit status 1. Needs the local broker (scripts/kafka-local); the broker
+restart uses scripts/kafka-local stop/start, so it must be that broker.
+
+  python scripts/chaos.py                              # full size: 10,000 lines, 100 articles
+  python scripts/chaos.py --lines 2000 --articles 40   # what the test suite runs
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from pipeline.domain.classifier import LineClassifier  # noqa: E402
+from pipeline.events import Alert, ClassifiedLine, LineEvent  # noqa: E402
+from pipeline.offline import classify_events  # noqa: E402
+from pipeline.taxonomy_file import load_taxonomy  # noqa: E402
+
+DEVSET = REPO / "evaluation" / "devset"
+KAFKA_LOCAL = REPO / "scripts" / "kafka-local"
+
+
+def corpus(lines: int, articles: int) -> list[dict[str, Any]]:
+    """``lines`` line records over ``articles`` articles, each made of development-set articles in turn."""
+    texts: list[list[str]] = []
+    for split in ("tune", "holdout"):
+        current: dict[str, list[str]] = {}
+        for raw in (DEVSET / f"{split}.gold.jsonl").read_text(encoding="utf-8").splitlines():
+            record = json.loads(raw)
+            current.setdefault(record["article_id"], []).append(record["text"])
+        texts.extend(current.values())
+    per_article = max(1, lines // articles)
+    records = []
+    for number in range(articles):
+        article_id = f"chaos-{number:04d}"
+        body = [t for k in range(number, number + len(texts)) for t in texts[k % len(texts)]]
+        count = per_article if number < articles - 1 else lines - per_article * (articles - 1)
+        records.extend(
+            {"article_id": article_id, "line_no": n, "text": body[(n - 1) % len(body)]} for n in range(1, count + 1)
+        )
+    # Interleave articles as a live newsroom would: round-robin by line number.
+    return sorted(records, key=lambda r: (r["line_no"], r["article_id"]))
+
+
+@dataclass
+class Collected:
+    classified: list[dict[str, Any]] = field(default_factory=list)
+    alerts: list[dict[str, Any]] = field(default_factory=list)
+    dead_letters: list[dict[str, Any]] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def distinct_lines(self) -> int:
+        with self.lock:
+            return len({(c["article_id"], c["line_no"]) for c in self.classified})
+
+
+def collect(env: dict[str, str], into: Collected, stop: threading.Event) -> None:
+    """Read the output topics, committed records only, until told to stop."""
+
+    async def run() -> None:
+        topics = {
+            env["NEWS_TOPIC_CLASSIFIED"]: into.classified,
+            env["NEWS_TOPIC_ALERTS"]: into.alerts,
+            env["NEWS_TOPIC_DLQ"]: into.dead_letters,
+        }
+        consumer = AIOKafkaConsumer(
+            *topics,
+            bootstrap_servers=env["NEWS_KAFKA_BOOTSTRAP_SERVERS"],
+            group_id=None,
+            auto_offset_reset="earliest",
+            enable_auto_commit=False,
+            isolation_level="read_committed",
+            fetch_max_wait_ms=200,
+            metadata_max_age_ms=2000,
+        )
+        await consumer.start()
+        try:
+            while not stop.is_set():
+                batch = await consumer.getmany(timeout_ms=500)
+                with into.lock:
+                    for partition, records in batch.items():
+                        topics[partition.topic].extend(json.loads(r.value) for r in records)
+        finally:
+            await consumer.stop()
+
+    asyncio.run(run())
+
+
+class Worker:
+    def __init__(self, env: dict[str, str], log: Path) -> None:
+        self.log = log
+        self.handle = log.open("ab")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "pipeline", "worker", "--loglevel", "info"],
+            stdout=self.handle,
+            stderr=subprocess.STDOUT,
+            env=env,
+            cwd=REPO,
+        )
+
+    def wait_ready(self, since: int, timeout: float = 120) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"worker exited with {self.process.returncode}; see {self.log}")
+            if b"Ready" in self.log.read_bytes()[since:]:
+                return
+            time.sleep(0.3)
+        raise TimeoutError(f"worker not ready after {timeout}s; see {self.log}")
+
+    def kill(self) -> None:
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait()
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.handle.close()
+
+
+def port_open(port: int) -> bool:
+    import socket
+
+    with socket.socket() as sock:
+        sock.settimeout(1)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def main() -> int:
+    logging.basicConfig(level=logging.ERROR)  # the collector's reconnect chatter during a broker restart
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--lines", type=int, default=10_000)
+    parser.add_argument("--articles", type=int, default=100)
+    parser.add_argument("--rate", type=float, default=1000.0, help="ingest rate, lines per second")
+    parser.add_argument("--kill-at", type=float, default=0.3, help="SIGKILL the worker at this share classified")
+    parser.add_argument("--restart-broker-at", type=float, default=0.6, help="restart the broker at this share; 0: no")
+    parser.add_argument("--timeout", type=float, default=900.0)
+    parser.add_argument("--port", type=int, default=int(os.environ.get("KAFKA_PORT", "9092")))
+    parser.add_argument("--json", action="store_true", help="print only the counts, as JSON")
+    args = parser.parse_args()
+
+    run = uuid.uuid4().hex[:8]
+    env = {
+        **os.environ,
+        "NEWS_KAFKA_BOOTSTRAP_SERVERS": f"127.0.0.1:{args.port}",
+        "NEWS_APP_ID": f"chaos-{run}",
+        "NEWS_TOPIC_LINES": f"chaos-{run}.lines",
+        "NEWS_TOPIC_CLASSIFIED": f"chaos-{run}.lines.classified",
+        "NEWS_TOPIC_ALERTS": f"chaos-{run}.alerts",
+        "NEWS_TOPIC_DLQ": f"chaos-{run}.dlq",
+        "NEWS_LOG_FORMAT": "json",
+        "NEWS_LOG_LEVEL": "WARNING",
+        "KAFKA_PORT": str(args.port),
+    }
+    workdir = Path(tempfile.mkdtemp(prefix="chaos-"))
+    say = (lambda *_: None) if args.json else (lambda *a: print(*a, file=sys.stderr, flush=True))
+
+    records = corpus(args.lines, args.articles)
+    now = datetime.now(UTC)
+    events = [
+        LineEvent(event_id=LineEvent.id_for(r["article_id"], r["line_no"]), ingested_at=now, **r) for r in records
+    ]
+    expected = list(classify_events(LineClassifier(load_taxonomy()), events, now))
+    expected_speakers = {
+        (e.article_id, e.line_no): (e.speaker.name if e.speaker else None)
+        for e in expected
+        if isinstance(e, ClassifiedLine)
+    }
+    expected_alerts = {e.event_id for e in expected if isinstance(e, Alert)}
+
+    started_broker = False
+    if not port_open(args.port):
+        subprocess.run([str(KAFKA_LOCAL), "start"], check=True, env=env)
+        started_broker = True
+    collected, stop = Collected(), threading.Event()
+    collector = threading.Thread(target=collect, args=(env, collected, stop), daemon=True)
+    worker_log = workdir / "worker.log"
+    workers: list[Worker] = []
+    happened: list[str] = []
+    began = time.monotonic()
+    try:
+        workers.append(Worker(env, worker_log))
+        workers[-1].wait_ready(0)
+        collector.start()
+        say(f"chaos: {len(records)} lines over {args.articles} articles at {args.rate:.0f} lines/s ({workdir})")
+        ingest_log = (workdir / "ingest.log").open("wb")
+        ingest = subprocess.Popen(
+            [sys.executable, "-m", "pipeline", "ingest", "--rate", str(args.rate), "--format", "jsonl", "-"],
+            stdin=subprocess.PIPE,
+            stdout=ingest_log,
+            stderr=subprocess.STDOUT,
+            env=env,
+            cwd=REPO,
+        )
+        assert ingest.stdin is not None
+        ingest.stdin.write("".join(json.dumps(r) + "\n" for r in records).encode())
+        ingest.stdin.close()
+
+        killed = restarted = False
+        while time.monotonic() - began < args.timeout:
+            done = collected.distinct_lines()
+            if not killed and done >= args.kill_at * len(records):
+                workers[-1].kill()
+                happened.append(f"SIGKILL worker at {done} lines classified")
+                say(f"chaos: {happened[-1]}")
+                since = worker_log.stat().st_size
+                workers.append(Worker(env, worker_log))
+                workers[-1].wait_ready(since)
+                killed = True
+            if not restarted and args.restart_broker_at and done >= args.restart_broker_at * len(records):
+                subprocess.run([str(KAFKA_LOCAL), "stop"], check=True, env=env)
+                time.sleep(2)
+                subprocess.run([str(KAFKA_LOCAL), "start"], check=True, env=env)
+                happened.append(f"broker restarted at {done} lines classified")
+                say(f"chaos: {happened[-1]}")
+                restarted = True
+            with collected.lock:
+                alerts_seen = len({a["event_id"] for a in collected.alerts})
+            if ingest.poll() is not None and done >= len(records) and alerts_seen >= len(expected_alerts):
+                break
+            time.sleep(0.5)
+        time.sleep(5)  # let the last alerts and dead letters arrive
+        if ingest.poll() is None:
+            ingest.kill()
+        ingest.wait()
+        ingest_log.close()
+        ingest_out = (workdir / "ingest.log").read_text(errors="replace")
+    finally:
+        for worker in workers:
+            worker.stop()
+        stop.set()
+        collector.join(timeout=10)
+        if started_broker:
+            subprocess.run([str(KAFKA_LOCAL), "stop"], check=False, env=env)
+
+    with collected.lock:
+        classified = list(collected.classified)
+        alerts = list(collected.alerts)
+        dead = list(collected.dead_letters)
+    seen = {(c["article_id"], c["line_no"]): c for c in classified}
+    dead_keys = {
+        (json.loads(d["payload_text"])["article_id"], json.loads(d["payload_text"])["line_no"])
+        for d in dead
+        if d.get("payload_text") and d["reason"] != "duplicate_line"
+    }
+    got_alerts = Counter(a["event_id"] for a in alerts)
+    published = next((line for line in ingest_out.splitlines() if line.startswith("published")), "")
+    counts = {
+        "lines_sent": len(records),
+        "lines_ingested": int(published.split()[1]) if published else 0,
+        "lines_classified": len(seen),
+        "classified_records": len(classified),
+        "dead_letters_by_reason": dict(Counter(d["reason"] for d in dead)),
+        "alerts": len(got_alerts),
+        "alerts_expected": len(expected_alerts),
+        "duplicate_alerts": sum(n - 1 for n in got_alerts.values()),
+        "missing_alerts": len(expected_alerts - set(got_alerts)),
+        "unexpected_alerts": len(set(got_alerts) - expected_alerts),
+        "speaker_mismatches": sum(
+            1
+            for key, c in seen.items()
+            if (c["speaker"]["name"] if c["speaker"] else None) != expected_speakers.get(key)
+        ),
+        "lost_lines": sum(1 for key in expected_speakers if key not in seen and key not in dead_keys),
+        "events": happened,
+        "seconds": round(time.monotonic() - began, 1),
+    }
+    print(json.dumps(counts) if args.json else json.dumps(counts, indent=2))
+    failed = any(
+        counts[k]
+        for k in ("lost_lines", "missing_alerts", "unexpected_alerts", "duplicate_alerts", "speaker_mismatches")
+    )
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

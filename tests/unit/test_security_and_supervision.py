@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+import io
+import json
+import ssl
+import sys
+from contextlib import redirect_stderr
+from pathlib import Path
+
+import pytest
+import structlog
+from pydantic import ValidationError
+
+from pipeline.kafka_options import aiokafka_options, faust_broker_options
+from pipeline.logs import configure_logging
+from pipeline.settings import Settings
+from pipeline.supervisor import supervise
+from pipeline.watchdog import ProgressWatch
+
+SECRET = "s3cr3t-pa55"
+
+
+def sasl_settings(**extra: object) -> Settings:
+    return Settings(
+        kafka_security_protocol="SASL_SSL",
+        kafka_sasl_mechanism="SCRAM-SHA-512",
+        kafka_sasl_username="desk",
+        kafka_sasl_password=SECRET,
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+def test_sasl_over_tls_reaches_both_clients() -> None:
+    settings = sasl_settings()
+    options = aiokafka_options(settings)
+    assert options["security_protocol"] == "SASL_SSL"
+    assert (options["sasl_mechanism"], options["sasl_plain_username"]) == ("SCRAM-SHA-512", "desk")
+    assert options["sasl_plain_password"] == SECRET
+    assert isinstance(options["ssl_context"], ssl.SSLContext)
+    credentials = faust_broker_options(settings)["broker_credentials"]
+    assert credentials.protocol.value == "SASL_SSL" and credentials.mechanism.value == "SCRAM-SHA-512"
+
+
+def test_plaintext_has_no_credentials() -> None:
+    assert aiokafka_options(Settings()) == {"bootstrap_servers": ["127.0.0.1:9092"], "security_protocol": "PLAINTEXT"}
+    assert "broker_credentials" not in faust_broker_options(Settings())
+
+
+def test_sasl_without_a_password_is_refused() -> None:
+    with pytest.raises(ValidationError, match="NEWS_KAFKA_SASL_PASSWORD"):
+        Settings(kafka_security_protocol="SASL_PLAINTEXT", kafka_sasl_username="desk")
+
+
+def test_a_client_certificate_needs_its_key(tmp_path: Path) -> None:
+    with pytest.raises(ValidationError, match="go together"):
+        Settings(kafka_security_protocol="SSL", kafka_ssl_certfile=tmp_path / "client.pem")
+
+
+def test_credentials_never_reach_the_logs() -> None:
+    settings = sasl_settings()
+    assert SECRET not in repr(settings) and SECRET not in str(settings.model_dump())
+    assert SECRET not in repr(faust_broker_options(settings)["broker_credentials"])
+    stream = io.StringIO()
+    with redirect_stderr(stream):
+        configure_logging("INFO", "json")
+        structlog.get_logger("t").info("settings", settings=settings.model_dump(mode="json"))
+    sys.stderr.flush()
+    logged = stream.getvalue()
+    assert "desk" in logged and SECRET not in logged
+    json.loads(logged.strip().splitlines()[-1])
+
+
+def test_a_stall_is_input_waiting_while_offsets_stand_still() -> None:
+    watch = ProgressWatch(stall_after_s=30)
+    assert not watch.stalled(0, {"p": 5}, {"p": 10})
+    assert not watch.stalled(20, {"p": 5}, {"p": 10})
+    assert watch.stalled(31, {"p": 5}, {"p": 10})
+    assert not watch.stalled(40, {"p": 6}, {"p": 10})  # it moved
+    assert not watch.stalled(100, {"p": 10}, {"p": 10})  # nothing waiting: idle, not stuck
+
+
+def test_the_supervisor_restarts_a_crashed_worker(tmp_path: Path) -> None:
+    runs = tmp_path / "runs"
+    script = (
+        "import pathlib, sys; p = pathlib.Path(sys.argv[1]); n = int(p.read_text() or 0) + 1 if p.exists() else 1; "
+        "p.write_text(str(n)); sys.exit(0 if n >= 2 else 3)"
+    )
+    assert supervise([sys.executable, "-c", script, str(runs)]) == 0
+    assert runs.read_text() == "2"
