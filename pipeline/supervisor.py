@@ -40,7 +40,8 @@ class StallCheck:
     group_id: str
     topics: list[str]
     stall_after_s: float
-    every_s: float = 10.0
+    every_s: float = 15.0
+    timeout_s: float = 30.0
 
 
 def supervise(command: Sequence[str], stall: StallCheck | None = None, max_backoff_s: float = 30.0) -> int:
@@ -83,7 +84,7 @@ def _wait(child: subprocess.Popen[bytes], stall: StallCheck | None, stopping: Ca
             continue
         try:
             committed, ends = asyncio.run(
-                asyncio.wait_for(group_progress(stall.options, stall.group_id, stall.topics), stall.every_s)
+                asyncio.wait_for(group_progress(stall.options, stall.group_id, stall.topics), stall.timeout_s)
             )
         except (Exception, asyncio.CancelledError) as error:  # the broker may be down: not the worker's stall
             log.warning("progress_check_failed", error=repr(error))
