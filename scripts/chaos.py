@@ -51,6 +51,7 @@ from pipeline.topics_admin import ensure_topics  # noqa: E402
 
 DEVSET = REPO / "evaluation" / "devset"
 KAFKA_LOCAL = REPO / "scripts" / "kafka-local"
+READY = b"[^Worker]: Ready"  # what Faust logs once the worker has its partitions
 
 
 def corpus(lines: int, articles: int) -> list[dict[str, Any]]:
@@ -131,12 +132,12 @@ class Worker:
             cwd=REPO,
         )
 
-    def wait_ready(self, since: int, timeout: float = 120) -> None:
+    def wait_ready(self, since: int = 0, timeout: float = 120) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"worker exited with {self.process.returncode}; see {self.log}")
-            if b"Ready" in self.log.read_bytes()[since:]:
+            if READY in self.log.read_bytes()[since:]:
                 return
             time.sleep(0.3)
         raise TimeoutError(f"worker not ready after {timeout}s; see {self.log}")

@@ -11,7 +11,6 @@ import os
 import socket
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +19,9 @@ import pytest
 
 from pipeline.settings import Settings
 from tests.conftest import REPO
+
+sys.path.insert(0, str(REPO / "scripts"))
+from chaos import Worker as WorkerProcess  # one implementation for the drills and the tests
 
 pytestmark = pytest.mark.integration
 
@@ -90,42 +92,14 @@ def run_cli(
     )
 
 
-class WorkerProcess:
-    def __init__(self, env: dict[str, str], log_path: Path) -> None:
-        self.log_path = log_path
-        self._log = log_path.open("wb")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "pipeline", "worker", "--loglevel", "info"],
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-            env={**os.environ, **env},
-            cwd=REPO,
-        )
-
-    def wait_ready(self, timeout: float = 90) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"worker exited with {self.process.returncode}:\n{self.log_path.read_text()}")
-            if "Ready" in self.log_path.read_text(errors="replace"):
-                return
-            time.sleep(0.3)
-        raise TimeoutError(f"worker not ready in {timeout}s:\n{self.log_path.read_text()[-3000:]}")
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self._log.close()
+def start_worker(env: dict[str, str], log_path: Path) -> WorkerProcess:
+    """A supervised worker process, as `python -m pipeline worker` runs, logging to ``log_path``."""
+    return WorkerProcess({**os.environ, **env}, log_path)
 
 
 @pytest.fixture(scope="session")
 def worker(pipeline_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[WorkerProcess]:
-    process = WorkerProcess(pipeline_env, tmp_path_factory.mktemp("worker") / "worker.log")
+    process = start_worker(pipeline_env, tmp_path_factory.mktemp("worker") / "worker.log")
     try:
         process.wait_ready()
         yield process

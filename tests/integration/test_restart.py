@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.conftest import WorkerProcess, isolated_env, run_cli, settings_for
+from tests.integration.conftest import isolated_env, run_cli, settings_for, start_worker
 from tests.integration.kafka_helpers import read_json, run
 
 pytestmark = pytest.mark.integration
@@ -19,7 +19,7 @@ AFTER = "She said the convoy would leave at noon.\n"
 def test_a_restarted_worker_still_knows_who_she_is(kafka_broker: str, tmp_path: Path) -> None:
     env = isolated_env(kafka_broker)
     settings = settings_for(env)
-    first = WorkerProcess(env, tmp_path / "first.log")
+    first = start_worker(env, tmp_path / "first.log")
     try:
         first.wait_ready()
         assert run_cli(env, "ingest", "--article-id", "restart", "-", stdin=BEFORE.encode()).returncode == 0
@@ -27,7 +27,7 @@ def test_a_restarted_worker_still_knows_who_she_is(kafka_broker: str, tmp_path: 
     finally:
         first.stop()
 
-    second = WorkerProcess(env, tmp_path / "second.log")
+    second = start_worker(env, tmp_path / "second.log")
     try:
         second.wait_ready()
         jsonl = json.dumps({"article_id": "restart", "line_no": 3, "text": AFTER.strip()}) + "\n"
