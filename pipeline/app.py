@@ -137,7 +137,9 @@ async def classify_lines(stream: faust.StreamT[Any]) -> AsyncIterator[None]:
                 article_memory[line.article_id] = taken.latest.model_dump(mode="json")
             if taken.record is not None:
                 line_records[_record_key(line.article_id, line.line_no)] = taken.record.model_dump(mode="json")
-                line_records.pop(_record_key(line.article_id, line.line_no - RECORD_WINDOW), None)
+                expired = _record_key(line.article_id, line.line_no - RECORD_WINDOW)
+                if expired in line_records:  # a delete of an absent key would still write a tombstone
+                    del line_records[expired]
             await classified_topic.send(key=line.article_id.encode(), value=classified.model_dump_json().encode())
             log.info(
                 "line_classified",
