@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict
 
+from pipeline.domain.matching import word_bounded
 from pipeline.domain.taxonomy import AlertRule, Severity
 from pipeline.domain.text import fold
 
@@ -50,10 +51,6 @@ class AlertLedger(BaseModel):
         return AlertLedger(fired=(*self.fired, (key, line_no)))
 
 
-def _words(pattern: str) -> re.Pattern[str]:
-    return re.compile(r"(?<![\w])(?:" + pattern + r")(?![\w])", re.IGNORECASE)
-
-
 @dataclass(frozen=True)
 class _CompiledRule:
     rule: AlertRule
@@ -66,8 +63,8 @@ class AlertRules:
         self._rules = [
             _CompiledRule(
                 rule,
-                tuple(_words("|".join(f"(?:{p})" for p in group)) for group in rule.all_of),
-                _words("|".join(f"(?:{p})" for p in rule.none_of)) if rule.none_of else None,
+                tuple(word_bounded("|".join(f"(?:{p})" for p in group)) for group in rule.all_of),
+                word_bounded("|".join(f"(?:{p})" for p in rule.none_of)) if rule.none_of else None,
             )
             for rule in rules
         ]

@@ -33,8 +33,9 @@ class LineClassifier:
         self.alert_rules = AlertRules(taxonomy.alerts)
 
     def classify(self, text: str, line_no: int, memory: ArticleMemory) -> tuple[LineVerdict, ArticleMemory]:
-        speaker, memory = self._speakers.attribute(text, memory)
-        topics = self._topics.classify(plain(text), frozenset(memory.previous_topics))
+        normalised = plain(text)
+        speaker, memory = self._speakers.attribute(normalised, memory)
+        topics = self._topics.classify(normalised, frozenset(memory.previous_topics))
         memory = memory.model_copy(
             update={
                 "last_line_no": line_no,

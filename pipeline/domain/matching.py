@@ -22,8 +22,9 @@ sre_constants: Any = importlib.import_module("re._constants")
 _KEY = 4  # table keys are an opening's first letters, up to this many
 
 
-def word_bounded(pattern: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
-    return re.compile(r"(?<![\w])(?:" + pattern + r")(?![\w])", flags)
+def word_bounded(pattern: str) -> re.Pattern[str]:
+    """``pattern`` matched case-insensitively, and only as whole words."""
+    return re.compile(r"(?<![\w])(?:" + pattern + r")(?![\w])", re.IGNORECASE)
 
 
 _MAX_OPENINGS = 256

@@ -48,9 +48,3 @@ class ArticleMemory(BaseModel):
         """The skipped line numbers once ``line_no`` has been taken."""
         gap = range(self.last_line_no + 1, line_no)
         return (*self.skipped, *gap[-MAX_SKIPPED:])[-MAX_SKIPPED:] if gap else self.skipped
-
-    def entity(self, name: str) -> RememberedEntity | None:
-        for entity in self.entities:
-            if entity.name == name:
-                return entity
-        return None

@@ -182,9 +182,6 @@ class Directory:
     def lookup(self, name: str) -> Entity | None:
         return self._by_folded.get(fold(name))
 
-    def holders_of(self, role: Descriptor) -> list[Entity]:
-        return self.role_holders.get(role, [])
-
 
 def _split_title(tokens: list[str]) -> tuple[list[str], list[str]]:
     """Split "Russian Foreign Minister Sergei Lavrov" into title words and name words."""
@@ -255,6 +252,8 @@ def find_mentions(text: str, directory: Directory) -> list[Mention]:
         taken.append((start, end))
     for match in _NAME_RUN.finditer(text):
         tokens = match.group().split()
+        if _is_organisation_name(tokens):
+            continue  # named bodies are resolved as speakers from the subject phrase itself
         _, name_tokens = _split_title(tokens)
         while name_tokens and name_tokens[-1].casefold() in _NOT_NAMES:
             name_tokens.pop()
@@ -266,8 +265,6 @@ def find_mentions(text: str, directory: Directory) -> list[Mention]:
         if any(s < end and start < e for s, e in taken):
             continue
         cleaned = name_text.removesuffix("'s").removesuffix("'")
-        if _is_organisation_name(tokens):
-            continue  # named bodies are resolved as speakers from the subject phrase itself
         if len(name_tokens) < 2 or cleaned.casefold() in QUALIFIERS:
             continue  # a lone capitalised word is a person only where it is a subject (see speakers)
         found.append(Mention(start, start + len(cleaned), Entity(cleaned, "person"), _learned(text, start, end)))

@@ -35,7 +35,7 @@ from pipeline.domain.lexicon import (
 from pipeline.domain.matching import literal_alternation
 from pipeline.domain.memory import ArticleMemory, RememberedEntity
 from pipeline.domain.names import Descriptor, Directory, Entity, Mention, descriptor_key, find_mentions, surname_key
-from pipeline.domain.text import fold, plain
+from pipeline.domain.text import fold
 
 MAX_REMEMBERED = 40
 
@@ -152,7 +152,8 @@ class SpeakerAttributor:
         self._directory = directory
 
     def attribute(self, text: str, memory: ArticleMemory) -> tuple[Speaker | None, ArticleMemory]:
-        normalised = _without_dateline(plain(text))
+        """The speaker of ``text`` (already ``plain``) and the article's memory after it."""
+        normalised = _without_dateline(text)
         context = _LineContext(normalised, find_mentions(normalised, self._directory), memory, self._directory)
         speaker = self._find(context)
         if speaker is not None and speaker.method != "continuation":
