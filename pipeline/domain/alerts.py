@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict
 
-from pipeline.domain.matching import word_bounded
+from pipeline.domain.matching import CueIndex
 from pipeline.domain.taxonomy import AlertRule, Severity
 from pipeline.domain.text import fold
 
@@ -54,36 +54,44 @@ class AlertLedger(BaseModel):
 @dataclass(frozen=True)
 class _CompiledRule:
     rule: AlertRule
-    groups: tuple[re.Pattern[str], ...]
-    veto: re.Pattern[str] | None
+    groups: tuple[int, ...]
+    """the pattern number of each ``all_of`` group in the shared index"""
+    veto: int | None
 
 
 class AlertRules:
     def __init__(self, rules: tuple[AlertRule, ...]) -> None:
+        patterns: list[str] = []
+
+        def add(alternatives: tuple[str, ...]) -> int:
+            patterns.append("|".join(f"(?:{p})" for p in alternatives))
+            return len(patterns) - 1
+
         self._rules = [
-            _CompiledRule(
-                rule,
-                tuple(word_bounded("|".join(f"(?:{p})" for p in group)) for group in rule.all_of),
-                word_bounded("|".join(f"(?:{p})" for p in rule.none_of)) if rule.none_of else None,
-            )
+            _CompiledRule(rule, tuple(add(group) for group in rule.all_of), add(rule.none_of) if rule.none_of else None)
             for rule in rules
         ]
+        # One index for every rule: a line's word starts are read once, whatever the number of rules.
+        self._index = CueIndex(patterns)
 
     def evaluate(
         self, text: str, topics: frozenset[str], speaker: str | None, ledger: AlertLedger, line_no: int
     ) -> tuple[list[AlertDecision], AlertLedger]:
         """The alerts this line raises, and the ledger after them. ``text`` is already ``plain``."""
         decisions: list[AlertDecision] = []
+        found: dict[int, re.Match[str]] | None = None
         for compiled in self._rules:
             rule = compiled.rule
             if rule.requires_topic is not None and rule.requires_topic not in topics:
                 continue
             if ledger.has_fired(rule.kind, speaker, before_line=line_no):
                 continue
-            matches = [group.search(text) for group in compiled.groups]
+            if found is None:
+                found = self._index.first_matches(text)
+            matches = [found.get(group) for group in compiled.groups]
             if not all(matches):
                 continue
-            if compiled.veto is not None and compiled.veto.search(text):
+            if compiled.veto is not None and compiled.veto in found:
                 continue
             evidence = tuple(dict.fromkeys(m.group() for m in matches if m is not None))
             decisions.append(AlertDecision(rule.kind, rule.severity, speaker, evidence))

@@ -2,9 +2,9 @@
 
 Running a hundred regular expressions over every line costs a hundred scans. But
 a cue can only match where a word starts with one of its literal openings
-("evacuat", "safe passage", "shell"), so the index reads each line's word starts
-once, looks their first letters up in a table, and tries a cue only where its
-opening stands, with an anchored match. The result is the same as calling
+("evacuat", "safe passage", "shell"), so the index finds, in one scan, the word
+starts where some opening stands and tries there, with an anchored match, only
+the cues that open that way. The result is the same as calling
 ``search`` on every pattern: the leftmost match of each.
 """
 
@@ -18,8 +18,6 @@ from typing import Any
 # The standard library's own regular-expression parser, to read a pattern's literal openings.
 sre_parse: Any = importlib.import_module("re._parser")
 sre_constants: Any = importlib.import_module("re._constants")
-
-_KEY = 4  # table keys are an opening's first letters, up to this many
 
 
 def word_bounded(pattern: str) -> re.Pattern[str]:
@@ -121,7 +119,7 @@ class CueIndex:
 
     def __init__(self, patterns: Sequence[str]) -> None:
         self.regexes = [word_bounded(p) for p in patterns]
-        self._table: dict[str, list[tuple[str, int]]] = {}
+        by_opening: dict[str, list[int]] = {}
         self._anywhere: list[int] = []
         for number, pattern in enumerate(patterns):
             starts = openings(pattern)
@@ -129,12 +127,19 @@ class CueIndex:
                 self._anywhere.append(number)
                 continue
             for start in starts:
-                self._table.setdefault(start[:_KEY], []).append((start, number))
-        self._key_lengths = sorted({len(key) for key in self._table}, reverse=True)
-        every_opening = [start for starts in map(openings, patterns) if starts for start in starts]
-        # Finds, in C, each word start where some opening begins; only there is the table consulted.
+                by_opening.setdefault(start, []).append(number)
+        # The openings that stand at one place in a text are all beginnings of the longest of
+        # them, so the longest one found there names every pattern worth trying there.
+        self._worth_trying: dict[str, tuple[int, ...]] = {
+            opening: tuple(
+                dict.fromkeys(n for end in range(1, len(opening) + 1) for n in by_opening.get(opening[:end], ()))
+            )
+            for opening in by_opening
+        }
+        # Finds, in C, each word start where some opening begins, and the longest opening there
+        # (a greedy path through the trie of openings).
         self._opening_re = (
-            re.compile(r"(?<!\w)(?=" + literal_alternation(every_opening) + ")") if every_opening else None
+            re.compile(r"(?<!\w)(?=(" + literal_alternation(list(by_opening)) + "))") if by_opening else None
         )
 
     def first_matches(self, text: str, lowered: str | None = None) -> dict[int, re.Match[str]]:
@@ -143,18 +148,16 @@ class CueIndex:
         found: dict[int, re.Match[str]] = {}
         if len(lowered) != len(text):  # a rare letter whose lower case is longer: offsets would drift
             return self._searched(text)
-        table, lengths = self._table, self._key_lengths
-        for word in self._opening_re.finditer(lowered) if self._opening_re is not None else ():
-            position = word.start()
-            candidates = [entry for size in lengths for entry in table.get(lowered[position : position + size], ())]
-            for start, number in candidates:
-                if number in found or not lowered.startswith(start, position):
-                    continue
-                match = self.regexes[number].match(text, position)
-                if match is not None:
-                    found[number] = match
+        regexes, worth_trying = self.regexes, self._worth_trying
+        for place in self._opening_re.finditer(lowered) if self._opening_re is not None else ():
+            position = place.start()
+            for number in worth_trying[place.group(1)]:
+                if number not in found:
+                    match = regexes[number].match(text, position)
+                    if match is not None:
+                        found[number] = match
         for number in self._anywhere:
-            match = self.regexes[number].search(text)
+            match = regexes[number].search(text)
             if match is not None:
                 found[number] = match
         return found

@@ -66,6 +66,8 @@ class TopicClassifier:
 def _read_once(candidates: list[tuple[re.Match[str], _Cue]]) -> list[tuple[re.Match[str], _Cue]]:
     """Each span of words read once, by the longest cue that covers it:
     "aid groups" is weak evidence, and "aid" inside it adds nothing."""
+    if len(candidates) == 1:
+        return candidates
     ordered = sorted(
         candidates, key=lambda found: (found[0].start() - found[0].end(), -found[1].weight, found[1].number)
     )
