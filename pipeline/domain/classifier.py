@@ -34,13 +34,15 @@ class LineClassifier:
 
     def classify(self, text: str, line_no: int, memory: ArticleMemory) -> tuple[LineVerdict, ArticleMemory]:
         normalised = plain(text)
-        speaker, memory = self._speakers.attribute(normalised, memory)
+        attribution = self._speakers.attribute(normalised, memory)
+        speaker = attribution.speaker
         topics = self._topics.classify(normalised, frozenset(memory.previous_topics))
-        memory = memory.model_copy(
-            update={
-                "last_line_no": line_no,
-                "skipped": memory.after_line(line_no),
-                "previous_topics": tuple(t.id for t in topics),
-            }
+        memory = ArticleMemory(
+            last_line_no=line_no,
+            entities=attribution.entities,
+            last_speaker=speaker.name if speaker else memory.last_speaker,
+            previous_line_speaker=speaker.name if speaker else None,
+            previous_topics=tuple(t.id for t in topics),
+            skipped=memory.after_line(line_no),
         )
         return LineVerdict(speaker, topics), memory

@@ -11,6 +11,7 @@ can still continue the previous speaker's account ("This would involve ...").
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from pipeline.domain.lexicon import (
@@ -57,6 +58,13 @@ class Speaker:
     kind: str  # "person" or "organisation"
     method: str  # how it was found: named, pronoun, descriptor, organisation, continuation
     evidence: str
+
+
+@dataclass(frozen=True)
+class Attribution:
+    speaker: Speaker | None
+    entities: tuple[RememberedEntity, ...]
+    """everyone named so far in the article, least recently mentioned first"""
 
 
 _Token = re.Match[str]  # a token is its match: text, start and end without building anything
@@ -109,13 +117,8 @@ class _LineContext:
         updated = (
             existing
             if unchanged and existing is not None
-            else RememberedEntity.model_construct(
-                # Built without validation: every field comes from already-validated data.
-                name=name,
-                kind=entity.kind,
-                gender=gender,
-                roles=merged_roles,
-            )
+            # Validated construction is cheaper than pydantic's model_construct, which runs in Python.
+            else RememberedEntity(name=name, kind=entity.kind, gender=gender, roles=merged_roles)
         )
         if existing is not None:
             self.entities = [e for e in self.entities if e is not existing]
@@ -151,22 +154,14 @@ class SpeakerAttributor:
     def __init__(self, directory: Directory) -> None:
         self._directory = directory
 
-    def attribute(self, text: str, memory: ArticleMemory) -> tuple[Speaker | None, ArticleMemory]:
-        """The speaker of ``text`` (already ``plain``) and the article's memory after it."""
+    def attribute(self, text: str, memory: ArticleMemory) -> Attribution:
+        """The speaker of ``text`` (already ``plain``) and the people and bodies known after it."""
         normalised = _without_dateline(text)
         context = _LineContext(normalised, find_mentions(normalised, self._directory), memory, self._directory)
         speaker = self._find(context)
         if speaker is not None and speaker.method != "continuation":
             context.remember(Entity(speaker.name, speaker.kind))
-        entities = tuple(context.entities[-MAX_REMEMBERED:])
-        updated = memory.model_copy(
-            update={
-                "entities": entities,
-                "last_speaker": speaker.name if speaker else memory.last_speaker,
-                "previous_line_speaker": speaker.name if speaker else None,
-            }
-        )
-        return speaker, updated
+        return Attribution(speaker, tuple(context.entities[-MAX_REMEMBERED:]))
 
     def _find(self, context: _LineContext) -> Speaker | None:
         text = context.text
@@ -399,7 +394,7 @@ def _without_dateline(text: str) -> str:
 def _phrase_before(tokens: list[_Token], position: int) -> tuple[list[_Token], str] | None:
     """The words between the last clause boundary and ``position``, and that boundary."""
     phrase: list[_Token] = []
-    for token in reversed([t for t in tokens if t.end() <= position]):
+    for token in reversed(tokens[: bisect_right(tokens, position, key=re.Match.end)]):
         word = token.group()
         if word in {",", ";", ":", '"', "(", ")", "-"}:
             return phrase, word
@@ -423,7 +418,7 @@ def _phrase_after(tokens: list[_Token], position: int) -> list[_Token]:
         phrase.append(token)
         if len(phrase) > 8:
             return []
-    while phrase and phrase[-1].group().casefold() in SUBJECT_TRAILERS | {"on", "in", "of"}:
+    while phrase and phrase[-1].group().casefold() in _AFTER_PHRASE_TRAILERS:
         phrase.pop()
     while len(phrase) > 1 and phrase[0].group().casefold() in DETERMINERS:
         phrase.pop(0)
@@ -447,7 +442,7 @@ def _strip_subject(phrase: list[_Token]) -> list[_Token]:
     if not words:
         return []
     lowered = [w.group().casefold() for w in words]
-    if lowered[0] in CLAUSE_OPENERS | RELATIVE_PRONOUNS | {"which"} and len(words) > 1:
+    if lowered[0] in _NOT_SUBJECT_OPENERS and len(words) > 1:
         return []
     # The head is the last word, or the role or body that a complement attaches to:
     # "a spokesman for ...", "residents of ...", "headquarters for prisoners of war".
@@ -482,6 +477,9 @@ def _strip_subject(phrase: list[_Token]) -> list[_Token]:
 _ATTACHING_PREPOSITIONS = frozenset({"of", "for", "in", "from", "at", "to"})
 _NAME_FUNCTION_WORDS = frozenset({"of", "for", "the", "and", "on"})
 _POSSESSIVE_PRONOUNS = {"his": "he", "her": "she", "their": "they", "its": "it"}
+_AFTER_PHRASE_TRAILERS = SUBJECT_TRAILERS | {"on", "in", "of"}
+_NOT_SUBJECT_OPENERS = CLAUSE_OPENERS | RELATIVE_PRONOUNS | {"which"}
+_ROLES_AND_BODIES = ROLE_WORDS | ORGANISATION_HEADS
 _SPOKESPEOPLE = frozenset({"spokesman", "spokeswoman", "spokesperson", "representative", "spokespeople"})
 
 
@@ -495,7 +493,7 @@ def _is_name_word(word: str) -> bool:
 
 
 def _mentions_role(segment: list[_Token]) -> bool:
-    return any(t.group().casefold().removesuffix("'s") in ROLE_WORDS | ORGANISATION_HEADS for t in segment)
+    return any(t.group().casefold().removesuffix("'s") in _ROLES_AND_BODIES for t in segment)
 
 
 def _is_passive(phrase: list[_Token], verb: str) -> bool:
