@@ -21,8 +21,13 @@ _NAMESPACE = uuid.UUID("6f1c35e4-2b8e-5c3a-9a57-2c1f0b6d7e90")
 
 
 def event_id(*parts: object) -> str:
-    """A stable id for the event identified by ``parts``."""
-    return str(uuid.uuid5(_NAMESPACE, "\x1f".join(str(p) for p in parts)))
+    """A stable id for the event identified by ``parts``: the UUID version 5 of their joined text."""
+    # The same string as str(uuid.uuid5(...)), which spends most of its time building a UUID object.
+    digest = bytearray(hashlib.sha1(_NAMESPACE.bytes + "\x1f".join(str(p) for p in parts).encode()).digest()[:16])
+    digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
+    digest[8] = (digest[8] & 0x3F) | 0x80  # RFC 4122 variant
+    hexed = digest.hex()
+    return f"{hexed[:8]}-{hexed[8:12]}-{hexed[12:16]}-{hexed[16:20]}-{hexed[20:]}"
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")

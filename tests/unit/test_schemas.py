@@ -1,11 +1,14 @@
 from __future__ import annotations
 
 import json
+import uuid
 from datetime import UTC, datetime
 
 import jsonschema
+import pytest
 
 from pipeline.domain.classifier import LineClassifier
+from pipeline.events import event_id
 from pipeline.offline import classify_events
 from pipeline.schema_files import rendered_schemas, stale_schemas
 from pipeline.sources import read_events
@@ -26,3 +29,12 @@ def test_every_event_validates_against_its_published_schema(classifier: LineClas
     for event in outputs:
         name = "alert" if getattr(event, "type", "") == "news.alert" else "classified-line"
         jsonschema.validate(json.loads(event.model_dump_json()), schemas[name])
+
+
+@pytest.mark.parametrize(
+    "parts",
+    [("line", "a", 1), ("classified", "guterres-lavrov-live", 18), ("alert", "x", "war_crimes", "war_crimes|é"), ()],
+)
+def test_event_ids_are_the_uuid5_of_their_parts(parts: tuple[object, ...]) -> None:
+    namespace = uuid.UUID("6f1c35e4-2b8e-5c3a-9a57-2c1f0b6d7e90")
+    assert event_id(*parts) == str(uuid.uuid5(namespace, "\x1f".join(str(p) for p in parts)))
