@@ -114,6 +114,25 @@ def literal_alternation(strings: Sequence[str]) -> str:
     return render(trie)
 
 
+def word_start_alternation(strings: Sequence[str], not_before: str = r"\w") -> str:
+    """Like ``literal_alternation``, matching only where no character of the class ``not_before``
+    stands in front. The check is written after each string's first letter rather than before
+    it, so that the pattern opens with plain letters and the engine skips, in C, to the places
+    where one of them stands instead of trying the check at every position."""
+    rests: dict[str, list[str]] = {}
+    for string in strings:
+        if string:
+            rests.setdefault(string[0], []).append(string[1:])
+    return (
+        "(?:"
+        + "|".join(
+            re.escape(first) + f"(?<![{not_before}].)" + literal_alternation(ends)
+            for first, ends in sorted(rests.items())
+        )
+        + ")"
+    )
+
+
 class CueIndex:
     """The first match of each pattern in a text, found by looking only where a match can start."""
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from pipeline.domain.lexicon import ORGANISATION_HEADS, QUALIFIERS, ROLE_WORDS
-from pipeline.domain.matching import literal_alternation
+from pipeline.domain.matching import word_start_alternation
 from pipeline.domain.taxonomy import Taxonomy
 from pipeline.domain.text import fold, plain
 
@@ -22,7 +22,7 @@ Descriptor = tuple[str | None, str]
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z.'-]*")
 _NAME_RUN = re.compile(
-    r"(?<![\w'])[A-Z][A-Za-z'.-]*"
+    r"[A-Z](?<![\w'].)[A-Za-z'.-]*"  # the check after the capital lets the engine skip to capitals
     r"(?:\s+(?:(?:de|da|van|von|der|al|bin|ibn|abu|la|le|el|di|du)\s+)?(?:(?:al|el)-)?[A-Z][A-Za-z'.-]*)+"
 )  # two capitalised words at least: a lone one is a name only as a subject (see speakers)
 _NOT_NAMES = frozenset(
@@ -174,7 +174,7 @@ class Directory:
                 by_alias[_bare(alias)] = entity
         self._by_alias = by_alias
         self._by_folded = {fold(alias): entity for alias, entity in by_alias.items()}
-        self._alias_re = re.compile(r"(?<![\w])(?:" + literal_alternation(list(by_alias)) + r")(?![\w])")
+        self._alias_re = re.compile(word_start_alternation(list(by_alias)) + r"(?![\w])")
 
     def configured(self, text: str) -> list[tuple[int, int, Entity]]:
         return [(m.start(), m.end(), self._by_alias[m.group()]) for m in self._alias_re.finditer(text)]

@@ -33,7 +33,7 @@ from pipeline.domain.lexicon import (
     SUBJECT_LEADERS,
     SUBJECT_TRAILERS,
 )
-from pipeline.domain.matching import literal_alternation
+from pipeline.domain.matching import word_start_alternation
 from pipeline.domain.memory import ArticleMemory, RememberedEntity
 from pipeline.domain.names import Descriptor, Directory, Entity, Mention, descriptor_key, find_mentions, surname_key
 from pipeline.domain.text import fold
@@ -42,7 +42,7 @@ MAX_REMEMBERED = 40
 
 # Case-sensitive on purpose: "States" in "United States" is not a verb.
 _VERB_RE = re.compile(
-    r"(?<![\w'-])(?:" + literal_alternation([*REPORTING_VERBS, "according to", "According to"]) + r")(?![\w-])"
+    word_start_alternation([*REPORTING_VERBS, "according to", "According to"], r"\w'-") + r"(?![\w-])"
 )
 _DATELINE = re.compile(r"^[A-Z][A-Z .'-]{2,40}(?:,\s*[A-Z][a-z]{2,9}\.?\s+\d{1,2})?(?:\s*\([^)]{1,40}\))?\s*-+\s")
 _TOKEN_RE = re.compile(r"[A-Za-z](?:[A-Za-z'-]|\.(?=[A-Za-z]))*|[,;:\"()]|-(?=\s)|\S")
