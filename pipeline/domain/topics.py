@@ -51,16 +51,29 @@ class TopicClassifier:
                 continue
             found.setdefault(cue.topic, []).append((match, cue))
         readings = {topic_id: _read_once(candidates) for topic_id, candidates in found.items()}
-        scores = {topic_id: _noisy_or(cue for _, cue in read if not cue.unless) for topic_id, read in readings.items()}
-        present = {topic_id for topic_id, score in scores.items() if score >= self.threshold}
+        # Cues that stand down for another topic need to know which topics are present without them.
+        conditional = any(cue.unless for read in readings.values() for _, cue in read)
+        present = self._present_without_conditional_cues(readings) if conditional else frozenset()
         results = []
         for topic_id, read in readings.items():
-            counted = [(m, cue) for m, cue in read if not (cue.unless & present)]
+            counted = [(m, cue) for m, cue in read if not (cue.unless & present)] if conditional else read
             score = _noisy_or(cue for _, cue in counted)
             if score >= self.threshold:
-                evidence = tuple(dict.fromkeys(m.group() for m, _ in sorted(counted, key=lambda r: r[0].start())))
+                if len(counted) == 1:
+                    evidence: tuple[str, ...] = (counted[0][0].group(),)
+                else:
+                    evidence = tuple(dict.fromkeys(m.group() for m, _ in sorted(counted, key=lambda r: r[0].start())))
                 results.append(TopicScore(topic_id, round(score, 4), evidence))
         return tuple(sorted(results, key=lambda s: (-s.score, s.id)))
+
+    def _present_without_conditional_cues(
+        self, readings: dict[str, list[tuple[re.Match[str], _Cue]]]
+    ) -> frozenset[str]:
+        return frozenset(
+            topic_id
+            for topic_id, read in readings.items()
+            if _noisy_or(cue for _, cue in read if not cue.unless) >= self.threshold
+        )
 
 
 def _read_once(candidates: list[tuple[re.Match[str], _Cue]]) -> list[tuple[re.Match[str], _Cue]]:
