@@ -6,7 +6,11 @@ stops and restarts the broker mid-stream, then counts what came out against an
 uninterrupted in-process run of the same lines:
 
   lines ingested, lines classified, dead letters by reason, alerts, duplicate
-  alerts, missing and unexpected alerts, speaker mismatches, lost lines.
+  alerts, missing and unexpected alerts, speaker mismatches, lost lines, and
+  how many lines (and articles) each worker took.
+
+Several workers can share the partitions (--workers); one can leave (SIGTERM)
+and another join part-way (--leave-at, --join-at), to drill a scale-out.
 
 Lost lines, missing or unexpected alerts and speaker mismatches make the exit
 status 1; repeated records (the same event id twice) are counted and reported.
@@ -15,12 +19,14 @@ scripts/kafka-local stop/start, so it must be that broker.
 
   python scripts/chaos.py                              # full size: 10,000 lines, 100 articles
   python scripts/chaos.py --lines 2000 --articles 40   # what the test suite runs
+  python scripts/chaos.py --workers 2 --kill-at 0 --restart-broker-at 0 --leave-at 0.3 --join-at 0.5
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import logging
 import os
@@ -157,6 +163,17 @@ class Worker:
         self.handle.close()
 
 
+def work_done(log: Path) -> tuple[int, set[str]]:
+    """How many lines a worker logged as classified, and of which articles."""
+    lines, articles = 0, set()
+    for raw in log.read_bytes().splitlines():
+        if b'"line_classified"' in raw:
+            with contextlib.suppress(ValueError):
+                articles.add(json.loads(raw)["article_id"])
+                lines += 1
+    return lines, articles
+
+
 def port_open(port: int) -> bool:
     import socket
 
@@ -171,8 +188,11 @@ def main() -> int:
     parser.add_argument("--lines", type=int, default=10_000)
     parser.add_argument("--articles", type=int, default=100)
     parser.add_argument("--rate", type=float, default=1000.0, help="ingest rate, lines per second")
-    parser.add_argument("--kill-at", type=float, default=0.3, help="SIGKILL the worker at this share classified")
+    parser.add_argument("--workers", type=int, default=1, help="workers at the start, sharing the partitions")
+    parser.add_argument("--kill-at", type=float, default=0.3, help="SIGKILL a worker at this share classified; 0: no")
     parser.add_argument("--restart-broker-at", type=float, default=0.6, help="restart the broker at this share; 0: no")
+    parser.add_argument("--leave-at", type=float, default=0.0, help="stop a worker (SIGTERM) at this share; 0: no")
+    parser.add_argument("--join-at", type=float, default=0.0, help="start one more worker at this share; 0: no")
     parser.add_argument("--timeout", type=float, default=900.0)
     parser.add_argument("--port", type=int, default=int(os.environ.get("KAFKA_PORT", "9092")))
     parser.add_argument("--json", action="store_true", help="print only the counts, as JSON")
@@ -213,13 +233,18 @@ def main() -> int:
         started_broker = True
     collected, stop = Collected(), threading.Event()
     collector = threading.Thread(target=collect, args=(env, collected, stop), daemon=True)
-    worker_log = workdir / "worker.log"
     workers: list[Worker] = []
     happened: list[str] = []
+    worker_env = {**env, "NEWS_LOG_LEVEL": "INFO"}  # line_classified records tell which worker took which line
+
+    def start_worker() -> Worker:
+        workers.append(Worker(worker_env, workdir / f"worker-{len(workers) + 1}.log"))
+        return workers[-1]
+
     began = time.monotonic()
     try:
-        workers.append(Worker(env, worker_log))
-        workers[-1].wait_ready(0)
+        for started in [start_worker() for _ in range(args.workers)]:
+            started.wait_ready()
         settings = Settings(**{k.removeprefix("NEWS_").lower(): v for k, v in env.items() if k.startswith("NEWS_")})
         asyncio.run(ensure_topics(settings))  # the collector must see every partition from the start
         collector.start()
@@ -237,24 +262,37 @@ def main() -> int:
         ingest.stdin.write("".join(json.dumps(r) + "\n" for r in records).encode())
         ingest.stdin.close()
 
-        killed = restarted = False
+        plan = sorted(
+            (share, action)
+            for share, action in (
+                (args.kill_at, "kill"),
+                (args.restart_broker_at, "restart_broker"),
+                (args.leave_at, "leave"),
+                (args.join_at, "join"),
+            )
+            if share > 0
+        )
         while time.monotonic() - began < args.timeout:
             done = collected.distinct_lines()
-            if not killed and done >= args.kill_at * len(records):
-                workers[-1].kill()
-                happened.append(f"SIGKILL worker at {done} lines classified")
+            while plan and done >= plan[0][0] * len(records):
+                _, action = plan.pop(0)
+                live = [w for w in workers if w.process.poll() is None]
+                if action == "kill":
+                    live[-1].kill()
+                    happened.append(f"SIGKILL worker {workers.index(live[-1]) + 1} at {done} lines classified")
+                    start_worker().wait_ready()
+                elif action == "restart_broker":
+                    subprocess.run([str(KAFKA_LOCAL), "stop"], check=True, env=env)
+                    time.sleep(2)
+                    subprocess.run([str(KAFKA_LOCAL), "start"], check=True, env=env)
+                    happened.append(f"broker restarted at {done} lines classified")
+                elif action == "leave":
+                    live[0].stop()
+                    happened.append(f"worker {workers.index(live[0]) + 1} left at {done} lines classified")
+                elif action == "join":
+                    start_worker().wait_ready()
+                    happened.append(f"worker {len(workers)} joined at {done} lines classified")
                 say(f"chaos: {happened[-1]}")
-                since = worker_log.stat().st_size
-                workers.append(Worker(env, worker_log))
-                workers[-1].wait_ready(since)
-                killed = True
-            if not restarted and args.restart_broker_at and done >= args.restart_broker_at * len(records):
-                subprocess.run([str(KAFKA_LOCAL), "stop"], check=True, env=env)
-                time.sleep(2)
-                subprocess.run([str(KAFKA_LOCAL), "start"], check=True, env=env)
-                happened.append(f"broker restarted at {done} lines classified")
-                say(f"chaos: {happened[-1]}")
-                restarted = True
             with collected.lock:
                 alerts_seen = len({a["event_id"] for a in collected.alerts})
             if ingest.poll() is not None and done >= len(records) and alerts_seen >= len(expected_alerts):
@@ -279,6 +317,7 @@ def main() -> int:
         alerts = list(collected.alerts)
         dead = list(collected.dead_letters)
     seen = {(c["article_id"], c["line_no"]): c for c in classified}
+    shares = [work_done(worker.log) for worker in workers]
     dead_keys = {
         (json.loads(d["payload_text"])["article_id"], json.loads(d["payload_text"])["line_no"])
         for d in dead
@@ -303,6 +342,9 @@ def main() -> int:
             if (c["speaker"]["name"] if c["speaker"] else None) != expected_speakers.get(key)
         ),
         "lost_lines": sum(1 for key in expected_speakers if key not in seen and key not in dead_keys),
+        "lines_by_worker": [done[0] for done in shares],
+        "articles_by_worker": [len(done[1]) for done in shares],
+        "articles_moved": sum(1 for n in Counter(a for done in shares for a in done[1]).values() if n > 1),
         "events": happened,
         "seconds": round(time.monotonic() - began, 1),
     }
