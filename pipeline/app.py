@@ -13,13 +13,16 @@ restarted or rebalanced worker gets its articles' memory back.
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from functools import partial
-from typing import Any
+from typing import Any, cast
 
 import faust
 import structlog
+from faust.transport.consumer import Consumer
+from faust.types import TP
 
 from pipeline.decoding import Failure, Origin, dead_letter, decode, decode_line
 from pipeline.domain.alerts import AlertLedger
@@ -29,6 +32,7 @@ from pipeline.events import ClassifiedLine
 from pipeline.kafka_options import faust_broker_options
 from pipeline.logs import configure_logging
 from pipeline.processing import LineRecord, raise_alerts, take_line
+from pipeline.sequencing import OffsetSequencer
 from pipeline.settings import Settings
 from pipeline.taxonomy_file import load_taxonomy
 
@@ -46,6 +50,7 @@ app = faust.App(
     web_port=settings.web_port,
     consumer_auto_offset_reset="earliest",
     processing_guarantee=settings.processing_guarantee,
+    broker_commit_interval=settings.commit_interval_s,
     producer_acks=-1,
     producer_linger_ms=settings.producer_linger_ms,
     autodiscover=False,
@@ -72,6 +77,58 @@ article_memory = app.Table("article_memory", default=None, schema=_json_schema, 
 line_records = app.Table("line_records", default=None, schema=_json_schema, partitions=settings.partitions)
 RECORD_WINDOW = 200
 alert_ledger = app.Table("alert_ledger", default=None, schema=_json_schema, partitions=settings.partitions)
+# The last offset each agent took from each partition of its input, "topic/partition" -> offset,
+# so that messages are taken in offset order even when Faust hands them over out of it.
+read_positions = app.Table("read_positions", default=None, schema=_json_schema, partitions=settings.partitions)
+sequencer = OffsetSequencer()
+
+
+@app.on_partitions_revoked.connect
+async def _forget_revoked(sender: Any, /, *args: Any, signal: Any, **kwargs: Any) -> None:
+    revoked: set[TP] = args[0]
+    sequencer.forget(_position_key(tp.topic, tp.partition) for tp in revoked)
+
+
+def _position_key(topic: str, partition: int) -> str:
+    return f"{topic}/{partition}"
+
+
+async def _next_in_partition(event: faust.EventT[Any]) -> bool:
+    """Whether ``event`` is to be taken now; if not, it is held and, when needed, the consumer
+    reads its partitions again (see sequencing)."""
+    message = event.message
+    key = _position_key(message.topic, message.partition)
+    last_taken = read_positions.get(key)
+    admission = sequencer.admit(key, message.offset, last_taken, time.monotonic())
+    if admission == "take":
+        read_positions[key] = message.offset
+        return True
+    # Marked done without telling the consumer, so its offset never counts as processed and
+    # no commit passes the hole before it.
+    message.acked = True
+    if admission == "reread":
+        log.warning(
+            "partition_jumped",
+            topic=message.topic,
+            partition=message.partition,
+            offset=message.offset,
+            last_taken=last_taken,
+        )
+        await _read_again_from_committed()
+    return False
+
+
+async def _read_again_from_committed() -> None:
+    """Drop what is buffered and read every partition again from its committed offset: the
+    same steps Faust takes after a rebalance."""
+    consumer = cast(Consumer, app.consumer)
+    consumer.stop_flow()
+    app.flow_control.suspend()
+    app.flow_control.clear()
+    await consumer.wait_for_stopped_flow()
+    await consumer.perform_seek()
+    consumer.resume_flow()
+    app.flow_control.resume()
 
 
 def _origin(event: faust.EventT[Any]) -> Origin:
@@ -106,6 +163,8 @@ def _record(article_id: str, line_no: int) -> LineRecord | None:
 @app.agent(lines_topic, name="classify_lines")
 async def classify_lines(stream: faust.StreamT[Any]) -> AsyncIterator[None]:
     async for event in stream.events():
+        if not await _next_in_partition(event):
+            continue
         origin, raw = _origin(event), event.value
         line = decode_line(raw, settings.max_text_bytes)
         if isinstance(line, Failure):
@@ -152,6 +211,8 @@ async def classify_lines(stream: faust.StreamT[Any]) -> AsyncIterator[None]:
 @app.agent(classified_topic, name="raise_alerts")
 async def raise_alerts_agent(stream: faust.StreamT[Any]) -> AsyncIterator[None]:
     async for event in stream.events():
+        if not await _next_in_partition(event):
+            continue
         origin, raw = _origin(event), event.value
         line = decode(ClassifiedLine, raw)
         if isinstance(line, Failure):

@@ -37,6 +37,11 @@ class Settings(BaseSettings):
         ),
     )
     table_store: str = Field(default="memory://", description="Faust table store; state is rebuilt from changelogs")
+    commit_interval_s: float = Field(
+        default=0.5,
+        gt=0,
+        description="how often a worker commits what it has processed: what a crash or a rebalance repeats",
+    )
     consumer_fetch_max_wait_ms: int = Field(default=50, ge=0, description="lower than Kafka's 500 ms per-hop floor")
     producer_linger_ms: int = Field(default=5, ge=0)
     stall_after_s: float = Field(
