@@ -29,6 +29,7 @@ from pipeline.domain.alerts import AlertLedger
 from pipeline.domain.classifier import LineClassifier
 from pipeline.domain.memory import ArticleMemory
 from pipeline.events import ClassifiedLine
+from pipeline.faust_fixes import count_gap_offsets_once
 from pipeline.kafka_options import faust_broker_options
 from pipeline.logs import configure_logging
 from pipeline.processing import LineRecord, raise_alerts, take_line
@@ -36,6 +37,7 @@ from pipeline.sequencing import OffsetSequencer
 from pipeline.settings import Settings
 from pipeline.taxonomy_file import load_taxonomy
 
+count_gap_offsets_once()  # see faust_fixes: without it, commits crawl after a rebalance
 settings = Settings()
 configure_logging(settings.log_level, settings.log_format)
 log = structlog.get_logger("pipeline.worker")

@@ -1,0 +1,35 @@
+"""A correction to faust-streaming's offset bookkeeping, applied when the app is built.
+
+When a partition's messages arrive with a jump, Faust records the offsets jumped over as
+a gap that counts as processed once something beyond it is processed. The gap's offsets
+are not marked as acknowledged, though, so when they do arrive (a re-read, or a stray
+message fetched before a rebalance) they are acknowledged a second time, and the same
+offset stands twice in the list Faust commits from. Its commit then advances by one
+offset per commit interval (faust-streaming issues #559 and #606): a rebalance or a crash
+in that time repeats everything processed since.
+
+Marking a gap's offsets as acknowledged when the gap is recorded keeps each offset once.
+It also means a re-read of the gap never moves the commit by itself: only a message
+beyond the gap does, and the agents take messages in offset order (see sequencing), so
+by then the re-read is done.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from faust.transport.consumer import Consumer
+from faust.types import TP
+
+_original_add_gap = Consumer._add_gap
+
+
+async def _add_gap_once(self: Any, tp: TP, offset_from: int, offset_to: int) -> None:
+    await _original_add_gap(self, tp, offset_from, offset_to)
+    committed = self._committed_offset[tp]
+    start = max(offset_from, committed + 1) if committed is not None else offset_from
+    self._acked_index[tp].update(range(start, offset_to + 1))
+
+
+def count_gap_offsets_once() -> None:
+    Consumer._add_gap = _add_gap_once  # type: ignore[method-assign]
