@@ -53,6 +53,9 @@ app = faust.App(
     consumer_auto_offset_reset="earliest",
     processing_guarantee=settings.processing_guarantee,
     broker_commit_interval=settings.commit_interval_s,
+    # A worker that subscribes while its new topics are not yet in the broker's metadata ignores
+    # them until its next metadata refresh: Kafka's default of five minutes left a fresh start idle.
+    consumer_metadata_max_age_ms=5_000,
     producer_acks=-1,
     producer_linger_ms=settings.producer_linger_ms,
     autodiscover=False,

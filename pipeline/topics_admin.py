@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import time
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
@@ -13,6 +15,9 @@ from pipeline.settings import Settings
 
 def pipeline_topics(settings: Settings) -> list[str]:
     return [settings.topic_lines, settings.topic_classified, settings.topic_alerts, settings.topic_dlq]
+
+
+_LISTED_WITHIN_S = 10.0
 
 
 async def ensure_topics(settings: Settings) -> None:
@@ -26,5 +31,10 @@ async def ensure_topics(settings: Settings) -> None:
         # Another process may create one between the listing and now.
         with contextlib.suppress(TopicAlreadyExistsError):
             await admin.create_topics([NewTopic(t, settings.partitions, settings.replication_factor) for t in missing])
+        # Creation returns before every broker's metadata lists the topics; a client that asks
+        # in between logs an error per retry. Wait for them to be listed, a little while at most.
+        deadline = time.monotonic() + _LISTED_WITHIN_S
+        while set(missing) - set(await admin.list_topics()) and time.monotonic() < deadline:
+            await asyncio.sleep(0.1)
     finally:
         await admin.close()
