@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from itertools import pairwise
 
 from pipeline.domain.lexicon import (
     CAPITALS_AND_STATES,
@@ -224,7 +225,7 @@ class SpeakerAttributor:
             # "X, who heads UNRWA, said" / "X, in his nightly address, said": the subject is before the clause.
             return self._appositive_subject(context, tokens, segment[0].start(), verb)
         subject = _strip_subject(segment)
-        if subject and _is_name_word(subject[-1].group()) and not _mentions_role(segment):
+        if subject and _is_name_word(subject[-1].group()) and not _role_governs(segment):
             return self._resolve_phrase(context, subject, verb.start(), verb.group())
         head = segment[-1].group().casefold()
         if boundary != "," or not (head in ROLE_WORDS or head in ORGANISATION_HEADS or _mentions_role(segment)):
@@ -490,6 +491,16 @@ def _is_title_word(word: str) -> bool:
 
 def _is_name_word(word: str) -> bool:
     return word[:1].isupper() or bool(_NAME_PARTICLE.match(word) and "-" in word)
+
+
+def _role_governs(segment: list[_Token]) -> bool:
+    """Whether a role or body in ``segment`` takes a complement, and so is its head: "a spokesman
+    for President Putin" is the spokesman, while "Turkish Foreign Minister Mevlut Cavusoglu" is
+    Cavusoglu."""
+    lowered = [t.group().casefold().removesuffix("'s") for t in segment]
+    return any(
+        word in _ROLES_AND_BODIES and following in _ATTACHING_PREPOSITIONS for word, following in pairwise(lowered)
+    )
 
 
 def _mentions_role(segment: list[_Token]) -> bool:

@@ -166,6 +166,10 @@ def test_narration_after_a_speaker_is_not_a_continuation(classifier: LineClassif
         ("Volodymyr Zelensky, in his nightly address, said the line was holding.", "Volodymyr Zelenskyy"),
         ("Samantha Power visited the border and called for monitors to be given access.", "Samantha Power"),
         ("Sudan's army chief Abdel Fattah al-Burhan has said he will not negotiate.", "Abdel Fattah al-Burhan"),
+        (
+            "Norway's Foreign Minister Espen Barth Eide, who chaired the session, said progress had been made.",
+            "Espen Barth Eide",
+        ),
     ],
 )
 def test_appositives_relative_clauses_and_shared_subjects(classifier: LineClassifier, line: str, expected: str) -> None:

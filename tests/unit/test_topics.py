@@ -32,6 +32,7 @@ def test_corridor_phrasings_in_any_inflection(classifier: LineClassifier, line: 
         "He accused Moscow of crimes against humanity.",
         "The ICC opened an investigation.",
         "She called it genocide.",
+        '"This is a crime under international law," the ombudsman told reporters.',
     ],
 )
 def test_war_crimes_phrasings(classifier: LineClassifier, line: str) -> None:
@@ -63,3 +64,19 @@ def test_scores_are_calibrated_noisy_or_with_evidence() -> None:
     (score,) = classifier.classify("A reactor was hit and radiation rose.")
     assert score.id == "nuclear" and score.score == pytest.approx(0.64) and score.evidence == ("reactor", "radiation")
     assert 0.0 <= score.score <= 1.0
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The World Food Programme said it had delivered flour to 150,000 people in the east.",
+        "Volunteers distributed hygiene kits to hundreds of families in the shelter.",
+    ],
+)
+def test_deliveries_to_people_are_humanitarian_aid(classifier: LineClassifier, line: str) -> None:
+    assert "humanitarian_aid" in topics(classifier, line)
+
+
+def test_taking_control_of_ground_is_military(classifier: LineClassifier) -> None:
+    line = "The defence ministry said its troops had taken control of two villages near the river."
+    assert "military" in topics(classifier, line)
