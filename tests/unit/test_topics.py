@@ -80,3 +80,12 @@ def test_deliveries_to_people_are_humanitarian_aid(classifier: LineClassifier, l
 def test_taking_control_of_ground_is_military(classifier: LineClassifier) -> None:
     line = "The defence ministry said its troops had taken control of two villages near the river."
     assert "military" in topics(classifier, line)
+
+
+def test_a_pause_is_peace_talks_and_a_un_resolution_is_diplomacy(classifier: LineClassifier) -> None:
+    assert {"peace_talks", "diplomacy"} <= topics(
+        classifier, "She said the US would push for a resolution demanding a humanitarian pause."
+    )
+    assert {"peace_talks", "humanitarian_aid"} <= topics(
+        classifier, "Both sides had agreed to a pause to allow fuel trucks into the north."
+    )
