@@ -428,6 +428,10 @@ def _phrase_after(tokens: list[_Token], position: int) -> list[_Token]:
 
 def _strip_subject(phrase: list[_Token]) -> list[_Token]:
     words = list(phrase)
+    # "Witnesses who fled Mariupol said": the subject is what the relative clause describes.
+    relative = next((i for i, t in enumerate(words) if i and t.group().casefold() in RELATIVE_PRONOUNS), None)
+    if relative is not None:
+        words = words[:relative]
     while words and words[-1].group().casefold() in SUBJECT_TRAILERS:
         words.pop()
     while words and words[0].group().casefold() in SUBJECT_LEADERS:

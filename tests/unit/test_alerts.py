@@ -13,6 +13,8 @@ from tests.unit.helpers import alerts_of
         "Iryna Vereshchuk said the two sides agreed on three corridors for Thursday.",
         "The ICRC called for safe passage for civilians leaving Mariupol.",
         "Zelenskyy offered a new evacuation route from the plant.",
+        "The Red Cross said it had proposed a plan to evacuate civilians from the steel plant.",
+        "Emmanuel Macron said he would propose a humanitarian operation to evacuate Mariupol.",
     ],
 )
 def test_a_proposal_of_a_new_corridor_fires(classifier: LineClassifier, line: str) -> None:
@@ -25,6 +27,7 @@ def test_a_proposal_of_a_new_corridor_fires(classifier: LineClassifier, line: st
         "The talks were also expected to focus on humanitarian corridors for Mariupol.",
         "The corridor from Mariupol was shelled again on Saturday, officials said.",
         "About 300 civilians were evacuated from the steelworks on Sunday.",
+        "Officials said they were unable to evacuate civilians from the village.",
     ],
 )
 def test_expectations_failures_and_completed_evacuations_do_not_fire(classifier: LineClassifier, line: str) -> None:

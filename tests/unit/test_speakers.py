@@ -213,3 +213,16 @@ def test_a_given_name_in_use_refers_back_to_the_full_name(classifier: LineClassi
 def test_the_united_states_is_not_a_reporting_verb(classifier: LineClassifier) -> None:
     line = "Mediators from Egypt, Qatar and the United States will monitor the truce."
     assert speakers_of(classifier, line) == [None]
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Witnesses who fled Mariupol said the city was in ruins.", "Witnesses"),
+        ("Evacuees who reached Zaporizhzhia described days without water.", "Evacuees"),
+    ],
+)
+def test_a_place_inside_a_relative_clause_is_not_the_speaker(
+    classifier: LineClassifier, line: str, expected: str
+) -> None:
+    assert speakers_of(classifier, line) == [expected]
