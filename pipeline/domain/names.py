@@ -152,7 +152,13 @@ def _bare(alias: str) -> str:
 
 @lru_cache(maxsize=8192)
 def surname_key(name: str) -> str:
-    return fold(name.split()[-1]) if name.split() else ""
+    """The last name, folded, without an Arabic article: "al-Sisi" and "Sisi" are one person."""
+    words = name.split()
+    return _ARTICLE.sub("", fold(words[-1])) if words else ""
+
+
+_ARTICLE = re.compile(r"^(?:al|el)-")
+_SENTENCE_END = re.compile(r"[a-z]{2}\.$")
 
 
 class Directory:
@@ -265,6 +271,8 @@ def find_mentions(text: str, directory: Directory) -> list[Mention]:
         if any(s < end and start < e for s, e in taken):
             continue
         cleaned = name_text.removesuffix("'s").removesuffix("'")
+        if _SENTENCE_END.search(cleaned):  # "... al-Sisi." ends the sentence; "J." is an initial
+            cleaned = cleaned[:-1]
         if len(name_tokens) < 2 or cleaned.casefold() in QUALIFIERS:
             continue  # a lone capitalised word is a person only where it is a subject (see speakers)
         found.append(Mention(start, start + len(cleaned), Entity(cleaned, "person"), _learned(text, start, end)))

@@ -345,7 +345,7 @@ class SpeakerAttributor:
         if pronoun in GROUP_PRONOUNS:
             candidate = context.memory.last_speaker
             known = context.find_by_name(candidate) if candidate else None
-            if known is not None and (pronoun == "they" or known.kind == "organisation"):
+            if known is not None and known.kind == "organisation":
                 return Speaker(known.name, known.kind, "pronoun", evidence)
             return None
         gender = PERSONAL_PRONOUNS[pronoun]

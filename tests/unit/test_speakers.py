@@ -226,3 +226,22 @@ def test_a_place_inside_a_relative_clause_is_not_the_speaker(
     classifier: LineClassifier, line: str, expected: str
 ) -> None:
     assert speakers_of(classifier, line) == [expected]
+
+
+def test_a_surname_with_an_arabic_article_and_a_nationality_descriptor_find_the_person(
+    classifier: LineClassifier,
+) -> None:
+    assert speakers_of(
+        classifier,
+        "Blinken arrived in Cairo for talks with Egyptian President Abdel Fattah al-Sisi.",
+        "Sisi told Blinken that Egypt would not accept the displacement of Palestinians.",
+        "The Egyptian president also warned against an offensive in Rafah.",
+    ) == [None, "Abdel Fattah al-Sisi", "Abdel Fattah al-Sisi"]
+
+
+def test_they_does_not_stand_for_one_person(classifier: LineClassifier) -> None:
+    assert speakers_of(
+        classifier,
+        "Antonio Guterres said the fighting had to stop.",
+        "They urged both sides to return to the table.",
+    ) == ["Antonio Guterres", None]
