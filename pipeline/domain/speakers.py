@@ -183,6 +183,10 @@ class SpeakerAttributor:
             after = _phrase_after(tokens, verb.end())
             return self._resolve_phrase(context, after, verb.start(), "according to") if after else None
         before = _phrase_before(tokens, verb.start())
+        if before is not None and before == ([], ")"):
+            # "The UN humanitarian office (OCHA) said": the subject stands before the brackets.
+            opening = _opening_bracket(tokens, verb.start())
+            before = _phrase_before(tokens, opening) if opening is not None else before
         if before is None:
             return None
         phrase, boundary = before
@@ -405,6 +409,17 @@ def _phrase_before(tokens: list[_Token], position: int) -> tuple[list[_Token], s
         if len(phrase) > 12:
             return None
     return phrase, ""
+
+
+def _opening_bracket(tokens: list[_Token], position: int) -> int | None:
+    """Where the short bracketed aside that ends just before ``position`` opens."""
+    before = tokens[: bisect_right(tokens, position, key=re.Match.end)]
+    for back, token in enumerate(reversed(before[:-1]), start=1):
+        if token.group() == "(":
+            return token.start()
+        if back > 6 or token.group() == ")":
+            return None
+    return None
 
 
 def _phrase_after(tokens: list[_Token], position: int) -> list[_Token]:

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.domain.classifier import LineClassifier
-from tests.unit.helpers import speakers_of
+from tests.unit.helpers import speakers_of, verdicts_of
 
 
 def test_a_named_subject_of_said_is_the_speaker(classifier: LineClassifier) -> None:
@@ -245,3 +245,27 @@ def test_they_does_not_stand_for_one_person(classifier: LineClassifier) -> None:
         "Antonio Guterres said the fighting had to stop.",
         "They urged both sides to return to the table.",
     ) == ["Antonio Guterres", None]
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        (("The UN humanitarian office (OCHA) said 2 million people had fled.",), ["UN humanitarian office"]),
+        (
+            (
+                "Stephane Dujarric told a briefing the situation was catastrophic.",
+                "He was quoted as saying aid must flow.",
+            ),
+            ["Stephane Dujarric", "Stephane Dujarric"],
+        ),
+        (("Aid workers say cholera is spreading in the camps.",), ["Aid workers"]),
+        (("Baku rejected the accusation as absurd.",), ["Baku"]),
+    ],
+)
+def test_bracketed_asides_quoted_as_saying_groups_and_capitals(
+    classifier: LineClassifier, lines: tuple[str, ...], expected: list[str]
+) -> None:
+    assert speakers_of(classifier, *lines) == expected
+    assert verdicts_of(classifier, *lines)[-1].speaker.kind == (  # type: ignore[union-attr]
+        "person" if expected[-1] == "Stephane Dujarric" else "organisation"
+    )

@@ -89,3 +89,13 @@ def test_a_pause_is_peace_talks_and_a_un_resolution_is_diplomacy(classifier: Lin
     assert {"peace_talks", "humanitarian_aid"} <= topics(
         classifier, "Both sides had agreed to a pause to allow fuel trucks into the north."
     )
+
+
+def test_disease_in_camps_is_humanitarian_and_a_denied_accusation_follows_its_topic(classifier: LineClassifier) -> None:
+    assert "humanitarian_aid" in topics(classifier, "Aid workers say cholera is spreading in the camps.")
+    article = verdicts_of(
+        classifier,
+        "Armenia's prime minister accused Azerbaijan of ethnic cleansing.",
+        "Baku rejected the accusation as absurd.",
+    )
+    assert "war_crimes" in article[1].topic_ids
