@@ -33,10 +33,9 @@ def classify_line(
 ) -> tuple[ClassifiedLine | Failure, ArticleMemory]:
     """The classified line and the article's memory after it; or, for a line that repeats or
     comes after a later one of its article, the reason it is refused and the memory unchanged."""
-    problem = memory.order_problem(line.line_no)
-    if problem is not None:
-        detail = f"line {line.line_no} of {line.article_id!r} after line {memory.last_line_no}"
-        return Failure(problem, detail), memory
+    refusal = _out_of_order(line, memory)
+    if refusal is not None:
+        return refusal, memory
     verdict, memory = classifier.classify(line.text, line.line_no, memory)
     classified = ClassifiedLine(
         event_id=ClassifiedLine.id_for(line.article_id, line.line_no),
@@ -51,6 +50,14 @@ def classify_line(
         classified_at=now,
     )
     return classified, memory
+
+
+def _out_of_order(line: LineEvent, latest: ArticleMemory) -> Failure | None:
+    """Why ``line`` cannot be taken next in its article, if it cannot."""
+    problem = latest.order_problem(line.line_no)
+    if problem is None:
+        return None
+    return Failure(problem, f"line {line.line_no} of {line.article_id!r} after line {latest.last_line_no}")
 
 
 def raise_alerts(
@@ -109,16 +116,15 @@ def take_line(
     now: datetime,
 ) -> Taken:
     """Classify the next line of an article, or recognise it as redelivered, repeated or late."""
-    problem = latest.order_problem(line.line_no)
-    if problem is None:
+    refusal = _out_of_order(line, latest)
+    if refusal is None:
         classified, memory = classify_line(classifier, line, latest, now)
         record = LineRecord(partition=read_at[0], offset=read_at[1], memory=memory)
         return Taken(classified, memory, record)
-    if problem == "duplicate_line":
+    if refusal.reason == "duplicate_line":
         kept = record_of(line.line_no)
         before = ArticleMemory() if line.line_no == 1 else getattr(record_of(line.line_no - 1), "memory", None)
         if kept is not None and (kept.partition, kept.offset) == read_at and before is not None:
             classified, _ = classify_line(classifier, line, before, now)
             return Taken(classified)
-    detail = f"line {line.line_no} of {line.article_id!r} after line {latest.last_line_no}"
-    return Taken(Failure(problem, detail))
+    return Taken(refusal)

@@ -207,11 +207,9 @@ def _role_before(text: str, start: int) -> Descriptor | None:
     words: list[str] = _WORD.findall(text[max(0, start - 80) : start])
     role: list[str] = []
     for word in reversed(words):
-        lowered = word.casefold()
-        if lowered in ROLE_WORDS or lowered in QUALIFIERS or lowered.endswith("'s") or lowered == "of":
-            role.insert(0, word)
-            continue
-        break
+        if not _may_be_title(word):
+            break
+        role.insert(0, word)
     while role and role[0].casefold() == "of":
         role.pop(0)
     if not any(w.casefold() in ROLE_WORDS for w in role):

@@ -183,7 +183,7 @@ class SpeakerAttributor:
             after = _phrase_after(tokens, verb.end())
             return self._resolve_phrase(context, after, verb.start(), "according to") if after else None
         before = _phrase_before(tokens, verb.start())
-        if before is not None and before == ([], ")"):
+        if before == ([], ")"):
             # "The UN humanitarian office (OCHA) said": the subject stands before the brackets.
             opening = _opening_bracket(tokens, verb.start())
             before = _phrase_before(tokens, opening) if opening is not None else before
@@ -466,12 +466,8 @@ def _strip_subject(phrase: list[_Token]) -> list[_Token]:
         return []
     # The head is the last word, or the role or body that a complement attaches to:
     # "a spokesman for ...", "residents of ...", "headquarters for prisoners of war".
-    head = len(words) - 1
-    for index in range(1, len(words)):
-        previous = lowered[index - 1]
-        if lowered[index] in _ATTACHING_PREPOSITIONS and (previous in ROLE_WORDS or previous in ORGANISATION_HEADS):
-            head = index - 1
-            break
+    complement_head = _complement_head(lowered)
+    head = len(words) - 1 if complement_head is None else complement_head
     # A subject is a name, a pronoun, a descriptor or a body: any other lowercase
     # word before the head means this is not a subject phrase at all.
     head_is_name = _is_name_word(words[head].group())
@@ -512,14 +508,22 @@ def _is_name_word(word: str) -> bool:
     return word[:1].isupper() or bool(_NAME_PARTICLE.match(word) and "-" in word)
 
 
-def _role_governs(segment: list[_Token]) -> bool:
-    """Whether a role or body in ``segment`` takes a complement, and so is its head: "a spokesman
+def _complement_head(lowered: list[str]) -> int | None:
+    """The first role or body that takes a complement, and so heads its phrase: "a spokesman
     for President Putin" is the spokesman, while "Turkish Foreign Minister Mevlut Cavusoglu" is
     Cavusoglu."""
-    lowered = [t.group().casefold().removesuffix("'s") for t in segment]
-    return any(
-        word in _ROLES_AND_BODIES and following in _ATTACHING_PREPOSITIONS for word, following in pairwise(lowered)
+    return next(
+        (
+            index
+            for index, (word, following) in enumerate(pairwise(lowered))
+            if word in _ROLES_AND_BODIES and following in _ATTACHING_PREPOSITIONS
+        ),
+        None,
     )
+
+
+def _role_governs(segment: list[_Token]) -> bool:
+    return _complement_head([t.group().casefold().removesuffix("'s") for t in segment]) is not None
 
 
 def _mentions_role(segment: list[_Token]) -> bool:
