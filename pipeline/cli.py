@@ -180,7 +180,7 @@ def evaluate(
         Path | None, typer.Argument(help="classify output to score; default: classify the gold lines now")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print only the figures, as one JSON object")] = False,
-    show_errors: Annotated[int, typer.Option("--errors", help="how many mistakes to list")] = 40,
+    show_errors: Annotated[int, typer.Option("--errors", help="how many mistakes to list")] = 200,
 ) -> None:
     """Score classifier output against labels: speaker accuracy, topic F1, alert precision and recall."""
     import json
@@ -205,10 +205,17 @@ def evaluate(
     except (OSError, ValueError) as error:
         raise typer.BadParameter(str(error)) from error
     report = score(gold_lines, expected, predicted)
+    figures = report.figures()
     if not as_json:
         for line in report.errors[:show_errors]:
             typer.echo(line)
-    typer.echo(json.dumps(report.figures()))
+        typer.echo(f"{'topic':<18}{'precision':>10}{'recall':>8}{'tp':>5}{'fp':>5}{'fn':>5}")
+        for topic, counts in figures["per_topic"].items():
+            typer.echo(
+                f"{topic:<18}{counts['precision']:>10.3f}{counts['recall']:>8.3f}"
+                f"{counts['tp']:>5}{counts['fp']:>5}{counts['fn']:>5}"
+            )
+    typer.echo(json.dumps(figures))
 
 
 @cli.command()

@@ -28,10 +28,7 @@ from pipeline.offline import classify_events
 from pipeline.taxonomy_file import load_taxonomy
 
 REPO = Path(__file__).resolve().parent.parent
-SOURCES = [
-    REPO / "evaluation" / "devset" / "tune.gold.jsonl",
-    REPO / "evaluation" / "devset" / "holdout.gold.jsonl",
-]
+SOURCES = [REPO / "evaluation" / "written" / "gold.jsonl"]
 
 
 def corpus(size: int) -> list[tuple[str, int, str]]:

@@ -55,20 +55,18 @@ from pipeline.settings import Settings  # noqa: E402
 from pipeline.taxonomy_file import load_taxonomy  # noqa: E402
 from pipeline.topics_admin import ensure_topics  # noqa: E402
 
-DEVSET = REPO / "evaluation" / "devset"
+WRITTEN_GOLD = REPO / "evaluation" / "written" / "gold.jsonl"
 KAFKA_LOCAL = REPO / "scripts" / "kafka-local"
 READY = b"[^Worker]: Ready"  # what Faust logs once the worker has its partitions
 
 
 def corpus(lines: int, articles: int) -> list[dict[str, Any]]:
     """``lines`` line records over ``articles`` articles, each made of development-set articles in turn."""
-    texts: list[list[str]] = []
-    for split in ("tune", "holdout"):
-        current: dict[str, list[str]] = {}
-        for raw in (DEVSET / f"{split}.gold.jsonl").read_text(encoding="utf-8").splitlines():
-            record = json.loads(raw)
-            current.setdefault(record["article_id"], []).append(record["text"])
-        texts.extend(current.values())
+    by_article: dict[str, list[str]] = {}
+    for raw in WRITTEN_GOLD.read_text(encoding="utf-8").splitlines():
+        record = json.loads(raw)
+        by_article.setdefault(record["article_id"], []).append(record["text"])
+    texts = list(by_article.values())
     per_article = max(1, lines // articles)
     records = []
     for number in range(articles):
