@@ -25,8 +25,29 @@ from pipeline.domain.text import fold
 
 CONTRACT_TOPICS = ("corridors", "war_crimes", "peace_talks", "humanitarian_aid", "military", "diplomacy")
 _UNDISTINCTIVE = frozenset(
-    "the of and for said says russian ukrainian russia ukraine american french german british turkish "
-    "israeli palestinian syrian sudanese united states".split()
+    [
+        "the",
+        "of",
+        "and",
+        "for",
+        "said",
+        "says",
+        "russian",
+        "ukrainian",
+        "russia",
+        "ukraine",
+        "american",
+        "french",
+        "german",
+        "british",
+        "turkish",
+        "israeli",
+        "palestinian",
+        "syrian",
+        "sudanese",
+        "united",
+        "states",
+    ]
 )
 # What a well-known acronym stands for, as content words.
 ACRONYMS = {

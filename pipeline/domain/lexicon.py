@@ -170,6 +170,11 @@ REPORTING_VERBS: tuple[str, ...] = (
     "indicates",
     "threatened",
     "threatens",
+    "continued",
+    "continues",
+    "went on",
+    "issued",
+    "issues",
 )
 
 # Participles that introduce a clause ("Speaking with reporters, X said").
@@ -556,6 +561,15 @@ ORGANISATION_HEADS: frozenset[str] = frozenset(
         "statement",
         "unit",
         "units",
+        "report",
+        "document",
+        "letter",
+        "communique",
+        "mediators",
+        "diplomats",
+        "lawmakers",
+        "observers",
+        "sources",
     }
 )
 
@@ -809,4 +823,48 @@ CONTINUATION_MODALS: frozenset[str] = frozenset(
         "envisages",
         "envisions",
     }
+)
+
+# Days and months: never part of a name, and the heart of a time phrase.
+CALENDAR_WORDS: frozenset[str] = frozenset(
+    {
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    }
+)
+# Words of a time phrase that can follow a subject ("X on Monday said") or a verb ("said on Friday").
+TIME_WORDS: frozenset[str] = CALENDAR_WORDS | {
+    "week",
+    "weekend",
+    "month",
+    "year",
+    "day",
+    "night",
+    "morning",
+    "afternoon",
+    "evening",
+    "today",
+    "yesterday",
+    "tonight",
+    "overnight",
+}
+TIME_LEADERS: frozenset[str] = frozenset(
+    ["on", "in", "last", "this", "next", "late", "early", "earlier", "later", "at", "during"]
 )

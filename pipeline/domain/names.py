@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from pipeline.domain.lexicon import ORGANISATION_HEADS, QUALIFIERS, ROLE_WORDS
+from pipeline.domain.lexicon import CALENDAR_WORDS, ORGANISATION_HEADS, QUALIFIERS, ROLE_WORDS
 from pipeline.domain.matching import word_start_alternation
 from pipeline.domain.taxonomy import Taxonomy
 from pipeline.domain.text import fold, plain
@@ -57,25 +57,6 @@ _NOT_NAMES = frozenset(
         "mrs",
         "ms",
         "dr",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
         "breaking",
         "update",
         "live",
@@ -109,6 +90,7 @@ _NOT_NAMES = frozenset(
         "two",
         "three",
     }
+    | CALENDAR_WORDS
 )
 
 

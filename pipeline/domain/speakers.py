@@ -33,6 +33,8 @@ from pipeline.domain.lexicon import (
     ROLE_WORDS,
     SUBJECT_LEADERS,
     SUBJECT_TRAILERS,
+    TIME_LEADERS,
+    TIME_WORDS,
 )
 from pipeline.domain.matching import word_start_alternation
 from pipeline.domain.memory import ArticleMemory, RememberedEntity
@@ -43,9 +45,14 @@ MAX_REMEMBERED = 40
 
 # Case-sensitive on purpose: "States" in "United States" is not a verb.
 _VERB_RE = re.compile(
-    word_start_alternation([*REPORTING_VERBS, "according to", "According to"], r"\w'-") + r"(?![\w-])"
+    word_start_alternation([*REPORTING_VERBS, "according to", "According to"], r"\w'-")
+    + r"(?![\w-])"
+    # "was quoted by the state news agency as saying": the carrier of the quote is not its speaker.
+    + r"|w(?<![\w'-].)(?:as|ere) quoted by [^.;:\"]{1,80}? as saying\b"
 )
-_DATELINE = re.compile(r"^[A-Z][A-Z .'-]{2,40}(?:,\s*[A-Z][a-z]{2,9}\.?\s+\d{1,2})?(?:\s*\([^)]{1,40}\))?\s*-+\s")
+_DATELINE = re.compile(
+    r"^(?P<place>[A-Z][A-Z .'-]{2,40})(?:,\s*[A-Z][a-z]{2,9}\.?\s+\d{1,2})?(?:\s*\([^)]{1,40}\))?\s*(?P<mark>-+|:)\s"
+)
 _TOKEN_RE = re.compile(r"[A-Za-z](?:[A-Za-z'-]|\.(?=[A-Za-z]))*|[,;:\"()]|-(?=\s)|\S")
 _CLAUSE_WORDS = frozenset({"that", "where", "which", "because", "whereas", "when", "if", "whether", "although"})
 _COLON_PREFIX = re.compile(r"^\s*([A-Z][^:\"]{1,60}?):\s+\S")
@@ -157,7 +164,7 @@ class SpeakerAttributor:
 
     def attribute(self, text: str, memory: ArticleMemory) -> Attribution:
         """The speaker of ``text`` (already ``plain``) and the people and bodies known after it."""
-        normalised = _without_dateline(text)
+        normalised = _without_dateline(text, self._directory)
         context = _LineContext(normalised, find_mentions(normalised, self._directory), memory, self._directory)
         speaker = self._find(context)
         if speaker is not None and speaker.method != "continuation":
@@ -192,6 +199,8 @@ class SpeakerAttributor:
         phrase, boundary = before
         if phrase and _is_passive(phrase, verb.group()):
             return None
+        if verb.group() in _AFTER_QUOTATION_ONLY and not (phrase and _quote_closes_before(tokens, phrase[0].start())):
+            return None  # "Fighting continued" narrates; '"...," Kalnin continued' attributes
         subject = _strip_subject(phrase)
         if subject:
             return self._resolve_phrase(context, subject, verb.start(), verb.group())
@@ -269,6 +278,8 @@ class SpeakerAttributor:
             pronoun = lowered[0].removesuffix("'s")
             if pronoun in PERSONAL_PRONOUNS or pronoun in GROUP_PRONOUNS or pronoun in RELATIVE_PRONOUNS:
                 return self._resolve_pronoun(context, pronoun, phrase[0].start(), evidence)
+        if len(words) == 1 and lowered[0] in ORGANISATION_HEADS and _definite_before(context.text, phrase[0].start()):
+            return self._resolve_body_reference(context, lowered[0], evidence)
         if lowered[0] in _POSSESSIVE_PRONOUNS and len(words) > 1 and lowered[-1] in ORGANISATION_HEADS:
             owner = self._resolve_pronoun(context, _POSSESSIVE_PRONOUNS[lowered[0]], phrase[0].start(), evidence)
             body = " ".join(words[1:])
@@ -303,6 +314,19 @@ class SpeakerAttributor:
             return Speaker(_as_written(words), "organisation", "organisation", evidence)
         return None
 
+    def _resolve_body_reference(self, context: _LineContext, head: str, evidence: str) -> Speaker | None:
+        """ "The group said", "the ministry said": the body the article named before, by its head
+        noun where one fits, else the last body named. A statement or report speaks for whoever issued it."""
+        bodies = [e for e in reversed(context.entities) if e.kind == "organisation" and _is_body_name(e.name)]
+        fitting = next((e for e in bodies if head in fold(e.name).split()), None)
+        if fitting is None and head in _GENERIC_BODY_HEADS and bodies:
+            fitting = bodies[0]
+        if fitting is not None:
+            return Speaker(fitting.name, fitting.kind, "descriptor", evidence)
+        if head in _DOCUMENTS:
+            return None
+        return Speaker(head, "organisation", "descriptor", evidence)
+
     def _resolve_name(self, context: _LineContext, name_words: list[str], words: list[str], evidence: str) -> Speaker:
         name = " ".join(name_words).removesuffix("'s")
         configured = context.directory.lookup(name)
@@ -328,12 +352,9 @@ class SpeakerAttributor:
         for entity in reversed(context.entities):
             if any(_descriptor_matches(key, role) for role in entity.roles):
                 return Speaker(entity.name, entity.kind, "descriptor", evidence)
-        holders = {
-            e.name: e
-            for role, es in context.directory.role_holders.items()
-            if _descriptor_matches(key, role)
-            for e in es
-        }
+        # Someone the article has not named yet is taken only on their whole title:
+        # "the Kremlin spokesman" is Peskov, "the spokesman" is whoever the article meant.
+        holders = {e.name: e for e in context.directory.role_holders.get(key, ())}
         if len(holders) == 1:
             entity = context.remember(next(iter(holders.values())))
             return Speaker(entity.name, entity.kind, "descriptor", evidence)
@@ -390,10 +411,13 @@ class SpeakerAttributor:
         return None
 
 
-def _without_dateline(text: str) -> str:
-    """Blank out a wire dateline ("GENEVA, June 12 - "), keeping offsets."""
+def _without_dateline(text: str, directory: Directory) -> str:
+    """Blank out a wire dateline ("GENEVA, June 12 - ", "GENEVA: "), keeping offsets. A body's
+    acronym before a colon ("ICRC: ...") is a speaker, not a place."""
     match = _DATELINE.match(text)
-    return " " * match.end() + text[match.end() :] if match else text
+    if match is None or (match.group("mark") == ":" and directory.lookup(match.group("place").strip())):
+        return text
+    return " " * match.end() + text[match.end() :]
 
 
 def _phrase_before(tokens: list[_Token], position: int) -> tuple[list[_Token], str] | None:
@@ -409,6 +433,15 @@ def _phrase_before(tokens: list[_Token], position: int) -> tuple[list[_Token], s
         if len(phrase) > 12:
             return None
     return phrase, ""
+
+
+def _is_body_name(name: str) -> bool:
+    """A body's name as such ("Syrian Observatory", "city council"), not a title left unresolved."""
+    return name[:1].isupper() or any(word in ORGANISATION_HEADS for word in fold(name).split())
+
+
+def _definite_before(text: str, start: int) -> bool:
+    return text[max(0, start - 5) : start].casefold().endswith(("the ", "this ", "that "))
 
 
 def _opening_bracket(tokens: list[_Token], position: int) -> int | None:
@@ -434,6 +467,7 @@ def _phrase_after(tokens: list[_Token], position: int) -> list[_Token]:
         phrase.append(token)
         if len(phrase) > 8:
             return []
+    phrase = _without_trailing_time(phrase)
     while phrase and phrase[-1].group().casefold() in _AFTER_PHRASE_TRAILERS:
         phrase.pop()
     while len(phrase) > 1 and phrase[0].group().casefold() in DETERMINERS:
@@ -441,8 +475,33 @@ def _phrase_after(tokens: list[_Token], position: int) -> list[_Token]:
     return phrase
 
 
+def _without_trailing_time(words: list[_Token]) -> list[_Token]:
+    """ "Minister X on Monday denied": a time phrase after the subject is not part of it."""
+    end = len(words)
+    while end and (words[end - 1].group().casefold() in TIME_WORDS or words[end - 1].group().isdigit()):
+        end -= 1
+    if end == len(words):
+        return words
+    while end and words[end - 1].group().casefold() in TIME_LEADERS:
+        end -= 1
+    return words[:end]
+
+
+def _without_place_of_person(words: list[_Token]) -> list[_Token]:
+    """ "President Anna Petrova of Ruritania": the person, without where they are from."""
+    of_at = next((i for i, t in enumerate(words) if i >= 2 and t.group() == "of"), None)
+    if of_at is None:
+        return words
+    name = [t.group() for t in words[of_at - 2 : of_at]]
+    if all(_is_name_word(w) and w.casefold() not in _ROLES_AND_BODIES for w in name) and not any(
+        t.group().casefold() in ORGANISATION_HEADS for t in words[:of_at]
+    ):
+        return words[:of_at]
+    return words
+
+
 def _strip_subject(phrase: list[_Token]) -> list[_Token]:
-    words = list(phrase)
+    words = _without_place_of_person(_without_trailing_time(phrase))
     # "Witnesses who fled Mariupol said": the subject is what the relative clause describes.
     relative = next((i for i, t in enumerate(words) if i and t.group().casefold() in RELATIVE_PRONOUNS), None)
     if relative is not None:
@@ -496,6 +555,9 @@ _POSSESSIVE_PRONOUNS = {"his": "he", "her": "she", "their": "they", "its": "it"}
 _AFTER_PHRASE_TRAILERS = SUBJECT_TRAILERS | {"on", "in", "of"}
 _NOT_SUBJECT_OPENERS = CLAUSE_OPENERS | RELATIVE_PRONOUNS | {"which"}
 _ROLES_AND_BODIES = ROLE_WORDS | ORGANISATION_HEADS
+_DOCUMENTS = frozenset({"statement", "report", "document", "letter", "communique", "post", "message"})
+_GENERIC_BODY_HEADS = _DOCUMENTS | {"group", "organisation", "organization", "agency", "movement", "body"}
+_AFTER_QUOTATION_ONLY = frozenset({"continued", "continues", "went on"})
 _SPOKESPEOPLE = frozenset({"spokesman", "spokeswoman", "spokesperson", "representative", "spokespeople"})
 
 

@@ -52,3 +52,45 @@ def test_new_means_new_per_article_kind_and_speaker(classifier: LineClassifier) 
         "Dmytro Kuleba said the atrocities were war crimes.",
     )
     assert raised == [(1, "war_crimes", "Antonio Guterres"), (3, "war_crimes", "Dmytro Kuleba")]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The defence ministry said it was opening safe routes out of three towns on Saturday.",
+        "There will be a second route allowing families to leave the north, the interior minister said.",
+        "The two sides signed a commitment to create safe passages for civilians, the mediators said.",
+        "Red Cross regional director Paul Weber said the armies must agree before civilians can be evacuated.",
+        "Mayor Ivan Sorok called for the complete evacuation of the city.",
+        "Boris Kalnin said his country was ready for immediate negotiations to evacuate the people in the plant.",
+        '"Civilians must be allowed to leave," UN aid chief Sara Lind said.',
+        "The city council said it would organise buses for residents who want to leave.",
+    ],
+)
+def test_announcements_commitments_and_calls_for_a_way_out_fire(classifier: LineClassifier, line: str) -> None:
+    assert [kind for _, kind, _ in alerts_of(classifier, line)] == ["corridor_proposal"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Boris Kalnin rejected the offer of a corridor to the north, calling it immoral.",
+        "Boris Kalnin turned down the enemy's latest proposal for evacuation corridors.",
+        "The ministry said the evacuation corridors are shelled every day.",
+        "Troops shelled the humanitarian corridor on Sunday, the ministry said.",
+        "Residents said the convoy came under fire on the road out of the city.",
+    ],
+)
+def test_rejections_and_attacks_on_corridors_do_not_fire(classifier: LineClassifier, line: str) -> None:
+    assert [k for _, k, _ in alerts_of(classifier, line) if k == "corridor_proposal"] == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Karim Khan warned that impeding relief supplies may constitute a crime under the Rome Statute.",
+        "The prosecutor said starving civilians is a crime under international humanitarian law.",
+    ],
+)
+def test_crimes_under_the_courts_statute_are_war_crimes(classifier: LineClassifier, line: str) -> None:
+    assert [kind for _, kind, _ in alerts_of(classifier, line)] == ["war_crimes"]

@@ -55,10 +55,11 @@ def test_evaluate_gives_the_figures_of_the_contract_scorer(split: str, tmp_path:
 def test_the_written_set_keeps_what_it_reaches(tmp_path: Path) -> None:
     gold, alerts = SPLITS["written"]
     figures = our_figures(gold, alerts, classify_output(gold, tmp_path))
+    # What the rules reach today: a rule change that loses any of it fails here.
     assert figures["missing"] == 0
-    assert figures["speaker_accuracy"] >= 0.95
-    assert figures["topic_f1"] >= 0.85
-    assert figures["alert_precision"] >= 0.95 and figures["alert_recall"] >= 0.95
+    assert figures["speaker_accuracy"] >= 0.9907
+    assert figures["topic_f1"] >= 0.9419
+    assert figures["alert_precision"] == 1.0 and figures["alert_recall"] == 1.0
 
 
 def write_jsonl(path: Path, records: list[dict[str, object]]) -> Path:

@@ -269,3 +269,79 @@ def test_bracketed_asides_quoted_as_saying_groups_and_capitals(
     assert verdicts_of(classifier, *lines)[-1].speaker.kind == (  # type: ignore[union-attr]
         "person" if expected[-1] == "Stephane Dujarric" else "organisation"
     )
+
+
+@pytest.mark.parametrize(
+    ("line", "speaker"),
+    [
+        ("Defence Minister Ivo Marr on Monday denied that his troops had shelled the school.", "Ivo Marr"),
+        ("Foreign Minister Lena Varga late on Tuesday said the border would stay shut.", "Lena Varga"),
+        ('"We will rebuild every house," said Mayor Ivan Sorok on Friday.', "Ivan Sorok"),
+        ('"The road is open," the deputy minister said on Friday.', "deputy minister"),
+    ],
+)
+def test_a_time_phrase_is_not_part_of_the_speaker(classifier: LineClassifier, line: str, speaker: str) -> None:
+    assert speakers_of(classifier, line) == [speaker]
+
+
+def test_where_a_named_person_comes_from_is_not_part_of_the_name(classifier: LineClassifier) -> None:
+    line = "President Anna Petrova of Ruritania said her government would send doctors."
+    assert speakers_of(classifier, line) == ["Anna Petrova"]
+    verdict = verdicts_of(classifier, line)[0]
+    assert verdict.speaker is not None and verdict.speaker.kind == "person"
+
+
+def test_a_body_of_a_place_keeps_its_whole_name(classifier: LineClassifier) -> None:
+    assert speakers_of(classifier, "The Ministry of Health said 40 people were wounded.") == ["Ministry of Health"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["GENEVA: The agency on Tuesday urged all sides to let trucks through.", "KHARTOUM: The agency urged calm."],
+)
+def test_a_dateline_before_a_colon_is_not_a_speaker(classifier: LineClassifier, line: str) -> None:
+    assert speakers_of(classifier, line) == ["agency"]
+
+
+def test_a_configured_acronym_before_a_colon_still_speaks(classifier: LineClassifier) -> None:
+    assert speakers_of(classifier, "ICRC: civilians must be spared.") == ["ICRC"]
+
+
+def test_continued_attributes_only_after_a_quotation(classifier: LineClassifier) -> None:
+    assert speakers_of(
+        classifier,
+        'Boris Kalnin said the army would hold its positions. "We are ready to talk," Kalnin continued.',
+    ) == ["Boris Kalnin"]
+    assert speakers_of(classifier, "Fighting continued overnight in the east.") == [None]
+
+
+def test_the_outlet_that_carried_a_quote_is_not_its_speaker(classifier: LineClassifier) -> None:
+    line = "Boris Kalnin was quoted by the state news agency as saying the offensive would go on."
+    assert speakers_of(classifier, line) == ["Boris Kalnin"]
+
+
+def test_a_body_that_issues_something_speaks(classifier: LineClassifier) -> None:
+    line = "The International Criminal Court on Friday issued an arrest warrant for the general."
+    assert speakers_of(classifier, line) == ["International Criminal Court"]
+
+
+def test_a_bare_title_is_not_a_configured_holder_the_article_never_named(classifier: LineClassifier) -> None:
+    assert speakers_of(classifier, "The spokesman said no decision had been made.") == ["spokesman"]
+    assert speakers_of(classifier, "The Kremlin spokesman said no decision had been made.") == ["Dmitry Peskov"]
+
+
+def test_the_group_is_the_body_named_before(classifier: LineClassifier) -> None:
+    assert speakers_of(
+        classifier,
+        "The Syrian Observatory for Human Rights, a monitoring group, said 23 people were killed.",
+        "The group said most of the dead were civilians.",
+    ) == ["Syrian Observatory for Human Rights", "Syrian Observatory for Human Rights"]
+
+
+def test_a_statement_with_no_body_before_it_has_no_speaker(classifier: LineClassifier) -> None:
+    assert speakers_of(classifier, "The statement said talks would resume next week.") == [None]
+
+
+def test_plural_bodies_after_a_clause_speak(classifier: LineClassifier) -> None:
+    line = "The two sides signed a commitment to spare hospitals, the mediators said."
+    assert speakers_of(classifier, line) == ["mediators"]

@@ -1,0 +1,61 @@
+"""The mechanisms every rule relies on, each shown on a small taxonomy of its own, so that
+removing the mechanism fails here whatever the default taxonomy says."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.domain.alerts import AlertLedger, AlertRules
+from pipeline.domain.classifier import LineClassifier
+from pipeline.domain.taxonomy import AlertRule, Cue, Topic
+from pipeline.domain.topics import TopicClassifier
+from tests.unit.helpers import speakers_of
+
+SIREN = AlertRule(
+    kind="siren", requires_topic="air", all_of=(("sirens?",), ("sound\\w*",)), none_of=("drill|exercise",)
+)
+
+
+def fired(rules: AlertRules, text: str, topics: frozenset[str] = frozenset({"air"})) -> list[str]:
+    decisions, _ = rules.evaluate(text, topics, "Anna Petrova", AlertLedger(), 1)
+    return [d.kind for d in decisions]
+
+
+def test_an_alert_needs_one_pattern_of_every_group() -> None:
+    rules = AlertRules((SIREN,))
+    assert fired(rules, "Sirens sounded across the city.") == ["siren"]
+    assert fired(rules, "Sirens were installed.") == []
+
+
+def test_a_veto_pattern_stops_an_alert_that_would_fire() -> None:
+    rules = AlertRules((SIREN,))
+    assert fired(rules, "Sirens sounded across the city in a civil defence drill.") == []
+
+
+def test_an_alert_fires_only_on_a_line_that_carries_its_required_topic() -> None:
+    rules = AlertRules((SIREN,))
+    assert fired(rules, "Sirens sounded across the city.", topics=frozenset({"sea"})) == []
+
+
+@pytest.mark.parametrize(("weight", "shown"), [(0.5, True), (0.4999, False)])
+def test_a_topic_is_shown_from_the_threshold_up(weight: float, shown: bool) -> None:
+    classifier = TopicClassifier((Topic(id="air", cues=(Cue(pattern="sirens?", weight=weight),)),), threshold=0.5)
+    assert bool(classifier.classify("Sirens sounded.")) is shown
+
+
+def test_words_inside_a_longer_cue_are_read_once() -> None:
+    """ "aid groups" is weak; the strong "aid" inside it must not add to it."""
+    topic = Topic(id="aid", cues=(Cue(pattern="aid groups", weight=0.3), Cue(pattern="aid", weight=0.6)))
+    classifier = TopicClassifier((topic,), threshold=0.5)
+    assert classifier.classify("Aid groups met in the capital.") == ()
+    (score,) = classifier.classify("Aid arrived, and aid groups met.")
+    assert score.score == pytest.approx(1 - 0.7 * 0.4)
+
+
+def test_a_quotation_with_no_verb_continues_the_previous_speaker(classifier: LineClassifier) -> None:
+    assert speakers_of(
+        classifier,
+        "Relief chief Tom Bryant said the city was running out of water.",
+        '"The hospitals cannot cope with the wounded any longer."',
+        "The hospitals cannot cope with the wounded any longer.",
+    ) == ["Tom Bryant", "Tom Bryant", None]
