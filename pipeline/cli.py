@@ -1,4 +1,4 @@
-"""The command line: ``python -m pipeline ingest|worker|tail|classify|schemas``."""
+"""The command line: ``python -m pipeline ingest|worker|tail|classify|evaluate|labels|schemas``."""
 
 from __future__ import annotations
 
@@ -216,6 +216,28 @@ def evaluate(
                 f"{counts['tp']:>5}{counts['fp']:>5}{counts['fn']:>5}"
             )
     typer.echo(json.dumps(figures))
+
+
+@cli.command()
+def labels(
+    source: Annotated[Path, typer.Argument(help="a labels file of whole articles (see evaluation/real)")],
+    check: Annotated[bool, typer.Option("--check", help="fail if the JSONL files beside it are out of date")] = False,
+) -> None:
+    """Write each split's gold lines and expected alerts beside a labels file (or check they are current)."""
+    from pipeline.labelled_articles import LabelsError, build, stale
+
+    try:
+        if check:
+            out_of_date = stale(source, source.parent)
+            if out_of_date:
+                typer.echo(f"out of date: {', '.join(out_of_date)}; run `python -m pipeline labels {source}`", err=True)
+                raise typer.Exit(code=1)
+            typer.echo("labelled files are current", err=True)
+            return
+        for path in build(source, source.parent):
+            typer.echo(f"wrote {path}", err=True)
+    except (OSError, LabelsError) as error:
+        raise typer.BadParameter(str(error)) from error
 
 
 @cli.command()
