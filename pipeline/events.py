@@ -74,7 +74,12 @@ class SpeakerRef(BaseModel):
 
     name: str
     kind: Literal["person", "organisation"]
-    method: str = Field(description="how the speaker was found: named, pronoun, descriptor, organisation, continuation")
+    method: str = Field(
+        description=(
+            "how the speaker was found: named, pronoun, descriptor, organisation, continuation,"
+            " label (a transcript's speaker label) or turn (the floor since the last label)"
+        )
+    )
     evidence: str
 
 

@@ -43,6 +43,8 @@ class LineClassifier:
             last_speaker=speaker.name if speaker else memory.last_speaker,
             previous_line_speaker=speaker.name if speaker else None,
             previous_topics=tuple(t.id for t in topics),
+            transcript=attribution.transcript,
+            turn_speaker=attribution.turn_speaker,
             skipped=memory.after_line(line_no),
         )
         return LineVerdict(speaker, topics), memory

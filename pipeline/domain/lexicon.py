@@ -134,6 +134,7 @@ REPORTING_VERBS: tuple[str, ...] = (
     "hopes",
     "believes",
     "believed",
+    "believe",
     "expressed",
     "expresses",
     "highlighted",
@@ -566,6 +567,8 @@ ORGANISATION_HEADS: frozenset[str] = frozenset(
         "letter",
         "communique",
         "mediators",
+        "states",
+        "nations",
         "diplomats",
         "lawmakers",
         "observers",
@@ -867,4 +870,9 @@ TIME_WORDS: frozenset[str] = CALENDAR_WORDS | {
 }
 TIME_LEADERS: frozenset[str] = frozenset(
     ["on", "in", "last", "this", "next", "late", "early", "earlier", "later", "at", "during"]
+)
+
+# Pronouns that name nobody in particular: "Nobody has confirmed it" has no speaker.
+INDEFINITE_PRONOUNS: frozenset[str] = frozenset(
+    {"nobody", "everyone", "everybody", "someone", "somebody", "anyone", "anybody", "none", "others", "few"}
 )

@@ -34,6 +34,10 @@ class ArticleMemory(BaseModel):
     last_speaker: str | None = None
     previous_line_speaker: str | None = None
     previous_topics: tuple[str, ...] = ()
+    transcript: bool = Field(default=False, description="the article labels its speakers ('MR PRICE: ...')")
+    turn_speaker: str | None = Field(
+        default=None, description="in a transcript, who has the floor until the next speaker label"
+    )
     skipped: tuple[int, ...] = Field(
         default=(), description="line numbers jumped over, so a late one is told from a repeat (the last 1,000)"
     )

@@ -229,6 +229,21 @@ def _is_organisation_name(tokens: list[str]) -> bool:
     return any(t.casefold() in ORGANISATION_HEADS for t in tokens)
 
 
+_FUNCTION_WORDS = frozenset({"of", "for", "the", "and", "on"})
+
+
+def name_after_body(words: list[str]) -> list[str] | None:
+    """The person named right after the body they serve: "Ambassador to the United Nations Samantha
+    Power" ends in Samantha Power, while "Observatory for Human Rights" is one body's name."""
+    heads = [i for i, w in enumerate(words) if w.casefold() in ORGANISATION_HEADS]
+    if not heads:
+        return None
+    after = words[heads[-1] + 1 :]
+    if len(after) < 2 or any(w.casefold() in _FUNCTION_WORDS for w in after):
+        return None
+    return after
+
+
 def find_mentions(text: str, directory: Directory) -> list[Mention]:
     """Every person or organisation named in ``text`` (already ``plain``), in order."""
     found: list[Mention] = []
@@ -239,7 +254,7 @@ def find_mentions(text: str, directory: Directory) -> list[Mention]:
     for match in _NAME_RUN.finditer(text):
         tokens = match.group().split()
         if _is_organisation_name(tokens):
-            continue  # named bodies are resolved as speakers from the subject phrase itself
+            tokens = name_after_body(tokens) or []  # named bodies are resolved from the subject phrase itself
         _, name_tokens = _split_title(tokens)
         while name_tokens and name_tokens[-1].casefold() in _NOT_NAMES:
             name_tokens.pop()

@@ -23,6 +23,7 @@ from pipeline.domain.lexicon import (
     CONTINUATION_SUBJECTS,
     DETERMINERS,
     GROUP_PRONOUNS,
+    INDEFINITE_PRONOUNS,
     ORGANISATION_HEADS,
     PASSIVE_AUXILIARIES,
     PERSONAL_PRONOUNS,
@@ -38,14 +39,26 @@ from pipeline.domain.lexicon import (
 )
 from pipeline.domain.matching import word_start_alternation
 from pipeline.domain.memory import ArticleMemory, RememberedEntity
-from pipeline.domain.names import Descriptor, Directory, Entity, Mention, descriptor_key, find_mentions, surname_key
+from pipeline.domain.names import (
+    Descriptor,
+    Directory,
+    Entity,
+    Mention,
+    descriptor_key,
+    find_mentions,
+    name_after_body,
+    surname_key,
+)
 from pipeline.domain.text import fold
+from pipeline.domain.transcripts import speaker_label
 
 MAX_REMEMBERED = 40
 
+# Frames that name the source after them: "according to X", "the below is attributable to X:".
+_SOURCE_FRAMES = ("according to", "According to", "attributable to")
 # Case-sensitive on purpose: "States" in "United States" is not a verb.
 _VERB_RE = re.compile(
-    word_start_alternation([*REPORTING_VERBS, "according to", "According to"], r"\w'-")
+    word_start_alternation([*REPORTING_VERBS, *_SOURCE_FRAMES], r"\w'-")
     + r"(?![\w-])"
     # "was quoted by the state news agency as saying": the carrier of the quote is not its speaker.
     + r"|w(?<![\w'-].)(?:as|ere) quoted by [^.;:\"]{1,80}? as saying\b"
@@ -73,6 +86,8 @@ class Attribution:
     speaker: Speaker | None
     entities: tuple[RememberedEntity, ...]
     """everyone named so far in the article, least recently mentioned first"""
+    transcript: bool = False
+    turn_speaker: str | None = None
 
 
 _Token = re.Match[str]  # a token is its match: text, start and end without building anything
@@ -105,6 +120,7 @@ class _LineContext:
         self.mentions = mentions
         self.memory = memory
         self.directory = directory
+        self.quotations = _quotations(text)
         self.entities: list[RememberedEntity] = list(memory.entities)
         for mention in mentions:
             self.remember(mention.entity, mention.learned_roles)
@@ -164,12 +180,34 @@ class SpeakerAttributor:
 
     def attribute(self, text: str, memory: ArticleMemory) -> Attribution:
         """The speaker of ``text`` (already ``plain``) and the people and bodies known after it."""
-        normalised = _without_dateline(text, self._directory)
+        label = speaker_label(text, self._directory, memory.transcript)
+        if label is not None:
+            normalised = " " * label.end + text[label.end :]  # the label is read, not searched for names
+        else:
+            normalised = _without_dateline(text, self._directory)
         context = _LineContext(normalised, find_mentions(normalised, self._directory), memory, self._directory)
-        speaker = self._find(context)
-        if speaker is not None and speaker.method != "continuation":
+        if label is not None:
+            speaker = self._labelled(context, label.name)
+            turn = speaker.name if speaker else None
+        else:
+            speaker = self._find(context)
+            turn = memory.turn_speaker
+            if speaker is None and turn is not None:
+                speaker = Speaker(turn, "person", "turn", "the floor since the last speaker label")
+        if speaker is not None and speaker.method not in {"continuation", "turn"}:
             context.remember(Entity(speaker.name, speaker.kind))
-        return Attribution(speaker, tuple(context.entities[-MAX_REMEMBERED:]))
+        transcript = memory.transcript or label is not None
+        return Attribution(speaker, tuple(context.entities[-MAX_REMEMBERED:]), transcript, turn)
+
+    def _labelled(self, context: _LineContext, name: str | None) -> Speaker | None:
+        """ "MR PRICE:" is Price, or whoever the article named in full with that surname."""
+        if name is None:
+            return None
+        configured = context.directory.lookup(name)
+        known = context.remember(configured) if configured else context.find_by_surname(name)
+        if known is not None:
+            return Speaker(known.name, known.kind, "label", f"{name}:")
+        return Speaker(name, "person", "label", f"{name}:")
 
     def _find(self, context: _LineContext) -> Speaker | None:
         text = context.text
@@ -179,6 +217,8 @@ class SpeakerAttributor:
             if found is not None:
                 return found
         for verb in _VERB_RE.finditer(text):
+            if _inside(context.quotations, verb.start()):
+                continue  # "what the UN called ..." inside a quotation is not who says it
             # Only the words up to a little past the verb are ever read.
             found = self._attribute_verb(context, _tokens(_prefix(text, verb.end() + 60)), verb)
             if found is not None:
@@ -186,7 +226,7 @@ class SpeakerAttributor:
         return self._continuation(context, _tokens(_prefix(text, 80)))
 
     def _attribute_verb(self, context: _LineContext, tokens: list[_Token], verb: re.Match[str]) -> Speaker | None:
-        if verb.group().casefold() == "according to":
+        if verb.group().casefold() in _SOURCE_FRAMES:
             after = _phrase_after(tokens, verb.end())
             return self._resolve_phrase(context, after, verb.start(), "according to") if after else None
         before = _phrase_before(tokens, verb.start())
@@ -210,6 +250,10 @@ class SpeakerAttributor:
                 return self._resolve_phrase(context, after, verb.start(), verb.group())
             return None
         if boundary == "," and not phrase:
+            inserted = _phrase_after(tokens, verb.end())
+            if inserted and _followed_by_comma(tokens, inserted[-1]):
+                # "The United States, said Ambassador Power, joins ...": the attribution is set into the sentence.
+                return self._resolve_phrase(context, inserted, verb.start(), verb.group())
             return self._appositive_subject(context, tokens, verb.start(), verb)
         if phrase and phrase[-1].group().casefold() == "and":
             return self._line_subject(context, tokens, verb.group())
@@ -271,15 +315,22 @@ class SpeakerAttributor:
         return None
 
     def _resolve_phrase(self, context: _LineContext, phrase: list[_Token], at: int, cue: str) -> Speaker | None:
+        phrase = _first_conjunct(phrase)
         words = [t.group() for t in phrase]
         lowered = [w.casefold() for w in words]
         evidence = f"{' '.join(words)} {cue}".strip()
+        if len(words) == 1 and lowered[0] in INDEFINITE_PRONOUNS:
+            return None
         if len(words) == 1 or (len(words) == 2 and lowered[1] in {"'s", "'d", "'ll"}):
             pronoun = lowered[0].removesuffix("'s")
             if pronoun in PERSONAL_PRONOUNS or pronoun in GROUP_PRONOUNS or pronoun in RELATIVE_PRONOUNS:
                 return self._resolve_pronoun(context, pronoun, phrase[0].start(), evidence)
-        if len(words) == 1 and lowered[0] in ORGANISATION_HEADS and _definite_before(context.text, phrase[0].start()):
-            return self._resolve_body_reference(context, lowered[0], evidence)
+        if (
+            lowered[-1] in ORGANISATION_HEADS
+            and all(w.islower() and not w.endswith("'s") for w in words)
+            and _definite_before(context.text, phrase[0].start())
+        ):
+            return self._resolve_body_reference(context, words, evidence)
         if lowered[0] in _POSSESSIVE_PRONOUNS and len(words) > 1 and lowered[-1] in ORGANISATION_HEADS:
             owner = self._resolve_pronoun(context, _POSSESSIVE_PRONOUNS[lowered[0]], phrase[0].start(), evidence)
             body = " ".join(words[1:])
@@ -314,18 +365,20 @@ class SpeakerAttributor:
             return Speaker(_as_written(words), "organisation", "organisation", evidence)
         return None
 
-    def _resolve_body_reference(self, context: _LineContext, head: str, evidence: str) -> Speaker | None:
-        """ "The group said", "the ministry said": the body the article named before, by its head
-        noun where one fits, else the last body named. A statement or report speaks for whoever issued it."""
+    def _resolve_body_reference(self, context: _LineContext, words: list[str], evidence: str) -> Speaker | None:
+        """ "The group said", "the aid agency said": the body the article named before, by its head
+        noun where one fits, else, for a plain "the group" or "the aid agency", the last body named.
+        A statement or report speaks for whoever issued it."""
+        head, written = words[-1], " ".join(words)
         bodies = [e for e in reversed(context.entities) if e.kind == "organisation" and _is_body_name(e.name)]
         fitting = next((e for e in bodies if head in fold(e.name).split()), None)
-        if fitting is None and head in _GENERIC_BODY_HEADS and bodies:
+        if fitting is None and head in _GENERIC_BODY_HEADS and len(words) <= 2 and bodies:
             fitting = bodies[0]
         if fitting is not None:
             return Speaker(fitting.name, fitting.kind, "descriptor", evidence)
         if head in _DOCUMENTS:
             return None
-        return Speaker(head, "organisation", "descriptor", evidence)
+        return Speaker(written, "organisation", "descriptor", evidence)
 
     def _resolve_name(self, context: _LineContext, name_words: list[str], words: list[str], evidence: str) -> Speaker:
         name = " ".join(name_words).removesuffix("'s")
@@ -335,7 +388,7 @@ class SpeakerAttributor:
             return Speaker(entity.name, entity.kind, "named", evidence)
         if any(w.casefold() in ORGANISATION_HEADS or w.casefold() in _NAME_FUNCTION_WORDS for w in name_words):
             return Speaker(name, "organisation", "organisation", evidence)
-        if any(w.casefold() in ORGANISATION_HEADS for w in words):
+        if any(w.casefold() in ORGANISATION_HEADS for w in words) and name_after_body(words) is None:
             return Speaker(_as_written(words), "organisation", "organisation", evidence)
         if len(name_words) == 1:
             known = context.find_by_surname(name)
@@ -378,7 +431,10 @@ class SpeakerAttributor:
         def fits(entity: RememberedEntity | None) -> bool:
             return entity is not None and entity.kind == "person" and entity.gender in (None, gender)
 
-        first = next((m for m in context.mentions if m.entity.kind == "person"), None)
+        first = next(
+            (m for m in context.mentions if m.entity.kind == "person" and not _inside(context.quotations, m.start)),
+            None,
+        )
         opener = context.text.split(maxsplit=1)[0].casefold().strip(",") if context.text.strip() else ""
         if first is not None and first.start < at and opener not in CLAUSE_OPENERS:
             subject = context.find_by_name(first.entity.name)
@@ -438,6 +494,44 @@ def _phrase_before(tokens: list[_Token], position: int) -> tuple[list[_Token], s
 def _is_body_name(name: str) -> bool:
     """A body's name as such ("Syrian Observatory", "city council"), not a title left unresolved."""
     return name[:1].isupper() or any(word in ORGANISATION_HEADS for word in fold(name).split())
+
+
+def _first_conjunct(phrase: list[_Token]) -> list[_Token]:
+    """ "The Ukrainian government and the ICRC": two subjects, and the first is the one taken."""
+    for index in range(1, len(phrase) - 1):
+        if phrase[index].group() != "and":
+            continue
+        before, after = phrase[index - 1].group(), phrase[index + 1].group()
+        if (_is_name_word(before) or before.casefold() in _ROLES_AND_BODIES) and (
+            _is_name_word(after) or after.casefold() in DETERMINERS
+        ):
+            return phrase[:index]
+    return phrase
+
+
+def _quotations(text: str) -> tuple[tuple[int, int], ...]:
+    """The spans of quoted words. A mark after a space (or at the start) opens, any other closes, so
+    a quotation inside a quotation closes with it; a mark left open is not a quotation."""
+    spans = []
+    opened: int | None = None
+    for index, char in enumerate(text):
+        if char != '"':
+            continue
+        if index == 0 or text[index - 1] in " ([":
+            opened = index if opened is None else opened
+        elif opened is not None:
+            spans.append((opened, index))
+            opened = None
+    return tuple(spans)
+
+
+def _inside(spans: tuple[tuple[int, int], ...], position: int) -> bool:
+    return any(start < position < end for start, end in spans)
+
+
+def _followed_by_comma(tokens: list[_Token], last: _Token) -> bool:
+    following = tokens[bisect_right(tokens, last.start(), key=re.Match.start) :]
+    return bool(following) and following[0].group() == ","
 
 
 def _definite_before(text: str, start: int) -> bool:
@@ -633,7 +727,10 @@ def _trailing_name(words: list[str]) -> list[str]:
     while run and (run[0].casefold() in _NAME_FUNCTION_WORDS or run[0].casefold() in DETERMINERS):
         run.pop(0)
     if any(w.casefold() in ORGANISATION_HEADS for w in run):
-        return run
+        person = name_after_body(run)
+        if person is None:
+            return run
+        run = person
     name: list[str] = []
     for word in reversed(run):
         lowered = word.casefold()

@@ -52,6 +52,10 @@ class Cue(_Frozen):
         default=False,
         description="the cue counts only when the topic was present in the article's previous line",
     )
+    claims_span: bool = Field(
+        default=False,
+        description="its words are read for this topic alone: 'stop the fighting' is about talks, not fighting",
+    )
 
 
 class Topic(_Frozen):

@@ -28,6 +28,7 @@ class _Cue:
     weight: float
     unless: frozenset[str]
     needs_context: bool
+    claims_span: bool
 
 
 class TopicClassifier:
@@ -37,18 +38,27 @@ class TopicClassifier:
         self._cues: list[_Cue] = []
         for topic in topics:
             for cue in topic.cues:
-                self._cues.append(_Cue(topic.id, len(cues), cue.weight, frozenset(cue.unless), cue.needs_context))
+                self._cues.append(
+                    _Cue(topic.id, len(cues), cue.weight, frozenset(cue.unless), cue.needs_context, cue.claims_span)
+                )
                 cues.append(cue)
         self._index = CueIndex([cue.pattern for cue in cues])
 
     def classify(self, text: str, previous_topics: frozenset[str] = frozenset()) -> tuple[TopicScore, ...]:
         """Topics at or above the threshold, highest score first. ``text`` is already ``plain``."""
         matches = self._index.first_matches(text)
+        claimed = [
+            (match.start(), match.end(), self._cues[n].topic)
+            for n, match in matches.items()
+            if self._cues[n].claims_span
+        ]
         found: dict[str, list[tuple[re.Match[str], _Cue]]] = {}
         for number, match in matches.items():
             cue = self._cues[number]
             if cue.needs_context and cue.topic not in previous_topics:
                 continue
+            if claimed and any(s <= match.start() and match.end() <= e and t != cue.topic for s, e, t in claimed):
+                continue  # these words were claimed by another topic's reading
             found.setdefault(cue.topic, []).append((match, cue))
         readings = {topic_id: _read_once(candidates) for topic_id, candidates in found.items()}
         # Cues that stand down for another topic need to know which topics are present without them.

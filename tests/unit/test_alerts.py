@@ -94,3 +94,19 @@ def test_rejections_and_attacks_on_corridors_do_not_fire(classifier: LineClassif
 )
 def test_crimes_under_the_courts_statute_are_war_crimes(classifier: LineClassifier, line: str) -> None:
     assert [kind for _, kind, _ in alerts_of(classifier, line)] == ["war_crimes"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The United Nations said it is conducting a safe passage operation to get civilians out of the plant.",
+        "The envoy renewed the call on both armies to allow observers to oversee the safe evacuation of the wounded.",
+    ],
+)
+def test_operations_under_way_and_renewed_calls_fire(classifier: LineClassifier, line: str) -> None:
+    assert [kind for _, kind, _ in alerts_of(classifier, line)] == ["corridor_proposal"]
+
+
+def test_strikes_on_an_evacuation_route_do_not_fire(classifier: LineClassifier) -> None:
+    line = "The army said it launched strikes on the evacuation route out of the town."
+    assert [k for _, k, _ in alerts_of(classifier, line) if k == "corridor_proposal"] == []

@@ -59,3 +59,14 @@ def test_a_quotation_with_no_verb_continues_the_previous_speaker(classifier: Lin
         '"The hospitals cannot cope with the wounded any longer."',
         "The hospitals cannot cope with the wounded any longer.",
     ) == ["Tom Bryant", "Tom Bryant", None]
+
+
+def test_a_cue_that_claims_its_words_keeps_other_topics_off_them() -> None:
+    talks = Topic(id="talks", cues=(Cue(pattern="end (to )?the fighting", weight=0.9, claims_span=True),))
+    war = Topic(id="war", cues=(Cue(pattern="fighting", weight=0.8),))
+    classifier = TopicClassifier((talks, war), threshold=0.5)
+    assert [t.id for t in classifier.classify("They called for an end to the fighting.")] == ["talks"]
+    assert {t.id for t in classifier.classify("Fighting raged as they called for an end to the fighting.")} == {
+        "talks",
+        "war",
+    }

@@ -345,3 +345,86 @@ def test_a_statement_with_no_body_before_it_has_no_speaker(classifier: LineClass
 def test_plural_bodies_after_a_clause_speak(classifier: LineClassifier) -> None:
     line = "The two sides signed a commitment to spare hospitals, the mediators said."
     assert speakers_of(classifier, line) == ["mediators"]
+
+
+def test_a_transcript_gives_the_floor_to_its_labelled_speaker_until_the_next_label(
+    classifier: LineClassifier,
+) -> None:
+    assert speakers_of(
+        classifier,
+        "MS LENA VARGA: Good afternoon. One item before your questions.",
+        "The convoy reached the city this morning with food and medicine.",
+        "QUESTION: Will there be a second convoy?",
+        "Nobody has confirmed that yet.",
+        "MS VARGA: We are working on it.",
+    ) == ["Lena Varga", "Lena Varga", None, None, "Lena Varga"]
+
+
+def test_a_capitalised_place_before_a_colon_starts_no_transcript(classifier: LineClassifier) -> None:
+    assert speakers_of(classifier, "KHARTOUM: The agency urged calm.", "Fighting went on overnight.") == [
+        "agency",
+        None,
+    ]
+
+
+def test_a_configured_person_labelled_in_capitals_is_that_person(classifier: LineClassifier) -> None:
+    assert speakers_of(classifier, "BLINKEN: We want the pause extended.") == ["Antony Blinken"]
+
+
+def test_an_attribution_set_into_the_sentence_names_the_speaker(classifier: LineClassifier) -> None:
+    line = "The government, said Minister Lena Varga, will reopen the border crossing."
+    assert speakers_of(classifier, line) == ["Lena Varga"]
+
+
+def test_a_verb_inside_a_quotation_does_not_attribute(classifier: LineClassifier) -> None:
+    assert speakers_of(
+        classifier,
+        "Ambassador Lena Varga spoke to the council on Monday.",
+        '"The militia, what the UN called "a disgrace," must withdraw," she said.',
+    ) == ["Lena Varga", "Lena Varga"]
+
+
+def test_a_person_named_inside_a_quotation_is_not_the_pronouns_antecedent(classifier: LineClassifier) -> None:
+    assert (
+        speakers_of(
+            classifier,
+            "Lena Varga, the envoy, spoke to the council.",
+            '"Boris Kalnin must answer for this," she said.',
+        )[1]
+        == "Lena Varga"
+    )
+
+
+def test_a_person_named_after_the_body_they_serve_is_a_person(classifier: LineClassifier) -> None:
+    line = "The Ambassador to the United Nations Lena Varga spoke of the misery in the city."
+    verdict = verdicts_of(classifier, line)[0]
+    assert verdict.speaker is not None and (verdict.speaker.name, verdict.speaker.kind) == ("Lena Varga", "person")
+
+
+def test_the_aid_agency_is_the_body_named_earlier_in_the_line(classifier: LineClassifier) -> None:
+    line = "Teams from the International Committee of the Red Cross are ready to go in, the aid agency said."
+    assert speakers_of(classifier, line) == ["ICRC"]
+
+
+def test_a_specific_unnamed_body_is_not_taken_for_the_last_one_named(classifier: LineClassifier) -> None:
+    assert (
+        speakers_of(
+            classifier,
+            "Hamas said the talks would resume.",
+            "At least 30 people were killed, according to the territory's civil defence agency.",
+        )[1]
+        == "territory's civil defence agency"
+    )
+
+
+def test_of_two_subjects_the_first_speaks(classifier: LineClassifier) -> None:
+    line = "A warehouse was damaged, the Ruritanian government and the Red Cross said."
+    assert speakers_of(classifier, line) == ["Ruritanian government"]
+
+
+def test_the_source_of_a_readout_is_named_after_attributable_to(classifier: LineClassifier) -> None:
+    assert speakers_of(classifier, "The below is attributable to Spokesperson Lena Varga:") == ["Lena Varga"]
+
+
+def test_officials_who_believe_something_speak(classifier: LineClassifier) -> None:
+    assert speakers_of(classifier, "Officials believe 2,000 fighters remain in the plant.") == ["Officials"]

@@ -99,3 +99,32 @@ def test_disease_in_camps_is_humanitarian_and_a_denied_accusation_follows_its_to
         "Baku rejected the accusation as absurd.",
     )
     assert "war_crimes" in article[1].topic_ids
+
+
+@pytest.mark.parametrize(
+    ("line", "present", "absent"),
+    [
+        ("The envoy urged both armies to stop the fighting and return to talks.", "peace_talks", "military"),
+        ("Aid chief Sara Lind said the ceasefire talks had stalled.", "peace_talks", "humanitarian_aid"),
+        ("The government decides when the pause is over.", "peace_talks", None),
+        ("The council will vote on the Norwegian resolution on Friday.", "diplomacy", None),
+        ("Washington designated 12 members of parliament and imposed export controls.", "diplomacy", None),
+        ("The city has lost access to clean water and essential services.", "humanitarian_aid", None),
+        ("Thousands more arrived at refugee camps along the border.", "humanitarian_aid", None),
+        ("The shelling brought carnage to the market.", "military", None),
+        ("Officials are working on getting foreign nationals out through the crossing.", "corridors", None),
+    ],
+)
+def test_cues_learnt_from_real_copy(classifier: LineClassifier, line: str, present: str, absent: str | None) -> None:
+    found = topics(classifier, line)
+    assert present in found
+    assert absent is None or absent not in found
+
+
+def test_an_operation_after_a_line_about_evacuation_is_about_evacuation(classifier: LineClassifier) -> None:
+    article = verdicts_of(
+        classifier,
+        "The Red Cross said it was ready to lead a safe passage operation out of the city.",
+        "It is vital that this operation goes ahead on Friday.",
+    )
+    assert "corridors" in article[1].topic_ids
