@@ -567,6 +567,7 @@ ORGANISATION_HEADS: frozenset[str] = frozenset(
         "letter",
         "communique",
         "mediators",
+        "eyewitnesses",
         "states",
         "nations",
         "diplomats",
@@ -876,3 +877,6 @@ TIME_LEADERS: frozenset[str] = frozenset(
 INDEFINITE_PRONOUNS: frozenset[str] = frozenset(
     {"nobody", "everyone", "everybody", "someone", "somebody", "anyone", "anybody", "none", "others", "few"}
 )
+
+# Words that count a group before its noun: "few eyewitnesses" are eyewitnesses.
+QUANTIFIERS: frozenset[str] = frozenset({"few", "many", "several", "some", "most", "other", "two", "three", "dozens"})

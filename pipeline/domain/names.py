@@ -148,14 +148,11 @@ class Directory:
 
     def __init__(self, taxonomy: Taxonomy) -> None:
         by_alias: dict[str, Entity] = {}
-        self.role_holders: dict[Descriptor, list[Entity]] = {}
         for person in taxonomy.people:
             roles = tuple(key for key in (descriptor_key(_WORD.findall(plain(r))) for r in person.roles) if key)
             entity = Entity(person.name, "person", person.gender, roles)
             for alias in (person.name, *person.aliases):
                 by_alias[_bare(alias)] = entity
-            for role in roles:
-                self.role_holders.setdefault(role, []).append(entity)
         for organisation in taxonomy.organisations:
             entity = Entity(organisation.name, "organisation")
             for alias in (organisation.name, *organisation.aliases):

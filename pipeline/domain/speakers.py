@@ -29,6 +29,7 @@ from pipeline.domain.lexicon import (
     PERSONAL_PRONOUNS,
     PREPOSITIONS,
     QUALIFIERS,
+    QUANTIFIERS,
     RELATIVE_PRONOUNS,
     REPORTING_VERBS,
     ROLE_WORDS,
@@ -66,7 +67,10 @@ _VERB_RE = re.compile(
 _DATELINE = re.compile(
     r"^(?P<place>[A-Z][A-Z .'-]{2,40})(?:,\s*[A-Z][a-z]{2,9}\.?\s+\d{1,2})?(?:\s*\([^)]{1,40}\))?\s*(?P<mark>-+|:)\s"
 )
-_TOKEN_RE = re.compile(r"[A-Za-z](?:[A-Za-z'-]|\.(?=[A-Za-z]))*|[,;:\"()]|-(?=\s)|\S")
+_TOKEN_RE = re.compile(
+    r"(?:[A-Z]\.){2,}(?:-[A-Za-z]+)*"  # "U.N.", "U.N.-backed"
+    r"|[A-Za-z](?:[A-Za-z'-]|\.(?=[A-Za-z]))*|[,;:\"()]|-(?=\s)|\S"
+)
 _CLAUSE_WORDS = frozenset({"that", "where", "which", "because", "whereas", "when", "if", "whether", "although"})
 _COLON_PREFIX = re.compile(r"^\s*([A-Z][^:\"]{1,60}?):\s+\S")
 _NAME_PARTICLE = re.compile(r"^(?:al|el|bin|ibn|abu|de|da|van|von|der|di|du|la|le)(?:-[A-Z][\w'-]*)?$")
@@ -246,6 +250,9 @@ class SpeakerAttributor:
             return self._resolve_phrase(context, subject, verb.start(), verb.group())
         if boundary == '"' or (boundary == "," and _quote_closes_before(tokens, verb.start())):
             after = _phrase_after(tokens, verb.end())
+            if after and after[-1].group().casefold() in ROLE_WORDS:
+                # '"...," said the UN rights chief, Anna Lind, in a statement': the name beside the title.
+                after = _name_beside(tokens, after[-1]) or after
             if after:
                 return self._resolve_phrase(context, after, verb.start(), verb.group())
             return None
@@ -342,6 +349,10 @@ class SpeakerAttributor:
                     return Speaker(behalf.name, behalf.kind, behalf.method, evidence)
             if lowered[index + 1] in _ATTACHING_PREPOSITIONS and word in ORGANISATION_HEADS:
                 return Speaker(_as_written(words), "organisation", "organisation", evidence)
+        role = _complement_head(lowered)
+        if role is not None and lowered[role] in ROLE_WORDS and not any(_is_name_word(w) for w in words[role + 1 :]):
+            # "the minister of state for social welfare": a title with a complement that names nobody.
+            return self._resolve_descriptor(context, words[: role + 1], evidence)
         start, end = phrase[0].start(), phrase[-1].end()
         inside = [m for m in context.mentions if start <= m.start and m.end <= end + 2]
         if inside:
@@ -369,7 +380,7 @@ class SpeakerAttributor:
         """ "The group said", "the aid agency said": the body the article named before, by its head
         noun where one fits, else, for a plain "the group" or "the aid agency", the last body named.
         A statement or report speaks for whoever issued it."""
-        head, written = words[-1], " ".join(words)
+        head, written = words[-1], _as_written(words)
         bodies = [e for e in reversed(context.entities) if e.kind == "organisation" and _is_body_name(e.name)]
         fitting = next((e for e in bodies if head in fold(e.name).split()), None)
         if fitting is None and head in _GENERIC_BODY_HEADS and len(words) <= 2 and bodies:
@@ -405,12 +416,8 @@ class SpeakerAttributor:
         for entity in reversed(context.entities):
             if any(_descriptor_matches(key, role) for role in entity.roles):
                 return Speaker(entity.name, entity.kind, "descriptor", evidence)
-        # Someone the article has not named yet is taken only on their whole title:
-        # "the Kremlin spokesman" is Peskov, "the spokesman" is whoever the article meant.
-        holders = {e.name: e for e in context.directory.role_holders.get(key, ())}
-        if len(holders) == 1:
-            entity = context.remember(next(iter(holders.values())))
-            return Speaker(entity.name, entity.kind, "descriptor", evidence)
+        # A configured title stands for its holder only once the article has named them: offices
+        # change hands, and "the UN human rights chief" is whoever holds the office when the copy is written.
         return Speaker(_as_written(words), "organisation", "descriptor", evidence)
 
     def _resolve_pronoun(self, context: _LineContext, pronoun: str, at: int, evidence: str) -> Speaker | None:
@@ -529,6 +536,22 @@ def _inside(spans: tuple[tuple[int, int], ...], position: int) -> bool:
     return any(start < position < end for start, end in spans)
 
 
+def _name_beside(tokens: list[_Token], last: _Token) -> list[_Token] | None:
+    """The name set off by commas right after a title: ", Anna Lind," or ", Anna Lind" at the end."""
+    following = tokens[bisect_right(tokens, last.start(), key=re.Match.start) :]
+    if not following or following[0].group() != ",":
+        return None
+    name: list[_Token] = []
+    for token in following[1:]:
+        if not _is_name_word(token.group()):
+            break
+        name.append(token)
+    rest = following[1 + len(name) :]
+    if not name or (rest and rest[0].group() not in {",", ".", ";"}):
+        return None
+    return name
+
+
 def _followed_by_comma(tokens: list[_Token], last: _Token) -> bool:
     following = tokens[bisect_right(tokens, last.start(), key=re.Match.start) :]
     return bool(following) and following[0].group() == ","
@@ -612,6 +635,9 @@ def _strip_subject(phrase: list[_Token]) -> list[_Token]:
         )
     ):
         words.pop(0)
+    if len(words) > 2 and words[0].group().casefold() == "of":
+        # "one of the few eyewitnesses": the subject is what it is one of.
+        return _strip_subject(words[1:])
     if not words:
         return []
     lowered = [w.group().casefold() for w in words]
@@ -741,6 +767,6 @@ def _trailing_name(words: list[str]) -> list[str]:
 
 
 def _as_written(words: list[str]) -> str:
-    while words and words[0].casefold() in DETERMINERS:
+    while len(words) > 1 and (words[0].casefold() in DETERMINERS or words[0].casefold() in QUANTIFIERS):
         words = words[1:]
     return " ".join(words)
