@@ -56,7 +56,8 @@ from pipeline.domain.transcripts import speaker_label
 MAX_REMEMBERED = 40
 
 # Frames that name the source after them: "according to X", "the below is attributable to X:".
-_SOURCE_FRAMES = ("according to", "According to", "attributable to")
+_SOURCE_FRAMES = ("according to", "According to", "attributable to", "stated by", "As stated by")
+_FOLDED_SOURCE_FRAMES = frozenset(frame.casefold() for frame in _SOURCE_FRAMES)
 # Case-sensitive on purpose: "States" in "United States" is not a verb.
 _VERB_RE = re.compile(
     word_start_alternation([*REPORTING_VERBS, *_SOURCE_FRAMES], r"\w'-")
@@ -111,7 +112,8 @@ def _tokens(text: str) -> list[_Token]:
 
 def _descriptor_matches(phrase: Descriptor, role: Descriptor) -> bool:
     (q1, c1), (q2, c2) = phrase, role
-    if c1 != c2 and not c2.endswith(" " + c1):
+    # "the spokesman" for a "Kremlin spokesman", "the Secretary" for a "secretary of state"
+    if c1 != c2 and not c2.endswith(" " + c1) and c2.split()[0] != c1:
         return False
     return q1 is None or q2 is None or q1 == q2
 
@@ -230,7 +232,7 @@ class SpeakerAttributor:
         return self._continuation(context, _tokens(_prefix(text, 80)))
 
     def _attribute_verb(self, context: _LineContext, tokens: list[_Token], verb: re.Match[str]) -> Speaker | None:
-        if verb.group().casefold() in _SOURCE_FRAMES:
+        if verb.group().casefold() in _FOLDED_SOURCE_FRAMES:
             after = _phrase_after(tokens, verb.end())
             return self._resolve_phrase(context, after, verb.start(), "according to") if after else None
         before = _phrase_before(tokens, verb.start())
@@ -330,7 +332,10 @@ class SpeakerAttributor:
             return None
         if len(words) == 1 or (len(words) == 2 and lowered[1] in {"'s", "'d", "'ll"}):
             pronoun = lowered[0].removesuffix("'s")
-            if pronoun in PERSONAL_PRONOUNS or pronoun in GROUP_PRONOUNS or pronoun in RELATIVE_PRONOUNS:
+            acronym = words[0].isupper() and len(words[0]) > 1  # "WHO said" is the World Health Organization
+            if not acronym and (
+                pronoun in PERSONAL_PRONOUNS or pronoun in GROUP_PRONOUNS or pronoun in RELATIVE_PRONOUNS
+            ):
                 return self._resolve_pronoun(context, pronoun, phrase[0].start(), evidence)
         if (
             lowered[-1] in ORGANISATION_HEADS
@@ -620,7 +625,10 @@ def _without_place_of_person(words: list[_Token]) -> list[_Token]:
 def _strip_subject(phrase: list[_Token]) -> list[_Token]:
     words = _without_place_of_person(_without_trailing_time(phrase))
     # "Witnesses who fled Mariupol said": the subject is what the relative clause describes.
-    relative = next((i for i, t in enumerate(words) if i and t.group().casefold() in RELATIVE_PRONOUNS), None)
+    relative = next(
+        (i for i, t in enumerate(words) if i and t.group().casefold() in RELATIVE_PRONOUNS and not t.group().isupper()),
+        None,
+    )
     if relative is not None:
         words = words[:relative]
     while words and words[-1].group().casefold() in SUBJECT_TRAILERS:

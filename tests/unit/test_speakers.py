@@ -459,3 +459,29 @@ def test_one_of_a_group_speaks_for_the_group(classifier: LineClassifier) -> None
 def test_a_title_whose_complement_names_nobody_is_a_descriptor(classifier: LineClassifier) -> None:
     line = "The minister of state for social welfare tells a news agency that women were assaulted."
     assert speakers_of(classifier, line) == ["minister"]
+
+
+def test_the_head_of_a_title_refers_back_to_its_holder(classifier: LineClassifier) -> None:
+    assert speakers_of(
+        classifier,
+        "Secretary of State Lena Varga spoke with the foreign minister to condemn the attacks.",
+        "The Secretary reaffirmed support for the country's sovereignty.",
+    ) == ["Lena Varga", "Lena Varga"]
+
+
+@pytest.mark.parametrize("verb", ["underscored", "reaffirmed", "conveyed", "commended", "denounced", "decried"])
+def test_readout_verbs_attribute(classifier: LineClassifier, verb: str) -> None:
+    assert speakers_of(classifier, f"Minister Lena Varga {verb} the work of the aid convoys.") == ["Lena Varga"]
+
+
+def test_a_finding_attributes_to_whoever_found_it(classifier: LineClassifier) -> None:
+    line = "The Ruritanian government determined that the militia had committed atrocities."
+    assert speakers_of(classifier, line) == ["Ruritanian government"]
+
+
+def test_a_readout_names_its_source_after_stated_by(classifier: LineClassifier) -> None:
+    assert speakers_of(classifier, "As stated by Spokesperson Lena Varga:") == ["Lena Varga"]
+
+
+def test_who_in_capitals_is_the_world_health_organization(classifier: LineClassifier) -> None:
+    assert speakers_of(classifier, "The WHO said hospitals were short of blood.") == ["World Health Organization"]

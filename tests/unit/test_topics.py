@@ -128,3 +128,20 @@ def test_an_operation_after_a_line_about_evacuation_is_about_evacuation(classifi
         "It is vital that this operation goes ahead on Friday.",
     )
     assert "corridors" in article[1].topic_ids
+
+
+def test_holding_a_state_to_account_alone_is_not_war_crimes(classifier: LineClassifier) -> None:
+    assert "war_crimes" not in topics(classifier, "The allies took steps to hold the government to account.")
+    assert "war_crimes" in topics(classifier, "The allies vowed to hold the militia to account for the atrocities.")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The minister spoke by phone with her Ruritanian counterpart about the border.",
+        "She reaffirmed support for the country's sovereignty and territorial integrity.",
+        "Delegations from 60 nations attended the meeting in Valletta.",
+    ],
+)
+def test_readouts_of_calls_and_positions_are_diplomacy(classifier: LineClassifier, line: str) -> None:
+    assert "diplomacy" in topics(classifier, line)
