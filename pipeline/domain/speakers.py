@@ -222,14 +222,36 @@ class SpeakerAttributor:
             found = self._resolve_phrase(context, _tokens(colon.group(1)), 0, "colon")
             if found is not None:
                 return found
-        for verb in _VERB_RE.finditer(text):
-            if _inside(context.quotations, verb.start()):
-                continue  # "what the UN called ..." inside a quotation is not who says it
+        quoted_as = _QUOTED_AS.search(text)
+        if quoted_as is not None:
+            # "the agency quoted the defence ministry as saying": the one quoted speaks, not the carrier.
+            quoted = _strip_subject(_tokens_in(text, quoted_as.span(1)))
+            found = self._resolve_phrase(context, quoted, 0, "quoted") if quoted else None
+            if found is not None:
+                return found
+        verbs = [v for v in _VERB_RE.finditer(text) if not _inside(context.quotations, v.start())]
+        if len(verbs) > 1:
+            final = self._final_attribution(context, verbs[-1])
+            if final is not None:
+                return final
+        for verb in verbs:
             # Only the words up to a little past the verb are ever read.
             found = self._attribute_verb(context, _tokens(_prefix(text, verb.end() + 60)), verb)
             if found is not None:
                 return found
         return self._continuation(context, _tokens(_prefix(text, 80)))
+
+    def _final_attribution(self, context: _LineContext, verb: re.Match[str]) -> Speaker | None:
+        """ "Lisk turned down the offer, Deputy Prime Minister X said.": an attribution closing the line
+        after a comma names who said all of it, whatever verbs the reported clause has."""
+        if verb.group() not in _CLOSING_VERBS or len(_WORD_RE.findall(context.text[verb.end() :])) > 8:
+            return None
+        tokens = _tokens(context.text)
+        before = _phrase_before(tokens, verb.start())
+        if before is None or before[1] != "," or not before[0]:
+            return None
+        subject = _strip_subject(before[0])
+        return self._resolve_phrase(context, subject, verb.start(), verb.group()) if subject else None
 
     def _attribute_verb(self, context: _LineContext, tokens: list[_Token], verb: re.Match[str]) -> Speaker | None:
         if verb.group().casefold() in _FOLDED_SOURCE_FRAMES:
@@ -521,6 +543,10 @@ def _first_conjunct(phrase: list[_Token]) -> list[_Token]:
     return phrase
 
 
+def _tokens_in(text: str, span: tuple[int, int]) -> list[_Token]:
+    return [t for t in _TOKEN_RE.finditer(text, span[0], span[1])]
+
+
 def _quotations(text: str) -> tuple[tuple[int, int], ...]:
     """The spans of quoted words. A mark after a space (or at the start) opens, any other closes, so
     a quotation inside a quotation closes with it; a mark left open is not a quotation."""
@@ -685,6 +711,9 @@ _NOT_SUBJECT_OPENERS = CLAUSE_OPENERS | RELATIVE_PRONOUNS | {"which"}
 _ROLES_AND_BODIES = ROLE_WORDS | ORGANISATION_HEADS
 _DOCUMENTS = frozenset({"statement", "report", "document", "letter", "communique", "post", "message"})
 _GENERIC_BODY_HEADS = _DOCUMENTS | {"group", "organisation", "organization", "agency", "movement", "body"}
+_CLOSING_VERBS = frozenset({"said", "says", "told", "tells", "added", "adds", "stated", "wrote", "noted", "explained"})
+_WORD_RE = re.compile(r"[A-Za-z]+")
+_QUOTED_AS = re.compile(r"\bquoted (?!by\b)((?:[\w.'-]+ ){1,8}?)as saying\b")
 _AFTER_QUOTATION_ONLY = frozenset({"continued", "continues", "went on"})
 _SPOKESPEOPLE = frozenset({"spokesman", "spokeswoman", "spokesperson", "representative", "spokespeople"})
 

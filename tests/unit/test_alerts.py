@@ -110,3 +110,21 @@ def test_operations_under_way_and_renewed_calls_fire(classifier: LineClassifier,
 def test_strikes_on_an_evacuation_route_do_not_fire(classifier: LineClassifier) -> None:
     line = "The army said it launched strikes on the evacuation route out of the town."
     assert [k for _, k, _ in alerts_of(classifier, line) if k == "corridor_proposal"] == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Army spokesman Ivo Marr said local ceasefires had begun at dawn to let civilians escape.",
+        "The government decided to hold fire and open humanitarian corridors from five cities.",
+    ],
+)
+def test_ceasefires_that_let_civilians_out_and_corridors_being_opened_fire(
+    classifier: LineClassifier, line: str
+) -> None:
+    assert [kind for _, kind, _ in alerts_of(classifier, line)] == ["corridor_proposal"]
+
+
+def test_a_reaction_to_the_other_sides_proposal_does_not_fire(classifier: LineClassifier) -> None:
+    line = '"This is not an option," she said, after the army proposed safe passage for civilians from four cities.'
+    assert [k for _, k, _ in alerts_of(classifier, line) if k == "corridor_proposal"] == []

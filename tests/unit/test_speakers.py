@@ -485,3 +485,15 @@ def test_a_readout_names_its_source_after_stated_by(classifier: LineClassifier) 
 
 def test_who_in_capitals_is_the_world_health_organization(classifier: LineClassifier) -> None:
     assert speakers_of(classifier, "The WHO said hospitals were short of blood.") == ["World Health Organization"]
+
+
+def test_an_attribution_closing_the_line_names_who_said_all_of_it(classifier: LineClassifier) -> None:
+    line = (
+        "Lisk on Monday rejected the offer of corridors into enemy territory, Deputy Prime Minister Anna Petrova said."
+    )
+    assert speakers_of(classifier, line) == ["Anna Petrova"]
+
+
+def test_the_one_an_agency_quoted_is_the_speaker(classifier: LineClassifier) -> None:
+    line = "The army will hold fire from dawn, the state news agency quoted the defence ministry as saying."
+    assert speakers_of(classifier, line) == ["defence ministry"]
