@@ -496,6 +496,21 @@ ROLE_WORDS: frozenset[str] = frozenset(
         "new",
         "outgoing",
         "incoming",
+        "lt.",
+        "col.",
+        "gen.",
+        "maj.",
+        "sgt.",
+        "capt.",
+        "cmdr.",
+        "adm.",
+        "brig.",
+        "lieutenant-colonel",
+        "major",
+        "sergeant",
+        "captain",
+        "arabic-language",
+        "arabic-speaking",
     }
 )
 

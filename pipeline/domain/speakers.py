@@ -70,6 +70,7 @@ _DATELINE = re.compile(
 )
 _TOKEN_RE = re.compile(
     r"(?:[A-Z]\.){2,}(?:-[A-Za-z]+)*"  # "U.N.", "U.N.-backed"
+    r"|(?:Lt|Col|Gen|Maj|Sgt|Capt|Cmdr|Adm|Brig|Dr|Mr|Mrs|Ms|Prof|Sen|Rep|Gov)\.(?=\s)"  # titles cut short
     r"|[A-Za-z](?:[A-Za-z'-]|\.(?=[A-Za-z]))*|[,;:\"()]|-(?=\s)|\S"
 )
 _CLAUSE_WORDS = frozenset({"that", "where", "which", "because", "whereas", "when", "if", "whether", "although"})

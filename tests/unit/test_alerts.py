@@ -128,3 +128,14 @@ def test_ceasefires_that_let_civilians_out_and_corridors_being_opened_fire(
 def test_a_reaction_to_the_other_sides_proposal_does_not_fire(classifier: LineClassifier) -> None:
     line = '"This is not an option," she said, after the army proposed safe passage for civilians from four cities.'
     assert [k for _, k, _ in alerts_of(classifier, line) if k == "corridor_proposal"] == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Spokesman Omar Haddad says the army will reopen a corridor for civilians in the north to move south.",
+        "Omar Haddad says the army will open the coastal road for southbound traffic between 10 a.m. and 2 p.m.",
+    ],
+)
+def test_a_road_reopened_for_people_to_move_south_is_a_corridor(classifier: LineClassifier, line: str) -> None:
+    assert [kind for _, kind, _ in alerts_of(classifier, line)] == ["corridor_proposal"]

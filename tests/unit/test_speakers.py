@@ -497,3 +497,9 @@ def test_an_attribution_closing_the_line_names_who_said_all_of_it(classifier: Li
 def test_the_one_an_agency_quoted_is_the_speaker(classifier: LineClassifier) -> None:
     line = "The army will hold fire from dawn, the state news agency quoted the defence ministry as saying."
     assert speakers_of(classifier, line) == ["defence ministry"]
+
+
+def test_abbreviated_ranks_are_titles_not_names(classifier: LineClassifier) -> None:
+    assert speakers_of(classifier, "Maj. Gen. Ivo Marr said troops had taken the hill.") == ["Ivo Marr"]
+    line = "The army's Arabic-language spokesman, Lt. Col. Omar Haddad, says the road will reopen."
+    assert speakers_of(classifier, line) == ["Omar Haddad"]
