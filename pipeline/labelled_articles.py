@@ -9,6 +9,7 @@ writes them, so the two can never disagree.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -145,13 +146,42 @@ def _jsonl(records: Any) -> str:
     return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
 
 
+HASHES = "holdout.sha256"
+
+
+def held_out_hash(article: Article) -> str:
+    return hashlib.sha256("\n".join(line["text"] for line in article.lines).encode("utf-8")).hexdigest()
+
+
+def recorded_hashes(directory: Path) -> dict[str, str]:
+    path = directory / HASHES
+    if not path.exists():
+        return {}
+    pairs = (line.split("  ", 1) for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
+    return {article_id: digest for digest, article_id in pairs}
+
+
 def build(labels: Path, directory: Path) -> list[Path]:
-    files = split_files(parse_labels(labels.read_text(encoding="utf-8"), str(labels)))
+    """Write the split files; a held-out article is hashed the first time it is built, and a held-out
+    article whose text has changed since is refused."""
+    articles = parse_labels(labels.read_text(encoding="utf-8"), str(labels))
+    recorded = recorded_hashes(directory)
+    new = []
+    for article in (a for a in articles if a.split == "holdout"):
+        digest = held_out_hash(article)
+        if article.article_id not in recorded:
+            new.append(f"{digest}  {article.article_id}\n")
+        elif recorded[article.article_id] != digest:
+            raise LabelsError(f"{labels}: held-out article {article.article_id!r} changed after it was recorded")
     written = []
-    for name, content in files.items():
+    for name, content in split_files(articles).items():
         path = directory / name
         path.write_text(content, encoding="utf-8")
         written.append(path)
+    if new:
+        with (directory / HASHES).open("a", encoding="utf-8") as hashes:
+            hashes.writelines(new)
+        written.append(directory / HASHES)
     return written
 
 

@@ -139,3 +139,14 @@ def test_a_reaction_to_the_other_sides_proposal_does_not_fire(classifier: LineCl
 )
 def test_a_road_reopened_for_people_to_move_south_is_a_corridor(classifier: LineClassifier, line: str) -> None:
     assert [kind for _, kind, _ in alerts_of(classifier, line)] == ["corridor_proposal"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        '"We insist that the city must be given a full evacuation," Mayor Ivan Sorok said.',
+        "Ivan Sorok said he was asking the world to unite for the complete evacuation of the residents.",
+    ],
+)
+def test_a_mayor_insisting_on_or_asking_for_a_full_evacuation_fires(classifier: LineClassifier, line: str) -> None:
+    assert [kind for _, kind, _ in alerts_of(classifier, line)] == ["corridor_proposal"]

@@ -4,10 +4,19 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 
-from pipeline.labelled_articles import LabelsError, parse_labels, split_files, stale
+from pipeline.labelled_articles import (
+    LabelsError,
+    build,
+    held_out_hash,
+    parse_labels,
+    recorded_hashes,
+    split_files,
+    stale,
+)
 from tests.conftest import REPO
 
 REAL = REPO / "evaluation" / "real"
@@ -86,16 +95,16 @@ def test_no_test_and_no_rule_is_written_from_a_held_out_line() -> None:
 
 def test_the_held_out_split_is_the_one_recorded_before_rule_work() -> None:
     """Each held-out article's text was hashed when it was added; a changed line shows here."""
-    import hashlib
+    articles = parse_labels((REAL / "articles.labels").read_text(encoding="utf-8"))
+    now = {a.article_id: held_out_hash(a) for a in articles if a.split == "holdout"}
+    assert now == recorded_hashes(REAL)
 
-    recorded = dict(
-        line.split("  ", 1)[::-1]
-        for line in (REAL / "holdout.sha256").read_text(encoding="utf-8").splitlines()
-        if line.strip()
-    )
-    articles: dict[str, list[str]] = {}
-    for raw in (REAL / "holdout.gold.jsonl").read_text(encoding="utf-8").splitlines():
-        record = json.loads(raw)
-        articles.setdefault(record["article_id"], []).append(record["text"])
-    now = {k: hashlib.sha256("\n".join(v).encode("utf-8")).hexdigest() for k, v in articles.items()}
-    assert now == recorded
+
+def test_building_records_a_new_held_out_article_and_refuses_a_changed_one(tmp_path: Path) -> None:
+    labels = tmp_path / "articles.labels"
+    labels.write_text(ARTICLE.replace("| tune |", "| holdout |"), encoding="utf-8")
+    build(labels, tmp_path)
+    assert list(recorded_hashes(tmp_path)) == ["kalnin-live"]
+    labels.write_text(ARTICLE.replace("| tune |", "| holdout |").replace("Fighting", "Shelling"), encoding="utf-8")
+    with pytest.raises(LabelsError, match="changed after it was recorded"):
+        build(labels, tmp_path)
