@@ -145,3 +145,23 @@ def test_holding_a_state_to_account_alone_is_not_war_crimes(classifier: LineClas
 )
 def test_readouts_of_calls_and_positions_are_diplomacy(classifier: LineClassifier, line: str) -> None:
     assert "diplomacy" in topics(classifier, line)
+
+
+def test_ceasefire_violations_are_not_war_crimes(classifier: LineClassifier) -> None:
+    line = "The committee is looking into reports of ceasefire violations by both sides."
+    assert "war_crimes" not in topics(classifier, line)
+    assert "war_crimes" in topics(classifier, "Investigators documented violations of international humanitarian law.")
+
+
+def test_a_signed_declaration_and_its_mechanism_are_peace_talks(classifier: LineClassifier) -> None:
+    assert "peace_talks" in topics(classifier, "Both armies signed a declaration in Jeddah on Thursday.")
+    article = verdicts_of(
+        classifier,
+        "The truce is due to come into force at midnight.",
+        "The monitoring mechanism is made up of twelve officials.",
+    )
+    assert "peace_talks" in article[1].topic_ids
+
+
+def test_humanitarian_action_is_aid(classifier: LineClassifier) -> None:
+    assert "humanitarian_aid" in topics(classifier, "Both sides must facilitate humanitarian action in the region.")
