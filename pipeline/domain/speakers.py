@@ -275,7 +275,7 @@ class SpeakerAttributor:
             return self._resolve_phrase(context, subject, verb.start(), verb.group())
         if boundary == '"' or (boundary == "," and _quote_closes_before(tokens, verb.start())):
             after = _phrase_after(tokens, verb.end())
-            if after and after[-1].group().casefold() in ROLE_WORDS:
+            if after and any(t.group().casefold() in ROLE_WORDS for t in after):
                 # '"...," said the UN rights chief, Anna Lind, in a statement': the name beside the title.
                 after = _name_beside(tokens, after[-1]) or after
             if after:

@@ -150,3 +150,11 @@ def test_a_road_reopened_for_people_to_move_south_is_a_corridor(classifier: Line
 )
 def test_a_mayor_insisting_on_or_asking_for_a_full_evacuation_fires(classifier: LineClassifier, line: str) -> None:
     assert [kind for _, kind, _ in alerts_of(classifier, line)] == ["corridor_proposal"]
+
+
+def test_a_ceasefire_announced_to_let_a_named_population_evacuate_fires(classifier: LineClassifier) -> None:
+    line = (
+        "The defence ministry announces a ceasefire to allow residents of two besieged towns,"
+        " including the port of Lisk, to evacuate."
+    )
+    assert [kind for _, kind, _ in alerts_of(classifier, line)] == ["corridor_proposal"]

@@ -503,3 +503,8 @@ def test_abbreviated_ranks_are_titles_not_names(classifier: LineClassifier) -> N
     assert speakers_of(classifier, "Maj. Gen. Ivo Marr said troops had taken the hill.") == ["Ivo Marr"]
     line = "The army's Arabic-language spokesman, Lt. Col. Omar Haddad, says the road will reopen."
     assert speakers_of(classifier, line) == ["Omar Haddad"]
+
+
+def test_a_name_beside_a_title_with_a_complement_after_the_verb(classifier: LineClassifier) -> None:
+    line = '"The occupiers hit the hospital," said the human rights commissioner of the parliament, Lena Varga.'
+    assert speakers_of(classifier, line) == ["Lena Varga"]
