@@ -257,6 +257,8 @@ class SpeakerAttributor:
     def _attribute_verb(self, context: _LineContext, tokens: list[_Token], verb: re.Match[str]) -> Speaker | None:
         if verb.group().casefold() in _FOLDED_SOURCE_FRAMES:
             after = _phrase_after(tokens, verb.end())
+            if after and any(t.group().casefold() in ROLE_WORDS for t in after):
+                after = _name_beside(tokens, after[-1]) or after  # "according to the mayor, Ivan Sorok"
             return self._resolve_phrase(context, after, verb.start(), "according to") if after else None
         before = _phrase_before(tokens, verb.start())
         if before == ([], ")"):
@@ -267,7 +269,11 @@ class SpeakerAttributor:
             return None
         phrase, boundary = before
         if phrase and _is_passive(phrase, verb.group()):
-            return None
+            # '"...," I was told by one resident': after a quotation the agent speaks it; otherwise a
+            # passive narrates ("X was told by officials that ...").
+            quoted = _quote_closes_before(tokens, phrase[0].start())
+            agent = _phrase_after(tokens, verb.end() + 3) if quoted and _text_at(tokens, verb.end()) == "by" else []
+            return self._resolve_phrase(context, agent, verb.start(), verb.group()) if agent else None
         if verb.group() in _AFTER_QUOTATION_ONLY and not (phrase and _quote_closes_before(tokens, phrase[0].start())):
             return None  # "Fighting continued" narrates; '"...," Kalnin continued' attributes
         subject = _strip_subject(phrase)
@@ -544,6 +550,12 @@ def _first_conjunct(phrase: list[_Token]) -> list[_Token]:
     return phrase
 
 
+def _text_at(tokens: list[_Token], position: int) -> str:
+    """The word that starts first at or after ``position``, or an empty string."""
+    following = tokens[bisect_right(tokens, position - 1, key=re.Match.start) :]
+    return following[0].group().casefold() if following else ""
+
+
 def _tokens_in(text: str, span: tuple[int, int]) -> list[_Token]:
     return [t for t in _TOKEN_RE.finditer(text, span[0], span[1])]
 
@@ -687,7 +699,7 @@ def _strip_subject(phrase: list[_Token]) -> list[_Token]:
     head_is_name = _is_name_word(words[head].group())
     head_is_body = lowered[head] in ORGANISATION_HEADS
     for index, token in enumerate(words[: head + 1]):
-        word = lowered[index]
+        word = lowered[index].removesuffix("'s")
         if _is_name_word(token.group()) or word in {"'s", "of", "and"} or word in ROLE_WORDS:
             continue
         if word in _NAME_FUNCTION_WORDS and index and _is_name_word(words[index - 1].group()):

@@ -508,3 +508,20 @@ def test_abbreviated_ranks_are_titles_not_names(classifier: LineClassifier) -> N
 def test_a_name_beside_a_title_with_a_complement_after_the_verb(classifier: LineClassifier) -> None:
     line = '"The occupiers hit the hospital," said the human rights commissioner of the parliament, Lena Varga.'
     assert speakers_of(classifier, line) == ["Lena Varga"]
+
+
+@pytest.mark.parametrize(
+    ("line", "speaker"),
+    [
+        (
+            "Asked whether the army would let civilians leave, the ministry's spokesman said nothing was decided.",
+            "ministry's spokesman",
+        ),
+        ("The town had no water for a week, according to the mayor, Ivan Sorok.", "Ivan Sorok"),
+        ('"We will never leave," I was told by one resident.', "resident"),
+    ],
+)
+def test_possessive_descriptors_names_after_according_to_and_agents_of_quotations(
+    classifier: LineClassifier, line: str, speaker: str
+) -> None:
+    assert speakers_of(classifier, line) == [speaker]
