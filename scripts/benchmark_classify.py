@@ -7,7 +7,7 @@ that every copy is its own article, as in a real archive), then times, on one co
 - events: the same through the event models (LineEvent -> ClassifiedLine, Alert),
   which is what `classify` and the worker do per line, without I/O.
 
-Run: python scripts/benchmark_classify.py [--lines 40000] [--repeat 3]
+Run: python scripts/benchmark_classify.py [--lines 40000] [--repeat 3] [--corpus written|real]
 """
 
 from __future__ import annotations
@@ -28,12 +28,15 @@ from pipeline.offline import classify_events
 from pipeline.taxonomy_file import load_taxonomy
 
 REPO = Path(__file__).resolve().parent.parent
-SOURCES = [REPO / "evaluation" / "written" / "gold.jsonl"]
+CORPORA = {
+    "written": [REPO / "evaluation" / "written" / "gold.jsonl"],
+    "real": [REPO / "evaluation" / "real" / "tune.gold.jsonl", REPO / "evaluation" / "real" / "holdout.gold.jsonl"],
+}
 
 
-def corpus(size: int) -> list[tuple[str, int, str]]:
+def corpus(size: int, name: str = "written") -> list[tuple[str, int, str]]:
     articles: dict[str, list[str]] = {}
-    for source in SOURCES:
+    for source in CORPORA[name]:
         for raw in source.read_text(encoding="utf-8").splitlines():
             record = json.loads(raw)
             articles.setdefault(record["article_id"], []).append(record["text"])
@@ -79,16 +82,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--lines", type=int, default=40_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--corpus", choices=sorted(CORPORA), default="written", help="whose lines to repeat")
     args = parser.parse_args()
 
     classifier = LineClassifier(load_taxonomy())
-    lines = corpus(args.lines)
+    lines = corpus(args.lines, args.corpus)
     now = datetime.now(UTC)
     events = [
         LineEvent(event_id=LineEvent.id_for(a, n), article_id=a, line_no=n, text=t, ingested_at=now)
         for a, n, t in lines
     ]
-    print(f"python {platform.python_version()} on {platform.machine()}, {len(lines)} lines, best of {args.repeat}")
+    average = sum(len(t) for _, _, t in lines) / len(lines)
+    print(
+        f"python {platform.python_version()} on {platform.machine()}, {len(lines)} {args.corpus} lines"
+        f" of {average:.0f} characters on average, best of {args.repeat}"
+    )
     best_rate("domain", len(lines), args.repeat, lambda: run_domain(classifier, lines))
     best_rate("events", len(lines), args.repeat, lambda: run_events(classifier, events))
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import pairwise
 
 from pipeline.domain.lexicon import (
@@ -127,10 +128,13 @@ class _LineContext:
         self.mentions = mentions
         self.memory = memory
         self.directory = directory
-        self.quotations = _quotations(text)
         self.entities: list[RememberedEntity] = list(memory.entities)
         for mention in mentions:
             self.remember(mention.entity, mention.learned_roles)
+
+    @cached_property
+    def quotations(self) -> tuple[tuple[int, int], ...]:
+        return _quotations(self.text) if '"' in self.text else ()
 
     def remember(self, entity: Entity, roles: tuple[Descriptor, ...] = ()) -> RememberedEntity:
         existing = self.find_by_name(entity.name)
@@ -230,12 +234,14 @@ class SpeakerAttributor:
             found = self._resolve_phrase(context, quoted, 0, "quoted") if quoted else None
             if found is not None:
                 return found
-        verbs = [v for v in _VERB_RE.finditer(text) if not _inside(context.quotations, v.start())]
-        if len(verbs) > 1:
-            final = self._final_attribution(context, verbs[-1])
+        closing = _closing_verb(context)
+        if closing is not None and _VERB_RE.search(text, 0, closing.start()):
+            final = self._final_attribution(context, closing)
             if final is not None:
                 return final
-        for verb in verbs:
+        for verb in _VERB_RE.finditer(text):
+            if context.quotations and _inside(context.quotations, verb.start()):
+                continue  # "what the UN called ..." inside a quotation is not who says it
             # Only the words up to a little past the verb are ever read.
             found = self._attribute_verb(context, _tokens(_prefix(text, verb.end() + 60)), verb)
             if found is not None:
@@ -245,9 +251,7 @@ class SpeakerAttributor:
     def _final_attribution(self, context: _LineContext, verb: re.Match[str]) -> Speaker | None:
         """ "Lisk turned down the offer, Deputy Prime Minister X said.": an attribution closing the line
         after a comma names who said all of it, whatever verbs the reported clause has."""
-        if verb.group() not in _CLOSING_VERBS or len(_WORD_RE.findall(context.text[verb.end() :])) > 8:
-            return None
-        tokens = _tokens(context.text)
+        tokens = list(_TOKEN_RE.finditer(context.text, max(0, verb.start() - 200), verb.end()))
         before = _phrase_before(tokens, verb.start())
         if before is None or before[1] != "," or not before[0]:
             return None
@@ -560,14 +564,24 @@ def _tokens_in(text: str, span: tuple[int, int]) -> list[_Token]:
     return [t for t in _TOKEN_RE.finditer(text, span[0], span[1])]
 
 
+def _closing_verb(context: _LineContext) -> re.Match[str] | None:
+    """A saying verb in the last words of the line, outside any quotation."""
+    text = context.text
+    last = None
+    for last in _VERB_RE.finditer(text, max(0, len(text) - 120)):  # noqa: B007 - the last one is wanted
+        pass
+    if last is None or last.group() not in _CLOSING_VERBS or len(_WORD_RE.findall(text, last.end())) > 8:
+        return None
+    return None if _inside(context.quotations, last.start()) else last
+
+
 def _quotations(text: str) -> tuple[tuple[int, int], ...]:
     """The spans of quoted words. A mark after a space (or at the start) opens, any other closes, so
     a quotation inside a quotation closes with it; a mark left open is not a quotation."""
     spans = []
     opened: int | None = None
-    for index, char in enumerate(text):
-        if char != '"':
-            continue
+    for mark in _QUOTE_MARK.finditer(text):
+        index = mark.start()
         if index == 0 or text[index - 1] in " ([":
             opened = index if opened is None else opened
         elif opened is not None:
@@ -726,6 +740,7 @@ _DOCUMENTS = frozenset({"statement", "report", "document", "letter", "communique
 _GENERIC_BODY_HEADS = _DOCUMENTS | {"group", "organisation", "organization", "agency", "movement", "body"}
 _CLOSING_VERBS = frozenset({"said", "says", "told", "tells", "added", "adds", "stated", "wrote", "noted", "explained"})
 _WORD_RE = re.compile(r"[A-Za-z]+")
+_QUOTE_MARK = re.compile('"')
 _QUOTED_AS = re.compile(r"\bquoted (?!by\b)((?:[\w.'-]+ ){1,8}?)as saying\b")
 _AFTER_QUOTATION_ONLY = frozenset({"continued", "continues", "went on"})
 _SPOKESPEOPLE = frozenset({"spokesman", "spokeswoman", "spokesperson", "representative", "spokespeople"})
