@@ -165,3 +165,7 @@ def test_a_signed_declaration_and_its_mechanism_are_peace_talks(classifier: Line
 
 def test_humanitarian_action_is_aid(classifier: LineClassifier) -> None:
     assert "humanitarian_aid" in topics(classifier, "Both sides must facilitate humanitarian action in the region.")
+
+
+def test_people_left_without_heat_need_aid(classifier: LineClassifier) -> None:
+    assert "humanitarian_aid" in topics(classifier, "Millions of people are without heat after the strikes.")
