@@ -11,33 +11,24 @@ can still continue the previous speaker's account ("This would involve ...").
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cached_property
-from itertools import pairwise
 
+from pipeline.domain import phrases
 from pipeline.domain.lexicon import (
     CAPITALS_AND_STATES,
     CLAUSE_OPENERS,
     CONTINUATION_MODALS,
     CONTINUATION_OPENERS,
     CONTINUATION_SUBJECTS,
-    DETERMINERS,
     GROUP_PRONOUNS,
     INDEFINITE_PRONOUNS,
     ORGANISATION_HEADS,
-    PASSIVE_AUXILIARIES,
     PERSONAL_PRONOUNS,
-    PREPOSITIONS,
     QUALIFIERS,
-    QUANTIFIERS,
     RELATIVE_PRONOUNS,
     REPORTING_VERBS,
     ROLE_WORDS,
-    SUBJECT_LEADERS,
-    SUBJECT_TRAILERS,
-    TIME_LEADERS,
-    TIME_WORDS,
 )
 from pipeline.domain.matching import word_start_alternation
 from pipeline.domain.memory import ArticleMemory, RememberedEntity
@@ -69,15 +60,7 @@ _VERB_RE = re.compile(
 _DATELINE = re.compile(
     r"^(?P<place>[A-Z][A-Z .'-]{2,40})(?:,\s*[A-Z][a-z]{2,9}\.?\s+\d{1,2})?(?:\s*\([^)]{1,40}\))?\s*(?P<mark>-+|:)\s"
 )
-_TOKEN_RE = re.compile(
-    r"(?:[A-Z]\.){2,}(?:-[A-Za-z]+)*"  # "U.N.", "U.N.-backed"
-    r"|(?:Lt|Col|Gen|Maj|Sgt|Capt|Cmdr|Adm|Brig|Dr|Mr|Mrs|Ms|Prof|Sen|Rep|Gov)\.(?=\s)"  # titles cut short
-    r"|[A-Za-z](?:[A-Za-z'-]|\.(?=[A-Za-z]))*|[,;:\"()]|-(?=\s)|\S"
-)
-_CLAUSE_WORDS = frozenset({"that", "where", "which", "because", "whereas", "when", "if", "whether", "although"})
 _COLON_PREFIX = re.compile(r"^\s*([A-Z][^:\"]{1,60}?):\s+\S")
-_NAME_PARTICLE = re.compile(r"^(?:al|el|bin|ibn|abu|de|da|van|von|der|di|du|la|le)(?:-[A-Z][\w'-]*)?$")
-_IRREGULAR_PAST = frozenset({"told", "said", "spoke", "wrote", "asked", "described", "accused", "urged", "offered"})
 
 
 @dataclass(frozen=True)
@@ -95,21 +78,6 @@ class Attribution:
     """everyone named so far in the article, least recently mentioned first"""
     transcript: bool = False
     turn_speaker: str | None = None
-
-
-_Token = re.Match[str]  # a token is its match: text, start and end without building anything
-
-
-def _prefix(text: str, length: int) -> str:
-    """``text`` cut after ``length`` characters, at the next space so no word is split."""
-    if length >= len(text):
-        return text
-    space = text.find(" ", length)
-    return text if space < 0 else text[:space]
-
-
-def _tokens(text: str) -> list[_Token]:
-    return list(_TOKEN_RE.finditer(text))
 
 
 def _descriptor_matches(phrase: Descriptor, role: Descriptor) -> bool:
@@ -134,7 +102,7 @@ class _LineContext:
 
     @cached_property
     def quotations(self) -> tuple[tuple[int, int], ...]:
-        return _quotations(self.text) if '"' in self.text else ()
+        return phrases.quotations(self.text) if '"' in self.text else ()
 
     def remember(self, entity: Entity, roles: tuple[Descriptor, ...] = ()) -> RememberedEntity:
         existing = self.find_by_name(entity.name)
@@ -221,79 +189,103 @@ class SpeakerAttributor:
         return Speaker(name, "person", "label", f"{name}:")
 
     def _find(self, context: _LineContext) -> Speaker | None:
-        text = context.text
-        colon = _COLON_PREFIX.match(text)
-        if colon and len(colon.group(1).split()) <= 6:
-            found = self._resolve_phrase(context, _tokens(colon.group(1)), 0, "colon")
+        """The first way of finding a speaker that finds one, tried in order of how certain it is."""
+        for way in (
+            self._colon_prefix,
+            self._quoted_as_saying,
+            self._closing_attribution,
+            self._reporting_verbs,
+            self._continuation,
+        ):
+            found = way(context)
             if found is not None:
                 return found
-        quoted_as = _QUOTED_AS.search(text)
-        if quoted_as is not None:
-            # "the agency quoted the defence ministry as saying": the one quoted speaks, not the carrier.
-            quoted = _strip_subject(_tokens_in(text, quoted_as.span(1)))
-            found = self._resolve_phrase(context, quoted, 0, "quoted") if quoted else None
-            if found is not None:
-                return found
-        closing = _closing_verb(context)
-        if closing is not None and _VERB_RE.search(text, 0, closing.start()):
-            final = self._final_attribution(context, closing)
-            if final is not None:
-                return final
-        for verb in _VERB_RE.finditer(text):
-            if context.quotations and _inside(context.quotations, verb.start()):
-                continue  # "what the UN called ..." inside a quotation is not who says it
-            # Only the words up to a little past the verb are ever read.
-            found = self._attribute_verb(context, _tokens(_prefix(text, verb.end() + 60)), verb)
-            if found is not None:
-                return found
-        return self._continuation(context, _tokens(_prefix(text, 80)))
+        return None
 
-    def _final_attribution(self, context: _LineContext, verb: re.Match[str]) -> Speaker | None:
+    def _colon_prefix(self, context: _LineContext) -> Speaker | None:
+        """ "Zelenskyy: We will not give up."""
+        colon = _COLON_PREFIX.match(context.text)
+        if colon is None or len(colon.group(1).split()) > 6:
+            return None
+        return self._resolve_phrase(context, phrases.tokens(colon.group(1)), 0, "colon")
+
+    def _quoted_as_saying(self, context: _LineContext) -> Speaker | None:
+        """ "the agency quoted the defence ministry as saying": the one quoted speaks, not the carrier."""
+        quoted_as = _QUOTED_AS.search(context.text)
+        if quoted_as is None:
+            return None
+        quoted = phrases.strip_subject(phrases.tokens_in(context.text, quoted_as.span(1)))
+        return self._resolve_phrase(context, quoted, 0, "quoted") if quoted else None
+
+    def _closing_attribution(self, context: _LineContext) -> Speaker | None:
         """ "Lisk turned down the offer, Deputy Prime Minister X said.": an attribution closing the line
         after a comma names who said all of it, whatever verbs the reported clause has."""
-        tokens = list(_TOKEN_RE.finditer(context.text, max(0, verb.start() - 200), verb.end()))
-        before = _phrase_before(tokens, verb.start())
+        verb = _closing_verb(context)
+        if verb is None or not _VERB_RE.search(context.text, 0, verb.start()):
+            return None
+        tokens = list(phrases.TOKEN_RE.finditer(context.text, max(0, verb.start() - 200), verb.end()))
+        before = phrases.phrase_before(tokens, verb.start())
         if before is None or before[1] != "," or not before[0]:
             return None
-        subject = _strip_subject(before[0])
+        subject = phrases.strip_subject(before[0])
         return self._resolve_phrase(context, subject, verb.start(), verb.group()) if subject else None
 
-    def _attribute_verb(self, context: _LineContext, tokens: list[_Token], verb: re.Match[str]) -> Speaker | None:
+    def _reporting_verbs(self, context: _LineContext) -> Speaker | None:
+        """The subject of the first reporting verb outside a quotation that has one."""
+        text = context.text
+        for verb in _VERB_RE.finditer(text):
+            if context.quotations and phrases.inside(context.quotations, verb.start()):
+                continue  # "what the UN called ..." inside a quotation is not who says it
+            # Only the words up to a little past the verb are ever read.
+            found = self._attribute_verb(context, phrases.tokens(phrases.prefix(text, verb.end() + 60)), verb)
+            if found is not None:
+                return found
+        return None
+
+    def _attribute_verb(
+        self, context: _LineContext, tokens: list[phrases.Token], verb: re.Match[str]
+    ) -> Speaker | None:
         if verb.group().casefold() in _FOLDED_SOURCE_FRAMES:
-            after = _phrase_after(tokens, verb.end())
+            after = phrases.phrase_after(tokens, verb.end())
             if after and any(t.group().casefold() in ROLE_WORDS for t in after):
-                after = _name_beside(tokens, after[-1]) or after  # "according to the mayor, Ivan Sorok"
+                after = phrases.name_beside(tokens, after[-1]) or after  # "according to the mayor, Ivan Sorok"
             return self._resolve_phrase(context, after, verb.start(), "according to") if after else None
-        before = _phrase_before(tokens, verb.start())
+        before = phrases.phrase_before(tokens, verb.start())
         if before == ([], ")"):
             # "The UN humanitarian office (OCHA) said": the subject stands before the brackets.
-            opening = _opening_bracket(tokens, verb.start())
-            before = _phrase_before(tokens, opening) if opening is not None else before
+            opening = phrases.opening_bracket(tokens, verb.start())
+            before = phrases.phrase_before(tokens, opening) if opening is not None else before
         if before is None:
             return None
         phrase, boundary = before
-        if phrase and _is_passive(phrase, verb.group()):
+        if phrase and phrases.is_passive(phrase, verb.group()):
             # '"...," I was told by one resident': after a quotation the agent speaks it; otherwise a
             # passive narrates ("X was told by officials that ...").
-            quoted = _quote_closes_before(tokens, phrase[0].start())
-            agent = _phrase_after(tokens, verb.end() + 3) if quoted and _text_at(tokens, verb.end()) == "by" else []
+            quoted = phrases.quote_closes_before(tokens, phrase[0].start())
+            agent = (
+                phrases.phrase_after(tokens, verb.end() + 3)
+                if quoted and phrases.text_at(tokens, verb.end()) == "by"
+                else []
+            )
             return self._resolve_phrase(context, agent, verb.start(), verb.group()) if agent else None
-        if verb.group() in _AFTER_QUOTATION_ONLY and not (phrase and _quote_closes_before(tokens, phrase[0].start())):
+        if verb.group() in _AFTER_QUOTATION_ONLY and not (
+            phrase and phrases.quote_closes_before(tokens, phrase[0].start())
+        ):
             return None  # "Fighting continued" narrates; '"...," Kalnin continued' attributes
-        subject = _strip_subject(phrase)
+        subject = phrases.strip_subject(phrase)
         if subject:
             return self._resolve_phrase(context, subject, verb.start(), verb.group())
-        if boundary == '"' or (boundary == "," and _quote_closes_before(tokens, verb.start())):
-            after = _phrase_after(tokens, verb.end())
+        if boundary == '"' or (boundary == "," and phrases.quote_closes_before(tokens, verb.start())):
+            after = phrases.phrase_after(tokens, verb.end())
             if after and any(t.group().casefold() in ROLE_WORDS for t in after):
                 # '"...," said the UN rights chief, Anna Lind, in a statement': the name beside the title.
-                after = _name_beside(tokens, after[-1]) or after
+                after = phrases.name_beside(tokens, after[-1]) or after
             if after:
                 return self._resolve_phrase(context, after, verb.start(), verb.group())
             return None
         if boundary == "," and not phrase:
-            inserted = _phrase_after(tokens, verb.end())
-            if inserted and _followed_by_comma(tokens, inserted[-1]):
+            inserted = phrases.phrase_after(tokens, verb.end())
+            if inserted and phrases.followed_by_comma(tokens, inserted[-1]):
                 # "The United States, said Ambassador Power, joins ...": the attribution is set into the sentence.
                 return self._resolve_phrase(context, inserted, verb.start(), verb.group())
             return self._appositive_subject(context, tokens, verb.start(), verb)
@@ -302,19 +294,19 @@ class SpeakerAttributor:
         return None
 
     def _appositive_subject(
-        self, context: _LineContext, tokens: list[_Token], position: int, verb: re.Match[str]
+        self, context: _LineContext, tokens: list[phrases.Token], position: int, verb: re.Match[str]
     ) -> Speaker | None:
         """ "Name, the ROLE, said" and "the ROLE, Name, said": the subject stands between or before commas."""
         commas = [t.start() for t in tokens if t.end() <= position and t.group() == ","]
         if not commas:
             return None
-        inner = _phrase_before(tokens, commas[-1])
+        inner = phrases.phrase_before(tokens, commas[-1])
         if inner is None or not inner[0]:
             return None
         segment, boundary = inner
         opener = segment[0].group()
-        interjected = opener[:1].islower() and not _is_title_word(opener)
-        if boundary in _CLAUSE_WORDS:
+        interjected = opener[:1].islower() and not phrases.is_title_word(opener)
+        if boundary in phrases.CLAUSE_WORDS:
             # "X, which did not attend, said": the clause starts at its clause word.
             clause_word = max(
                 t.start() for t in tokens if t.end() <= segment[0].start() and t.group().casefold() == boundary
@@ -323,17 +315,17 @@ class SpeakerAttributor:
         if boundary == "," and (interjected or opener.casefold() in CLAUSE_OPENERS):
             # "X, who heads UNRWA, said" / "X, in his nightly address, said": the subject is before the clause.
             return self._appositive_subject(context, tokens, segment[0].start(), verb)
-        subject = _strip_subject(segment)
-        if subject and _is_name_word(subject[-1].group()) and not _role_governs(segment):
+        subject = phrases.strip_subject(segment)
+        if subject and phrases.is_name_word(subject[-1].group()) and not phrases.role_governs(segment):
             return self._resolve_phrase(context, subject, verb.start(), verb.group())
         head = segment[-1].group().casefold()
-        if boundary != "," or not (head in ROLE_WORDS or head in ORGANISATION_HEADS or _mentions_role(segment)):
+        if boundary != "," or not (head in ROLE_WORDS or head in ORGANISATION_HEADS or phrases.mentions_role(segment)):
             return None
         comma_before = max(t.start() for t in tokens if t.end() <= segment[0].start() and t.group() == ",")
-        outer = _phrase_before(tokens, comma_before)
+        outer = phrases.phrase_before(tokens, comma_before)
         if outer is None or not outer[0]:
             return None
-        named = _strip_subject(outer[0])
+        named = phrases.strip_subject(outer[0])
         if not named:
             return None
         found = self._resolve_phrase(context, named, verb.start(), verb.group())
@@ -341,7 +333,7 @@ class SpeakerAttributor:
             return Speaker(found.name, "organisation", "organisation", found.evidence)
         return found
 
-    def _line_subject(self, context: _LineContext, tokens: list[_Token], cue: str) -> Speaker | None:
+    def _line_subject(self, context: _LineContext, tokens: list[phrases.Token], cue: str) -> Speaker | None:
         """ "X visited the border and called for ...": the verb shares the sentence's subject."""
         opener = next((t for t in tokens if t.group()[:1].isalpha()), None)
         if opener is None or opener.group().casefold() in CLAUSE_OPENERS:
@@ -350,14 +342,14 @@ class SpeakerAttributor:
         if first is None:
             return None
         titles = [t.group() for t in tokens if t.end() <= first.start and t.group()[:1].isalpha()]
-        if all(w[:1].isupper() or _is_title_word(w) or w.endswith("'s") for w in titles):
+        if all(w[:1].isupper() or phrases.is_title_word(w) or w.endswith("'s") for w in titles):
             entity = context.remember(first.entity)
             method = "named" if entity.kind == "person" else "organisation"
             return Speaker(entity.name, entity.kind, method, f"{first.entity.name} ... {cue}")
         return None
 
-    def _resolve_phrase(self, context: _LineContext, phrase: list[_Token], at: int, cue: str) -> Speaker | None:
-        phrase = _first_conjunct(phrase)
+    def _resolve_phrase(self, context: _LineContext, phrase: list[phrases.Token], at: int, cue: str) -> Speaker | None:
+        phrase = phrases.first_conjunct(phrase)
         words = [t.group() for t in phrase]
         lowered = [w.casefold() for w in words]
         evidence = f"{' '.join(words)} {cue}".strip()
@@ -373,34 +365,38 @@ class SpeakerAttributor:
         if (
             lowered[-1] in ORGANISATION_HEADS
             and all(w.islower() and not w.endswith("'s") for w in words)
-            and _definite_before(context.text, phrase[0].start())
+            and phrases.definite_before(context.text, phrase[0].start())
         ):
             return self._resolve_body_reference(context, words, evidence)
-        if lowered[0] in _POSSESSIVE_PRONOUNS and len(words) > 1 and lowered[-1] in ORGANISATION_HEADS:
-            owner = self._resolve_pronoun(context, _POSSESSIVE_PRONOUNS[lowered[0]], phrase[0].start(), evidence)
+        if lowered[0] in phrases.POSSESSIVE_PRONOUNS and len(words) > 1 and lowered[-1] in ORGANISATION_HEADS:
+            owner = self._resolve_pronoun(context, phrases.POSSESSIVE_PRONOUNS[lowered[0]], phrase[0].start(), evidence)
             body = " ".join(words[1:])
             return Speaker(f"{owner.name}'s {body}" if owner else body, "organisation", "organisation", evidence)
         for index, word in enumerate(lowered[:-1]):
             if lowered[index + 1] in {"for", "of"} and word in _SPOKESPEOPLE and index + 2 < len(words):
-                behalf = self._resolve_phrase(context, _strip_subject(phrase[index + 2 :]), at, cue)
+                behalf = self._resolve_phrase(context, phrases.strip_subject(phrase[index + 2 :]), at, cue)
                 if behalf is not None:
                     return Speaker(behalf.name, behalf.kind, behalf.method, evidence)
-            if lowered[index + 1] in _ATTACHING_PREPOSITIONS and word in ORGANISATION_HEADS:
-                return Speaker(_as_written(words), "organisation", "organisation", evidence)
-        role = _complement_head(lowered)
-        if role is not None and lowered[role] in ROLE_WORDS and not any(_is_name_word(w) for w in words[role + 1 :]):
+            if lowered[index + 1] in phrases.ATTACHING_PREPOSITIONS and word in ORGANISATION_HEADS:
+                return Speaker(phrases.as_written(words), "organisation", "organisation", evidence)
+        role = phrases.complement_head(lowered)
+        if (
+            role is not None
+            and lowered[role] in ROLE_WORDS
+            and not any(phrases.is_name_word(w) for w in words[role + 1 :])
+        ):
             # "the minister of state for social welfare": a title with a complement that names nobody.
             return self._resolve_descriptor(context, words[: role + 1], evidence)
         start, end = phrase[0].start(), phrase[-1].end()
         inside = [m for m in context.mentions if start <= m.start and m.end <= end + 2]
         if inside:
             last = inside[-1]
-            governed = last.start > start and _preposition_before(context.text, last.start)
-            if _only_trailers_between(context.text, last.end, end) and not governed:
+            governed = last.start > start and phrases.preposition_before(context.text, last.start)
+            if phrases.only_trailers_between(context.text, last.end, end) and not governed:
                 entity = context.remember(last.entity)
                 method = "named" if entity.kind == "person" else "organisation"
                 return Speaker(entity.name, entity.kind, method, evidence)
-        name_words = _trailing_name(words)
+        name_words = phrases.trailing_name(words)
         if name_words:
             return self._resolve_name(context, name_words, words, evidence)
         if lowered[-1] in ROLE_WORDS:
@@ -411,14 +407,14 @@ class SpeakerAttributor:
                 return Speaker(entity.name, entity.kind, "organisation", evidence)
             return found
         if lowered[-1] in ORGANISATION_HEADS:
-            return Speaker(_as_written(words), "organisation", "organisation", evidence)
+            return Speaker(phrases.as_written(words), "organisation", "organisation", evidence)
         return None
 
     def _resolve_body_reference(self, context: _LineContext, words: list[str], evidence: str) -> Speaker | None:
         """ "The group said", "the aid agency said": the body the article named before, by its head
         noun where one fits, else, for a plain "the group" or "the aid agency", the last body named.
         A statement or report speaks for whoever issued it."""
-        head, written = words[-1], _as_written(words)
+        head, written = words[-1], phrases.as_written(words)
         bodies = [e for e in reversed(context.entities) if e.kind == "organisation" and _is_body_name(e.name)]
         fitting = next((e for e in bodies if head in fold(e.name).split()), None)
         if fitting is None and head in _GENERIC_BODY_HEADS and len(words) <= 2 and bodies:
@@ -435,10 +431,10 @@ class SpeakerAttributor:
         if configured is not None:
             entity = context.remember(configured)
             return Speaker(entity.name, entity.kind, "named", evidence)
-        if any(w.casefold() in ORGANISATION_HEADS or w.casefold() in _NAME_FUNCTION_WORDS for w in name_words):
+        if any(w.casefold() in ORGANISATION_HEADS or w.casefold() in phrases.NAME_FUNCTION_WORDS for w in name_words):
             return Speaker(name, "organisation", "organisation", evidence)
         if any(w.casefold() in ORGANISATION_HEADS for w in words) and name_after_body(words) is None:
-            return Speaker(_as_written(words), "organisation", "organisation", evidence)
+            return Speaker(phrases.as_written(words), "organisation", "organisation", evidence)
         if len(name_words) == 1:
             known = context.find_by_surname(name)
             if known is not None:
@@ -456,7 +452,7 @@ class SpeakerAttributor:
                 return Speaker(entity.name, entity.kind, "descriptor", evidence)
         # A configured title stands for its holder only once the article has named them: offices
         # change hands, and "the UN human rights chief" is whoever holds the office when the copy is written.
-        return Speaker(_as_written(words), "organisation", "descriptor", evidence)
+        return Speaker(phrases.as_written(words), "organisation", "descriptor", evidence)
 
     def _resolve_pronoun(self, context: _LineContext, pronoun: str, at: int, evidence: str) -> Speaker | None:
         if pronoun in RELATIVE_PRONOUNS:
@@ -477,7 +473,11 @@ class SpeakerAttributor:
             return entity is not None and entity.kind == "person" and entity.gender in (None, gender)
 
         first = next(
-            (m for m in context.mentions if m.entity.kind == "person" and not _inside(context.quotations, m.start)),
+            (
+                m
+                for m in context.mentions
+                if m.entity.kind == "person" and not phrases.inside(context.quotations, m.start)
+            ),
             None,
         )
         opener = context.text.split(maxsplit=1)[0].casefold().strip(",") if context.text.strip() else ""
@@ -494,8 +494,11 @@ class SpeakerAttributor:
                 return Speaker(entity.name, entity.kind, "pronoun", evidence)
         return None
 
-    def _continuation(self, context: _LineContext, tokens: list[_Token]) -> Speaker | None:
+    def _continuation(self, context: _LineContext) -> Speaker | None:
+        """A line with no attribution of its own that carries the previous line's account on: an opening
+        quotation mark, or "This would ...", "The plan will ..." after someone proposed something."""
         previous = context.memory.previous_line_speaker
+        tokens = phrases.tokens(phrases.prefix(context.text, 80))
         if previous is None or not tokens:
             return None
         known = context.find_by_name(previous)
@@ -521,47 +524,9 @@ def _without_dateline(text: str, directory: Directory) -> str:
     return " " * match.end() + text[match.end() :]
 
 
-def _phrase_before(tokens: list[_Token], position: int) -> tuple[list[_Token], str] | None:
-    """The words between the last clause boundary and ``position``, and that boundary."""
-    phrase: list[_Token] = []
-    for token in reversed(tokens[: bisect_right(tokens, position, key=re.Match.end)]):
-        word = token.group()
-        if word in {",", ";", ":", '"', "(", ")", "-"}:
-            return phrase, word
-        if word.casefold() in _CLAUSE_WORDS:
-            return phrase, word.casefold()
-        phrase.insert(0, token)
-        if len(phrase) > 12:
-            return None
-    return phrase, ""
-
-
 def _is_body_name(name: str) -> bool:
     """A body's name as such ("Syrian Observatory", "city council"), not a title left unresolved."""
     return name[:1].isupper() or any(word in ORGANISATION_HEADS for word in fold(name).split())
-
-
-def _first_conjunct(phrase: list[_Token]) -> list[_Token]:
-    """ "The Ukrainian government and the ICRC": two subjects, and the first is the one taken."""
-    for index in range(1, len(phrase) - 1):
-        if phrase[index].group() != "and":
-            continue
-        before, after = phrase[index - 1].group(), phrase[index + 1].group()
-        if (_is_name_word(before) or before.casefold() in _ROLES_AND_BODIES) and (
-            _is_name_word(after) or after.casefold() in DETERMINERS
-        ):
-            return phrase[:index]
-    return phrase
-
-
-def _text_at(tokens: list[_Token], position: int) -> str:
-    """The word that starts first at or after ``position``, or an empty string."""
-    following = tokens[bisect_right(tokens, position - 1, key=re.Match.start) :]
-    return following[0].group().casefold() if following else ""
-
-
-def _tokens_in(text: str, span: tuple[int, int]) -> list[_Token]:
-    return [t for t in _TOKEN_RE.finditer(text, span[0], span[1])]
 
 
 def _closing_verb(context: _LineContext) -> re.Match[str] | None:
@@ -572,266 +537,13 @@ def _closing_verb(context: _LineContext) -> re.Match[str] | None:
         pass
     if last is None or last.group() not in _CLOSING_VERBS or len(_WORD_RE.findall(text, last.end())) > 8:
         return None
-    return None if _inside(context.quotations, last.start()) else last
+    return None if phrases.inside(context.quotations, last.start()) else last
 
 
-def _quotations(text: str) -> tuple[tuple[int, int], ...]:
-    """The spans of quoted words. A mark after a space (or at the start) opens, any other closes, so
-    a quotation inside a quotation closes with it; a mark left open is not a quotation."""
-    spans = []
-    opened: int | None = None
-    for mark in _QUOTE_MARK.finditer(text):
-        index = mark.start()
-        if index == 0 or text[index - 1] in " ([":
-            opened = index if opened is None else opened
-        elif opened is not None:
-            spans.append((opened, index))
-            opened = None
-    return tuple(spans)
-
-
-def _inside(spans: tuple[tuple[int, int], ...], position: int) -> bool:
-    return any(start < position < end for start, end in spans)
-
-
-def _name_beside(tokens: list[_Token], last: _Token) -> list[_Token] | None:
-    """The name set off by commas right after a title: ", Anna Lind," or ", Anna Lind" at the end."""
-    following = tokens[bisect_right(tokens, last.start(), key=re.Match.start) :]
-    if not following or following[0].group() != ",":
-        return None
-    name: list[_Token] = []
-    for token in following[1:]:
-        if not _is_name_word(token.group()):
-            break
-        name.append(token)
-    rest = following[1 + len(name) :]
-    if not name or (rest and rest[0].group() not in {",", ".", ";"}):
-        return None
-    return name
-
-
-def _followed_by_comma(tokens: list[_Token], last: _Token) -> bool:
-    following = tokens[bisect_right(tokens, last.start(), key=re.Match.start) :]
-    return bool(following) and following[0].group() == ","
-
-
-def _definite_before(text: str, start: int) -> bool:
-    return text[max(0, start - 5) : start].casefold().endswith(("the ", "this ", "that "))
-
-
-def _opening_bracket(tokens: list[_Token], position: int) -> int | None:
-    """Where the short bracketed aside that ends just before ``position`` opens."""
-    before = tokens[: bisect_right(tokens, position, key=re.Match.end)]
-    for back, token in enumerate(reversed(before[:-1]), start=1):
-        if token.group() == "(":
-            return token.start()
-        if back > 6 or token.group() == ")":
-            return None
-    return None
-
-
-def _phrase_after(tokens: list[_Token], position: int) -> list[_Token]:
-    phrase: list[_Token] = []
-    for token in (t for t in tokens if t.start() >= position):
-        if not token.group()[:1].isalpha() and token.group() not in {"'s"}:
-            break
-        if token.group().casefold() in _CLAUSE_WORDS or (
-            phrase and token.group().casefold() in PREPOSITIONS and token.group().casefold() != "of"
-        ):
-            break
-        phrase.append(token)
-        if len(phrase) > 8:
-            return []
-    phrase = _without_trailing_time(phrase)
-    while phrase and phrase[-1].group().casefold() in _AFTER_PHRASE_TRAILERS:
-        phrase.pop()
-    while len(phrase) > 1 and phrase[0].group().casefold() in DETERMINERS:
-        phrase.pop(0)
-    return phrase
-
-
-def _without_trailing_time(words: list[_Token]) -> list[_Token]:
-    """ "Minister X on Monday denied": a time phrase after the subject is not part of it."""
-    end = len(words)
-    while end and (words[end - 1].group().casefold() in TIME_WORDS or words[end - 1].group().isdigit()):
-        end -= 1
-    if end == len(words):
-        return words
-    while end and words[end - 1].group().casefold() in TIME_LEADERS:
-        end -= 1
-    return words[:end]
-
-
-def _without_place_of_person(words: list[_Token]) -> list[_Token]:
-    """ "President Anna Petrova of Ruritania": the person, without where they are from."""
-    of_at = next((i for i, t in enumerate(words) if i >= 2 and t.group() == "of"), None)
-    if of_at is None:
-        return words
-    name = [t.group() for t in words[of_at - 2 : of_at]]
-    if all(_is_name_word(w) and w.casefold() not in _ROLES_AND_BODIES for w in name) and not any(
-        t.group().casefold() in ORGANISATION_HEADS for t in words[:of_at]
-    ):
-        return words[:of_at]
-    return words
-
-
-def _strip_subject(phrase: list[_Token]) -> list[_Token]:
-    words = _without_place_of_person(_without_trailing_time(phrase))
-    # "Witnesses who fled Mariupol said": the subject is what the relative clause describes.
-    relative = next(
-        (i for i, t in enumerate(words) if i and t.group().casefold() in RELATIVE_PRONOUNS and not t.group().isupper()),
-        None,
-    )
-    if relative is not None:
-        words = words[:relative]
-    while words and words[-1].group().casefold() in SUBJECT_TRAILERS:
-        words.pop()
-    while words and words[0].group().casefold() in SUBJECT_LEADERS:
-        words.pop(0)
-    while (
-        len(words) > 1
-        and words[0].group().casefold() in DETERMINERS
-        and not (
-            words[0].group().casefold() in _POSSESSIVE_PRONOUNS and words[-1].group().casefold() in ORGANISATION_HEADS
-        )
-    ):
-        words.pop(0)
-    if len(words) > 2 and words[0].group().casefold() == "of":
-        # "one of the few eyewitnesses": the subject is what it is one of.
-        return _strip_subject(words[1:])
-    if not words:
-        return []
-    lowered = [w.group().casefold() for w in words]
-    if lowered[0] in _NOT_SUBJECT_OPENERS and len(words) > 1:
-        return []
-    # The head is the last word, or the role or body that a complement attaches to:
-    # "a spokesman for ...", "residents of ...", "headquarters for prisoners of war".
-    complement_head = _complement_head(lowered)
-    head = len(words) - 1 if complement_head is None else complement_head
-    # A subject is a name, a pronoun, a descriptor or a body: any other lowercase
-    # word before the head means this is not a subject phrase at all.
-    head_is_name = _is_name_word(words[head].group())
-    head_is_body = lowered[head] in ORGANISATION_HEADS
-    for index, token in enumerate(words[: head + 1]):
-        word = lowered[index].removesuffix("'s")
-        if _is_name_word(token.group()) or word in {"'s", "of", "and"} or word in ROLE_WORDS:
-            continue
-        if word in _NAME_FUNCTION_WORDS and index and _is_name_word(words[index - 1].group()):
-            continue  # "Institute for the Study of War"
-        if word in ORGANISATION_HEADS or word in QUALIFIERS or word in DETERMINERS:
-            continue
-        if word in PERSONAL_PRONOUNS or word in GROUP_PRONOUNS or word in RELATIVE_PRONOUNS:
-            continue
-        if word.removesuffix("'s") in PERSONAL_PRONOUNS or word.removesuffix("'s") in GROUP_PRONOUNS:
-            continue
-        if (head_is_name or head_is_body) and word not in PREPOSITIONS and index < head:
-            continue
-        return []
-    return words
-
-
-_ATTACHING_PREPOSITIONS = frozenset({"of", "for", "in", "from", "at", "to"})
-_NAME_FUNCTION_WORDS = frozenset({"of", "for", "the", "and", "on"})
-_POSSESSIVE_PRONOUNS = {"his": "he", "her": "she", "their": "they", "its": "it"}
-_AFTER_PHRASE_TRAILERS = SUBJECT_TRAILERS | {"on", "in", "of"}
-_NOT_SUBJECT_OPENERS = CLAUSE_OPENERS | RELATIVE_PRONOUNS | {"which"}
-_ROLES_AND_BODIES = ROLE_WORDS | ORGANISATION_HEADS
 _DOCUMENTS = frozenset({"statement", "report", "document", "letter", "communique", "post", "message"})
 _GENERIC_BODY_HEADS = _DOCUMENTS | {"group", "organisation", "organization", "agency", "movement", "body"}
 _CLOSING_VERBS = frozenset({"said", "says", "told", "tells", "added", "adds", "stated", "wrote", "noted", "explained"})
 _WORD_RE = re.compile(r"[A-Za-z]+")
-_QUOTE_MARK = re.compile('"')
 _QUOTED_AS = re.compile(r"\bquoted (?!by\b)((?:[\w.'-]+ ){1,8}?)as saying\b")
 _AFTER_QUOTATION_ONLY = frozenset({"continued", "continues", "went on"})
 _SPOKESPEOPLE = frozenset({"spokesman", "spokeswoman", "spokesperson", "representative", "spokespeople"})
-
-
-def _is_title_word(word: str) -> bool:
-    lowered = word.casefold()
-    return lowered in DETERMINERS or lowered in ROLE_WORDS or lowered in QUALIFIERS
-
-
-def _is_name_word(word: str) -> bool:
-    return word[:1].isupper() or bool(_NAME_PARTICLE.match(word) and "-" in word)
-
-
-def _complement_head(lowered: list[str]) -> int | None:
-    """The first role or body that takes a complement, and so heads its phrase: "a spokesman
-    for President Putin" is the spokesman, while "Turkish Foreign Minister Mevlut Cavusoglu" is
-    Cavusoglu."""
-    return next(
-        (
-            index
-            for index, (word, following) in enumerate(pairwise(lowered))
-            if word in _ROLES_AND_BODIES and following in _ATTACHING_PREPOSITIONS
-        ),
-        None,
-    )
-
-
-def _role_governs(segment: list[_Token]) -> bool:
-    return _complement_head([t.group().casefold().removesuffix("'s") for t in segment]) is not None
-
-
-def _mentions_role(segment: list[_Token]) -> bool:
-    return any(t.group().casefold().removesuffix("'s") in _ROLES_AND_BODIES for t in segment)
-
-
-def _is_passive(phrase: list[_Token], verb: str) -> bool:
-    last = phrase[-1].group().casefold()
-    lowered = verb.casefold().split()[0]
-    return last in PASSIVE_AUXILIARIES and (lowered.endswith("ed") or lowered in _IRREGULAR_PAST)
-
-
-def _quote_closes_before(tokens: list[_Token], position: int) -> bool:
-    before = [t.group() for t in tokens if t.end() <= position][-2:]
-    return before == ['"', ","] or before[-1:] == ['"']
-
-
-def _only_trailers_between(text: str, start: int, end: int) -> bool:
-    between = re.findall(r"[A-Za-z']+", text[start:end])
-    return all(w.casefold() in SUBJECT_TRAILERS or w.casefold() == "'s" for w in between)
-
-
-def _preposition_before(text: str, start: int) -> bool:
-    before = re.findall(r"[A-Za-z]+", text[max(0, start - 20) : start])
-    return bool(before) and before[-1].casefold() in PREPOSITIONS
-
-
-def _trailing_name(words: list[str]) -> list[str]:
-    """The name at the end of a subject phrase, without the titles before it.
-
-    "Russian Foreign Minister Sergei Lavrov" ends in "Sergei Lavrov"; a named body
-    keeps its capitalised words and inner function words whole: "the opposition
-    National Unity Government", "The Institute for the Study of War".
-    """
-    run: list[str] = []
-    for index in range(len(words) - 1, -1, -1):
-        word = words[index]
-        inner_function_word = (
-            run and word.casefold() in _NAME_FUNCTION_WORDS and index > 0 and _is_name_word(words[index - 1])
-        )
-        if _is_name_word(word) or (run and _NAME_PARTICLE.match(word)) or inner_function_word:
-            run.insert(0, word)
-            continue
-        break
-    while run and (run[0].casefold() in _NAME_FUNCTION_WORDS or run[0].casefold() in DETERMINERS):
-        run.pop(0)
-    if any(w.casefold() in ORGANISATION_HEADS for w in run):
-        person = name_after_body(run)
-        if person is None:
-            return run
-        run = person
-    name: list[str] = []
-    for word in reversed(run):
-        lowered = word.casefold()
-        if lowered in ROLE_WORDS or lowered in DETERMINERS or (lowered in QUALIFIERS and name):
-            break
-        name.insert(0, word)
-    return name
-
-
-def _as_written(words: list[str]) -> str:
-    while len(words) > 1 and (words[0].casefold() in DETERMINERS or words[0].casefold() in QUANTIFIERS):
-        words = words[1:]
-    return " ".join(words)

@@ -1,0 +1,361 @@
+"""Reading the words of a line: tokens, quotations, the phrase before or after a verb, and which
+words of a phrase are its subject. Pure functions over the line's text; no memory, no names known."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from itertools import pairwise
+
+from pipeline.domain.lexicon import (
+    CLAUSE_OPENERS,
+    DETERMINERS,
+    GROUP_PRONOUNS,
+    ORGANISATION_HEADS,
+    PASSIVE_AUXILIARIES,
+    PERSONAL_PRONOUNS,
+    PREPOSITIONS,
+    QUALIFIERS,
+    QUANTIFIERS,
+    RELATIVE_PRONOUNS,
+    ROLE_WORDS,
+    SUBJECT_LEADERS,
+    SUBJECT_TRAILERS,
+    TIME_LEADERS,
+    TIME_WORDS,
+)
+from pipeline.domain.names import name_after_body
+
+Token = re.Match[str]  # a token is its match: text, start and end without building anything
+
+TOKEN_RE = re.compile(
+    r"(?:[A-Z]\.){2,}(?:-[A-Za-z]+)*"  # "U.N.", "U.N.-backed"
+    r"|(?:Lt|Col|Gen|Maj|Sgt|Capt|Cmdr|Adm|Brig|Dr|Mr|Mrs|Ms|Prof|Sen|Rep|Gov)\.(?=\s)"  # titles cut short
+    r"|[A-Za-z](?:[A-Za-z'-]|\.(?=[A-Za-z]))*|[,;:\"()]|-(?=\s)|\S"
+)
+
+
+CLAUSE_WORDS = frozenset({"that", "where", "which", "because", "whereas", "when", "if", "whether", "although"})
+
+
+_NAME_PARTICLE = re.compile(r"^(?:al|el|bin|ibn|abu|de|da|van|von|der|di|du|la|le)(?:-[A-Z][\w'-]*)?$")
+
+
+_IRREGULAR_PAST = frozenset({"told", "said", "spoke", "wrote", "asked", "described", "accused", "urged", "offered"})
+
+
+def prefix(text: str, length: int) -> str:
+    """``text`` cut after ``length`` characters, at the next space so no word is split."""
+    if length >= len(text):
+        return text
+    space = text.find(" ", length)
+    return text if space < 0 else text[:space]
+
+
+def tokens(text: str) -> list[Token]:
+    return list(TOKEN_RE.finditer(text))
+
+
+def phrase_before(tokens: list[Token], position: int) -> tuple[list[Token], str] | None:
+    """The words between the last clause boundary and ``position``, and that boundary."""
+    phrase: list[Token] = []
+    for token in reversed(tokens[: bisect_right(tokens, position, key=re.Match.end)]):
+        word = token.group()
+        if word in {",", ";", ":", '"', "(", ")", "-"}:
+            return phrase, word
+        if word.casefold() in CLAUSE_WORDS:
+            return phrase, word.casefold()
+        phrase.insert(0, token)
+        if len(phrase) > 12:
+            return None
+    return phrase, ""
+
+
+def first_conjunct(phrase: list[Token]) -> list[Token]:
+    """ "The Ukrainian government and the ICRC": two subjects, and the first is the one taken."""
+    for index in range(1, len(phrase) - 1):
+        if phrase[index].group() != "and":
+            continue
+        before, after = phrase[index - 1].group(), phrase[index + 1].group()
+        if (is_name_word(before) or before.casefold() in ROLES_AND_BODIES) and (
+            is_name_word(after) or after.casefold() in DETERMINERS
+        ):
+            return phrase[:index]
+    return phrase
+
+
+def text_at(tokens: list[Token], position: int) -> str:
+    """The word that starts first at or after ``position``, or an empty string."""
+    following = tokens[bisect_right(tokens, position - 1, key=re.Match.start) :]
+    return following[0].group().casefold() if following else ""
+
+
+def tokens_in(text: str, span: tuple[int, int]) -> list[Token]:
+    return [t for t in TOKEN_RE.finditer(text, span[0], span[1])]
+
+
+def quotations(text: str) -> tuple[tuple[int, int], ...]:
+    """The spans of quoted words. A mark after a space (or at the start) opens, any other closes, so
+    a quotation inside a quotation closes with it; a mark left open is not a quotation."""
+    spans = []
+    opened: int | None = None
+    for mark in _QUOTE_MARK.finditer(text):
+        index = mark.start()
+        if index == 0 or text[index - 1] in " ([":
+            opened = index if opened is None else opened
+        elif opened is not None:
+            spans.append((opened, index))
+            opened = None
+    return tuple(spans)
+
+
+def inside(spans: tuple[tuple[int, int], ...], position: int) -> bool:
+    return any(start < position < end for start, end in spans)
+
+
+def name_beside(tokens: list[Token], last: Token) -> list[Token] | None:
+    """The name set off by commas right after a title: ", Anna Lind," or ", Anna Lind" at the end."""
+    following = tokens[bisect_right(tokens, last.start(), key=re.Match.start) :]
+    if not following or following[0].group() != ",":
+        return None
+    name: list[Token] = []
+    for token in following[1:]:
+        if not is_name_word(token.group()):
+            break
+        name.append(token)
+    rest = following[1 + len(name) :]
+    if not name or (rest and rest[0].group() not in {",", ".", ";"}):
+        return None
+    return name
+
+
+def followed_by_comma(tokens: list[Token], last: Token) -> bool:
+    following = tokens[bisect_right(tokens, last.start(), key=re.Match.start) :]
+    return bool(following) and following[0].group() == ","
+
+
+def definite_before(text: str, start: int) -> bool:
+    return text[max(0, start - 5) : start].casefold().endswith(("the ", "this ", "that "))
+
+
+def opening_bracket(tokens: list[Token], position: int) -> int | None:
+    """Where the short bracketed aside that ends just before ``position`` opens."""
+    before = tokens[: bisect_right(tokens, position, key=re.Match.end)]
+    for back, token in enumerate(reversed(before[:-1]), start=1):
+        if token.group() == "(":
+            return token.start()
+        if back > 6 or token.group() == ")":
+            return None
+    return None
+
+
+def phrase_after(tokens: list[Token], position: int) -> list[Token]:
+    phrase: list[Token] = []
+    for token in (t for t in tokens if t.start() >= position):
+        if not token.group()[:1].isalpha() and token.group() not in {"'s"}:
+            break
+        if token.group().casefold() in CLAUSE_WORDS or (
+            phrase and token.group().casefold() in PREPOSITIONS and token.group().casefold() != "of"
+        ):
+            break
+        phrase.append(token)
+        if len(phrase) > 8:
+            return []
+    phrase = without_trailing_time(phrase)
+    while phrase and phrase[-1].group().casefold() in _AFTER_PHRASE_TRAILERS:
+        phrase.pop()
+    while len(phrase) > 1 and phrase[0].group().casefold() in DETERMINERS:
+        phrase.pop(0)
+    return phrase
+
+
+def without_trailing_time(words: list[Token]) -> list[Token]:
+    """ "Minister X on Monday denied": a time phrase after the subject is not part of it."""
+    end = len(words)
+    while end and (words[end - 1].group().casefold() in TIME_WORDS or words[end - 1].group().isdigit()):
+        end -= 1
+    if end == len(words):
+        return words
+    while end and words[end - 1].group().casefold() in TIME_LEADERS:
+        end -= 1
+    return words[:end]
+
+
+def without_place_of_person(words: list[Token]) -> list[Token]:
+    """ "President Anna Petrova of Ruritania": the person, without where they are from."""
+    of_at = next((i for i, t in enumerate(words) if i >= 2 and t.group() == "of"), None)
+    if of_at is None:
+        return words
+    name = [t.group() for t in words[of_at - 2 : of_at]]
+    if all(is_name_word(w) and w.casefold() not in ROLES_AND_BODIES for w in name) and not any(
+        t.group().casefold() in ORGANISATION_HEADS for t in words[:of_at]
+    ):
+        return words[:of_at]
+    return words
+
+
+def strip_subject(phrase: list[Token]) -> list[Token]:
+    words = without_place_of_person(without_trailing_time(phrase))
+    # "Witnesses who fled Mariupol said": the subject is what the relative clause describes.
+    relative = next(
+        (i for i, t in enumerate(words) if i and t.group().casefold() in RELATIVE_PRONOUNS and not t.group().isupper()),
+        None,
+    )
+    if relative is not None:
+        words = words[:relative]
+    while words and words[-1].group().casefold() in SUBJECT_TRAILERS:
+        words.pop()
+    while words and words[0].group().casefold() in SUBJECT_LEADERS:
+        words.pop(0)
+    while (
+        len(words) > 1
+        and words[0].group().casefold() in DETERMINERS
+        and not (
+            words[0].group().casefold() in POSSESSIVE_PRONOUNS and words[-1].group().casefold() in ORGANISATION_HEADS
+        )
+    ):
+        words.pop(0)
+    if len(words) > 2 and words[0].group().casefold() == "of":
+        # "one of the few eyewitnesses": the subject is what it is one of.
+        return strip_subject(words[1:])
+    if not words:
+        return []
+    lowered = [w.group().casefold() for w in words]
+    if lowered[0] in _NOT_SUBJECT_OPENERS and len(words) > 1:
+        return []
+    # The head is the last word, or the role or body that a complement attaches to:
+    # "a spokesman for ...", "residents of ...", "headquarters for prisoners of war".
+    governing = complement_head(lowered)
+    head = len(words) - 1 if governing is None else governing
+    # A subject is a name, a pronoun, a descriptor or a body: any other lowercase
+    # word before the head means this is not a subject phrase at all.
+    head_is_name = is_name_word(words[head].group())
+    head_is_body = lowered[head] in ORGANISATION_HEADS
+    for index, token in enumerate(words[: head + 1]):
+        word = lowered[index].removesuffix("'s")
+        if is_name_word(token.group()) or word in {"'s", "of", "and"} or word in ROLE_WORDS:
+            continue
+        if word in NAME_FUNCTION_WORDS and index and is_name_word(words[index - 1].group()):
+            continue  # "Institute for the Study of War"
+        if word in ORGANISATION_HEADS or word in QUALIFIERS or word in DETERMINERS:
+            continue
+        if word in PERSONAL_PRONOUNS or word in GROUP_PRONOUNS or word in RELATIVE_PRONOUNS:
+            continue
+        if word.removesuffix("'s") in PERSONAL_PRONOUNS or word.removesuffix("'s") in GROUP_PRONOUNS:
+            continue
+        if (head_is_name or head_is_body) and word not in PREPOSITIONS and index < head:
+            continue
+        return []
+    return words
+
+
+ATTACHING_PREPOSITIONS = frozenset({"of", "for", "in", "from", "at", "to"})
+
+
+NAME_FUNCTION_WORDS = frozenset({"of", "for", "the", "and", "on"})
+
+
+POSSESSIVE_PRONOUNS = {"his": "he", "her": "she", "their": "they", "its": "it"}
+
+
+_AFTER_PHRASE_TRAILERS = SUBJECT_TRAILERS | {"on", "in", "of"}
+
+
+_NOT_SUBJECT_OPENERS = CLAUSE_OPENERS | RELATIVE_PRONOUNS | {"which"}
+
+
+ROLES_AND_BODIES = ROLE_WORDS | ORGANISATION_HEADS
+
+
+_QUOTE_MARK = re.compile('"')
+
+
+def is_title_word(word: str) -> bool:
+    lowered = word.casefold()
+    return lowered in DETERMINERS or lowered in ROLE_WORDS or lowered in QUALIFIERS
+
+
+def is_name_word(word: str) -> bool:
+    return word[:1].isupper() or bool(_NAME_PARTICLE.match(word) and "-" in word)
+
+
+def complement_head(lowered: list[str]) -> int | None:
+    """The first role or body that takes a complement, and so heads its phrase: "a spokesman
+    for President Putin" is the spokesman, while "Turkish Foreign Minister Mevlut Cavusoglu" is
+    Cavusoglu."""
+    return next(
+        (
+            index
+            for index, (word, following) in enumerate(pairwise(lowered))
+            if word in ROLES_AND_BODIES and following in ATTACHING_PREPOSITIONS
+        ),
+        None,
+    )
+
+
+def role_governs(segment: list[Token]) -> bool:
+    return complement_head([t.group().casefold().removesuffix("'s") for t in segment]) is not None
+
+
+def mentions_role(segment: list[Token]) -> bool:
+    return any(t.group().casefold().removesuffix("'s") in ROLES_AND_BODIES for t in segment)
+
+
+def is_passive(phrase: list[Token], verb: str) -> bool:
+    last = phrase[-1].group().casefold()
+    lowered = verb.casefold().split()[0]
+    return last in PASSIVE_AUXILIARIES and (lowered.endswith("ed") or lowered in _IRREGULAR_PAST)
+
+
+def quote_closes_before(tokens: list[Token], position: int) -> bool:
+    before = [t.group() for t in tokens if t.end() <= position][-2:]
+    return before == ['"', ","] or before[-1:] == ['"']
+
+
+def only_trailers_between(text: str, start: int, end: int) -> bool:
+    between = re.findall(r"[A-Za-z']+", text[start:end])
+    return all(w.casefold() in SUBJECT_TRAILERS or w.casefold() == "'s" for w in between)
+
+
+def preposition_before(text: str, start: int) -> bool:
+    before = re.findall(r"[A-Za-z]+", text[max(0, start - 20) : start])
+    return bool(before) and before[-1].casefold() in PREPOSITIONS
+
+
+def trailing_name(words: list[str]) -> list[str]:
+    """The name at the end of a subject phrase, without the titles before it.
+
+    "Russian Foreign Minister Sergei Lavrov" ends in "Sergei Lavrov"; a named body
+    keeps its capitalised words and inner function words whole: "the opposition
+    National Unity Government", "The Institute for the Study of War".
+    """
+    run: list[str] = []
+    for index in range(len(words) - 1, -1, -1):
+        word = words[index]
+        inner_function_word = (
+            run and word.casefold() in NAME_FUNCTION_WORDS and index > 0 and is_name_word(words[index - 1])
+        )
+        if is_name_word(word) or (run and _NAME_PARTICLE.match(word)) or inner_function_word:
+            run.insert(0, word)
+            continue
+        break
+    while run and (run[0].casefold() in NAME_FUNCTION_WORDS or run[0].casefold() in DETERMINERS):
+        run.pop(0)
+    if any(w.casefold() in ORGANISATION_HEADS for w in run):
+        person = name_after_body(run)
+        if person is None:
+            return run
+        run = person
+    name: list[str] = []
+    for word in reversed(run):
+        lowered = word.casefold()
+        if lowered in ROLE_WORDS or lowered in DETERMINERS or (lowered in QUALIFIERS and name):
+            break
+        name.insert(0, word)
+    return name
+
+
+def as_written(words: list[str]) -> str:
+    while len(words) > 1 and (words[0].casefold() in DETERMINERS or words[0].casefold() in QUANTIFIERS):
+        words = words[1:]
+    return " ".join(words)
