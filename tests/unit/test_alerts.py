@@ -158,3 +158,16 @@ def test_a_ceasefire_announced_to_let_a_named_population_evacuate_fires(classifi
         " including the port of Lisk, to evacuate."
     )
     assert [kind for _, kind, _ in alerts_of(classifier, line)] == ["corridor_proposal"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The offer of corridors leading into enemy territory was dismissed by Lisk as immoral.",
+        "The army said it had launched an offensive near the evacuation route.",
+    ],
+)
+def test_an_offer_turned_down_in_the_passive_and_an_offensive_near_a_route_do_not_fire(
+    classifier: LineClassifier, line: str
+) -> None:
+    assert [k for _, k, _ in alerts_of(classifier, line) if k == "corridor_proposal"] == []
