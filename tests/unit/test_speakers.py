@@ -525,3 +525,8 @@ def test_possessive_descriptors_names_after_according_to_and_agents_of_quotation
     classifier: LineClassifier, line: str, speaker: str
 ) -> None:
     assert speakers_of(classifier, line) == [speaker]
+
+
+def test_whoever_opens_an_investigation_is_its_speaker(classifier: LineClassifier) -> None:
+    line = "The court's prosecutor, Anna Lind, opened an investigation into alleged war crimes in the region."
+    assert speakers_of(classifier, line) == ["Anna Lind"]
