@@ -532,18 +532,19 @@ def _is_body_name(name: str) -> bool:
 def _closing_verb(context: _LineContext) -> re.Match[str] | None:
     """A saying verb in the last words of the line, outside any quotation."""
     text = context.text
-    last = None
-    for last in _VERB_RE.finditer(text, max(0, len(text) - 120)):  # noqa: B007 - the last one is wanted
-        pass
-    if last is None or last.group() not in _CLOSING_VERBS or len(_WORD_RE.findall(text, last.end())) > 8:
+    last = _CLOSING_RE.search(text, max(0, len(text) - 120))
+    if last is None or _VERB_RE.search(text, last.end()) is not None:
         return None
     return None if phrases.inside(context.quotations, last.start()) else last
 
 
 _DOCUMENTS = frozenset({"statement", "report", "document", "letter", "communique", "post", "message"})
 _GENERIC_BODY_HEADS = _DOCUMENTS | {"group", "organisation", "organization", "agency", "movement", "body"}
-_CLOSING_VERBS = frozenset({"said", "says", "told", "tells", "added", "adds", "stated", "wrote", "noted", "explained"})
-_WORD_RE = re.compile(r"[A-Za-z]+")
+# A saying verb with at most eight words after it to the end of the line.
+_CLOSING_RE = re.compile(
+    r"(?<![\w'-])(?:said|says|told|tells|added|adds|stated|wrote|noted|explained)(?![\w-])"
+    r"(?=(?:[^A-Za-z]+[A-Za-z]+){0,8}[^A-Za-z]*$)"  # words and gaps alternate, so this cannot backtrack far
+)
 _QUOTED_AS = re.compile(r"\bquoted (?!by\b)((?:[\w.'-]+ ){1,8}?)as saying\b")
 _AFTER_QUOTATION_ONLY = frozenset({"continued", "continues", "went on"})
 _SPOKESPEOPLE = frozenset({"spokesman", "spokeswoman", "spokesperson", "representative", "spokespeople"})
