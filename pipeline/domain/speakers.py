@@ -51,12 +51,7 @@ MAX_REMEMBERED = 40
 _SOURCE_FRAMES = ("according to", "According to", "attributable to", "stated by", "As stated by")
 _FOLDED_SOURCE_FRAMES = frozenset(frame.casefold() for frame in _SOURCE_FRAMES)
 # Case-sensitive on purpose: "States" in "United States" is not a verb.
-_VERB_RE = re.compile(
-    word_start_alternation([*REPORTING_VERBS, *_SOURCE_FRAMES], r"\w'-")
-    + r"(?![\w-])"
-    # "was quoted by the state news agency as saying": the carrier of the quote is not its speaker.
-    + r"|w(?<![\w'-].)(?:as|ere) quoted by [^.;:\"]{1,80}? as saying\b"
-)
+_VERB_RE = re.compile(word_start_alternation([*REPORTING_VERBS, *_SOURCE_FRAMES], r"\w'-") + r"(?![\w-])")
 _DATELINE = re.compile(
     r"^(?P<place>[A-Z][A-Z .'-]{2,40})(?:,\s*[A-Z][a-z]{2,9}\.?\s+\d{1,2})?(?:\s*\([^)]{1,40}\))?\s*(?P<mark>-+|:)\s"
 )
@@ -210,12 +205,21 @@ class SpeakerAttributor:
         return self._resolve_phrase(context, phrases.tokens(colon.group(1)), 0, "colon")
 
     def _quoted_as_saying(self, context: _LineContext) -> Speaker | None:
-        """ "the agency quoted the defence ministry as saying": the one quoted speaks, not the carrier."""
-        quoted_as = _QUOTED_AS.search(context.text)
-        if quoted_as is None:
+        """ "the agency quoted the defence ministry as saying" and "X was quoted by the agency as
+        saying": the one quoted speaks, not the outlet that carried it."""
+        text = context.text
+        if "quoted" not in text:
             return None
-        quoted = phrases.strip_subject(phrases.tokens_in(context.text, quoted_as.span(1)))
-        return self._resolve_phrase(context, quoted, 0, "quoted") if quoted else None
+        quoted_as = _QUOTED_AS.search(text)
+        if quoted_as is not None:
+            quoted = phrases.strip_subject(phrases.tokens_in(text, quoted_as.span(1)))
+            return self._resolve_phrase(context, quoted, 0, "quoted") if quoted else None
+        quoted_by = _QUOTED_BY.search(text)
+        if quoted_by is None:
+            return None
+        before = phrases.phrase_before(phrases.tokens(text[: quoted_by.start()]), quoted_by.start())
+        subject = phrases.strip_subject(before[0]) if before else []
+        return self._resolve_phrase(context, subject, quoted_by.start(), quoted_by.group()) if subject else None
 
     def _closing_attribution(self, context: _LineContext) -> Speaker | None:
         """ "Lisk turned down the offer, Deputy Prime Minister X said.": an attribution closing the line
@@ -546,5 +550,6 @@ _CLOSING_RE = re.compile(
     r"(?=(?:[^A-Za-z]+[A-Za-z]+){0,8}[^A-Za-z]*$)"  # words and gaps alternate, so this cannot backtrack far
 )
 _QUOTED_AS = re.compile(r"\bquoted (?!by\b)((?:[\w.'-]+ ){1,8}?)as saying\b")
+_QUOTED_BY = re.compile(r"\b(?:was|were) quoted by [^.;:\"]{1,80}? as saying\b")
 _AFTER_QUOTATION_ONLY = frozenset({"continued", "continues", "went on"})
 _SPOKESPEOPLE = frozenset({"spokesman", "spokeswoman", "spokesperson", "representative", "spokespeople"})
