@@ -15,10 +15,23 @@ from pipeline.evaluation import same_speaker
 from tests.conftest import REPO, SCORER, SEED_ALERTS, SEED_GOLD
 
 WRITTEN = REPO / "evaluation" / "written"
+REAL = REPO / "evaluation" / "real"
 SPLITS = {
     "seed": (SEED_GOLD, SEED_ALERTS),
     "written": (WRITTEN / "gold.jsonl", WRITTEN / "alerts.jsonl"),
+    "real-tune": (REAL / "tune.gold.jsonl", REAL / "tune.alerts.jsonl"),
+    "real-holdout": (REAL / "holdout.gold.jsonl", REAL / "holdout.alerts.jsonl"),
 }
+
+
+def contract_figures(gold: Path, alerts: Path, predictions: Path) -> dict[str, float]:
+    scored = subprocess.run(
+        [sys.executable, str(SCORER), str(gold), str(alerts), str(predictions), "--json"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return dict(json.loads(scored.stdout))
 
 
 def classify_output(gold: Path, tmp_path: Path) -> Path:
@@ -39,26 +52,24 @@ def our_figures(gold: Path, alerts: Path, predictions: Path) -> dict[str, float]
 def test_evaluate_gives_the_figures_of_the_contract_scorer(split: str, tmp_path: Path) -> None:
     gold, alerts = SPLITS[split]
     predictions = classify_output(gold, tmp_path)
-    theirs = json.loads(
-        subprocess.run(
-            [sys.executable, str(SCORER), str(gold), str(alerts), str(predictions), "--json"],
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-    )
+    theirs = contract_figures(gold, alerts, predictions)
     ours = our_figures(gold, alerts, predictions)
     for figure in ("speaker_accuracy", "topic_f1", "alert_precision", "alert_recall"):
         assert ours[figure] == pytest.approx(theirs[figure], abs=1e-4), figure
 
 
-def test_the_written_set_keeps_what_it_reaches(tmp_path: Path) -> None:
-    gold, alerts = SPLITS["written"]
-    figures = our_figures(gold, alerts, classify_output(gold, tmp_path))
-    # What the rules reach today: a rule change that loses any of it fails here.
-    assert figures["missing"] == 0
-    assert figures["speaker_accuracy"] >= 0.9907
-    assert figures["topic_f1"] >= 0.9419
+@pytest.mark.parametrize(
+    ("split", "speaker", "topic_f1"),
+    [("written", 0.9953, 0.9419), ("real-tune", 1.0, 0.9084)],
+)
+def test_a_tuning_set_keeps_what_it_reaches(split: str, speaker: float, topic_f1: float, tmp_path: Path) -> None:
+    """Scored by the contract's own scorer, at what the rules reach today (above the issue's targets of
+    0.93 / 0.85 / 0.90): a rule change that loses any of it fails here. The held-out split is not asserted."""
+    gold, alerts = SPLITS[split]
+    figures = contract_figures(gold, alerts, classify_output(gold, tmp_path))
+    assert figures["lines_missing_in_output"] == 0
+    assert figures["speaker_accuracy"] >= speaker
+    assert figures["topic_f1"] >= topic_f1
     assert figures["alert_precision"] == 1.0 and figures["alert_recall"] == 1.0
 
 
