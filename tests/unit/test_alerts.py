@@ -171,3 +171,19 @@ def test_an_offer_turned_down_in_the_passive_and_an_offensive_near_a_route_do_no
     classifier: LineClassifier, line: str
 ) -> None:
     assert [k for _, k, _ in alerts_of(classifier, line) if k == "corridor_proposal"] == []
+
+
+@pytest.mark.parametrize(
+    ("line", "speaker"),
+    [
+        ("President Omar Haddad has ordered the creation of a humanitarian corridor in the enclave.", "Omar Haddad"),
+        (
+            "Red Cross spokeswoman Lena Varga said corridors must be implemented with the consent of all sides.",
+            "Lena Varga",
+        ),
+    ],
+)
+def test_an_ordered_corridor_and_conditions_for_one_fire_for_their_speaker(
+    classifier: LineClassifier, line: str, speaker: str
+) -> None:
+    assert alerts_of(classifier, line) == [(1, "corridor_proposal", speaker)]
