@@ -66,7 +66,7 @@ def phrase_before(tokens: list[Token], position: int) -> tuple[list[Token], str]
         if word.casefold() in CLAUSE_WORDS:
             return phrase, word.casefold()
         phrase.insert(0, token)
-        if len(phrase) > 12:
+        if len(phrase) > 20:
             return None
     return phrase, ""
 
@@ -359,3 +359,9 @@ def as_written(words: list[str]) -> str:
     while len(words) > 1 and (words[0].casefold() in DETERMINERS or words[0].casefold() in QUANTIFIERS):
         words = words[1:]
     return " ".join(words)
+
+
+def only_adverbials(words: list[Token]) -> bool:
+    """Whether a phrase is nothing but words that stand between a subject and its verb ("later",
+    "last month", "on Friday")."""
+    return bool(words) and not without_trailing_time([t for t in words if t.group().casefold() not in SUBJECT_TRAILERS])

@@ -279,6 +279,8 @@ class SpeakerAttributor:
         subject = phrases.strip_subject(phrase)
         if subject:
             return self._resolve_phrase(context, subject, verb.start(), verb.group())
+        if phrases.only_adverbials(phrase):
+            phrase = []  # "X, the minister, later said" / "..., last month reported": the subject is further back
         if boundary == '"' or (boundary == "," and phrases.quote_closes_before(tokens, verb.start())):
             after = phrases.phrase_after(tokens, verb.end())
             if after and any(t.group().casefold() in ROLE_WORDS for t in after):

@@ -530,3 +530,27 @@ def test_possessive_descriptors_names_after_according_to_and_agents_of_quotation
 def test_whoever_opens_an_investigation_is_its_speaker(classifier: LineClassifier) -> None:
     line = "The court's prosecutor, Anna Lind, opened an investigation into alleged war crimes in the region."
     assert speakers_of(classifier, line) == ["Anna Lind"]
+
+
+@pytest.mark.parametrize(
+    ("line", "speaker"),
+    [
+        (
+            "Ruritania's adviser for children's rights, Olga Petrenko, last month reported that 14,000 had gone.",
+            "Olga Petrenko",
+        ),
+        (
+            "Boris Kalnin, deputy chairman of the Security Council of Ruritania and a former president and prime"
+            " minister, said the court was worthless.",
+            "Boris Kalnin",
+        ),
+        (
+            "The court's pre-trial judges assessed there were grounds to believe the charges.",
+            "court's pre-trial judges",
+        ),
+    ],
+)
+def test_adverbials_before_the_verb_long_appositives_and_judges(
+    classifier: LineClassifier, line: str, speaker: str
+) -> None:
+    assert speakers_of(classifier, line) == [speaker]
