@@ -169,3 +169,25 @@ def test_humanitarian_action_is_aid(classifier: LineClassifier) -> None:
 
 def test_people_left_without_heat_need_aid(classifier: LineClassifier) -> None:
     assert "humanitarian_aid" in topics(classifier, "Millions of people are without heat after the strikes.")
+
+
+@pytest.mark.parametrize(
+    ("line", "topic"),
+    [
+        ("The agency said it needed $2.7 billion from donors this year.", "humanitarian_aid"),
+        ("More than 25 million people need assistance.", "humanitarian_aid"),
+        ("Medical supplies ran low at the only working hospital.", "humanitarian_aid"),
+        ("The foreign ministers met in Brussels on Tuesday.", "diplomacy"),
+        ("Washington summoned the Ruritanian ambassador.", "diplomacy"),
+        ("Mediators said a hostage release deal was close.", "peace_talks"),
+        ("Investigators found evidence of mass executions.", "war_crimes"),
+        ("The report documented widespread sexual violence.", "war_crimes"),
+    ],
+)
+def test_wire_phrasings_of_each_topic(classifier: LineClassifier, line: str, topic: str) -> None:
+    assert topic in topics(classifier, line)
+
+
+def test_negotiators_meeting_is_talks_not_diplomacy(classifier: LineClassifier) -> None:
+    found = topics(classifier, "The two sides' negotiators have not met in person since March.")
+    assert "peace_talks" in found and "diplomacy" not in found
