@@ -191,3 +191,7 @@ def test_wire_phrasings_of_each_topic(classifier: LineClassifier, line: str, top
 def test_negotiators_meeting_is_talks_not_diplomacy(classifier: LineClassifier) -> None:
     found = topics(classifier, "The two sides' negotiators have not met in person since March.")
     assert "peace_talks" in found and "diplomacy" not in found
+
+
+def test_safe_zones_for_civilians_are_about_corridors(classifier: LineClassifier) -> None:
+    assert "corridors" in topics(classifier, "The agencies oppose the creation of safe zones in the south.")
