@@ -195,3 +195,41 @@ def test_negotiators_meeting_is_talks_not_diplomacy(classifier: LineClassifier) 
 
 def test_safe_zones_for_civilians_are_about_corridors(classifier: LineClassifier) -> None:
     assert "corridors" in topics(classifier, "The agencies oppose the creation of safe zones in the south.")
+
+
+def test_a_short_aside_does_not_end_the_subject_under_discussion(classifier: LineClassifier) -> None:
+    article = verdicts_of(
+        classifier,
+        "The truce is due to come into force at midnight.",
+        "Can I just follow up?",
+        "How will the monitoring mechanism work?",
+    )
+    assert "peace_talks" in article[2].topic_ids
+
+
+def test_a_long_line_with_no_topic_does_end_it(classifier: LineClassifier) -> None:
+    article = verdicts_of(
+        classifier,
+        "The truce is due to come into force at midnight.",
+        "The spokesman then took questions on an unrelated matter from reporters in the room for some time.",
+        "How will the monitoring mechanism work?",
+    )
+    assert "peace_talks" not in article[2].topic_ids
+
+
+@pytest.mark.parametrize(
+    ("line", "topic"),
+    [
+        ("The first group of about 100 people is already heading to the controlled area.", "corridors"),
+        ("Who will be able to leave once the gate opens?", "corridors"),
+        ("Moscow's forces remain stalled north of the capital.", "military"),
+        ("The package provides security, economic and humanitarian assistance.", "military"),
+    ],
+)
+def test_movement_of_people_and_forces_named_by_their_state(classifier: LineClassifier, line: str, topic: str) -> None:
+    assert topic in topics(classifier, line)
+
+
+def test_an_army_chief_is_not_fighting(classifier: LineClassifier) -> None:
+    line = "Sudan's army chief has said he will not negotiate until the talks move to Jeddah."
+    assert "military" not in topics(classifier, line)
