@@ -150,16 +150,21 @@ def opening_bracket(tokens: list[Token], position: int) -> int | None:
 
 
 def phrase_after(tokens: list[Token], position: int) -> list[Token]:
+    following = [t for t in tokens if t.start() >= position]
     phrase: list[Token] = []
-    for token in (t for t in tokens if t.start() >= position):
+    for index, token in enumerate(following):
         if not token.group()[:1].isalpha() and token.group() not in {"'s"}:
             break
-        if token.group().casefold() in CLAUSE_WORDS or (
-            phrase and token.group().casefold() in PREPOSITIONS and token.group().casefold() != "of"
-        ):
+        lowered = token.group().casefold()
+        if lowered in CLAUSE_WORDS:
+            break
+        if phrase and lowered in PREPOSITIONS and lowered != "of":
+            name = _name_after_title_and_place(phrase, following[index:])
+            if name:
+                phrase.extend(name)
             break
         phrase.append(token)
-        if len(phrase) > 8:
+        if len(phrase) > 12:
             return []
     phrase = without_trailing_time(phrase)
     while phrase and phrase[-1].group().casefold() in _AFTER_PHRASE_TRAILERS:
@@ -167,6 +172,19 @@ def phrase_after(tokens: list[Token], position: int) -> list[Token]:
     while len(phrase) > 1 and phrase[0].group().casefold() in DETERMINERS:
         phrase.pop(0)
     return phrase
+
+
+def _name_after_title_and_place(phrase: list[Token], rest: list[Token]) -> list[Token]:
+    """ "coordinator in Ruritania Anna Lind": after a title, a preposition and a place, the last two
+    capitalised words are the holder's name."""
+    if phrase[-1].group().casefold() not in ROLE_WORDS:
+        return []
+    words = []
+    for token in rest[1:]:
+        if not token.group()[:1].isupper():
+            break
+        words.append(token)
+    return words[-2:] if len(words) >= 3 else []
 
 
 def without_trailing_time(words: list[Token]) -> list[Token]:

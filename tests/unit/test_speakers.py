@@ -554,3 +554,8 @@ def test_adverbials_before_the_verb_long_appositives_and_judges(
     classifier: LineClassifier, line: str, speaker: str
 ) -> None:
     assert speakers_of(classifier, line) == [speaker]
+
+
+def test_a_title_with_a_place_after_the_verb_keeps_its_name(classifier: LineClassifier) -> None:
+    line = 'More buses arrived "from the hell of the city," said UN humanitarian coordinator in Ruritania Anna Lind.'
+    assert speakers_of(classifier, line) == ["Anna Lind"]
