@@ -383,3 +383,24 @@ def only_adverbials(words: list[Token]) -> bool:
     """Whether a phrase is nothing but words that stand between a subject and its verb ("later",
     "last month", "on Friday")."""
     return bool(words) and not without_trailing_time([t for t in words if t.group().casefold() not in SUBJECT_TRAILERS])
+
+
+def head_of_list(tokens: list[Token], phrase: list[Token], boundary: str) -> tuple[list[Token], str] | None:
+    """ "Britain, France and Germany said" and "The ministers of Germany, Jordan and Britain issued":
+    a list of names ends the subject; the subject is what stands before its first item."""
+    words = [t.group() for t in phrase]
+    if boundary != "," or "and" not in words or not all(w == "and" or w[:1].isupper() for w in words):
+        return None
+    position = phrase[0].start()
+    while True:
+        comma = max((t.start() for t in tokens if t.end() <= position and t.group() == ","), default=None)
+        if comma is None:
+            return None
+        before = phrase_before(tokens, comma)
+        if before is None or not before[0]:
+            return None
+        item, mark = before
+        if mark == "," and len(item) == 1 and item[0].group()[:1].isupper():
+            position = item[0].start()
+            continue
+        return before

@@ -262,6 +262,9 @@ class SpeakerAttributor:
         if before is None:
             return None
         phrase, boundary = before
+        head = phrases.head_of_list(tokens, phrase, boundary)
+        if head is not None:
+            phrase, boundary = head
         if phrase and phrases.is_passive(phrase, verb.group()):
             # '"...," I was told by one resident': after a quotation the agent speaks it; otherwise a
             # passive narrates ("X was told by officials that ...").

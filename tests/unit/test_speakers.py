@@ -559,3 +559,20 @@ def test_adverbials_before_the_verb_long_appositives_and_judges(
 def test_a_title_with_a_place_after_the_verb_keeps_its_name(classifier: LineClassifier) -> None:
     line = 'More buses arrived "from the hell of the city," said UN humanitarian coordinator in Ruritania Anna Lind.'
     assert speakers_of(classifier, line) == ["Anna Lind"]
+
+
+@pytest.mark.parametrize(
+    ("line", "speaker"),
+    [
+        ("Britain, France and Germany said in a joint statement that the road must stay open.", "Britain"),
+        (
+            "The foreign ministers of Germany, Jordan and Britain issued a joint call for a halt to the fighting.",
+            "foreign ministers of Germany",
+        ),
+        ("Experts and the head of the Red Cross warn that the violence bears the hallmarks of genocide.", "Experts"),
+    ],
+)
+def test_a_list_of_names_ends_the_subject_and_plural_subjects_take_the_base_verb(
+    classifier: LineClassifier, line: str, speaker: str
+) -> None:
+    assert speakers_of(classifier, line) == [speaker]
