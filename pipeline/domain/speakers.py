@@ -1,11 +1,15 @@
 """Who is speaking in a line: the subject of its main reporting verb, resolved.
 
-The attributor looks for a reporting verb ("said", "called for", "according to",
-a quotation closed by "the UN chief says", a "Name:" prefix), reads the subject
-phrase in front of it (or after it, for "..., said Zelenskyy"), and resolves that
-phrase against the article's memory: a name, a pronoun, a descriptor such as
-"Russia's foreign minister", or an organisation. A line with no reporting verb
-can still continue the previous speaker's account ("This would involve ...").
+A transcript's speaker label ("MR PRICE:") settles it, and holds the floor for
+the lines after it. Otherwise the attributor tries, in order, a "Name:" prefix,
+"the agency quoted X as saying", an attribution closing the line after a
+clause ("..., Deputy Prime Minister X said."), and the reporting verbs outside
+quotations ("said", "called for", "according to", "..., said Zelenskyy"),
+reading the subject phrase with ``phrases`` and resolving it against the
+article's memory: a name, a pronoun, a descriptor such as "Russia's foreign
+minister", or a body ("the aid agency"). A line with no attribution can still
+continue the previous speaker's account (an opening quotation mark, "This
+would involve ...").
 """
 
 from __future__ import annotations
