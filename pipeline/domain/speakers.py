@@ -2,7 +2,7 @@
 
 A transcript's speaker label ("MR PRICE:") settles it, and holds the floor for
 the lines after it. Otherwise the attributor tries, in order, a "Name:" prefix,
-"the agency quoted X as saying", an attribution closing the line after a
+"the agency quoted X as saying", "the agency reported, citing X", an attribution closing the line after a
 clause ("..., Deputy Prime Minister X said."), and the reporting verbs outside
 quotations ("said", "called for", "according to", "..., said Zelenskyy"),
 reading the subject phrase with ``phrases`` and resolving it against the
@@ -192,6 +192,7 @@ class SpeakerAttributor:
         for way in (
             self._colon_prefix,
             self._quoted_as_saying,
+            self._citing,
             self._closing_attribution,
             self._reporting_verbs,
             self._continuation,
@@ -224,6 +225,17 @@ class SpeakerAttributor:
         before = phrases.phrase_before(phrases.tokens(text[: quoted_by.start()]), quoted_by.start())
         subject = phrases.strip_subject(before[0]) if before else []
         return self._resolve_phrase(context, subject, quoted_by.start(), quoted_by.group()) if subject else None
+
+    def _citing(self, context: _LineContext) -> Speaker | None:
+        """ "..., the state news agency reported, citing the defence ministry.": the source the outlet
+        cites is the speaker, when it is one ("citing satellite imagery" names nobody)."""
+        if "citing" not in context.text:
+            return None
+        citing = _CITING.search(context.text)
+        if citing is None:
+            return None
+        cited = phrases.strip_subject(phrases.phrase_after(phrases.tokens(context.text), citing.end()))
+        return self._resolve_phrase(context, cited, citing.start(), "citing") if cited else None
 
     def _closing_attribution(self, context: _LineContext) -> Speaker | None:
         """ "Lisk turned down the offer, Deputy Prime Minister X said.": an attribution closing the line
@@ -559,6 +571,7 @@ _CLOSING_RE = re.compile(
     r"(?=(?:[^A-Za-z]+[A-Za-z]+){0,8}[^A-Za-z]*$)"  # words and gaps alternate, so this cannot backtrack far
 )
 _QUOTED_AS = re.compile(r"\bquoted (?!by\b)((?:[\w.'-]+ ){1,8}?)as saying\b")
+_CITING = re.compile(r"\b(?:reported|reports|said|says|added|wrote),? citing ")
 _QUOTED_BY = re.compile(r"\b(?:was|were) quoted by [^.;:\"]{1,80}? as saying\b")
 _AFTER_QUOTATION_ONLY = frozenset({"continued", "continues", "went on"})
 _SPOKESPEOPLE = frozenset({"spokesman", "spokeswoman", "spokesperson", "representative", "spokespeople"})

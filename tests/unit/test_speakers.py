@@ -576,3 +576,9 @@ def test_a_list_of_names_ends_the_subject_and_plural_subjects_take_the_base_verb
     classifier: LineClassifier, line: str, speaker: str
 ) -> None:
     assert speakers_of(classifier, line) == [speaker]
+
+
+def test_the_source_an_outlet_cites_is_the_speaker(classifier: LineClassifier) -> None:
+    line = "A corridor will open on Friday, the state news agency reported, citing the defence ministry."
+    assert speakers_of(classifier, line) == ["defence ministry"]
+    assert speakers_of(classifier, "The strikes killed 12 people, the army said, citing satellite imagery.") == ["army"]
