@@ -26,6 +26,7 @@ from pipeline.domain.lexicon import (
 )
 from pipeline.domain.names import name_after_body
 
+SPOKESPEOPLE = frozenset({"spokesman", "spokeswoman", "spokesperson", "representative", "spokespeople"})
 Token = re.Match[str]  # a token is its match: text, start and end without building anything
 
 TOKEN_RE = re.compile(
@@ -158,6 +159,9 @@ def phrase_after(tokens: list[Token], position: int) -> list[Token]:
         lowered = token.group().casefold()
         if lowered in CLAUSE_WORDS:
             break
+        if phrase and lowered == "for" and phrase[-1].group().casefold() in SPOKESPEOPLE:
+            phrase.append(token)  # "a spokesperson for the regional administration"
+            continue
         if phrase and lowered in PREPOSITIONS and lowered != "of":
             name = _name_after_title_and_place(phrase, following[index:])
             if name:
@@ -404,3 +408,8 @@ def head_of_list(tokens: list[Token], phrase: list[Token], boundary: str) -> tup
             position = item[0].start()
             continue
         return before
+
+
+def ends_line(text: str, last: Token) -> bool:
+    """Whether nothing but closing punctuation follows ``last``."""
+    return not text[last.end() :].strip(" .\"')")

@@ -313,6 +313,12 @@ class SpeakerAttributor:
             if inserted and phrases.followed_by_comma(tokens, inserted[-1]):
                 # "The United States, said Ambassador Power, joins ...": the attribution is set into the sentence.
                 return self._resolve_phrase(context, inserted, verb.start(), verb.group())
+            closing = phrases.strip_subject(inserted) if verb.group() in {"said", "says"} else []
+            if closing and phrases.ends_line(context.text, inserted[-1]):
+                # "The shelling has not stopped, said a spokesperson for X.": the attribution closes the line.
+                found = self._resolve_phrase(context, closing, verb.start(), verb.group())
+                if found is not None:
+                    return found
             return self._appositive_subject(context, tokens, verb.start(), verb)
         if phrase and phrase[-1].group().casefold() == "and":
             return self._line_subject(context, tokens, verb.group())
@@ -344,6 +350,9 @@ class SpeakerAttributor:
         if subject and phrases.is_name_word(subject[-1].group()) and not phrases.role_governs(segment):
             return self._resolve_phrase(context, subject, verb.start(), verb.group())
         head = segment[-1].group().casefold()
+        if boundary == "" and subject and (head in ROLE_WORDS or head in ORGANISATION_HEADS):
+            # "The official, who spoke on condition of anonymity, said": the descriptor opens the sentence.
+            return self._resolve_phrase(context, subject, verb.start(), verb.group())
         if boundary != "," or not (head in ROLE_WORDS or head in ORGANISATION_HEADS or phrases.mentions_role(segment)):
             return None
         comma_before = max(t.start() for t in tokens if t.end() <= segment[0].start() and t.group() == ",")
@@ -398,7 +407,7 @@ class SpeakerAttributor:
             body = " ".join(words[1:])
             return Speaker(f"{owner.name}'s {body}" if owner else body, "organisation", "organisation", evidence)
         for index, word in enumerate(lowered[:-1]):
-            if lowered[index + 1] in {"for", "of"} and word in _SPOKESPEOPLE and index + 2 < len(words):
+            if lowered[index + 1] in {"for", "of"} and word in phrases.SPOKESPEOPLE and index + 2 < len(words):
                 behalf = self._resolve_phrase(context, phrases.strip_subject(phrase[index + 2 :]), at, cue)
                 if behalf is not None:
                     return Speaker(behalf.name, behalf.kind, behalf.method, evidence)
@@ -574,4 +583,3 @@ _QUOTED_AS = re.compile(r"\bquoted (?!by\b)((?:[\w.'-]+ ){1,8}?)as saying\b")
 _CITING = re.compile(r"\b(?:reported|reports|said|says|added|wrote),? citing ")
 _QUOTED_BY = re.compile(r"\b(?:was|were) quoted by [^.;:\"]{1,80}? as saying\b")
 _AFTER_QUOTATION_ONLY = frozenset({"continued", "continues", "went on"})
-_SPOKESPEOPLE = frozenset({"spokesman", "spokeswoman", "spokesperson", "representative", "spokespeople"})

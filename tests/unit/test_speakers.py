@@ -582,3 +582,19 @@ def test_the_source_an_outlet_cites_is_the_speaker(classifier: LineClassifier) -
     line = "A corridor will open on Friday, the state news agency reported, citing the defence ministry."
     assert speakers_of(classifier, line) == ["defence ministry"]
     assert speakers_of(classifier, "The strikes killed 12 people, the army said, citing satellite imagery.") == ["army"]
+
+
+@pytest.mark.parametrize(
+    ("line", "speaker"),
+    [
+        (
+            "The shelling has not stopped, said a spokesperson for the regional administration.",
+            "regional administration",
+        ),
+        ("The official, who spoke on condition of anonymity, said talks would resume next week.", "official"),
+    ],
+)
+def test_a_closing_said_with_no_quotation_and_a_descriptor_before_a_clause(
+    classifier: LineClassifier, line: str, speaker: str
+) -> None:
+    assert speakers_of(classifier, line) == [speaker]
