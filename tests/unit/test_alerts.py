@@ -187,3 +187,11 @@ def test_an_ordered_corridor_and_conditions_for_one_fire_for_their_speaker(
     classifier: LineClassifier, line: str, speaker: str
 ) -> None:
     assert alerts_of(classifier, line) == [(1, "corridor_proposal", speaker)]
+
+
+def test_branding_the_other_sides_announcement_unacceptable_does_not_fire(classifier: LineClassifier) -> None:
+    line = (
+        '"Our people will not go there," the deputy prime minister said, branding the army\'s unilateral'
+        ' announcement of humanitarian corridors "unacceptable."'
+    )
+    assert [k for _, k, _ in alerts_of(classifier, line) if k == "corridor_proposal"] == []
