@@ -44,14 +44,10 @@ class LineClassifier:
             previous_line_speaker=speaker.name if speaker else None,
             # A short line with no topic ("Can I just pursue that?") does not end the subject under discussion.
             previous_topics=tuple(t.id for t in topics)
-            if topics or _words(normalised) >= 12
+            if topics or len(normalised.split()) >= 12
             else memory.previous_topics,
             transcript=attribution.transcript,
             turn_speaker=attribution.turn_speaker,
             skipped=memory.after_line(line_no),
         )
         return LineVerdict(speaker, topics), memory
-
-
-def _words(text: str) -> int:
-    return len(text.split())

@@ -226,7 +226,8 @@ def _is_organisation_name(tokens: list[str]) -> bool:
     return any(t.casefold() in ORGANISATION_HEADS for t in tokens)
 
 
-_FUNCTION_WORDS = frozenset({"of", "for", "the", "and", "on"})
+# Small words that stand inside a name ("Institute for the Study of War").
+NAME_FUNCTION_WORDS = frozenset({"of", "for", "the", "and", "on"})
 
 
 def name_after_body(words: list[str]) -> list[str] | None:
@@ -236,7 +237,7 @@ def name_after_body(words: list[str]) -> list[str] | None:
     if not heads:
         return None
     after = words[heads[-1] + 1 :]
-    if len(after) < 2 or any(w.casefold() in _FUNCTION_WORDS for w in after):
+    if len(after) < 2 or any(w.casefold() in NAME_FUNCTION_WORDS for w in after):
         return None
     return after
 

@@ -24,7 +24,7 @@ from pipeline.domain.lexicon import (
     TIME_LEADERS,
     TIME_WORDS,
 )
-from pipeline.domain.names import name_after_body
+from pipeline.domain.names import NAME_FUNCTION_WORDS, name_after_body
 
 SPOKESPEOPLE = frozenset({"spokesman", "spokeswoman", "spokesperson", "representative", "spokespeople"})
 Token = re.Match[str]  # a token is its match: text, start and end without building anything
@@ -92,7 +92,7 @@ def text_at(tokens: list[Token], position: int) -> str:
 
 
 def tokens_in(text: str, span: tuple[int, int]) -> list[Token]:
-    return [t for t in TOKEN_RE.finditer(text, span[0], span[1])]
+    return list(TOKEN_RE.finditer(text, span[0], span[1]))
 
 
 def quotations(text: str) -> tuple[tuple[int, int], ...]:
@@ -272,9 +272,6 @@ def strip_subject(phrase: list[Token]) -> list[Token]:
 
 
 ATTACHING_PREPOSITIONS = frozenset({"of", "for", "in", "from", "at", "to"})
-
-
-NAME_FUNCTION_WORDS = frozenset({"of", "for", "the", "and", "on"})
 
 
 POSSESSIVE_PRONOUNS = {"his": "he", "her": "she", "their": "they", "its": "it"}

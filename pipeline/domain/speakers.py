@@ -37,6 +37,7 @@ from pipeline.domain.lexicon import (
 from pipeline.domain.matching import word_start_alternation
 from pipeline.domain.memory import ArticleMemory, RememberedEntity
 from pipeline.domain.names import (
+    NAME_FUNCTION_WORDS,
     Descriptor,
     Directory,
     Entity,
@@ -243,7 +244,7 @@ class SpeakerAttributor:
         verb = _closing_verb(context)
         if verb is None or not _VERB_RE.search(context.text, 0, verb.start()):
             return None
-        tokens = list(phrases.TOKEN_RE.finditer(context.text, max(0, verb.start() - 200), verb.end()))
+        tokens = phrases.tokens_in(context.text, (max(0, verb.start() - 200), verb.end()))
         before = phrases.phrase_before(tokens, verb.start())
         if before is None or before[1] != "," or not before[0]:
             return None
@@ -465,7 +466,7 @@ class SpeakerAttributor:
         if configured is not None:
             entity = context.remember(configured)
             return Speaker(entity.name, entity.kind, "named", evidence)
-        if any(w.casefold() in ORGANISATION_HEADS or w.casefold() in phrases.NAME_FUNCTION_WORDS for w in name_words):
+        if any(w.casefold() in ORGANISATION_HEADS or w.casefold() in NAME_FUNCTION_WORDS for w in name_words):
             return Speaker(name, "organisation", "organisation", evidence)
         if any(w.casefold() in ORGANISATION_HEADS for w in words) and name_after_body(words) is None:
             return Speaker(phrases.as_written(words), "organisation", "organisation", evidence)

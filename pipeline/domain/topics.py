@@ -43,15 +43,12 @@ class TopicClassifier:
                 )
                 cues.append(cue)
         self._index = CueIndex([cue.pattern for cue in cues])
+        self._claiming = tuple(c.number for c in self._cues if c.claims_span)
 
     def classify(self, text: str, previous_topics: frozenset[str] = frozenset()) -> tuple[TopicScore, ...]:
         """Topics at or above the threshold, highest score first. ``text`` is already ``plain``."""
         matches = self._index.first_matches(text)
-        claimed = [
-            (match.start(), match.end(), self._cues[n].topic)
-            for n, match in matches.items()
-            if self._cues[n].claims_span
-        ]
+        claimed = [(matches[n].start(), matches[n].end(), self._cues[n].topic) for n in self._claiming if n in matches]
         found: dict[str, list[tuple[re.Match[str], _Cue]]] = {}
         for number, match in matches.items():
             cue = self._cues[number]
