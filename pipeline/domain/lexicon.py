@@ -50,6 +50,8 @@ class EnglishLexicon(BaseModel):
     time_leaders: Words
     indefinite_pronouns: Words
     quantifiers: Words
+    news_agencies: Words
+    group_references: Words
 
 
 def load_lexicon(text: str, origin: str = "english.yaml") -> EnglishLexicon:
@@ -84,3 +86,5 @@ TIME_WORDS = CALENDAR_WORDS | frozenset(_LEXICON.time_words)
 TIME_LEADERS = frozenset(_LEXICON.time_leaders)
 INDEFINITE_PRONOUNS = frozenset(_LEXICON.indefinite_pronouns)
 QUANTIFIERS = frozenset(_LEXICON.quantifiers)
+NEWS_AGENCIES = frozenset(_LEXICON.news_agencies)
+GROUP_REFERENCES = frozenset(_LEXICON.group_references)

@@ -37,6 +37,10 @@ TOKEN_RE = re.compile(
 
 
 CLAUSE_WORDS = frozenset({"that", "where", "which", "because", "whereas", "when", "if", "whether", "although"})
+# Conjunctions that open a clause of their own: "The move came after the mayor said ..." is the mayor's.
+_SUBORDINATORS = frozenset({"after", "before", "while", "though", "as", "once", "until"})
+_PHRASE_BOUNDARIES = frozenset({",", ";", ":", '"', "(", ")", "-"})
+_SENTENCE_ENDS = frozenset({".", "?", "!"})
 
 
 _NAME_PARTICLE = re.compile(r"^(?:al|el|bin|ibn|abu|de|da|van|von|der|di|du|la|le)(?:-[A-Z][\w'-]*)?$")
@@ -62,14 +66,44 @@ def phrase_before(tokens: list[Token], position: int) -> tuple[list[Token], str]
     phrase: list[Token] = []
     for token in reversed(tokens[: bisect_right(tokens, position, key=re.Match.end)]):
         word = token.group()
-        if word in {",", ";", ":", '"', "(", ")", "-"}:
+        if word in _PHRASE_BOUNDARIES:
             return phrase, word
-        if word.casefold() in CLAUSE_WORDS:
-            return phrase, word.casefold()
+        if word in _SENTENCE_ENDS:
+            return phrase, "."
+        lowered = word.casefold()
+        if lowered in CLAUSE_WORDS or (phrase and lowered in _SUBORDINATORS and not _as_in_phrase(tokens, token)):
+            return phrase, lowered
         phrase.insert(0, token)
         if len(phrase) > 20:
             return None
     return phrase, ""
+
+
+def _as_in_phrase(tokens: list[Token], token: Token) -> bool:
+    """ "X, widely known as Y, said": this "as" belongs to the phrase, it opens no clause."""
+    if token.group().casefold() != "as":
+        return False
+    index = bisect_right(tokens, token.start(), key=re.Match.start) - 1
+    return index > 0 and tokens[index - 1].group().casefold() in _AS_COMPLEMENTS
+
+
+_AS_COMPLEMENTS = frozenset({"known", "such", "well", "same", "so", "identified", "described", "serving"})
+
+
+def negated(text: str, start: int, end: int) -> bool:
+    """ "has not confirmed", "declined to comment", "offered no details": a verb that states nothing."""
+    before = text[max(0, start - 16) : start].casefold().split()[-2:]
+    after = text[end : end + 5].casefold().split()[:1]
+    return (
+        bool(before and (before[-1] in _NEGATIONS or before[-1].endswith("n't")))
+        or before[-2:] in (["declined", "to"], ["refused", "to"], ["failed", "to"])
+        or (after == ["no"] and text[start:end].casefold() not in _SAYING)
+    )
+
+
+_NEGATIONS = frozenset({"not", "never"})
+# "said no decision had been made" states something; "offered no details" does not.
+_SAYING = frozenset({"said", "says", "say", "told", "tells", "added", "adds", "stated", "wrote", "insisted", "warned"})
 
 
 def first_conjunct(phrase: list[Token]) -> list[Token]:
@@ -384,6 +418,13 @@ def only_adverbials(words: list[Token]) -> bool:
     """Whether a phrase is nothing but words that stand between a subject and its verb ("later",
     "last month", "on Friday")."""
     return bool(words) and not without_trailing_time([t for t in words if t.group().casefold() not in SUBJECT_TRAILERS])
+
+
+def only_adjuncts(words: list[Token]) -> bool:
+    """Whether a phrase holds no subject, only what may follow one: "(ICC) in The Hague on Friday
+    issued", "(RSF) have announced"."""
+    rest = [t for t in words if t.group().casefold() not in SUBJECT_TRAILERS]
+    return not rest or only_adverbials(rest) or rest[0].group().casefold() in PREPOSITIONS
 
 
 def head_of_list(tokens: list[Token], phrase: list[Token], boundary: str) -> tuple[list[Token], str] | None:

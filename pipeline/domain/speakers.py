@@ -26,7 +26,9 @@ from pipeline.domain.lexicon import (
     CONTINUATION_OPENERS,
     CONTINUATION_SUBJECTS,
     GROUP_PRONOUNS,
+    GROUP_REFERENCES,
     INDEFINITE_PRONOUNS,
+    NEWS_AGENCIES,
     ORGANISATION_HEADS,
     PERSONAL_PRONOUNS,
     QUALIFIERS,
@@ -58,7 +60,8 @@ _FOLDED_SOURCE_FRAMES = frozenset(frame.casefold() for frame in _SOURCE_FRAMES)
 # Case-sensitive on purpose: "States" in "United States" is not a verb.
 _VERB_RE = re.compile(word_start_alternation([*REPORTING_VERBS, *_SOURCE_FRAMES], r"\w'-") + r"(?![\w-])")
 _DATELINE = re.compile(
-    r"^(?P<place>[A-Z][A-Z .'-]{2,40})(?:,\s*[A-Z][a-z]{2,9}\.?\s+\d{1,2})?(?:\s*\([^)]{1,40}\))?\s*(?P<mark>-+|:)\s"
+    r"^(?P<place>[A-Z][A-Z .'-]{2,40}?)(?:,\s*[A-Z][A-Za-z.' ]{2,30}?)?(?:,\s*[A-Z][a-z]{2,9}\.?\s+\d{1,2})?"
+    r"(?:\s*\([^)]{1,40}\))?\s*(?P<mark>-+|:)(?:\s|(?<=[A-Z]-)(?=[A-Z]))"
 )
 _COLON_PREFIX = re.compile(r"^\s*([A-Z][^:\"]{1,60}?):\s+\S")
 
@@ -199,7 +202,7 @@ class SpeakerAttributor:
             self._continuation,
         ):
             found = way(context)
-            if found is not None:
+            if found is not None and fold(found.name) not in NEWS_AGENCIES:
                 return found
         return None
 
@@ -214,7 +217,7 @@ class SpeakerAttributor:
         """ "the agency quoted the defence ministry as saying" and "X was quoted by the agency as
         saying": the one quoted speaks, not the outlet that carried it."""
         text = context.text
-        if "quoted" not in text:
+        if "quoted" not in text and "cited" not in text:
             return None
         quoted_as = _QUOTED_AS.search(text)
         if quoted_as is not None:
@@ -233,7 +236,7 @@ class SpeakerAttributor:
         if "citing" not in context.text:
             return None
         citing = _CITING.search(context.text)
-        if citing is None:
+        if citing is None or _attributed_before(context, citing.start()):
             return None
         cited = phrases.strip_subject(phrases.phrase_after(phrases.tokens(context.text), citing.end()))
         return self._resolve_phrase(context, cited, citing.start(), "citing") if cited else None
@@ -257,6 +260,8 @@ class SpeakerAttributor:
         for verb in _VERB_RE.finditer(text):
             if context.quotations and phrases.inside(context.quotations, verb.start()):
                 continue  # "what the UN called ..." inside a quotation is not who says it
+            if phrases.negated(text, verb.start(), verb.end()):
+                continue
             # Only the words up to a little past the verb are ever read.
             found = self._attribute_verb(context, phrases.tokens(phrases.prefix(text, verb.end() + 60)), verb)
             if found is not None:
@@ -272,10 +277,12 @@ class SpeakerAttributor:
                 after = phrases.name_beside(tokens, after[-1]) or after  # "according to the mayor, Ivan Sorok"
             return self._resolve_phrase(context, after, verb.start(), "according to") if after else None
         before = phrases.phrase_before(tokens, verb.start())
-        if before == ([], ")"):
+        if before is not None and before[1] == ")" and phrases.only_adjuncts(before[0]):
             # "The UN humanitarian office (OCHA) said": the subject stands before the brackets.
-            opening = phrases.opening_bracket(tokens, verb.start())
+            opening = phrases.opening_bracket(tokens, before[0][0].start() if before[0] else verb.start())
             before = phrases.phrase_before(tokens, opening) if opening is not None else before
+            if before is not None and before[0] and before[0][0].group() == "and":
+                return None  # "X (SAF) and Y (RSF) have agreed": two parties, neither the one speaking
         if before is None:
             return None
         phrase, boundary = before
@@ -388,8 +395,8 @@ class SpeakerAttributor:
         words = [t.group() for t in phrase]
         lowered = [w.casefold() for w in words]
         evidence = f"{' '.join(words)} {cue}".strip()
-        if len(words) == 1 and lowered[0] in INDEFINITE_PRONOUNS:
-            return None
+        if len(words) == 1 and (lowered[0] in INDEFINITE_PRONOUNS or lowered[0] in _FIRST_PERSON):
+            return None  # "We announced ...": in a transcript, whoever has the floor
         if len(words) == 1 or (len(words) == 2 and lowered[1] in {"'s", "'d", "'ll"}):
             pronoun = lowered[0].removesuffix("'s")
             acronym = words[0].isupper() and len(words[0]) > 1  # "WHO said" is the World Health Organization
@@ -452,7 +459,8 @@ class SpeakerAttributor:
         head, written = words[-1], phrases.as_written(words)
         bodies = [e for e in reversed(context.entities) if e.kind == "organisation" and _is_body_name(e.name)]
         fitting = next((e for e in bodies if head in fold(e.name).split()), None)
-        if fitting is None and head in _GENERIC_BODY_HEADS and len(words) <= 2 and bodies:
+        generic = head in _GENERIC_BODY_HEADS or head in GROUP_REFERENCES
+        if fitting is None and generic and len(words) <= 2 and bodies:
             fitting = bodies[0]
         if fitting is not None:
             return Speaker(fitting.name, fitting.kind, "descriptor", evidence)
@@ -559,6 +567,14 @@ def _without_dateline(text: str, directory: Directory) -> str:
     return " " * match.end() + text[match.end() :]
 
 
+def _attributed_before(context: _LineContext, position: int) -> bool:
+    """Whether a reporting verb outside quotations stands before ``position``: "X said ..., the
+    agency reports citing local media" is X's line, not the media's."""
+    return any(
+        not phrases.inside(context.quotations, verb.start()) for verb in _VERB_RE.finditer(context.text, 0, position)
+    )
+
+
 def _is_body_name(name: str) -> bool:
     """A body's name as such ("Syrian Observatory", "city council"), not a title left unresolved."""
     return name[:1].isupper() or any(word in ORGANISATION_HEADS for word in fold(name).split())
@@ -573,6 +589,7 @@ def _closing_verb(context: _LineContext) -> re.Match[str] | None:
     return None if phrases.inside(context.quotations, last.start()) else last
 
 
+_FIRST_PERSON = frozenset({"i", "we"})
 _DOCUMENTS = frozenset({"statement", "report", "document", "letter", "communique", "post", "message"})
 _GENERIC_BODY_HEADS = _DOCUMENTS | {"group", "organisation", "organization", "agency", "movement", "body"}
 # A saying verb with at most eight words after it to the end of the line.
@@ -582,5 +599,5 @@ _CLOSING_RE = re.compile(
 )
 _QUOTED_AS = re.compile(r"\bquoted (?!by\b)((?:[\w.'-]+ ){1,8}?)as saying\b")
 _CITING = re.compile(r"\b(?:reported|reports|said|says|added|wrote),? citing ")
-_QUOTED_BY = re.compile(r"\b(?:was|were) quoted by [^.;:\"]{1,80}? as saying\b")
+_QUOTED_BY = re.compile(r"\b(?:was|were) (?:quoted|cited) by [^.;:\"]{1,80}? as saying\b")
 _AFTER_QUOTATION_ONLY = frozenset({"continued", "continues", "went on"})

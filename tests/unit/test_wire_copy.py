@@ -1,0 +1,162 @@
+"""Patterns of agency copy, each with sentences written for the project: who speaks, and which
+proposals and mentions an editor must be told about."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.domain.classifier import LineClassifier
+from tests.unit.helpers import alerts_of, speakers_of
+
+
+def kinds(classifier: LineClassifier, *lines: str) -> list[str]:
+    return [kind for _, kind, _ in alerts_of(classifier, *lines)]
+
+
+@pytest.mark.parametrize(
+    ("line", "speaker"),
+    [
+        ("The decision came after Mayor Ivan Sorok said the town was surrounded.", "Ivan Sorok"),
+        ("The convoy left while Governor Anna Petrova said more buses were on the way.", "Anna Petrova"),
+    ],
+)
+def test_a_clause_opened_by_a_conjunction_has_its_own_subject(
+    classifier: LineClassifier, line: str, speaker: str
+) -> None:
+    assert speakers_of(classifier, line) == [speaker]
+
+
+def test_a_full_stop_ends_the_subject_phrase(classifier: LineClassifier) -> None:
+    line = "The bridge, which has been closed for weeks, is still shut. Anna Petrova said it would reopen."
+    assert speakers_of(classifier, line) == ["Anna Petrova"]
+
+
+def test_known_as_keeps_the_name_before_it(classifier: LineClassifier) -> None:
+    line = "Pavel Kalnin, better known as Vasko, accused the army of shelling the port."
+    assert speakers_of(classifier, line) == ["Pavel Kalnin"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The army has not confirmed the loss of the airport, but videos show fighters inside it.",
+        "The interior ministry offered no further details about the convoy.",
+        "The governor declined to comment on the shelling.",
+    ],
+)
+def test_a_negated_verb_attributes_nothing(classifier: LineClassifier, line: str) -> None:
+    assert speakers_of(classifier, line) == [None]
+
+
+def test_said_no_is_still_a_statement(classifier: LineClassifier) -> None:
+    assert speakers_of(classifier, "Anna Petrova said no decision had been taken.") == ["Anna Petrova"]
+
+
+def test_we_outside_a_quotation_is_nobody_named(classifier: LineClassifier) -> None:
+    assert speakers_of(classifier, "We announced new measures against the regime today.") == [None]
+
+
+@pytest.mark.parametrize(
+    ("line", "speaker"),
+    [
+        ("On Monday, health authorities there said dozens of people were wounded.", "health authorities"),
+        ("State television reported that the first convoy had left.", "State television"),
+        ("More than 300 people have died in the region, according to UN experts.", "UN experts"),
+    ],
+)
+def test_authorities_broadcasters_and_experts_are_bodies(classifier: LineClassifier, line: str, speaker: str) -> None:
+    assert speakers_of(classifier, line) == [speaker]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The first buses left the city on Monday, Reuters reported.",
+        "Fighting resumed near the airport overnight, AFP reported.",
+    ],
+)
+def test_a_wire_agency_carrying_the_story_is_not_its_speaker(classifier: LineClassifier, line: str) -> None:
+    assert speakers_of(classifier, line) == [None]
+
+
+def test_the_source_an_outlet_cites_gives_way_to_a_speaker_named_first(classifier: LineClassifier) -> None:
+    line = "The deputy mayor said buses would leave at noon, the agency reported citing local media."
+    assert speakers_of(classifier, line) == ["deputy mayor"]
+
+
+def test_cited_as_saying_names_the_speaker_not_the_outlet(classifier: LineClassifier) -> None:
+    line = "Defence Minister Pavel Orlov was cited by the state news agency as saying the truce would hold."
+    assert speakers_of(classifier, line) == ["Pavel Orlov"]
+
+
+@pytest.mark.parametrize(
+    ("line", "speaker"),
+    [
+        ("PORT LAGOS, Ruritania - The Ruritanian Red Crescent said it was there.", "Ruritanian Red Crescent"),
+        ("KORVIA\u2014The Ruritanian Red Crescent said it had reached the camp.", "Ruritanian Red Crescent"),
+    ],
+)
+def test_a_dateline_with_a_country_or_a_closed_up_dash_is_not_read(
+    classifier: LineClassifier, line: str, speaker: str
+) -> None:
+    assert speakers_of(classifier, line) == [speaker]
+
+
+@pytest.mark.parametrize(
+    ("line", "speaker"),
+    [
+        ("The Special Tribunal (STR) in Geneva on Monday issued an arrest warrant.", "Special Tribunal"),
+        ("The Ruritanian Defence Forces (RDF) have announced a truce in the north.", "Ruritanian Defence Forces"),
+    ],
+)
+def test_the_subject_stands_before_its_acronym_and_adjuncts(
+    classifier: LineClassifier, line: str, speaker: str
+) -> None:
+    assert speakers_of(classifier, line) == [speaker]
+
+
+def test_two_bodies_that_agree_together_are_neither_the_speaker(classifier: LineClassifier) -> None:
+    line = "The Ruritanian Army (RA) and the People's Front (PF) have agreed to a truce from midnight."
+    assert speakers_of(classifier, line) == [None]
+
+
+def test_the_rebels_refers_back_to_the_body_named_before(classifier: LineClassifier) -> None:
+    assert speakers_of(
+        classifier,
+        "The Ruritanian Liberation Front said it had seized the bridge on Sunday.",
+        "The rebels said the crossing would stay shut.",
+    ) == ["Ruritanian Liberation Front", "Ruritanian Liberation Front"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Officials said a corridor for civilians will be reopened from the port on Friday.",
+        'Orlov said the president had ordered the creation of a "humanitarian corridor" out of the town.',
+        "The army had offered windows for civilians to evacuate earlier in the week, the spokesman said.",
+        "The ministry said a daily pause will be established, giving residents a chance to leave.",
+        "The army said it had agreed to help evacuate foreign nationals from the capital.",
+        "The militia said it was ready to open the airports to allow evacuations.",
+        "The envoy said the truce would provide safe passage for the wounded.",
+    ],
+)
+def test_announcements_and_offers_of_new_ways_out_fire(classifier: LineClassifier, line: str) -> None:
+    assert kinds(classifier, line) == ["corridor_proposal"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The centre said the number of people evacuated through the corridor had reached 9,000.",
+        "Residents were leaving through safe passages set up as part of the truce, the ministry said.",
+        "The Red Crescent said it was asked to help with the evacuation of the wounded.",
+        "The president urged the army to allow the evacuation to continue.",
+    ],
+)
+def test_passages_already_in_use_and_requests_received_do_not_fire(classifier: LineClassifier, line: str) -> None:
+    assert kinds(classifier, line) == []
+
+
+def test_a_crime_under_the_courts_statute_is_a_war_crimes_mention(classifier: LineClassifier) -> None:
+    line = "The prosecutor warned that blocking relief convoys could be a crime under the court's statute."
+    assert kinds(classifier, line) == ["war_crimes"]
