@@ -84,6 +84,8 @@ class AlertRules:
             rule = compiled.rule
             if rule.requires_topic is not None and rule.requires_topic not in topics:
                 continue
+            if rule.requires_speaker and speaker is None:
+                continue
             if ledger.has_fired(rule.kind, speaker, before_line=line_no):
                 continue
             if found is None:

@@ -259,6 +259,16 @@ def strip_subject(phrase: list[Token]) -> list[Token]:
     )
     if relative is not None:
         words = words[:relative]
+    modifier = next(
+        (
+            i
+            for i, t in enumerate(words)
+            if i and words[i - 1].group().casefold() in ROLES_AND_BODIES and _is_modifier(t.group())
+        ),
+        None,
+    )
+    if modifier is not None:
+        words = words[:modifier]  # "a source briefed on the talks", "officials familiar with the plan"
     while words and words[-1].group().casefold() in SUBJECT_TRAILERS:
         words.pop()
     while words and words[0].group().casefold() in SUBJECT_LEADERS:
@@ -303,6 +313,14 @@ def strip_subject(phrase: list[Token]) -> list[Token]:
             continue
         return []
     return words
+
+
+def _is_modifier(word: str) -> bool:
+    lowered = word.casefold()
+    return lowered in _MODIFIERS or (word.islower() and lowered.endswith("ed") and lowered not in PASSIVE_AUXILIARIES)
+
+
+_MODIFIERS = frozenset({"familiar", "close", "involved", "knowledgeable", "aware", "speaking", "briefed"})
 
 
 ATTACHING_PREPOSITIONS = frozenset({"of", "for", "in", "from", "at", "to"})

@@ -60,7 +60,7 @@ _FOLDED_SOURCE_FRAMES = frozenset(frame.casefold() for frame in _SOURCE_FRAMES)
 # Case-sensitive on purpose: "States" in "United States" is not a verb.
 _VERB_RE = re.compile(word_start_alternation([*REPORTING_VERBS, *_SOURCE_FRAMES], r"\w'-") + r"(?![\w-])")
 _DATELINE = re.compile(
-    r"^(?P<place>[A-Z][A-Z .'-]{2,40}?)(?:,\s*[A-Z][A-Za-z.' ]{2,30}?)?(?:,\s*[A-Z][a-z]{2,9}\.?\s+\d{1,2})?"
+    r"^(?P<place>[A-Z][A-Z .'/-]{2,40}?)(?:,\s*[A-Z][A-Za-z.' ]{2,30}?)?(?:,\s*[A-Z][a-z]{2,9}\.?\s+\d{1,2})?"
     r"(?:\s*\([^)]{1,40}\))?\s*(?P<mark>-+|:)(?:\s|(?<=[A-Z]-)(?=[A-Z]))"
 )
 _COLON_PREFIX = re.compile(r"^\s*([A-Z][^:\"]{1,60}?):\s+\S")
@@ -257,16 +257,23 @@ class SpeakerAttributor:
     def _reporting_verbs(self, context: _LineContext) -> Speaker | None:
         """The subject of the first reporting verb outside a quotation that has one."""
         text = context.text
+        fallback: Speaker | None = None
         for verb in _VERB_RE.finditer(text):
             if context.quotations and phrases.inside(context.quotations, verb.start()):
                 continue  # "what the UN called ..." inside a quotation is not who says it
             if phrases.negated(text, verb.start(), verb.end()):
                 continue
             # Only the words up to a little past the verb are ever read.
-            found = self._attribute_verb(context, phrases.tokens(phrases.prefix(text, verb.end() + 60)), verb)
-            if found is not None:
+            tokens = phrases.tokens(phrases.prefix(text, verb.end() + 60))
+            found = self._attribute_verb(context, tokens, verb)
+            if found is None:
+                continue
+            before = phrases.phrase_before(tokens, verb.start())
+            if before is None or before[1] not in _SUBORDINATE:
                 return found
-        return None
+            # "..., after Moscow and Kyiv agreed on the corridor, he said": the main clause speaks.
+            fallback = fallback or found
+        return fallback
 
     def _attribute_verb(
         self, context: _LineContext, tokens: list[phrases.Token], verb: re.Match[str]
@@ -425,9 +432,13 @@ class SpeakerAttributor:
         if (
             role is not None
             and lowered[role] in ROLE_WORDS
-            and not any(phrases.is_name_word(w) for w in words[role + 1 :])
+            and (
+                not any(phrases.is_name_word(w) for w in words[role + 1 :])
+                or (lowered[role + 1] in _LOCATIVES and not phrases.is_name_word(words[-1]))
+            )
         ):
-            # "the minister of state for social welfare": a title with a complement that names nobody.
+            # "the minister of state for social welfare": a title with a complement that names nobody;
+            # "an official at the Rafah border crossing": a title and where its holder stands.
             return self._resolve_descriptor(context, words[: role + 1], evidence)
         start, end = phrase[0].start(), phrase[-1].end()
         inside = [m for m in context.mentions if start <= m.start and m.end <= end + 2]
@@ -590,6 +601,9 @@ def _closing_verb(context: _LineContext) -> re.Match[str] | None:
 
 
 _FIRST_PERSON = frozenset({"i", "we"})
+_LOCATIVES = frozenset({"at", "in", "on", "near", "inside"})
+# Conjunctions that open a subordinate clause: its verb attributes only when the main clause's does not.
+_SUBORDINATE = frozenset({"after", "before", "while", "though", "although", "as", "once", "until", "because", "if"})
 _DOCUMENTS = frozenset({"statement", "report", "document", "letter", "communique", "post", "message"})
 _GENERIC_BODY_HEADS = _DOCUMENTS | {"group", "organisation", "organization", "agency", "movement", "body"}
 # A saying verb with at most eight words after it to the end of the line.

@@ -75,6 +75,9 @@ class AlertRule(_Frozen):
         min_length=1, description="groups of patterns; one pattern of every group must match"
     )
     none_of: tuple[Pattern, ...] = Field(default=(), description="any match here vetoes the alert")
+    requires_speaker: bool = Field(
+        default=False, description="fire only where the line has a speaker: a proposal is somebody's act"
+    )
 
 
 class Taxonomy(_Frozen):

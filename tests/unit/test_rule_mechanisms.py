@@ -70,3 +70,10 @@ def test_a_cue_that_claims_its_words_keeps_other_topics_off_them() -> None:
         "talks",
         "war",
     }
+
+
+def test_a_rule_that_requires_a_speaker_stays_silent_on_a_line_without_one() -> None:
+    rules = AlertRules((SIREN.model_copy(update={"requires_speaker": True}),))
+    silent, _ = rules.evaluate("Sirens sounded across the city.", frozenset({"air"}), None, AlertLedger(), 1)
+    assert silent == []
+    assert fired(rules, "Sirens sounded across the city.") == ["siren"]

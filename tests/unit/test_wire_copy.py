@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.domain.classifier import LineClassifier
-from tests.unit.helpers import alerts_of, speakers_of
+from tests.unit.helpers import alerts_of, speakers_of, verdicts_of
 
 
 def kinds(classifier: LineClassifier, *lines: str) -> list[str]:
@@ -160,3 +160,71 @@ def test_passages_already_in_use_and_requests_received_do_not_fire(classifier: L
 def test_a_crime_under_the_courts_statute_is_a_war_crimes_mention(classifier: LineClassifier) -> None:
     line = "The prosecutor warned that blocking relief convoys could be a crime under the court's statute."
     assert kinds(classifier, line) == ["war_crimes"]
+
+
+def test_a_verb_in_a_subordinate_clause_gives_way_to_the_main_one(classifier: LineClassifier) -> None:
+    assert speakers_of(
+        classifier,
+        "Governor Ivan Sorok said the road was open.",
+        "Buses left the town after both sides agreed on the route, he said.",
+    ) == ["Ivan Sorok", "Ivan Sorok"]
+
+
+@pytest.mark.parametrize(
+    ("line", "speaker"),
+    [
+        ("On Monday, Ruritanian officials turned down the offer as unacceptable.", "Ruritanian officials"),
+        ("There is no date yet for the next convoy, a source familiar with the plan said.", "source"),
+        ("An official briefed on the talks said the deal was close.", "official"),
+        (
+            "The crossing will open on Friday, a Ruritanian official at the border post told reporters.",
+            "Ruritanian official",
+        ),
+        ("LAGOS/KORVIA - The Korvian Red Crescent said it was ready.", "Korvian Red Crescent"),
+    ],
+)
+def test_refusals_sources_with_modifiers_officials_at_a_place_and_double_datelines(
+    classifier: LineClassifier, line: str, speaker: str
+) -> None:
+    assert speakers_of(classifier, line) == [speaker]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The governor said the new routes are set to operate from Friday.",
+        "The minister said a first group of patients is to be allowed to leave on Monday.",
+        "Troops would hold fire to ensure safe passage for civilians, the general said.",
+    ],
+)
+def test_routes_set_to_operate_and_people_to_be_allowed_out_fire(classifier: LineClassifier, line: str) -> None:
+    assert kinds(classifier, line) == ["corridor_proposal"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "More than 2,000 people have been rescued in the first evacuation, the governor said.",
+        "Buses left the town after both sides agreed on the corridor, the governor said.",
+        "It is unclear whether the proposed routes would pass through the capital.",
+    ],
+)
+def test_rescues_done_agreements_reported_and_lines_with_nobody_proposing_do_not_fire(
+    classifier: LineClassifier, line: str
+) -> None:
+    assert kinds(classifier, line) == []
+
+
+@pytest.mark.parametrize(
+    ("line", "topic"),
+    [
+        ("Witnesses described execution-style killings in the suburb.", "war_crimes"),
+        ("She said effective accountability was essential.", "war_crimes"),
+        ("Nobody knows where the proposed routes would lead.", "corridors"),
+        ("Civilians are being prevented from leaving the city.", "corridors"),
+        ("Two dozen buses went north to pick up civilians.", "corridors"),
+    ],
+)
+def test_cues_of_agency_copy(classifier: LineClassifier, line: str, topic: str) -> None:
+    (verdict,) = verdicts_of(classifier, line)
+    assert topic in verdict.topic_ids
