@@ -151,6 +151,12 @@ def inside(spans: tuple[tuple[int, int], ...], position: int) -> bool:
 def name_beside(tokens: list[Token], last: Token) -> list[Token] | None:
     """The name set off by commas right after a title: ", Anna Lind," or ", Anna Lind" at the end."""
     following = tokens[bisect_right(tokens, last.start(), key=re.Match.start) :]
+    # "Permanent Representative to the United Nations, Anna Lind": the title's complement comes first.
+    if following and following[0].group().casefold() in ATTACHING_PREPOSITIONS:
+        comma = next((i for i, t in enumerate(following[:8]) if t.group() == ","), None)
+        complement = following[1:comma] if comma is not None else []
+        if complement and all(is_name_word(t.group()) or t.group().casefold() in DETERMINERS for t in complement):
+            following = following[comma:]
     if not following or following[0].group() != ",":
         return None
     name: list[Token] = []

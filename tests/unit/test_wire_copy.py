@@ -228,3 +228,30 @@ def test_rescues_done_agreements_reported_and_lines_with_nobody_proposing_do_not
 def test_cues_of_agency_copy(classifier: LineClassifier, line: str, topic: str) -> None:
     (verdict,) = verdicts_of(classifier, line)
     assert topic in verdict.topic_ids
+
+
+def test_the_name_after_a_title_and_its_complement_is_the_speaker(classifier: LineClassifier) -> None:
+    line = '"We are deeply worried," said Permanent Representative to the United Nations, Anna Lind.'
+    assert speakers_of(classifier, line) == ["Anna Lind"]
+
+
+def test_continues_to_demand_keeps_its_subject(classifier: LineClassifier) -> None:
+    line = "The European Union continues to demand that both armies return to the talks."
+    assert speakers_of(classifier, line) == ["European Union"]
+
+
+def test_a_council_speaks_through_the_resolution_it_passes(classifier: LineClassifier) -> None:
+    line = "The Security Council passed a resolution on Friday demanding an end to the siege."
+    assert speakers_of(classifier, line) == ["Security Council"]
+
+
+def test_letting_people_move_to_safer_areas_is_a_proposal(classifier: LineClassifier) -> None:
+    line = "The envoy said people wishing to move to safer areas must be allowed to do so."
+    assert kinds(classifier, line) == ["corridor_proposal"]
+    (verdict,) = verdicts_of(classifier, line)
+    assert "corridors" in verdict.topic_ids
+
+
+def test_a_war_counted_in_months_is_military(classifier: LineClassifier) -> None:
+    (verdict,) = verdicts_of(classifier, "The two-year conflict has emptied the border towns.")
+    assert "military" in verdict.topic_ids
