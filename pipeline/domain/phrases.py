@@ -113,7 +113,10 @@ def first_conjunct(phrase: list[Token]) -> list[Token]:
             continue
         before, after = phrase[index - 1].group(), phrase[index + 1].group()
         if (is_name_word(before) or before.casefold() in ROLES_AND_BODIES) and (
-            is_name_word(after) or after.casefold() in DETERMINERS
+            is_name_word(after)
+            or after.casefold() in DETERMINERS
+            # "The United Nations and aid agencies": a second body with a head of its own.
+            or (is_name_word(before) and phrase[-1].group().casefold() in ROLES_AND_BODIES)
         ):
             return phrase[:index]
     return phrase
@@ -245,7 +248,7 @@ def without_trailing_time(words: list[Token]) -> list[Token]:
 
 def without_place_of_person(words: list[Token]) -> list[Token]:
     """ "President Anna Petrova of Ruritania": the person, without where they are from."""
-    of_at = next((i for i, t in enumerate(words) if i >= 2 and t.group() == "of"), None)
+    of_at = next((i for i, t in enumerate(words) if i >= 2 and t.group() in {"of", "from"}), None)
     if of_at is None:
         return words
     name = [t.group() for t in words[of_at - 2 : of_at]]
@@ -258,6 +261,7 @@ def without_place_of_person(words: list[Token]) -> list[Token]:
 
 def strip_subject(phrase: list[Token]) -> list[Token]:
     words = without_place_of_person(without_trailing_time(phrase))
+    described = bool(words) and words[0].group().casefold() in _ARTICLES
     # "Witnesses who fled Mariupol said": the subject is what the relative clause describes.
     relative = next(
         (i for i, t in enumerate(words) if i and t.group().casefold() in RELATIVE_PRONOUNS and not t.group().isupper()),
@@ -303,6 +307,8 @@ def strip_subject(phrase: list[Token]) -> list[Token]:
     # word before the head means this is not a subject phrase at all.
     head_is_name = is_name_word(words[head].group())
     head_is_body = lowered[head] in ORGANISATION_HEADS
+    # "a rebel official", "local health officials": a title takes modifiers of any kind.
+    head_is_role = lowered[head] in ROLE_WORDS and described
     for index, token in enumerate(words[: head + 1]):
         word = lowered[index].removesuffix("'s")
         if is_name_word(token.group()) or word in {"'s", "of", "and"} or word in ROLE_WORDS:
@@ -315,7 +321,7 @@ def strip_subject(phrase: list[Token]) -> list[Token]:
             continue
         if word.removesuffix("'s") in PERSONAL_PRONOUNS or word.removesuffix("'s") in GROUP_PRONOUNS:
             continue
-        if (head_is_name or head_is_body) and word not in PREPOSITIONS and index < head:
+        if (head_is_name or head_is_body or head_is_role) and word not in PREPOSITIONS and index < head:
             continue
         return []
     return words
@@ -327,6 +333,10 @@ def _is_modifier(word: str) -> bool:
 
 
 _MODIFIERS = frozenset({"familiar", "close", "involved", "knowledgeable", "aware", "speaking", "briefed"})
+
+
+# "a rebel official" is a descriptor; "rebel official" with no article may be the tail of a clause.
+_ARTICLES = frozenset({"a", "an", "the", "one"})
 
 
 ATTACHING_PREPOSITIONS = frozenset({"of", "for", "in", "from", "at", "to"})

@@ -387,15 +387,38 @@ class SpeakerAttributor:
         opener = next((t for t in tokens if t.group()[:1].isalpha()), None)
         if opener is None or opener.group().casefold() in CLAUSE_OPENERS:
             return None
-        first = context.mentions[0] if context.mentions else None
-        if first is None:
-            return None
+        opening_end = next(
+            (t.start() for t in tokens if t.group()[:1].islower() and not phrases.is_title_word(t.group())),
+            len(context.text),
+        )
+        opening = [m for m in context.mentions if m.start < opening_end]
+        if not opening:
+            return self._opening_name(context, tokens, cue)
+        first = opening[0]
+        # "Russia's UN ambassador, Vitaly Churkin, took the floor and announced": the person the
+        # opening phrase ends in, not the bodies in its titles.
+        people = [m for m in opening if m.entity.kind == "person"]
+        if people and first.entity.kind != "person":
+            first = people[-1]
         titles = [t.group() for t in tokens if t.end() <= first.start and t.group()[:1].isalpha()]
         if all(w[:1].isupper() or phrases.is_title_word(w) or w.endswith("'s") for w in titles):
             entity = context.remember(first.entity)
             method = "named" if entity.kind == "person" else "organisation"
             return Speaker(entity.name, entity.kind, method, f"{first.entity.name} ... {cue}")
         return None
+
+    def _opening_name(self, context: _LineContext, tokens: list[phrases.Token], cue: str) -> Speaker | None:
+        """ "Israel defended the move and said ...": the capitalised words that open the line."""
+        opening: list[phrases.Token] = []
+        for token in tokens:
+            if not phrases.is_name_word(token.group()):
+                break
+            opening.append(token)
+        if not opening or len(opening) > 5:
+            return None
+        if len(opening) == 1 and not (opening[0].group().isupper() or fold(opening[0].group()) in CAPITALS_AND_STATES):
+            return None  # "Let me begin ..." opens with a verb; "Israel" and "UNICEF" name a state and a body
+        return self._resolve_phrase(context, opening, opening[0].start(), cue)
 
     def _resolve_phrase(self, context: _LineContext, phrase: list[phrases.Token], at: int, cue: str) -> Speaker | None:
         phrase = phrases.first_conjunct(phrase)
@@ -470,6 +493,8 @@ class SpeakerAttributor:
         head, written = words[-1], phrases.as_written(words)
         bodies = [e for e in reversed(context.entities) if e.kind == "organisation" and _is_body_name(e.name)]
         fitting = next((e for e in bodies if head in fold(e.name).split()), None)
+        if fitting is None and head in _COURT_HEADS:
+            fitting = next((e for e in bodies if _COURT_HEADS & set(fold(e.name).split())), None)
         generic = head in _GENERIC_BODY_HEADS or head in GROUP_REFERENCES
         if fitting is None and generic and len(words) <= 2 and bodies:
             fitting = bodies[0]
@@ -601,6 +626,8 @@ def _closing_verb(context: _LineContext) -> re.Match[str] | None:
 
 
 _FIRST_PERSON = frozenset({"i", "we"})
+# "The tribunal said" after "the International Criminal Court": one court, named two ways.
+_COURT_HEADS = frozenset({"court", "tribunal", "chamber"})
 _LOCATIVES = frozenset({"at", "in", "on", "near", "inside"})
 # Conjunctions that open a subordinate clause: its verb attributes only when the main clause's does not.
 _SUBORDINATE = frozenset({"after", "before", "while", "though", "although", "as", "once", "until", "because", "if"})

@@ -27,7 +27,7 @@ def test_a_clause_opened_by_a_conjunction_has_its_own_subject(
 
 
 def test_a_full_stop_ends_the_subject_phrase(classifier: LineClassifier) -> None:
-    line = "The bridge, which has been closed for weeks, is still shut. Anna Petrova said it would reopen."
+    line = "The first convoy reached the port on Monday. Anna Petrova said more would follow."
     assert speakers_of(classifier, line) == ["Anna Petrova"]
 
 
@@ -166,7 +166,8 @@ def test_a_verb_in_a_subordinate_clause_gives_way_to_the_main_one(classifier: Li
     assert speakers_of(
         classifier,
         "Governor Ivan Sorok said the road was open.",
-        "Buses left the town after both sides agreed on the route, he said.",
+        "Buses left after the Red Cross agreed on the route, the governor said on Monday,"
+        " and more would follow in the morning.",
     ) == ["Ivan Sorok", "Ivan Sorok"]
 
 
@@ -177,8 +178,8 @@ def test_a_verb_in_a_subordinate_clause_gives_way_to_the_main_one(classifier: Li
         ("There is no date yet for the next convoy, a source familiar with the plan said.", "source"),
         ("An official briefed on the talks said the deal was close.", "official"),
         (
-            "The crossing will open on Friday, a Ruritanian official at the border post told reporters.",
-            "Ruritanian official",
+            "The crossing will open on Friday, an official at the Korvia border post told reporters.",
+            "official",
         ),
         ("LAGOS/KORVIA - The Korvian Red Crescent said it was ready.", "Korvian Red Crescent"),
     ],
@@ -255,3 +256,50 @@ def test_letting_people_move_to_safer_areas_is_a_proposal(classifier: LineClassi
 def test_a_war_counted_in_months_is_military(classifier: LineClassifier) -> None:
     (verdict,) = verdicts_of(classifier, "The two-year conflict has emptied the border towns.")
     assert "military" in verdict.topic_ids
+
+
+@pytest.mark.parametrize(
+    ("lines", "speakers"),
+    [
+        (
+            ["Fighters will leave the town under a truce, a rebel official said Monday, as shelling went on."],
+            ["rebel official"],
+        ),
+        (["Karel Vos said the crossing was shut.", "Mr Vos said he would ask for more buses."], ["Karel Vos"] * 2),
+        (["The United Nations and aid agencies have been pleading for a truce."], ["United Nations"]),
+        (["Omar Haddad from the political office of the Liberation Front said a deal was close."], ["Omar Haddad"]),
+        (["Jordan rejected the claim and said its border would stay shut."], ["Jordan"]),
+        (["Jordan defended the move and said that its quarrel was with Hamas."], ["Jordan"]),
+        (["Ruritania's UN envoy, Pavel Orlov, took the floor and announced a truce."], ["Pavel Orlov"]),
+        (["Let me begin with the talks and then take questions."], [None]),
+        (
+            ["The International Criminal Court said it had opened a case.", "The tribunal said the file was sealed."],
+            ["International Criminal Court"] * 2,
+        ),
+        (["The ICC is carrying out an investigation into the shelling."], ["International Criminal Court"]),
+    ],
+)
+def test_descriptors_courtesy_titles_second_bodies_and_opening_subjects(
+    classifier: LineClassifier, lines: list[str], speakers: list[str | None]
+) -> None:
+    assert speakers_of(classifier, *lines) == speakers
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The army announced a four-hour window for families to flee north along the coast road.",
+        "The army said it would allow residents of the valley to move south along two roads.",
+        "The ministry confirmed the evacuation deal on Monday.",
+        '"An agreement has been reached for the evacuation of the wounded," the rebel spokesman said.',
+        "The Red Cross has been pleading for a truce to allow for the evacuation of the wounded.",
+        "The foreign ministry said civilians and fighters will be moved to the west under the deal.",
+    ],
+)
+def test_windows_deals_and_pleas_for_evacuations_fire(classifier: LineClassifier, line: str) -> None:
+    assert kinds(classifier, line) == ["corridor_proposal"]
+
+
+def test_a_crime_within_the_courts_jurisdiction_is_a_war_crimes_mention(classifier: LineClassifier) -> None:
+    line = "Blocking food convoys may constitute a crime within the court's jurisdiction, the prosecutor said."
+    assert kinds(classifier, line) == ["war_crimes"]
