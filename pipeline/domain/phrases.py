@@ -38,7 +38,7 @@ TOKEN_RE = re.compile(
 
 CLAUSE_WORDS = frozenset({"that", "where", "which", "because", "whereas", "when", "if", "whether", "although"})
 # Conjunctions that open a clause of their own: "The move came after the mayor said ..." is the mayor's.
-_SUBORDINATORS = frozenset({"after", "before", "while", "though", "as", "once", "until"})
+SUBORDINATORS = frozenset({"after", "before", "while", "though", "as", "once", "until"})
 _PHRASE_BOUNDARIES = frozenset({",", ";", ":", '"', "(", ")", "-"})
 _SENTENCE_ENDS = frozenset({".", "?", "!"})
 
@@ -71,7 +71,7 @@ def phrase_before(tokens: list[Token], position: int) -> tuple[list[Token], str]
         if word in _SENTENCE_ENDS:
             return phrase, "."
         lowered = word.casefold()
-        if lowered in CLAUSE_WORDS or (phrase and lowered in _SUBORDINATORS and not _as_in_phrase(tokens, token)):
+        if lowered in CLAUSE_WORDS or (phrase and lowered in SUBORDINATORS and not _as_in_phrase(tokens, token)):
             return phrase, lowered
         phrase.insert(0, token)
         if len(phrase) > 20:

@@ -629,8 +629,8 @@ _FIRST_PERSON = frozenset({"i", "we"})
 # "The tribunal said" after "the International Criminal Court": one court, named two ways.
 _COURT_HEADS = frozenset({"court", "tribunal", "chamber"})
 _LOCATIVES = frozenset({"at", "in", "on", "near", "inside"})
-# Conjunctions that open a subordinate clause: its verb attributes only when the main clause's does not.
-_SUBORDINATE = frozenset({"after", "before", "while", "though", "although", "as", "once", "until", "because", "if"})
+# Boundaries that open a subordinate clause: its verb attributes only when the main clause's does not.
+_SUBORDINATE = phrases.SUBORDINATORS | {"although", "because", "if"}
 _DOCUMENTS = frozenset({"statement", "report", "document", "letter", "communique", "post", "message"})
 _GENERIC_BODY_HEADS = _DOCUMENTS | {"group", "organisation", "organization", "agency", "movement", "body"}
 # A saying verb with at most eight words after it to the end of the line.
