@@ -94,6 +94,8 @@ def test_cited_as_saying_names_the_speaker_not_the_outlet(classifier: LineClassi
     [
         ("PORT LAGOS, Ruritania - The Ruritanian Red Crescent said it was there.", "Ruritanian Red Crescent"),
         ("KORVIA\u2014The Ruritanian Red Crescent said it had reached the camp.", "Ruritanian Red Crescent"),
+        ("PORT LAGOS, Ruritania: Aid will reach the camp on Friday, officials said.", "officials"),
+        ("LAGOS/KORVIA: Aid will reach the camp on Friday, officials said.", "officials"),
     ],
 )
 def test_a_dateline_with_a_country_or_a_closed_up_dash_is_not_read(
