@@ -265,10 +265,10 @@ class SpeakerAttributor:
                 continue
             # Only the words up to a little past the verb are ever read.
             tokens = phrases.tokens(phrases.prefix(text, verb.end() + 60))
-            found = self._attribute_verb(context, tokens, verb)
+            before = phrases.phrase_before(tokens, verb.start())
+            found = self._attribute_verb(context, tokens, verb, before)
             if found is None:
                 continue
-            before = phrases.phrase_before(tokens, verb.start())
             if before is None or before[1] not in _SUBORDINATE:
                 return found
             # "..., after Moscow and Kyiv agreed on the corridor, he said": the main clause speaks.
@@ -276,14 +276,18 @@ class SpeakerAttributor:
         return fallback
 
     def _attribute_verb(
-        self, context: _LineContext, tokens: list[phrases.Token], verb: re.Match[str]
+        self,
+        context: _LineContext,
+        tokens: list[phrases.Token],
+        verb: re.Match[str],
+        before: tuple[list[phrases.Token], str] | None,
     ) -> Speaker | None:
+        """The speaker ``verb`` attributes to; ``before`` is the phrase before it and its boundary."""
         if verb.group().casefold() in _FOLDED_SOURCE_FRAMES:
             after = phrases.phrase_after(tokens, verb.end())
             if after and any(t.group().casefold() in ROLE_WORDS for t in after):
                 after = phrases.name_beside(tokens, after[-1]) or after  # "according to the mayor, Ivan Sorok"
             return self._resolve_phrase(context, after, verb.start(), "according to") if after else None
-        before = phrases.phrase_before(tokens, verb.start())
         if before is not None and before[1] == ")" and phrases.only_adjuncts(before[0]):
             # "The UN humanitarian office (OCHA) said": the subject stands before the brackets.
             opening = phrases.opening_bracket(tokens, before[0][0].start() if before[0] else verb.start())
