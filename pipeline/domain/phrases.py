@@ -71,7 +71,11 @@ def phrase_before(tokens: list[Token], position: int) -> tuple[list[Token], str]
         if word in _SENTENCE_ENDS:
             return phrase, "."
         lowered = word.casefold()
-        if lowered in CLAUSE_WORDS or (phrase and lowered in SUBORDINATORS and not _as_in_phrase(tokens, token)):
+        if (
+            lowered in CLAUSE_WORDS
+            or (phrase and lowered in SUBORDINATORS and not _as_in_phrase(tokens, token))
+            or (phrase and lowered == "but")  # "X has not confirmed it, but Y said ...": a clause of its own
+        ):
             return phrase, lowered
         phrase.insert(0, token)
         if len(phrase) > 20:

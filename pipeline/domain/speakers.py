@@ -199,6 +199,7 @@ class SpeakerAttributor:
             self._citing,
             self._closing_attribution,
             self._reporting_verbs,
+            self._framed_source,
             self._continuation,
         ):
             found = way(context)
@@ -577,6 +578,21 @@ class SpeakerAttributor:
                 return Speaker(entity.name, entity.kind, "pronoun", evidence)
         return None
 
+    def _framed_source(self, context: _LineContext) -> Speaker | None:
+        """ "..., with officials saying 90 would be allowed to cross" and "are said by the UN to be
+        facing ...": a source framed by a participle or a passive, with no finite verb of its own."""
+        text = context.text
+        if "with" not in text and " by " not in text:
+            return None
+        for frame in _FRAMED_SOURCES:
+            found = frame.search(text)
+            if found is None or (context.quotations and phrases.inside(context.quotations, found.start())):
+                continue
+            source = phrases.strip_subject(phrases.tokens_in(text, found.span("source")))
+            if source:
+                return self._resolve_phrase(context, source, found.start("source"), found.group("frame"))
+        return None
+
     def _continuation(self, context: _LineContext) -> Speaker | None:
         """A line with no attribution of its own that carries the previous line's account on: an opening
         quotation mark, or "This would ...", "The plan will ..." after someone proposed something."""
@@ -646,3 +662,13 @@ _QUOTED_AS = re.compile(r"\bquoted (?!by\b)((?:[\w.'-]+ ){1,8}?)as saying\b")
 _CITING = re.compile(r"\b(?:reported|reports|said|says|added|wrote),? citing ")
 _QUOTED_BY = re.compile(r"\b(?:was|were) (?:quoted|cited) by [^.;:\"]{1,80}? as saying\b")
 _AFTER_QUOTATION_ONLY = frozenset({"continued", "continues", "went on"})
+_FRAMED_SOURCES = (
+    re.compile(
+        r"\bwith (?P<source>(?:[\w.'-]+ ){1,6}?)(?P<frame>saying|adding|warning|accusing|insisting|claiming|"
+        r"noting|arguing|stressing|urging|calling for|demanding)\b"
+    ),
+    re.compile(
+        r"\b(?:is|are|was|were) (?P<frame>said|reported|believed|estimated|thought) by "
+        r"(?P<source>(?:[\w.'-]+ ){1,6}?)to\b"
+    ),
+)

@@ -305,3 +305,36 @@ def test_windows_deals_and_pleas_for_evacuations_fire(classifier: LineClassifier
 def test_a_crime_within_the_courts_jurisdiction_is_a_war_crimes_mention(classifier: LineClassifier) -> None:
     line = "Blocking food convoys may constitute a crime within the court's jurisdiction, the prosecutor said."
     assert kinds(classifier, line) == ["war_crimes"]
+
+
+@pytest.mark.parametrize(
+    ("line", "speaker"),
+    [
+        ("The ministry has not yet confirmed the report.", None),
+        ("The ministry has yet to say whether the road is open.", None),
+        (
+            "The army has not confirmed the capture, but Governor Anna Petrova, who leads the province, "
+            "called for calm.",
+            "Anna Petrova",
+        ),
+        ("Foreign governments say the border must stay open.", "Foreign governments"),
+        ("The convoy left at dawn, with officials saying more buses would follow.", "officials"),
+        ("Some 40,000 people are believed by aid agencies to be trapped.", "aid agencies"),
+    ],
+)
+def test_unconfirmed_reports_clauses_after_but_and_sources_framed_by_with_or_a_passive(
+    classifier: LineClassifier, line: str, speaker: str | None
+) -> None:
+    assert speakers_of(classifier, line) == [speaker]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The ministry announced that the crossing would be open for students to leave on Monday.",
+        '"They urgently need a safe passage out," the agency said.',
+        '"We stand ready to escort the buses along the corridor," the ICRC said.',
+    ],
+)
+def test_openings_announced_needs_stated_and_readiness_to_help_fire(classifier: LineClassifier, line: str) -> None:
+    assert kinds(classifier, line) == ["corridor_proposal"]

@@ -1,0 +1,111 @@
+"""Topic cues read from agency copy, each with sentences written for the project: people moved out
+through a border, words of war that only set the scene, casualty counts, and governments
+addressing one another."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.domain.classifier import LineClassifier
+from tests.unit.helpers import verdicts_of
+
+
+def topics_of(classifier: LineClassifier, *lines: str) -> set[str]:
+    """The topics of the last of ``lines``, read as one article."""
+    return set(verdicts_of(classifier, *lines)[-1].topic_ids)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Some 300 foreign passport holders crossed into Korvia on Friday.",
+        "The most seriously injured will be transferred to hospitals across the border.",
+        "A line of ambulances carrying injured children reached the border post.",
+        "About 2,000 people arrived in Tarvo after walking for three days.",
+        "The crossing will reopen for students on Monday.",
+        "Hundreds of families tried to exit the enclave overnight.",
+        "Civilians would be taken out in small groups.",
+        "Residents of the quarter will be transferred by train.",
+        "Four buses and a dozen private cars arrived in the capital.",
+    ],
+)
+def test_people_moved_out_through_a_border_are_evacuating(classifier: LineClassifier, line: str) -> None:
+    assert "corridors" in topics_of(classifier, line)
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ["Evacuations from the coast resumed on Tuesday.", "Departures had been halted for two days."],
+        ["The evacuation of the wounded began at dawn.", "Twelve were taken to a hospital in Lorsk."],
+    ],
+)
+def test_departures_and_hospital_transfers_continue_an_evacuation(classifier: LineClassifier, lines: list[str]) -> None:
+    assert "corridors" in topics_of(classifier, *lines)
+    assert "corridors" not in topics_of(classifier, lines[-1])
+
+
+@pytest.mark.parametrize(
+    ("line", "topic"),
+    [
+        ("Aid trucks entered the besieged port city of Vell on Tuesday.", "humanitarian_aid"),
+        ("It was the first convoy to leave the town since the fighting broke out in April.", "corridors"),
+        ("The wounded were carried out for the first time since the war began.", "corridors"),
+    ],
+)
+def test_a_siege_or_a_war_that_sets_the_scene_is_not_the_topic(
+    classifier: LineClassifier, line: str, topic: str
+) -> None:
+    found = topics_of(classifier, line)
+    assert topic in found
+    assert "military" not in found
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Dozens of people have been killed in the province this week.",
+        "Half the houses were destroyed during the war.",
+    ],
+)
+def test_the_dead_counted_and_the_ruins_of_war_are_military(classifier: LineClassifier, line: str) -> None:
+    assert "military" in topics_of(classifier, line)
+
+
+def test_relief_felt_is_not_relief_delivered(classifier: LineClassifier) -> None:
+    assert "humanitarian_aid" not in topics_of(classifier, "The news came as a huge relief for the families.")
+    assert "humanitarian_aid" in topics_of(classifier, "Relief reached the valley on Sunday.")
+
+
+def test_trucks_after_a_line_about_aid_are_aid(classifier: LineClassifier) -> None:
+    lines = ["Aid deliveries resumed at the Nolo crossing.", "About 90 trucks entered on Monday."]
+    assert "humanitarian_aid" in topics_of(classifier, *lines)
+    assert "humanitarian_aid" not in topics_of(classifier, lines[-1])
+
+
+def test_humanitarian_problems_are_humanitarian(classifier: LineClassifier) -> None:
+    assert "humanitarian_aid" in topics_of(classifier, "The two envoys went over humanitarian problems in the north.")
+
+
+def test_breaches_of_the_law_of_war_are_war_crimes(classifier: LineClassifier) -> None:
+    line = "Those responsible for breaches of international humanitarian law must face justice."
+    assert "war_crimes" in topics_of(classifier, line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The two ministers discussed the crisis on the phone.",
+        "The minister told Korvia's Anna Lind that the border would stay shut.",
+        "The chancellor assured President Petrov of continued support.",
+        "We urge all states to respect the principle of non-refoulement.",
+        "We will keep working with our partners on the question.",
+        "Ruritania offered to set up a commission under the auspices of the UN.",
+    ],
+)
+def test_governments_addressing_one_another_are_diplomacy(classifier: LineClassifier, line: str) -> None:
+    assert "diplomacy" in topics_of(classifier, line)
+
+
+def test_a_lower_case_word_after_a_possessive_is_not_an_official_named(classifier: LineClassifier) -> None:
+    assert "diplomacy" not in topics_of(classifier, "The mayor told Lorsk's residents to stay indoors.")
