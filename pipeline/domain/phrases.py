@@ -106,6 +106,7 @@ def negated(text: str, start: int, end: int) -> bool:
 
 
 _NEGATIONS = frozenset({"not", "never"})
+_ISSUED = frozenset({"statement", "communique", "letter", "message", "report", "post", "notice"})
 # "said no decision had been made" states something; "offered no details" does not.
 _SAYING = frozenset({"said", "says", "say", "told", "tells", "added", "adds", "stated", "wrote", "insisted", "warned"})
 
@@ -298,6 +299,9 @@ def strip_subject(phrase: list[Token]) -> list[Token]:
     if len(words) > 2 and words[0].group().casefold() == "of":
         # "one of the few eyewitnesses": the subject is what it is one of.
         return strip_subject(words[1:])
+    if len(words) > 2 and words[0].group().casefold() in _ISSUED and words[1].group().casefold() in {"from", "by"}:
+        # "A statement from the defence ministry said": the ministry speaks through it.
+        return strip_subject(words[2:])
     if not words:
         return []
     lowered = [w.group().casefold() for w in words]

@@ -370,8 +370,13 @@ class SpeakerAttributor:
         if subject and phrases.is_name_word(subject[-1].group()) and not phrases.role_governs(segment):
             return self._resolve_phrase(context, subject, verb.start(), verb.group())
         head = segment[-1].group().casefold()
-        if boundary == "" and subject and (head in ROLE_WORDS or head in ORGANISATION_HEADS):
-            # "The official, who spoke on condition of anonymity, said": the descriptor opens the sentence.
+        if (
+            boundary == ""
+            and subject
+            and (head in ROLE_WORDS or head in ORGANISATION_HEADS or phrases.role_governs(segment))
+        ):
+            # "The official, who spoke on condition of anonymity, said": the descriptor opens the sentence;
+            # so does a body with a complement ("The Centre for Reconciliation in Syria, part of ..., said").
             return self._resolve_phrase(context, subject, verb.start(), verb.group())
         if boundary != "," or not (head in ROLE_WORDS or head in ORGANISATION_HEADS or phrases.mentions_role(segment)):
             return None
@@ -659,7 +664,11 @@ _CLOSING_RE = re.compile(
     r"(?=(?:[^A-Za-z]+[A-Za-z]+){0,8}[^A-Za-z]*$)"  # words and gaps alternate, so this cannot backtrack far
 )
 _QUOTED_AS = re.compile(r"\bquoted (?!by\b)((?:[\w.'-]+ ){1,8}?)as saying\b")
-_CITING = re.compile(r"\b(?:reported|reports|said|says|added|wrote),? citing ")
+# "..., the agency reported, citing X" and "The agency, citing X, said".
+_CITING = re.compile(
+    r"\b(?:reported|reports|said|says|added|wrote),? citing "
+    r"|, citing (?=[^,;:\"]{2,80}, (?:said|says|reported|reports|added|wrote)\b)"
+)
 _QUOTED_BY = re.compile(r"\b(?:was|were) (?:quoted|cited) by [^.;:\"]{1,80}? as saying\b")
 _AFTER_QUOTATION_ONLY = frozenset({"continued", "continues", "went on"})
 _FRAMED_SOURCES = (

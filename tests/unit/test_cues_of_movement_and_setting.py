@@ -109,3 +109,44 @@ def test_governments_addressing_one_another_are_diplomacy(classifier: LineClassi
 
 def test_a_lower_case_word_after_a_possessive_is_not_an_official_named(classifier: LineClassifier) -> None:
     assert "diplomacy" not in topics_of(classifier, "The mayor told Lorsk's residents to stay indoors.")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Dozens of families were crossing the front line on foot.",
+        "Buses carried the wounded, civilians and fighters out of the district.",
+    ],
+)
+def test_a_front_line_crossed_and_fighters_carried_out_are_a_way_out_not_a_battle(
+    classifier: LineClassifier, line: str
+) -> None:
+    found = topics_of(classifier, line)
+    assert "corridors" in found
+    assert "military" not in found
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "A line of buses was seen leaving the eastern districts.",
+        "Buses filled with the elderly drove south.",
+        "Medics will take the wounded to a clinic 30km away, across the border.",
+        "Officials guaranteed the safety of those who wish to leave.",
+        "The truce is meant to exit the fighters from the old city.",
+    ],
+)
+def test_buses_on_the_move_and_people_taken_out_are_corridors(classifier: LineClassifier, line: str) -> None:
+    assert "corridors" in topics_of(classifier, line)
+
+
+def test_military_activity_is_military(classifier: LineClassifier) -> None:
+    assert "military" in topics_of(classifier, "The army said it would scale back military activity in the north.")
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Talks between the two sides will resume next week.", "Both armies agreed to reduce hostilities along the river."],
+)
+def test_talks_between_the_parties_and_less_fighting_are_peace_talks(classifier: LineClassifier, line: str) -> None:
+    assert "peace_talks" in topics_of(classifier, line)

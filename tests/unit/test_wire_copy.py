@@ -338,3 +338,36 @@ def test_unconfirmed_reports_clauses_after_but_and_sources_framed_by_with_or_a_p
 )
 def test_openings_announced_needs_stated_and_readiness_to_help_fire(classifier: LineClassifier, line: str) -> None:
     assert kinds(classifier, line) == ["corridor_proposal"]
+
+
+@pytest.mark.parametrize(
+    ("line", "speaker"),
+    [
+        ("A statement from the Korvian foreign ministry said the border was shut.", "Korvian foreign ministry"),
+        (
+            "The Korvian Centre for Reconciliation in Tarvo, part of the defence ministry, said the road was open.",
+            "Korvian Centre for Reconciliation in Tarvo",
+        ),
+        ("The agency, citing the health ministry, said 40 people had died.", "health ministry"),
+    ],
+)
+def test_a_statement_speaks_for_its_issuer_and_a_citing_clause_inside_the_subject(
+    classifier: LineClassifier, line: str, speaker: str
+) -> None:
+    assert speakers_of(classifier, line) == [speaker]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The defence ministry said buses would take the sick and the elderly to the coast.",
+        "Dr Ana Vell said her team's plan was to take the wounded across the border to a field clinic.",
+        "The ministry said it had guaranteed the safety of all residents who decided to leave.",
+        '"Some 2,000 residents will be evacuated on Friday," state television said.',
+        "State television said the procedures for the evacuation of the wounded are ready.",
+    ],
+)
+def test_buses_that_will_take_people_plans_guarantees_and_ready_procedures_fire(
+    classifier: LineClassifier, line: str
+) -> None:
+    assert kinds(classifier, line) == ["corridor_proposal"]
