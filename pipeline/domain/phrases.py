@@ -184,7 +184,12 @@ def followed_by_comma(tokens: list[Token], last: Token) -> bool:
 
 
 def definite_before(text: str, start: int) -> bool:
-    return text[max(0, start - 5) : start].casefold().endswith(("the ", "this ", "that "))
+    """ "the agency", "this group", "Wednesday's statement": a body already known to the reader."""
+    before = text[max(0, start - 12) : start].casefold()
+    if before.endswith(("the ", "this ", "that ")):
+        return True
+    last = before.split()[-1:] if before.endswith(" ") else []
+    return bool(last) and last[0].endswith("'s") and last[0].removesuffix("'s") in TIME_WORDS
 
 
 def opening_bracket(tokens: list[Token], position: int) -> int | None:
@@ -299,13 +304,16 @@ def strip_subject(phrase: list[Token]) -> list[Token]:
     if len(words) > 2 and words[0].group().casefold() == "of":
         # "one of the few eyewitnesses": the subject is what it is one of.
         return strip_subject(words[1:])
+    opener = words[0].group().casefold() if words else ""
+    if len(words) > 1 and opener.endswith("'s") and opener.removesuffix("'s") in TIME_WORDS:
+        return strip_subject(words[1:])  # "Wednesday's statement said": the statement speaks
     if len(words) > 2 and words[0].group().casefold() in _ISSUED and words[1].group().casefold() in {"from", "by"}:
         # "A statement from the defence ministry said": the ministry speaks through it.
         return strip_subject(words[2:])
     if not words:
         return []
     lowered = [w.group().casefold() for w in words]
-    if lowered[0] in _NOT_SUBJECT_OPENERS and len(words) > 1:
+    if lowered[0] in _NOT_SUBJECT_OPENERS and len(words) > 1 and not words[0].group().isupper():  # "WHO chief"
         return []
     # The head is the last word, or the role or body that a complement attaches to:
     # "a spokesman for ...", "residents of ...", "headquarters for prisoners of war".

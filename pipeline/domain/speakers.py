@@ -638,7 +638,9 @@ def _attributed_before(context: _LineContext, position: int) -> bool:
 
 def _is_body_name(name: str) -> bool:
     """A body's name as such ("Syrian Observatory", "city council"), not a title left unresolved."""
-    return name[:1].isupper() or any(word in ORGANISATION_HEADS for word in fold(name).split())
+    words = fold(name).split()
+    # "top agency official" is a person left unnamed, not a body
+    return name[:1].isupper() or (any(word in ORGANISATION_HEADS for word in words) and words[-1] not in ROLE_WORDS)
 
 
 def _closing_verb(context: _LineContext) -> re.Match[str] | None:

@@ -150,3 +150,40 @@ def test_military_activity_is_military(classifier: LineClassifier) -> None:
 )
 def test_talks_between_the_parties_and_less_fighting_are_peace_talks(classifier: LineClassifier, line: str) -> None:
     assert "peace_talks" in topics_of(classifier, line)
+
+
+def test_bound_hands_and_crimes_committed_by_troops_are_war_crimes_not_battles(classifier: LineClassifier) -> None:
+    assert "war_crimes" in topics_of(classifier, "Six bodies were found with their hands tied behind their backs.")
+    found = topics_of(classifier, "She described abuses committed by government troops in the valley.")
+    assert "war_crimes" in found
+    assert "military" not in found
+
+
+def test_agreements_named_by_their_term_and_a_declaration_under_review_are_peace_talks(
+    classifier: LineClassifier,
+) -> None:
+    assert "peace_talks" in topics_of(classifier, "Both armies hope to reach a near-term agreement by Friday.")
+    lines = ["The ceasefire talks resumed on Sunday.", "Delegates began a review of the proposed declaration."]
+    assert "peace_talks" in topics_of(classifier, *lines)
+
+
+@pytest.mark.parametrize(
+    "line", ["The children will get the care they need in Lorsk.", "Many patients need lifesaving care."]
+)
+def test_care_for_the_sick_is_humanitarian(classifier: LineClassifier, line: str) -> None:
+    assert "humanitarian_aid" in topics_of(classifier, line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Some 900 patients need treatment abroad.", "Families were boarding the buses at the school gate."],
+)
+def test_treatment_abroad_and_boarding_buses_are_ways_out(classifier: LineClassifier, line: str) -> None:
+    assert "corridors" in topics_of(classifier, line)
+
+
+def test_a_war_dated_by_the_attack_that_began_it_is_the_setting(classifier: LineClassifier) -> None:
+    line = "Some 500 patients have been evacuated since the war erupted after the militia's attack on the capital."
+    found = topics_of(classifier, line)
+    assert "corridors" in found
+    assert "military" not in found

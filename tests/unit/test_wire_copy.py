@@ -371,3 +371,23 @@ def test_buses_that_will_take_people_plans_guarantees_and_ready_procedures_fire(
     classifier: LineClassifier, line: str
 ) -> None:
     assert kinds(classifier, line) == ["corridor_proposal"]
+
+
+@pytest.mark.parametrize(
+    ("lines", "speakers"),
+    [
+        (['"The road is open," WHO chief Anna Lind said in a statement.'], ["Anna Lind"]),
+        (["The clinic will close, the UN health agency said."], ["World Health Organization"]),
+        (["Stocks are running low, the UN food agency said."], ["World Food Programme"]),
+        (["The UN children's agency said schools were shut."], ["UNICEF"]),
+        (["The Red Cross said teams were ready.", "Wednesday's statement said more buses were needed."], ["ICRC"] * 2),
+        (
+            ["A senior agency official said the road was shut.", "The agency appealed for a new corridor."],
+            ["senior agency official", "agency"],
+        ),
+    ],
+)
+def test_acronyms_agencies_by_their_work_dated_statements_and_unnamed_officials(
+    classifier: LineClassifier, lines: list[str], speakers: list[str]
+) -> None:
+    assert speakers_of(classifier, *lines) == speakers
