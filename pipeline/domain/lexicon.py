@@ -52,6 +52,7 @@ class EnglishLexicon(BaseModel):
     quantifiers: Words
     news_agencies: Words
     group_references: Words
+    place_nouns: Words
 
 
 def load_lexicon(text: str, origin: str = "english.yaml") -> EnglishLexicon:
@@ -88,3 +89,4 @@ INDEFINITE_PRONOUNS = frozenset(_LEXICON.indefinite_pronouns)
 QUANTIFIERS = frozenset(_LEXICON.quantifiers)
 NEWS_AGENCIES = frozenset(_LEXICON.news_agencies)
 GROUP_REFERENCES = frozenset(_LEXICON.group_references)
+PLACE_NOUNS = frozenset(_LEXICON.place_nouns)

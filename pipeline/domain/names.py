@@ -12,7 +12,14 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from pipeline.domain.lexicon import CALENDAR_WORDS, ORGANISATION_HEADS, QUALIFIERS, ROLE_WORDS
+from pipeline.domain.lexicon import (
+    CALENDAR_WORDS,
+    CAPITALS_AND_STATES,
+    ORGANISATION_HEADS,
+    PLACE_NOUNS,
+    QUALIFIERS,
+    ROLE_WORDS,
+)
 from pipeline.domain.matching import word_start_alternation
 from pipeline.domain.taxonomy import Taxonomy
 from pipeline.domain.text import fold, plain
@@ -268,9 +275,21 @@ def find_mentions(text: str, directory: Directory) -> list[Mention]:
             cleaned = cleaned[:-1]
         if len(name_tokens) < 2 or cleaned.casefold() in QUALIFIERS:
             continue  # a lone capitalised word is a person only where it is a subject (see speakers)
-        found.append(Mention(start, start + len(cleaned), Entity(cleaned, "person"), _learned(text, start, end)))
+        if _next_word(text, match.end()) in PLACE_NOUNS or name_tokens[-1].casefold() in PLACE_NOUNS:
+            continue  # "the Kerem Shalom crossing" and "Nasser Medical Complex" are places
+
+        kind = "organisation" if cleaned.casefold() in CAPITALS_AND_STATES else "person"  # "Saudi Arabia"
+        found.append(Mention(start, start + len(cleaned), Entity(cleaned, kind), _learned(text, start, end)))
     found.sort(key=lambda m: m.start)
     return found
+
+
+def _next_word(text: str, position: int) -> str:
+    following = _WORD_AFTER.match(text, position)
+    return following.group(1).casefold() if following else ""
+
+
+_WORD_AFTER = re.compile(r"\s+([A-Za-z]+)")
 
 
 def _learned(text: str, start: int, end: int) -> tuple[Descriptor, ...]:

@@ -269,8 +269,18 @@ def without_place_of_person(words: list[Token]) -> list[Token]:
     return words
 
 
+def without_place_of_body(words: list[Token]) -> list[Token]:
+    """ "the court in The Hague", "the agency in Geneva": a body already named, without where it sits."""
+    at = next((i for i, t in enumerate(words) if i >= 2 and t.group() in {"in", "at"}), None)
+    if at is None or not all(is_name_word(t.group()) for t in words[at + 1 :] if t.group().casefold() != "the"):
+        return words
+    if words[0].group().casefold() == "the" and words[at - 1].group() in ORGANISATION_HEADS:
+        return words[:at]  # the head is written in lower case: a reference, not a name
+    return words
+
+
 def strip_subject(phrase: list[Token]) -> list[Token]:
-    words = without_place_of_person(without_trailing_time(phrase))
+    words = without_place_of_body(without_place_of_person(without_trailing_time(phrase)))
     described = bool(words) and words[0].group().casefold() in _ARTICLES
     # "Witnesses who fled Mariupol said": the subject is what the relative clause describes.
     relative = next(
@@ -291,6 +301,14 @@ def strip_subject(phrase: list[Token]) -> list[Token]:
         words = words[:modifier]  # "a source briefed on the talks", "officials familiar with the plan"
     while words and words[-1].group().casefold() in SUBJECT_TRAILERS:
         words.pop()
+    if (
+        len(words) > 1
+        and words[-1].group().casefold() in {"reports", "report", "statement"}
+        and not words[-2].group().endswith("'s")
+        and words[-2].group().casefold() not in DETERMINERS
+        and (words[-2].group().casefold() in ORGANISATION_HEADS or is_name_word(words[-2].group()))
+    ):
+        words = words[:-1]  # "State television reports said": the broadcaster speaks through them
     while words and words[0].group().casefold() in SUBJECT_LEADERS:
         words.pop(0)
     while (

@@ -31,6 +31,7 @@ from pipeline.domain.lexicon import (
     NEWS_AGENCIES,
     ORGANISATION_HEADS,
     PERSONAL_PRONOUNS,
+    PREPOSITIONS,
     QUALIFIERS,
     RELATIVE_PRONOUNS,
     REPORTING_VERBS,
@@ -198,6 +199,7 @@ class SpeakerAttributor:
             self._quoted_as_saying,
             self._citing,
             self._closing_attribution,
+            self._statement_quoted,
             self._reporting_verbs,
             self._framed_source,
             self._continuation,
@@ -253,6 +255,18 @@ class SpeakerAttributor:
         if before is None or before[1] != "," or not before[0]:
             return None
         subject = phrases.strip_subject(before[0])
+        return self._resolve_phrase(context, subject, verb.start(), verb.group()) if subject else None
+
+    def _statement_quoted(self, context: _LineContext) -> Speaker | None:
+        """'In a joint statement, "Ruritania and Korvia urged both parties ..."': the statement is
+        quoted from its own first words, and the subject of its verb is who issued it."""
+        opening = _STATEMENT_QUOTED.match(context.text)
+        if opening is None:
+            return None
+        verb = _VERB_RE.search(context.text, opening.end())
+        if verb is None or verb.start() - opening.end() > 120:
+            return None
+        subject = phrases.strip_subject(phrases.tokens_in(context.text, (opening.end(), verb.start())))
         return self._resolve_phrase(context, subject, verb.start(), verb.group()) if subject else None
 
     def _reporting_verbs(self, context: _LineContext) -> Speaker | None:
@@ -449,7 +463,7 @@ class SpeakerAttributor:
             and all(w.islower() and not w.endswith("'s") for w in words)
             and phrases.definite_before(context.text, phrase[0].start())
         ):
-            return self._resolve_body_reference(context, words, evidence)
+            return self._resolve_body_reference(context, words, evidence, phrase[0].start())
         if lowered[0] in phrases.POSSESSIVE_PRONOUNS and len(words) > 1 and lowered[-1] in ORGANISATION_HEADS:
             owner = self._resolve_pronoun(context, phrases.POSSESSIVE_PRONOUNS[lowered[0]], phrase[0].start(), evidence)
             body = " ".join(words[1:])
@@ -482,6 +496,10 @@ class SpeakerAttributor:
                 entity = context.remember(last.entity)
                 method = "named" if entity.kind == "person" else "organisation"
                 return Speaker(entity.name, entity.kind, method, evidence)
+        if fold(" ".join(words)) in CAPITALS_AND_STATES:
+            # "Saudi Arabia said": a state, though its first word is also a nationality
+            entity = context.remember(Entity(" ".join(words), "organisation"))
+            return Speaker(entity.name, entity.kind, "organisation", evidence)
         name_words = phrases.trailing_name(words)
         if name_words:
             return self._resolve_name(context, name_words, words, evidence)
@@ -496,12 +514,22 @@ class SpeakerAttributor:
             return Speaker(phrases.as_written(words), "organisation", "organisation", evidence)
         return None
 
-    def _resolve_body_reference(self, context: _LineContext, words: list[str], evidence: str) -> Speaker | None:
+    def _resolve_body_reference(
+        self, context: _LineContext, words: list[str], evidence: str, at: int
+    ) -> Speaker | None:
         """ "The group said", "the aid agency said": the body the article named before, by its head
         noun where one fits, else, for a plain "the group" or "the aid agency", the last body named.
         A statement or report speaks for whoever issued it."""
         head, written = words[-1], phrases.as_written(words)
-        bodies = [e for e in reversed(context.entities) if e.kind == "organisation" and _is_body_name(e.name)]
+        # A body first named later in this line ("the statement said ... from the Gaza Strip") is not the one meant.
+        known_before = {fold(e.name) for e in context.memory.entities} | {
+            fold(m.entity.name) for m in context.mentions if m.start < at
+        }
+        bodies = [
+            e
+            for e in reversed(context.entities)
+            if e.kind == "organisation" and _is_body_name(e.name) and fold(e.name) in known_before
+        ]
         fitting = next((e for e in bodies if head in fold(e.name).split()), None)
         if fitting is None and head in _COURT_HEADS:
             fitting = next((e for e in bodies if _COURT_HEADS & set(fold(e.name).split())), None)
@@ -570,7 +598,7 @@ class SpeakerAttributor:
             None,
         )
         opener = context.text.split(maxsplit=1)[0].casefold().strip(",") if context.text.strip() else ""
-        if first is not None and first.start < at and opener not in CLAUSE_OPENERS:
+        if first is not None and first.start < at and opener not in CLAUSE_OPENERS and self._opens_line(context, first):
             subject = context.find_by_name(first.entity.name)
             if fits(subject) and subject is not None:
                 return Speaker(subject.name, subject.kind, "pronoun", evidence)
@@ -582,6 +610,15 @@ class SpeakerAttributor:
             if fits(entity):
                 return Speaker(entity.name, entity.kind, "pronoun", evidence)
         return None
+
+    @staticmethod
+    def _opens_line(context: _LineContext, mention: Mention) -> bool:
+        """ "Zelenskyy visited the front, he said": a person named as a subject can be "he"; one named
+        as the object of a preposition ("... before flying to the United Arab Emirates, he added") is not."""
+        before = re.findall(r"[A-Za-z'-]+", context.text[max(0, mention.start - 60) : mention.start])
+        while before and (before[-1][:1].isupper() or before[-1].casefold() in {"the", "a", "an"}):
+            before.pop()
+        return not before or before[-1].casefold() not in PREPOSITIONS
 
     def _framed_source(self, context: _LineContext) -> Speaker | None:
         """ "..., with officials saying 90 would be allowed to cross" and "are said by the UN to be
@@ -673,6 +710,7 @@ _CITING = re.compile(
 )
 _QUOTED_BY = re.compile(r"\b(?:was|were) (?:quoted|cited) by [^.;:\"]{1,80}? as saying\b")
 _AFTER_QUOTATION_ONLY = frozenset({"continued", "continues", "went on"})
+_STATEMENT_QUOTED = re.compile(r'^\W*[Ii]n an? (?:joint |written |separate |brief )?statement(?: [^,"]{1,40})?,\s*"')
 _FRAMED_SOURCES = (
     re.compile(
         r"\bwith (?P<source>(?:[\w.'-]+ ){1,6}?)(?P<frame>saying|adding|warning|accusing|insisting|claiming|"

@@ -187,3 +187,61 @@ def test_a_war_dated_by_the_attack_that_began_it_is_the_setting(classifier: Line
     found = topics_of(classifier, line)
     assert "corridors" in found
     assert "military" not in found
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Prosecutors are looking into the forced deportation of children.",
+        "He said children enjoy special protection under the Geneva Conventions.",
+    ],
+)
+def test_deportations_and_the_geneva_conventions_are_war_crimes(classifier: LineClassifier, line: str) -> None:
+    assert "war_crimes" in topics_of(classifier, line)
+
+
+def test_an_allegation_of_killing_civilians_is_a_war_crime_not_a_battle(classifier: LineClassifier) -> None:
+    found = topics_of(classifier, "Korvia denied allegations of its soldiers killing civilians in Tarvo.")
+    assert "war_crimes" in found
+    assert "military" not in found
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ["Investigators documented war crimes in the town.", "They spoke to dozens of witnesses."],
+        ["The court is looking into war crimes in the region.", "The arrest warrant is sealed."],
+    ],
+)
+def test_witnesses_and_warrants_after_a_line_about_war_crimes_are_war_crimes(
+    classifier: LineClassifier, lines: list[str]
+) -> None:
+    assert "war_crimes" in topics_of(classifier, *lines)
+    assert "war_crimes" not in topics_of(classifier, lines[-1])
+
+
+def test_stopping_military_operations_is_peace_talks_and_still_military(classifier: LineClassifier) -> None:
+    found = topics_of(classifier, "Both envoys urged the parties to stop military operations.")
+    assert {"peace_talks", "military"} <= found
+
+
+def test_an_army_that_speaks_is_not_fighting(classifier: LineClassifier) -> None:
+    assert "military" not in topics_of(classifier, "The Ukrainian army announced it would send envoys to Lorsk.")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "A convoy of ambulances reached the border at noon.",
+        "The medevac was delayed for a day.",
+        "The patients will travel by road to the coast.",
+    ],
+)
+def test_convoys_of_ambulances_medevacs_and_patients_travelling_are_corridors(
+    classifier: LineClassifier, line: str
+) -> None:
+    assert "corridors" in topics_of(classifier, line)
+
+
+def test_the_capture_of_a_base_is_military(classifier: LineClassifier) -> None:
+    assert "military" in topics_of(classifier, "The capture of the base would be a setback.")

@@ -391,3 +391,65 @@ def test_acronyms_agencies_by_their_work_dated_statements_and_unnamed_officials(
     classifier: LineClassifier, lines: list[str], speakers: list[str]
 ) -> None:
     assert speakers_of(classifier, *lines) == speakers
+
+
+@pytest.mark.parametrize(
+    ("lines", "speakers"),
+    [
+        (
+            [
+                "The International Criminal Court issued a warrant on Friday.",
+                "The court in The Hague said it was sure.",
+            ],
+            ["International Criminal Court"] * 2,
+        ),
+        (["State television reports said the buses had left."], ["State television"]),
+        (["The road is open, SANA reported."], [None]),
+        (
+            ["Omar Haddad said the road was shut.", "Tal Abyad crossing reopened on Monday, he said."],
+            ["Omar Haddad"] * 2,
+        ),
+        (["Omar Haddad said the road was shut.", "Nasser Medical Complex was cleared, he said."], ["Omar Haddad"] * 2),
+        (
+            ["Omar Haddad said the road was shut.", "The sick will fly to the Cape Verde Islands, he added."],
+            ["Omar Haddad"] * 2,
+        ),
+        (["Omar Haddad arrived on Monday.", "Saudi Arabia hosted the meeting, he said."], [None, "Omar Haddad"]),
+        (
+            [
+                'In a joint statement, "Saudi Arabia and Korvia urged both armies to return to the talks."',
+                "The statement added that the talks would resume.",
+            ],
+            ["Saudi Arabia"] * 2,
+        ),
+        (
+            [
+                "The World Food Programme said stocks were low.",
+                "Friday's statement said aid was stuck at a Nolo Relief Agency warehouse.",
+            ],
+            ["World Food Programme"] * 2,
+        ),
+    ],
+)
+def test_bodies_by_their_seat_places_named_like_people_states_and_statements_quoted_from_their_start(
+    classifier: LineClassifier, lines: list[str], speakers: list[str | None]
+) -> None:
+    assert speakers_of(classifier, *lines) == speakers
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "More than 50 patients, including children, will be evacuated on Monday, a health official said.",
+        '"We have requested a sustained medevac for the sick," said Dr Ana Vell.',
+        '"We need to reopen the crossing to get these people out," the spokesman said.',
+    ],
+)
+def test_evacuations_of_patients_requests_for_medevacs_and_reopening_to_get_people_out_fire(
+    classifier: LineClassifier, line: str
+) -> None:
+    assert kinds(classifier, line) == ["corridor_proposal"]
+
+
+def test_the_courts_statute_named_alone_is_not_a_war_crimes_mention(classifier: LineClassifier) -> None:
+    assert kinds(classifier, "Korvia is not a party to the Rome Statute, the ministry said.") == []
