@@ -32,7 +32,7 @@ Token = re.Match[str]  # a token is its match: text, start and end without build
 TOKEN_RE = re.compile(
     r"(?:[A-Z]\.){2,}(?:-[A-Za-z]+)*"  # "U.N.", "U.N.-backed"
     r"|(?:Lt|Col|Gen|Maj|Sgt|Capt|Cmdr|Adm|Brig|Dr|Mr|Mrs|Ms|Prof|Sen|Rep|Gov)\.(?=\s)"  # titles cut short
-    r"|[A-Za-z](?:[A-Za-z'-]|\.(?=[A-Za-z]))*|[,;:\"()]|-(?=\s)|\S"
+    r"|[A-Za-z](?:[A-Za-z0-9'-]|\.(?=[A-Za-z]))*|[,;:\"()]|-(?=\s)|\S"  # "M23", "G7" are one word
 )
 
 
@@ -256,6 +256,26 @@ def without_trailing_time(words: list[Token]) -> list[Token]:
     return words[:end]
 
 
+def without_leading_time(words: list[Token]) -> list[Token]:
+    """ "On Monday the UN said", "Earlier on Tuesday, the ministry said": the time opens the sentence."""
+    start = 0
+    while start < len(words) and words[start].group().casefold() in {"earlier", "later", "also"}:
+        start += 1
+    if start < len(words) - 1 and words[start].group().casefold() in TIME_LEADERS:
+        end = start + 1
+        while end < len(words) and (words[end].group().casefold() in TIME_WORDS or words[end].group().isdigit()):
+            end += 1
+        if end > start + 1:  # "On Monday"; a leader alone ("in the statement") is not a time
+            start = end
+    return words[start:] if start and start < len(words) else words
+
+
+def without_medium(words: list[Token]) -> list[Token]:
+    """ "Spokesman X via X warned", "X on Telegram said": how it was said is not who said it."""
+    at = next((i for i, t in enumerate(words) if i and t.group().casefold() == "via"), None)
+    return words[:at] if at is not None else words
+
+
 def without_place_of_person(words: list[Token]) -> list[Token]:
     """ "President Anna Petrova of Ruritania": the person, without where they are from."""
     of_at = next((i for i, t in enumerate(words) if i >= 2 and t.group() in {"of", "from"}), None)
@@ -280,7 +300,9 @@ def without_place_of_body(words: list[Token]) -> list[Token]:
 
 
 def strip_subject(phrase: list[Token]) -> list[Token]:
-    words = without_place_of_body(without_place_of_person(without_trailing_time(phrase)))
+    words = without_place_of_body(
+        without_place_of_person(without_trailing_time(without_medium(without_leading_time(phrase))))
+    )
     described = bool(words) and words[0].group().casefold() in _ARTICLES
     # "Witnesses who fled Mariupol said": the subject is what the relative clause describes.
     relative = next(

@@ -205,7 +205,7 @@ class SpeakerAttributor:
             self._continuation,
         ):
             found = way(context)
-            if found is not None and fold(found.name) not in NEWS_AGENCIES:
+            if found is not None and not _is_news_agency(found.name):
                 return found
         return None
 
@@ -312,6 +312,13 @@ class SpeakerAttributor:
         if before is None:
             return None
         phrase, boundary = before
+        if boundary == "-" and not phrase:
+            # "The sources - a person briefed on the talks and a diplomat - told Reuters": the subject
+            # stands before the aside set off by dashes.
+            dashes = [t.start() for t in tokens if t.end() <= verb.start() and t.group() == "-"]
+            aside = phrases.phrase_before(tokens, dashes[-2]) if len(dashes) >= 2 else None
+            subject = phrases.strip_subject(aside[0]) if aside else []
+            return self._resolve_phrase(context, subject, verb.start(), verb.group()) if subject else None
         head = phrases.head_of_list(tokens, phrase, boundary)
         if head is not None:
             phrase, boundary = head
@@ -496,6 +503,10 @@ class SpeakerAttributor:
                 entity = context.remember(last.entity)
                 method = "named" if entity.kind == "person" else "organisation"
                 return Speaker(entity.name, entity.kind, method, evidence)
+        named_group = _named_group(words)
+        if named_group is not None:
+            entity = context.remember(Entity(named_group, "organisation"))
+            return Speaker(entity.name, entity.kind, "organisation", evidence)
         if fold(" ".join(words)) in CAPITALS_AND_STATES:
             # "Saudi Arabia said": a state, though its first word is also a nationality
             entity = context.remember(Entity(" ".join(words), "organisation"))
@@ -581,7 +592,9 @@ class SpeakerAttributor:
         if pronoun in GROUP_PRONOUNS:
             candidate = context.memory.last_speaker
             known = context.find_by_name(candidate) if candidate else None
-            if known is not None and known.kind == "organisation":
+            # "it" is one body, not "sources" or "officials" left unnamed
+            plural = known is not None and pronoun == "it" and _unnamed_plural(known.name)
+            if known is not None and known.kind == "organisation" and not plural:
                 return Speaker(known.name, known.kind, "pronoun", evidence)
             return None
         gender = PERSONAL_PRONOUNS[pronoun]
@@ -671,6 +684,27 @@ def _attributed_before(context: _LineContext, position: int) -> bool:
     return any(
         not phrases.inside(context.quotations, verb.start()) for verb in _VERB_RE.finditer(context.text, 0, position)
     )
+
+
+def _unnamed_plural(name: str) -> bool:
+    """ "sources", "local officials": several people left unnamed, never "it"."""
+    words = fold(name).split()
+    return (len(words) == 1 or name.islower()) and words[-1] in ORGANISATION_HEADS and words[-1].endswith("s")
+
+
+def _named_group(words: list[str]) -> str | None:
+    """ "The Rwanda-backed M23 rebels": a group named by its acronym is that acronym."""
+    if len(words) < 2 or words[-1].casefold() not in GROUP_REFERENCES | {"group", "movement", "alliance"}:
+        return None
+    name = words[-2]
+    acronym = len(name) > 1 and name[0].isupper() and (name.isupper() or any(c.isdigit() for c in name))
+    return name if acronym and name.isalnum() else None
+
+
+def _is_news_agency(name: str) -> bool:
+    """ "Reuters", and any "... News Agency" or "... Press Agency": the carrier, not the speaker."""
+    folded = fold(name)
+    return folded in NEWS_AGENCIES or folded.endswith(("news agency", "press agency"))
 
 
 def _is_body_name(name: str) -> bool:

@@ -245,3 +245,19 @@ def test_convoys_of_ambulances_medevacs_and_patients_travelling_are_corridors(
 
 def test_the_capture_of_a_base_is_military(classifier: LineClassifier) -> None:
     assert "military" in topics_of(classifier, "The capture of the base would be a setback.")
+
+
+@pytest.mark.parametrize(
+    "line", ["Rebels seized the airport on Sunday.", "The army continued operations against the rebels."]
+)
+def test_seizures_and_operations_against_a_foe_are_military(classifier: LineClassifier, line: str) -> None:
+    assert "military" in topics_of(classifier, line)
+
+
+def test_displaced_people_weigh_towards_aid_without_carrying_it_alone(classifier: LineClassifier) -> None:
+    assert "humanitarian_aid" in topics_of(classifier, "Aid groups are helping displaced families in the north.")
+    assert "humanitarian_aid" not in topics_of(classifier, "Displaced families said they wanted to go home.")
+
+
+def test_people_being_moved_from_a_place_are_corridors(classifier: LineClassifier) -> None:
+    assert "corridors" in topics_of(classifier, "The soldiers are being moved from the base to the capital.")

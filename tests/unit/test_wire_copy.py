@@ -453,3 +453,40 @@ def test_evacuations_of_patients_requests_for_medevacs_and_reopening_to_get_peop
 
 def test_the_courts_statute_named_alone_is_not_a_war_crimes_mention(classifier: LineClassifier) -> None:
     assert kinds(classifier, "Korvia is not a party to the Rome Statute, the ministry said.") == []
+
+
+@pytest.mark.parametrize(
+    ("lines", "speakers"),
+    [
+        (["The road is shut, Korvia's National News Agency reported."], [None]),
+        (["Spokesman Avi Cohen via Telegram warned residents to stay away."], ["Avi Cohen"]),
+        (["The sources - a diplomat and an aide - told Reuters the truce would hold."], ["sources"]),
+        (["On Monday the UN said the road was shut."], ["United Nations"]),
+        (
+            [
+                "The World Health Organization said 40 children had left.",
+                '"It is the tip of the iceberg," Hanna Vell, its regional director, said in the statement.',
+            ],
+            ["World Health Organization", "Hanna Vell"],
+        ),
+        (["Officials said the road was open.", "It said more buses would come."], ["Officials", None]),
+        (["The Rwanda-backed M23 rebels have declared a ceasefire."], ["M23"]),
+    ],
+)
+def test_agencies_by_name_media_dashed_asides_opening_times_and_groups_by_acronym(
+    classifier: LineClassifier, lines: list[str], speakers: list[str | None]
+) -> None:
+    assert speakers_of(classifier, *lines) == speakers
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The army announced evacuation orders for the valley, saying people must move to safer areas.",
+        "The army ordered residents to leave the town and announced they must move to safer areas.",
+        "The minister said threats announced on Friday to evacuate the valley and move to safer areas were a crime.",
+        "The minister condemned the evacuation plan announced for people who wish to move to safer areas.",
+    ],
+)
+def test_orders_threats_and_condemned_evacuations_are_not_proposals(classifier: LineClassifier, line: str) -> None:
+    assert kinds(classifier, line) == []
