@@ -65,11 +65,19 @@ def test_a_siege_or_a_war_that_sets_the_scene_is_not_the_topic(
     "line",
     [
         "Dozens of people have been killed in the province this week.",
+        "At least 30 people, including children, have been killed since Monday.",
+        "We know of thousands of people killed in the valley, she said.",
         "Half the houses were destroyed during the war.",
     ],
 )
 def test_the_dead_counted_and_the_ruins_of_war_are_military(classifier: LineClassifier, line: str) -> None:
     assert "military" in topics_of(classifier, line)
+
+
+def test_prisoners_killed_after_torture_are_a_crime_not_a_battle(classifier: LineClassifier) -> None:
+    found = topics_of(classifier, "They were tortured before they were killed, the adviser said.")
+    assert "war_crimes" in found
+    assert "military" not in found
 
 
 def test_relief_felt_is_not_relief_delivered(classifier: LineClassifier) -> None:
