@@ -269,3 +269,19 @@ def test_displaced_people_weigh_towards_aid_without_carrying_it_alone(classifier
 
 def test_people_being_moved_from_a_place_are_corridors(classifier: LineClassifier) -> None:
     assert "corridors" in topics_of(classifier, "The soldiers are being moved from the base to the capital.")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The charity began relocating its staff to the capital.",
+        "We had to move out non-essential staff on Sunday.",
+        "The embassy pulled out its diplomats overnight.",
+    ],
+)
+def test_aid_groups_and_embassies_taking_their_people_out_are_evacuating(classifier: LineClassifier, line: str) -> None:
+    assert "corridors" in topics_of(classifier, line)
+
+
+def test_humanitarian_services_are_aid(classifier: LineClassifier) -> None:
+    assert "humanitarian_aid" in topics_of(classifier, "It was no longer safe to provide humanitarian services.")
