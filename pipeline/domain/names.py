@@ -141,9 +141,17 @@ def _bare(alias: str) -> str:
 
 @lru_cache(maxsize=8192)
 def surname_key(name: str) -> str:
-    """The last name, folded, without an Arabic article: "al-Sisi" and "Sisi" are one person."""
+    """The last name, folded, without an Arabic article and with the common transliterations of
+    its ending made one: "al-Sisi" and "Sisi", "Gaiday" and "Gaidai", "Zelenskiy" and "Zelensky"."""
     words = name.split()
-    return _ARTICLE.sub("", fold(words[-1])) if words else ""
+    if not words:
+        return ""
+    last = _ARTICLE.sub("", fold(words[-1]))
+    return _DOUBLED_I.sub("i", _Y_ENDING.sub("y", last).replace("y", "i"))
+
+
+_Y_ENDING = re.compile(r"(?:iy|yy|yi)$")
+_DOUBLED_I = re.compile(r"i{2,}")
 
 
 _ARTICLE = re.compile(r"^(?:al|el)-")

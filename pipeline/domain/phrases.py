@@ -289,6 +289,17 @@ def without_place_of_person(words: list[Token]) -> list[Token]:
     return words
 
 
+def issuer_after(tokens: list[Token], position: int) -> list[Token]:
+    """The source named after ``position``; for "a report by Reuters", "a statement from the
+    ministry", who issued it."""
+    after = phrase_after(tokens, position)
+    if after and after[-1].group().casefold() in _ISSUED:
+        following = tokens[bisect_right(tokens, after[-1].start(), key=re.Match.start) :]
+        if following and following[0].group().casefold() in {"by", "from"}:
+            return phrase_after(tokens, following[0].end())
+    return after
+
+
 def without_place_of_body(words: list[Token]) -> list[Token]:
     """ "the court in The Hague", "the agency in Geneva": a body already named, without where it sits."""
     at = next((i for i, t in enumerate(words) if i >= 2 and t.group() in {"in", "at"}), None)

@@ -282,8 +282,8 @@ class SpeakerAttributor:
             tokens = phrases.tokens(phrases.prefix(text, verb.end() + 60))
             before = phrases.phrase_before(tokens, verb.start())
             found = self._attribute_verb(context, tokens, verb, before)
-            if found is None:
-                continue
+            if found is None or _is_news_agency(found.name):
+                continue  # "According to a report by Reuters, Russia said": the agency only carries it
             if before is None or before[1] not in _SUBORDINATE:
                 return found
             # "..., after Moscow and Kyiv agreed on the corridor, he said": the main clause speaks.
@@ -299,7 +299,7 @@ class SpeakerAttributor:
     ) -> Speaker | None:
         """The speaker ``verb`` attributes to; ``before`` is the phrase before it and its boundary."""
         if verb.group().casefold() in _FOLDED_SOURCE_FRAMES:
-            after = phrases.phrase_after(tokens, verb.end())
+            after = phrases.issuer_after(tokens, verb.end())
             if after and any(t.group().casefold() in ROLE_WORDS for t in after):
                 after = phrases.name_beside(tokens, after[-1]) or after  # "according to the mayor, Ivan Sorok"
             return self._resolve_phrase(context, after, verb.start(), "according to") if after else None
@@ -704,7 +704,11 @@ def _named_group(words: list[str]) -> str | None:
 def _is_news_agency(name: str) -> bool:
     """ "Reuters", and any "... News Agency" or "... Press Agency": the carrier, not the speaker."""
     folded = fold(name)
-    return folded in NEWS_AGENCIES or folded.endswith(("news agency", "press agency"))
+    return (
+        folded in NEWS_AGENCIES
+        or folded.endswith(("news agency", "press agency"))
+        or (folded.startswith(("news agency ", "state news agency ")) and folded.split()[-1] in NEWS_AGENCIES)
+    )
 
 
 def _is_body_name(name: str) -> bool:

@@ -285,3 +285,43 @@ def test_aid_groups_and_embassies_taking_their_people_out_are_evacuating(classif
 
 def test_humanitarian_services_are_aid(classifier: LineClassifier) -> None:
     assert "humanitarian_aid" in topics_of(classifier, "It was no longer safe to provide humanitarian services.")
+
+
+@pytest.mark.parametrize(
+    ("line", "topic"),
+    [
+        ("The deal ensures the withdrawal of civilians from the old town.", "corridors"),
+        ("The minister urged the military to stop firing.", "peace_talks"),
+        ("They must cease fire until nine.", "peace_talks"),
+        ("A silence mode was agreed for Saturday.", "peace_talks"),
+        ("Both sides held direct talks in Minsk.", "peace_talks"),
+        ("We will try to bring food to the town today.", "humanitarian_aid"),
+        ("He called the shelling of the market mass murder.", "war_crimes"),
+    ],
+)
+def test_withdrawals_of_civilians_silence_modes_direct_talks_and_food_brought(
+    classifier: LineClassifier, line: str, topic: str
+) -> None:
+    assert topic in topics_of(classifier, line)
+
+
+@pytest.mark.parametrize(
+    ("line", "topic"),
+    [
+        ("Aid reached the besieged or occupied cities on Friday.", "humanitarian_aid"),
+        ("Two million people have fled since Korvia launched its invasion.", "corridors"),
+        ("We are here to help civilians caught in the fighting.", "humanitarian_aid"),
+        ("She urged Russian forces to fulfil their commitment to the truce.", "peace_talks"),
+    ],
+)
+def test_sieges_invasions_fighting_and_forces_named_in_passing_are_not_the_topic(
+    classifier: LineClassifier, line: str, topic: str
+) -> None:
+    found = topics_of(classifier, line)
+    assert topic in found
+    assert "military" not in found
+
+
+def test_a_bomb_shelter_is_not_relief(classifier: LineClassifier) -> None:
+    line = "Residents left the bomb shelters where they had been hiding."
+    assert "humanitarian_aid" not in topics_of(classifier, line)

@@ -490,3 +490,50 @@ def test_agencies_by_name_media_dashed_asides_opening_times_and_groups_by_acrony
 )
 def test_orders_threats_and_condemned_evacuations_are_not_proposals(classifier: LineClassifier, line: str) -> None:
     assert kinds(classifier, line) == []
+
+
+@pytest.mark.parametrize(
+    ("lines", "speakers"),
+    [
+        (["Anna Lind touched upon the situation in the camps."], ["Anna Lind"]),
+        (["Governor Ivan Sorok on Friday informed that the corridor would open."], ["Ivan Sorok"]),
+        (
+            [
+                "According to a report by Reuters, Korvia said it would open two roads for the families who want "
+                "to leave the town before the winter comes."
+            ],
+            ["Korvia"],
+        ),
+        (["According to news agency AFP, both sides have agreed on the routes."], [None]),
+        (
+            ["Governor Serhiy Gaiday said the corridor would open.", "Governor Serhiy Gaidai said buses would leave."],
+            ["Serhiy Gaiday"] * 2,
+        ),
+    ],
+)
+def test_frames_of_agency_copy_reports_carried_by_an_agency_and_names_spelt_two_ways(
+    classifier: LineClassifier, lines: list[str], speakers: list[str | None]
+) -> None:
+    assert speakers_of(classifier, *lines) == speakers
+
+
+def test_one_person_spelt_two_ways_proposes_once(classifier: LineClassifier) -> None:
+    lines = ["Governor Serhiy Gaiday said the corridor would open.", "Governor Serhiy Gaidai said buses would leave."]
+    assert kinds(classifier, *lines) == ["corridor_proposal"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The corridor will be effective from eight to six, the ministry said.",
+        "Korvia said it will try to evacuate civilians through two corridors.",
+        "The ICRC said it encouraged both armies to hold talks on enabling civilians to flee.",
+    ],
+)
+def test_corridors_in_effect_attempts_to_evacuate_and_encouragement_fire(classifier: LineClassifier, line: str) -> None:
+    assert kinds(classifier, line) == ["corridor_proposal"]
+
+
+def test_a_hope_that_corridors_will_work_is_not_a_proposal(classifier: LineClassifier) -> None:
+    line = "He hopes the effort to establish humanitarian corridors will be successful, the ICRC chief said."
+    assert kinds(classifier, line) == []
