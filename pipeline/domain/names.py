@@ -286,10 +286,22 @@ def find_mentions(text: str, directory: Directory) -> list[Mention]:
         if _next_word(text, match.end()) in PLACE_NOUNS or name_tokens[-1].casefold() in PLACE_NOUNS:
             continue  # "the Kerem Shalom crossing" and "Nasser Medical Complex" are places
 
-        kind = "organisation" if cleaned.casefold() in CAPITALS_AND_STATES else "person"  # "Saudi Arabia"
+        # "Saudi Arabia" is a state; "the militant group Islamic Jihad" is named after the body it is
+        kind = "person"
+        if cleaned.casefold() in CAPITALS_AND_STATES or _word_before(text, start) in ORGANISATION_HEADS:
+            kind = "organisation"
         found.append(Mention(start, start + len(cleaned), Entity(cleaned, kind), _learned(text, start, end)))
     found.sort(key=lambda m: m.start)
     return found
+
+
+def _word_before(text: str, position: int) -> str:
+    """The lower-case word just before ``position`` ("group" in "the militant group Islamic Jihad")."""
+    before = _WORD_BEFORE.search(text, 0, position)
+    return before.group(1) if before else ""
+
+
+_WORD_BEFORE = re.compile(r"\b([a-z]+)\s+$")
 
 
 def _next_word(text: str, position: int) -> str:

@@ -471,6 +471,17 @@ class SpeakerAttributor:
             and phrases.definite_before(context.text, phrase[0].start())
         ):
             return self._resolve_body_reference(context, words, evidence, phrase[0].start())
+        owner_head = lowered[0].removesuffix("'s")
+        if (
+            len(words) > 1
+            and lowered[0].endswith("'s")
+            and owner_head in _GENERIC_BODY_HEADS
+            and phrases.definite_before(context.text, phrase[0].start())
+        ):
+            # "the group's media office said": the office speaks for the group named before.
+            owner = self._resolve_body_reference(context, [owner_head], evidence, phrase[0].start())
+            if owner is not None:
+                return owner
         if lowered[0] in phrases.POSSESSIVE_PRONOUNS and len(words) > 1 and lowered[-1] in ORGANISATION_HEADS:
             owner = self._resolve_pronoun(context, phrases.POSSESSIVE_PRONOUNS[lowered[0]], phrase[0].start(), evidence)
             body = " ".join(words[1:])

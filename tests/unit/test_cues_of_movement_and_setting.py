@@ -325,3 +325,39 @@ def test_sieges_invasions_fighting_and_forces_named_in_passing_are_not_the_topic
 def test_a_bomb_shelter_is_not_relief(classifier: LineClassifier) -> None:
     line = "Residents left the bomb shelters where they had been hiding."
     assert "humanitarian_aid" not in topics_of(classifier, line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The mediator met negotiators from both sides on Tuesday.",
+        "Korvia is sending a senior delegation to Lorsk.",
+        "The two presidents said they would be in contact over the coming hours.",
+    ],
+)
+def test_delegations_and_leaders_in_contact_are_diplomacy(classifier: LineClassifier, line: str) -> None:
+    assert "diplomacy" in topics_of(classifier, line)
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ["The first phase of the deal would last 42 days."],
+        ["They urged both sides to implement the agreement."],
+        ["The armed group is expected to release 33 hostages on Sunday."],
+        ["Hundreds of prisoners are set to be released."],
+        ["The ceasefire talks resumed on Monday.", "Both leaders stressed the need for a deal soon."],
+    ],
+)
+def test_phases_implementation_releases_and_a_deal_in_talks_are_peace_talks(
+    classifier: LineClassifier, lines: list[str]
+) -> None:
+    assert "peace_talks" in topics_of(classifier, *lines)
+
+
+def test_a_troop_withdrawal_is_military(classifier: LineClassifier) -> None:
+    assert "military" in topics_of(classifier, "The plan includes a partial troop withdrawal.")
+
+
+def test_convoys_run_by_aid_agencies_are_aid(classifier: LineClassifier) -> None:
+    assert "humanitarian_aid" in topics_of(classifier, "WFP-led convoys are back on the road.")

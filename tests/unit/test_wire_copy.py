@@ -537,3 +537,11 @@ def test_corridors_in_effect_attempts_to_evacuate_and_encouragement_fire(classif
 def test_a_hope_that_corridors_will_work_is_not_a_proposal(classifier: LineClassifier) -> None:
     line = "He hopes the effort to establish humanitarian corridors will be successful, the ICRC chief said."
     assert kinds(classifier, line) == []
+
+
+def test_a_group_named_after_its_kind_speaks_through_its_office(classifier: LineClassifier) -> None:
+    lines = [
+        "A delegation from the militant group Ansar Korvi arrived on Monday.",
+        "The group's media office said talks would resume.",
+    ]
+    assert speakers_of(classifier, *lines) == [None, "Ansar Korvi"]
