@@ -373,6 +373,10 @@ class SpeakerAttributor:
         if not commas:
             return None
         inner = phrases.phrase_before(tokens, commas[-1])
+        if inner is not None and not inner[0] and inner[1] == ")":
+            # "Doctors Without Borders (MSF), which works there, said": the name stands before its acronym.
+            opening = phrases.opening_bracket(tokens, commas[-1])
+            inner = phrases.phrase_before(tokens, opening) if opening is not None else None
         if inner is None or not inner[0]:
             return None
         segment, boundary = inner

@@ -361,3 +361,40 @@ def test_a_troop_withdrawal_is_military(classifier: LineClassifier) -> None:
 
 def test_convoys_run_by_aid_agencies_are_aid(classifier: LineClassifier) -> None:
     assert "humanitarian_aid" in topics_of(classifier, "WFP-led convoys are back on the road.")
+
+
+@pytest.mark.parametrize(
+    ("lines", "topic"),
+    [
+        (["Fighters went door to door, executing civilians."], "war_crimes"),
+        (["MSF suspended its operations in the camp in February."], "humanitarian_aid"),
+        (["Children were dying of thirst on the road."], "humanitarian_aid"),
+        (["Some 1,600 people have needed emergency treatment."], "humanitarian_aid"),
+        (["It was the largest documented swap of troops so far."], "peace_talks"),
+        (
+            ["Both sides carried out a prisoner exchange on Friday.", "The exchange was arranged by Qatar."],
+            "peace_talks",
+        ),
+        (["The ministry expressed its appreciation to the governments of both countries."], "diplomacy"),
+        (["Thousands of families continue to flood into the border town."], "corridors"),
+    ],
+)
+def test_executions_aid_operations_thirst_swaps_thanks_and_people_flooding_out(
+    classifier: LineClassifier, lines: list[str], topic: str
+) -> None:
+    assert topic in topics_of(classifier, *lines)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Korvia said 115 soldiers were freed in return for 115 Korvian troops captured in the north.",
+        "Both sides have held many prisoner swaps since the early months of the invasion.",
+    ],
+)
+def test_soldiers_exchanged_and_a_war_dated_by_its_first_months_are_not_fighting(
+    classifier: LineClassifier, line: str
+) -> None:
+    found = topics_of(classifier, line)
+    assert "peace_talks" in found
+    assert "military" not in found

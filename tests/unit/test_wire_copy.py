@@ -545,3 +545,26 @@ def test_a_group_named_after_its_kind_speaks_through_its_office(classifier: Line
         "The group's media office said talks would resume.",
     ]
     assert speakers_of(classifier, *lines) == [None, "Ansar Korvi"]
+
+
+@pytest.mark.parametrize(
+    ("lines", "speakers"),
+    [
+        (
+            ["Doctors Without Borders (MSF), which runs two clinics in Tawila, said the road was shut."],
+            ["Doctors Without Borders"],
+        ),
+        (
+            ["The World Food Programme said stocks were low.", "The agency is urgently calling for a truce."],
+            ["World Food Programme"] * 2,
+        ),
+        (
+            ["The ministry said the road was open.", "The crossing will reopen on Monday, the statement read."],
+            ["ministry"] * 2,
+        ),
+    ],
+)
+def test_a_name_before_its_acronym_and_a_clause_adverbs_after_the_subject_and_statements_that_read(
+    classifier: LineClassifier, lines: list[str], speakers: list[str]
+) -> None:
+    assert speakers_of(classifier, *lines) == speakers
