@@ -174,6 +174,10 @@ class Directory:
                 by_alias[_bare(alias)] = entity
         self._by_alias = by_alias
         self._by_folded = {fold(alias): entity for alias, entity in by_alias.items()}
+        words: dict[str, set[str]] = {}
+        for alias, entity in by_alias.items():
+            words.setdefault(fold(entity.name), set()).update(fold(alias).split())
+        self._alias_words = {name: frozenset(found) for name, found in words.items()}
         self._alias_re = re.compile(word_start_alternation(list(by_alias)) + r"(?![\w])")
 
     def configured(self, text: str) -> list[tuple[int, int, Entity]]:
@@ -181,6 +185,10 @@ class Directory:
 
     def lookup(self, name: str) -> Entity | None:
         return self._by_folded.get(fold(name))
+
+    def alias_words(self, name: str) -> frozenset[str]:
+        """Every word the configured entity ``name`` is known by: "military" for the IDF."""
+        return self._alias_words.get(fold(name), frozenset())
 
 
 def _split_title(tokens: list[str]) -> tuple[list[str], list[str]]:

@@ -14,6 +14,7 @@ from pipeline.domain.lexicon import (
     ORGANISATION_HEADS,
     PASSIVE_AUXILIARIES,
     PERSONAL_PRONOUNS,
+    PLACE_NOUNS,
     PREPOSITIONS,
     QUALIFIERS,
     QUANTIFIERS,
@@ -303,8 +304,11 @@ def issuer_after(tokens: list[Token], position: int) -> list[Token]:
 def without_place_of_body(words: list[Token]) -> list[Token]:
     """ "the court in The Hague", "the agency in Geneva": a body already named, without where it sits."""
     at = next((i for i, t in enumerate(words) if i >= 2 and t.group() in {"in", "at"}), None)
-    if at is None or not all(is_name_word(t.group()) for t in words[at + 1 :] if t.group().casefold() != "the"):
+    if at is None:
         return words
+    place = [t.group() for t in words[at + 1 :] if t.group().casefold() != "the"]
+    if not place or not (all(is_name_word(w) for w in place) or (len(place) == 1 and place[0] in PLACE_NOUNS)):
+        return words  # "the court in The Hague", "civil defence in the territory"
     if words[0].group().casefold() == "the" and words[at - 1].group() in ORGANISATION_HEADS:
         return words[:at]  # the head is written in lower case: a reference, not a name
     return words

@@ -169,9 +169,16 @@ class SpeakerAttributor:
         else:
             normalised = _without_dateline(text, self._directory)
         context = _LineContext(normalised, find_mentions(normalised, self._directory), memory, self._directory)
+        author = _STATEMENT_BY.match(normalised) if label is None else None
         if label is not None:
             speaker = self._labelled(context, label.name)
             turn = speaker.name if speaker else None
+        elif author is not None:
+            # "The following statement by the Secretary-General was issued today:": its author holds
+            # the floor for the first-person lines after it, as a transcript's speaker does.
+            who = phrases.strip_subject(phrases.tokens_in(normalised, author.span("who")))
+            speaker = self._resolve_phrase(context, who, author.start("who"), "statement by") if who else None
+            turn = speaker.name if speaker else memory.turn_speaker
         else:
             speaker = self._find(context)
             turn = memory.turn_speaker
@@ -556,7 +563,10 @@ class SpeakerAttributor:
             for e in reversed(context.entities)
             if e.kind == "organisation" and _is_body_name(e.name) and fold(e.name) in known_before
         ]
-        fitting = next((e for e in bodies if head in fold(e.name).split()), None)
+        fitting = next(
+            (e for e in bodies if head in fold(e.name).split() or head in context.directory.alias_words(e.name)),
+            None,
+        )
         if fitting is None and head in _COURT_HEADS:
             fitting = next((e for e in bodies if _COURT_HEADS & set(fold(e.name).split())), None)
         generic = head in _GENERIC_BODY_HEADS or head in GROUP_REFERENCES
@@ -763,6 +773,10 @@ _CITING = re.compile(
 )
 _QUOTED_BY = re.compile(r"\b(?:was|were) (?:quoted|cited) by [^.;:\"]{1,80}? as saying\b")
 _AFTER_QUOTATION_ONLY = frozenset({"continued", "continues", "went on"})
+_STATEMENT_BY = re.compile(
+    r"^\s*(?:The following )?(?:statement|remarks|message|letter) (?:by|from|of) "
+    r"(?P<who>[^:\"]{2,80}?)(?: (?:was|were|is) (?:issued|released|delivered|made)[^:\"]{0,40})?:\s*$"
+)
 _STATEMENT_QUOTED = re.compile(r'^\W*[Ii]n an? (?:joint |written |separate |brief )?statement(?: [^,"]{1,40})?,\s*"')
 _FRAMED_SOURCES = (
     re.compile(

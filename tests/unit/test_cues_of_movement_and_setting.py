@@ -398,3 +398,9 @@ def test_soldiers_exchanged_and_a_war_dated_by_its_first_months_are_not_fighting
     found = topics_of(classifier, line)
     assert "peace_talks" in found
     assert "military" not in found
+
+
+def test_thanking_leaders_is_diplomacy_and_thanks_to_is_not(classifier: LineClassifier) -> None:
+    assert "diplomacy" in topics_of(classifier, "I thank the leaders in Kyiv and Moscow for ensuring the pauses.")
+    line = "The children got care thanks to cooperation between partners and countries."
+    assert "diplomacy" not in topics_of(classifier, line)

@@ -568,3 +568,33 @@ def test_a_name_before_its_acronym_and_a_clause_adverbs_after_the_subject_and_st
     classifier: LineClassifier, lines: list[str], speakers: list[str]
 ) -> None:
     assert speakers_of(classifier, *lines) == speakers
+
+
+def test_the_author_of_a_statement_holds_the_floor_for_its_first_person_lines(classifier: LineClassifier) -> None:
+    lines = [
+        "The following statement by Foreign Minister Anna Lind was issued today:",
+        "I welcome the arrival of the first convoy.",
+        "I urge both parties to secure safe passage for all who wish to leave.",
+    ]
+    assert speakers_of(classifier, *lines) == ["Anna Lind"] * 3
+    assert kinds(classifier, *lines) == ["corridor_proposal"]
+
+
+@pytest.mark.parametrize(
+    ("lines", "speakers"),
+    [
+        (
+            ["The Israeli army said it would open a road.", "The military said the road was open."],
+            ["Israel Defense Forces"] * 2,
+        ),
+        (["Palestinian civil defence said 400 people were trapped."], ["Palestinian civil defence"]),
+        (
+            ["The ministry said the road was open.", "The ministry in the territory said buses would come."],
+            ["ministry"] * 2,
+        ),
+    ],
+)
+def test_a_body_by_any_of_its_names_civil_defence_and_a_body_in_its_territory(
+    classifier: LineClassifier, lines: list[str], speakers: list[str]
+) -> None:
+    assert speakers_of(classifier, *lines) == speakers
