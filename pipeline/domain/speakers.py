@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
-from pipeline.domain import phrases
+from pipeline.domain import candidates, phrases
 from pipeline.domain.lexicon import (
     CAPITALS_AND_STATES,
     CLAUSE_OPENERS,
@@ -28,7 +28,6 @@ from pipeline.domain.lexicon import (
     GROUP_PRONOUNS,
     GROUP_REFERENCES,
     INDEFINITE_PRONOUNS,
-    NEWS_AGENCIES,
     ORGANISATION_HEADS,
     PERSONAL_PRONOUNS,
     PREPOSITIONS,
@@ -212,7 +211,7 @@ class SpeakerAttributor:
             self._continuation,
         ):
             found = way(context)
-            if found is not None and not _is_news_agency(found.name):
+            if found is not None and not candidates.is_news_agency(found.name):
                 return found
         return None
 
@@ -289,7 +288,7 @@ class SpeakerAttributor:
             tokens = phrases.tokens(phrases.prefix(text, verb.end() + 60))
             before = phrases.phrase_before(tokens, verb.start())
             found = self._attribute_verb(context, tokens, verb, before)
-            if found is None or _is_news_agency(found.name):
+            if found is None or candidates.is_news_agency(found.name):
                 continue  # "According to a report by Reuters, Russia said": the agency only carries it
             if before is None or before[1] not in _SUBORDINATE:
                 return found
@@ -525,7 +524,7 @@ class SpeakerAttributor:
                 entity = context.remember(last.entity)
                 method = "named" if entity.kind == "person" else "organisation"
                 return Speaker(entity.name, entity.kind, method, evidence)
-        named_group = _named_group(words)
+        named_group = candidates.named_group(words)
         if named_group is not None:
             entity = context.remember(Entity(named_group, "organisation"))
             return Speaker(entity.name, entity.kind, "organisation", evidence)
@@ -561,7 +560,7 @@ class SpeakerAttributor:
         bodies = [
             e
             for e in reversed(context.entities)
-            if e.kind == "organisation" and _is_body_name(e.name) and fold(e.name) in known_before
+            if e.kind == "organisation" and candidates.is_body_name(e.name) and fold(e.name) in known_before
         ]
         fitting = next(
             (e for e in bodies if head in fold(e.name).split() or head in context.directory.alias_words(e.name)),
@@ -618,7 +617,7 @@ class SpeakerAttributor:
             candidate = context.memory.last_speaker
             known = context.find_by_name(candidate) if candidate else None
             # "it" is one body, not "sources" or "officials" left unnamed
-            plural = known is not None and pronoun == "it" and _unnamed_plural(known.name)
+            plural = known is not None and pronoun == "it" and candidates.unnamed_plural(known.name)
             if known is not None and known.kind == "organisation" and not plural:
                 return Speaker(known.name, known.kind, "pronoun", evidence)
             return None
@@ -709,38 +708,6 @@ def _attributed_before(context: _LineContext, position: int) -> bool:
     return any(
         not phrases.inside(context.quotations, verb.start()) for verb in _VERB_RE.finditer(context.text, 0, position)
     )
-
-
-def _unnamed_plural(name: str) -> bool:
-    """ "sources", "local officials": several people left unnamed, never "it"."""
-    words = fold(name).split()
-    return (len(words) == 1 or name.islower()) and words[-1] in ORGANISATION_HEADS and words[-1].endswith("s")
-
-
-def _named_group(words: list[str]) -> str | None:
-    """ "The Rwanda-backed M23 rebels": a group named by its acronym is that acronym."""
-    if len(words) < 2 or words[-1].casefold() not in GROUP_REFERENCES | {"group", "movement", "alliance"}:
-        return None
-    name = words[-2]
-    acronym = len(name) > 1 and name[0].isupper() and (name.isupper() or any(c.isdigit() for c in name))
-    return name if acronym and name.isalnum() else None
-
-
-def _is_news_agency(name: str) -> bool:
-    """ "Reuters", and any "... News Agency" or "... Press Agency": the carrier, not the speaker."""
-    folded = fold(name)
-    return (
-        folded in NEWS_AGENCIES
-        or folded.endswith(("news agency", "press agency"))
-        or (folded.startswith(("news agency ", "state news agency ")) and folded.split()[-1] in NEWS_AGENCIES)
-    )
-
-
-def _is_body_name(name: str) -> bool:
-    """A body's name as such ("Syrian Observatory", "city council"), not a title left unresolved."""
-    words = fold(name).split()
-    # "top agency official" is a person left unnamed, not a body
-    return name[:1].isupper() or (any(word in ORGANISATION_HEADS for word in words) and words[-1] not in ROLE_WORDS)
 
 
 def _closing_verb(context: _LineContext) -> re.Match[str] | None:

@@ -1,0 +1,44 @@
+"""What kind of thing a candidate speaker is, before it is taken as one.
+
+A phrase the speaker rules find in a subject position may be a news agency that
+only carries the story, several people left unnamed, a group named by its
+acronym, or a body's name as such; these predicates decide, on the words alone.
+"""
+
+from __future__ import annotations
+
+from pipeline.domain.lexicon import GROUP_REFERENCES, NEWS_AGENCIES, ORGANISATION_HEADS, ROLE_WORDS
+from pipeline.domain.text import fold
+
+
+def unnamed_plural(name: str) -> bool:
+    """ "sources", "local officials": several people left unnamed, never "it"."""
+    words = fold(name).split()
+    return (len(words) == 1 or name.islower()) and words[-1] in ORGANISATION_HEADS and words[-1].endswith("s")
+
+
+def named_group(words: list[str]) -> str | None:
+    """ "The Rwanda-backed M23 rebels": a group named by its acronym is that acronym."""
+    if len(words) < 2 or words[-1].casefold() not in GROUP_REFERENCES | {"group", "movement", "alliance"}:
+        return None
+    name = words[-2]
+    acronym = len(name) > 1 and name[0].isupper() and (name.isupper() or any(c.isdigit() for c in name))
+    return name if acronym and name.isalnum() else None
+
+
+def is_news_agency(name: str) -> bool:
+    """ "Reuters", and any "... News Agency" or "... Press Agency": the carrier, not the speaker."""
+    folded = fold(name)
+    return (
+        folded in NEWS_AGENCIES
+        or folded.endswith(("news agency", "press agency"))
+        or (folded.startswith(("news agency ", "state news agency ")) and folded.split()[-1] in NEWS_AGENCIES)
+    )
+
+
+def is_body_name(name: str) -> bool:
+    """A body's name as such ("Syrian Observatory", "city council"), not a title left unresolved."""
+    words = fold(name).split()
+    # "top agency official" is a person left unnamed, not a body
+    unnamed_person = words[-1] in ROLE_WORDS and words[-1] not in ORGANISATION_HEADS
+    return name[:1].isupper() or (any(word in ORGANISATION_HEADS for word in words) and not unnamed_person)

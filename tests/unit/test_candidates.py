@@ -1,0 +1,39 @@
+"""The kinds of candidate speaker, decided on the words alone."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.domain import candidates
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("Reuters", True), ("Korvia's National News Agency", True), ("news agency AFP", True), ("Korvian army", False)],
+)
+def test_a_news_agency_only_carries_the_story(name: str, expected: bool) -> None:
+    assert candidates.is_news_agency(name) is expected
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("sources", True), ("local officials", True), ("Officials", True), ("Rapid Support Forces", False)],
+)
+def test_several_people_left_unnamed_are_never_it(name: str, expected: bool) -> None:
+    assert candidates.unnamed_plural(name) is expected
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [(["Rwanda-backed", "M23", "rebels"], "M23"), (["SDF", "fighters"], "SDF"), (["Korvian", "rebels"], None)],
+)
+def test_a_group_named_by_its_acronym_is_that_acronym(words: list[str], expected: str | None) -> None:
+    assert candidates.named_group(words) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("Syrian Observatory", True), ("city council", True), ("top agency official", False)],
+)
+def test_a_body_name_is_not_a_title_left_unresolved(name: str, expected: bool) -> None:
+    assert candidates.is_body_name(name) is expected
