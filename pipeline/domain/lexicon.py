@@ -57,7 +57,7 @@ class EnglishLexicon(BaseModel):
 
 def load_lexicon(text: str, origin: str = "english.yaml") -> EnglishLexicon:
     try:
-        return EnglishLexicon.model_validate(yaml.safe_load(text))
+        return EnglishLexicon.model_validate(yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
     except (yaml.YAMLError, ValidationError) as error:
         raise ValueError(f"{origin}: {error}") from error
 

@@ -91,6 +91,39 @@ def openings(pattern: str) -> set[str] | None:
     return found[0]
 
 
+def required_literals(pattern: str) -> frozenset[str] | None:
+    """Lower-case strings one of which every match of ``pattern`` must contain, or None when
+    none can be told: a literal run of three or more characters in the pattern's main sequence,
+    else an alternation of plain words there ("(conflict|war)")."""
+    items = list(sre_parse.parse(pattern, re.IGNORECASE))
+    runs: list[str] = []
+    current = ""
+    for op, value in items:
+        if op is sre_constants.LITERAL:
+            current += chr(value).lower()
+            continue
+        runs.append(current)
+        current = ""
+    runs.append(current)
+    longest = max(runs, key=len)
+    if len(longest) >= 3:
+        return frozenset({longest})
+    for op, value in items:
+        if op is sre_constants.SUBPATTERN:
+            inner = list(value[-1])
+            if len(inner) == 1 and inner[0][0] is sre_constants.BRANCH:
+                words = [_plain_literal(list(branch)) for branch in inner[0][1][1]]
+                if all(w is not None and len(w) >= 2 for w in words):
+                    return frozenset(w for w in words if w is not None)
+    return None
+
+
+def _plain_literal(items: list[tuple[object, object]]) -> str | None:
+    if not all(op is sre_constants.LITERAL for op, _ in items):
+        return None
+    return "".join(chr(value).lower() for _, value in items)  # type: ignore[arg-type]
+
+
 def literal_alternation(strings: Sequence[str]) -> str:
     """A regular expression matching any of ``strings``, with shared beginnings factored out
     so the engine follows one path per letter instead of trying every string in turn."""
@@ -140,10 +173,15 @@ class CueIndex:
         self.regexes = [word_bounded(p) for p in patterns]
         by_opening: dict[str, list[int]] = {}
         self._anywhere: list[int] = []
+        # A pattern that can start anywhere is searched only in texts holding a string it needs.
+        self._needs: dict[int, frozenset[str]] = {}
         for number, pattern in enumerate(patterns):
             starts = openings(pattern)
             if starts is None:
                 self._anywhere.append(number)
+                needed = required_literals(pattern)
+                if needed is not None:
+                    self._needs[number] = needed
                 continue
             for start in starts:
                 by_opening.setdefault(start, []).append(number)
@@ -176,6 +214,9 @@ class CueIndex:
                     if match is not None:
                         found[number] = match
         for number in self._anywhere:
+            needed = self._needs.get(number)
+            if needed is not None and not any(literal in lowered for literal in needed):
+                continue
             match = regexes[number].search(text)
             if match is not None:
                 found[number] = match

@@ -16,6 +16,7 @@ TEXTS = [
     "Evacuat",
     "",
     "the Erdoğan-style aid groups and aid, aid convoys",
+    "A 72-hour pause, daily pauses and the army's forces in a two-year war; Moscow's TROOPS.",
 ]
 
 PATTERNS = [
@@ -27,7 +28,10 @@ PATTERNS = [
     r"aid( groups| convoys)?",
     r"aid",
     r"route",
-    r"\w+-like",  # no literal opening: searched everywhere
+    r"\w+-like",  # no literal opening: searched where "-like" stands
+    r"(\w+-hour|daily) pauses?",
+    r"[\w-]+'s (forces|troops)",
+    r"(brutal|\w+-year) (conflict|war)",
 ]
 
 
@@ -55,3 +59,20 @@ def test_word_start_alternation_matches_as_a_leading_lookbehind_would(text: str,
     fast = re.compile(word_start_alternation(ALIASES, not_before) + r"(?![\w])")
     plain = re.compile(f"(?<![{not_before}])(?:" + literal_alternation(ALIASES) + r")(?![\w])")
     assert [m.span() for m in fast.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "needed"),
+    [
+        (r"(\w+-hour|daily) pauses?", {" pause"}),
+        (r"[\w-]+'s (forces|troops)", {"'s "}),
+        (r"(brutal|\w+-year) (conflict|war)", {"conflict", "war"}),
+        (r"\w+-like", {"-like"}),
+        (r"\w+ \w+", None),
+    ],
+)
+def test_a_pattern_that_can_start_anywhere_names_what_it_needs(pattern: str, needed: set[str] | None) -> None:
+    from pipeline.domain.matching import required_literals
+
+    found = required_literals(pattern)
+    assert (set(found) if found is not None else None) == needed
