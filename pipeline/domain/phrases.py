@@ -362,9 +362,14 @@ def strip_subject(phrase: list[Token]) -> list[Token]:
     opener = words[0].group().casefold() if words else ""
     if len(words) > 1 and opener.endswith("'s") and opener.removesuffix("'s") in TIME_WORDS:
         return strip_subject(words[1:])  # "Wednesday's statement said": the statement speaks
-    if len(words) > 2 and words[0].group().casefold() in _ISSUED and words[1].group().casefold() in {"from", "by"}:
-        # "A statement from the defence ministry said": the ministry speaks through it.
-        return strip_subject(words[2:])
+    if len(words) > 2 and words[0].group().casefold() in _ISSUED:
+        # "A statement from the defence ministry said", "a statement today by the army": the issuer
+        # speaks through it.
+        by = 1
+        while by < len(words) - 1 and words[by].group().casefold() in TIME_WORDS:
+            by += 1
+        if words[by].group().casefold() in {"from", "by"} and by + 1 < len(words):
+            return strip_subject(words[by + 1 :])
     if not words:
         return []
     lowered = [w.group().casefold() for w in words]

@@ -404,3 +404,36 @@ def test_thanking_leaders_is_diplomacy_and_thanks_to_is_not(classifier: LineClas
     assert "diplomacy" in topics_of(classifier, "I thank the leaders in Kyiv and Moscow for ensuring the pauses.")
     line = "The children got care thanks to cooperation between partners and countries."
     assert "diplomacy" not in topics_of(classifier, line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Canada has extracted its diplomats.",
+        "Saudi Arabia took 91 people out from the port by ship.",
+        "Western countries rushed to get their diplomatic staff out.",
+    ],
+)
+def test_foreigners_taken_out_of_a_country_are_evacuated(classifier: LineClassifier, line: str) -> None:
+    assert "corridors" in topics_of(classifier, line)
+
+
+@pytest.mark.parametrize(
+    ("line", "topic"),
+    [
+        ("The four-day break in fighting begins on Friday.", "peace_talks"),
+        ("In Lorsk, the spokesperson for the Sudanese army, Brig Gen Ali Noor, said the missions would leave.", None),
+        ("Weeks of talks involved the fighting group and three mediators.", None),
+    ],
+)
+def test_a_break_in_fighting_an_army_speaking_and_a_fighting_group_are_not_battles(
+    classifier: LineClassifier, line: str, topic: str | None
+) -> None:
+    found = topics_of(classifier, line)
+    assert "military" not in found
+    if topic is not None:
+        assert topic in found
+
+
+def test_reaching_people_in_need_is_aid(classifier: LineClassifier) -> None:
+    assert "humanitarian_aid" in topics_of(classifier, "The pause lets us reach the people who need us.")

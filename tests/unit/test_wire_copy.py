@@ -598,3 +598,21 @@ def test_a_body_by_any_of_its_names_civil_defence_and_a_body_in_its_territory(
     classifier: LineClassifier, lines: list[str], speakers: list[str]
 ) -> None:
     assert speakers_of(classifier, *lines) == speakers
+
+
+@pytest.mark.parametrize(
+    ("line", "speaker"),
+    [
+        ("However a statement today by the Korvian army assures that the roads will open.", "Korvian army"),
+        ("Aid trucks entered the town, UN humanitarians said.", "UN humanitarians"),
+    ],
+)
+def test_a_dated_statement_by_a_body_and_humanitarians_of_a_body(
+    classifier: LineClassifier, line: str, speaker: str
+) -> None:
+    assert speakers_of(classifier, line) == [speaker]
+
+
+def test_foreigners_to_be_evacuated_is_a_proposal(classifier: LineClassifier) -> None:
+    line = "The army said diplomats and nationals will be evacuated by air in the coming hours."
+    assert kinds(classifier, line) == ["corridor_proposal"]
