@@ -1,15 +1,19 @@
 """Who is speaking in a line: the subject of its main reporting verb, resolved.
 
 A transcript's speaker label ("MR PRICE:") settles it, and holds the floor for
-the lines after it. Otherwise the attributor tries, in order, a "Name:" prefix,
-"the agency quoted X as saying", "the agency reported, citing X", an attribution closing the line after a
-clause ("..., Deputy Prime Minister X said."), and the reporting verbs outside
-quotations ("said", "called for", "according to", "..., said Zelenskyy"),
-reading the subject phrase with ``phrases`` and resolving it against the
-article's memory: a name, a pronoun, a descriptor such as "Russia's foreign
-minister", or a body ("the aid agency"). A line with no attribution can still
-continue the previous speaker's account (an opening quotation mark, "This
-would involve ...").
+the lines after it; so does the author named in "The following statement by X
+was issued today:". Otherwise the attributor tries, in order, a "Name:" prefix,
+"the agency quoted X as saying", "the agency reported, citing X", an attribution
+closing the line after a clause ("..., Deputy Prime Minister X said."), a
+statement quoted from its first words ('In a joint statement, "X urged ..."'),
+the reporting verbs outside quotations ("said", "called for", "according to",
+"..., said Zelenskyy"), and a source framed by a participle or a passive ("with
+officials saying", "are said by the UN to"), reading the subject phrase with
+``phrases`` and resolving it against the article's memory: a name, a pronoun, a
+descriptor such as "Russia's foreign minister", or a body ("the aid agency").
+What kind of thing a candidate is (a news agency, several people left unnamed)
+is decided in ``candidates``. A line with no attribution can still continue the
+previous speaker's account (an opening quotation mark, "This would involve ...").
 """
 
 from __future__ import annotations
