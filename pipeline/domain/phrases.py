@@ -107,7 +107,9 @@ def negated(text: str, start: int, end: int) -> bool:
 
 
 _NEGATIONS = frozenset({"not", "never"})
-_ISSUED = frozenset({"statement", "communique", "letter", "message", "report", "post", "notice"})
+# Documents that speak for whoever issued them ("the statement said", "a report by Reuters").
+DOCUMENTS = frozenset({"statement", "communique", "letter", "message", "report", "post"})
+_ISSUED = DOCUMENTS | {"notice"}
 # "said no decision had been made" states something; "offered no details" does not.
 _SAYING = frozenset({"said", "says", "say", "told", "tells", "added", "adds", "stated", "wrote", "insisted", "warned"})
 

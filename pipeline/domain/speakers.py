@@ -528,13 +528,11 @@ class SpeakerAttributor:
                 entity = context.remember(last.entity)
                 method = "named" if entity.kind == "person" else "organisation"
                 return Speaker(entity.name, entity.kind, method, evidence)
-        named_group = candidates.named_group(words)
-        if named_group is not None:
-            entity = context.remember(Entity(named_group, "organisation"))
-            return Speaker(entity.name, entity.kind, "organisation", evidence)
-        if fold(" ".join(words)) in CAPITALS_AND_STATES:
-            # "Saudi Arabia said": a state, though its first word is also a nationality
-            entity = context.remember(Entity(" ".join(words), "organisation"))
+        # "The M23 rebels said" is M23; "Saudi Arabia said" is a state, though "Saudi" is also a nationality.
+        joined = " ".join(words)
+        named_body = candidates.named_group(words) or (joined if fold(joined) in CAPITALS_AND_STATES else None)
+        if named_body is not None:
+            entity = context.remember(Entity(named_body, "organisation"))
             return Speaker(entity.name, entity.kind, "organisation", evidence)
         name_words = phrases.trailing_name(words)
         if name_words:
@@ -729,7 +727,7 @@ _COURT_HEADS = frozenset({"court", "tribunal", "chamber"})
 _LOCATIVES = frozenset({"at", "in", "on", "near", "inside"})
 # Boundaries that open a subordinate clause: its verb attributes only when the main clause's does not.
 _SUBORDINATE = phrases.SUBORDINATORS | {"although", "because", "if"}
-_DOCUMENTS = frozenset({"statement", "report", "document", "letter", "communique", "post", "message"})
+_DOCUMENTS = phrases.DOCUMENTS | {"document"}
 _GENERIC_BODY_HEADS = _DOCUMENTS | {"group", "organisation", "organization", "agency", "movement", "body"}
 # A saying verb with at most eight words after it to the end of the line.
 _CLOSING_RE = re.compile(

@@ -7,12 +7,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.domain.classifier import LineClassifier
-from tests.unit.helpers import verdicts_of
-
-
-def topics_of(classifier: LineClassifier, *lines: str) -> set[str]:
-    """The topics of the last of ``lines``, read as one article."""
-    return set(verdicts_of(classifier, *lines)[-1].topic_ids)
+from tests.unit.helpers import topics_of
 
 
 @pytest.mark.parametrize(

@@ -5,11 +5,7 @@ import pytest
 from pipeline.domain.classifier import LineClassifier
 from pipeline.domain.taxonomy import Cue, Topic
 from pipeline.domain.topics import TopicClassifier
-from tests.unit.helpers import verdicts_of
-
-
-def topics(classifier: LineClassifier, line: str) -> set[str]:
-    return set(verdicts_of(classifier, line)[0].topic_ids)
+from tests.unit.helpers import topics_of, verdicts_of
 
 
 @pytest.mark.parametrize(
@@ -22,7 +18,7 @@ def topics(classifier: LineClassifier, line: str) -> set[str]:
     ],
 )
 def test_corridor_phrasings_in_any_inflection(classifier: LineClassifier, line: str) -> None:
-    assert "corridors" in topics(classifier, line)
+    assert "corridors" in topics_of(classifier, line)
 
 
 @pytest.mark.parametrize(
@@ -36,16 +32,16 @@ def test_corridor_phrasings_in_any_inflection(classifier: LineClassifier, line: 
     ],
 )
 def test_war_crimes_phrasings(classifier: LineClassifier, line: str) -> None:
-    assert "war_crimes" in topics(classifier, line)
+    assert "war_crimes" in topics_of(classifier, line)
 
 
 def test_war_alone_is_not_war_crimes_nor_military(classifier: LineClassifier) -> None:
-    assert topics(classifier, "He has been pushing for a diplomatic end to the war in Ukraine.") == {"peace_talks"}
+    assert topics_of(classifier, "He has been pushing for a diplomatic end to the war in Ukraine.") == {"peace_talks"}
 
 
 def test_bare_talks_are_diplomacy_but_not_beside_a_peace_process(classifier: LineClassifier) -> None:
-    assert topics(classifier, "During their talks they discussed the future of the UN.") == {"diplomacy"}
-    assert topics(classifier, "He said it is too early to talk about mediation in peace talks.") == {"peace_talks"}
+    assert topics_of(classifier, "During their talks they discussed the future of the UN.") == {"diplomacy"}
+    assert topics_of(classifier, "He said it is too early to talk about mediation in peace talks.") == {"peace_talks"}
 
 
 def test_investigation_counts_as_war_crimes_only_after_a_war_crimes_line(classifier: LineClassifier) -> None:
@@ -74,25 +70,25 @@ def test_scores_are_calibrated_noisy_or_with_evidence() -> None:
     ],
 )
 def test_deliveries_to_people_are_humanitarian_aid(classifier: LineClassifier, line: str) -> None:
-    assert "humanitarian_aid" in topics(classifier, line)
+    assert "humanitarian_aid" in topics_of(classifier, line)
 
 
 def test_taking_control_of_ground_is_military(classifier: LineClassifier) -> None:
     line = "The defence ministry said its troops had taken control of two villages near the river."
-    assert "military" in topics(classifier, line)
+    assert "military" in topics_of(classifier, line)
 
 
 def test_a_pause_is_peace_talks_and_a_un_resolution_is_diplomacy(classifier: LineClassifier) -> None:
-    assert {"peace_talks", "diplomacy"} <= topics(
+    assert {"peace_talks", "diplomacy"} <= topics_of(
         classifier, "She said the US would push for a resolution demanding a humanitarian pause."
     )
-    assert {"peace_talks", "humanitarian_aid"} <= topics(
+    assert {"peace_talks", "humanitarian_aid"} <= topics_of(
         classifier, "Both sides had agreed to a pause to allow fuel trucks into the north."
     )
 
 
 def test_disease_in_camps_is_humanitarian_and_a_denied_accusation_follows_its_topic(classifier: LineClassifier) -> None:
-    assert "humanitarian_aid" in topics(classifier, "Aid workers say cholera is spreading in the camps.")
+    assert "humanitarian_aid" in topics_of(classifier, "Aid workers say cholera is spreading in the camps.")
     article = verdicts_of(
         classifier,
         "Armenia's prime minister accused Azerbaijan of ethnic cleansing.",
@@ -116,7 +112,7 @@ def test_disease_in_camps_is_humanitarian_and_a_denied_accusation_follows_its_to
     ],
 )
 def test_cues_learnt_from_real_copy(classifier: LineClassifier, line: str, present: str, absent: str | None) -> None:
-    found = topics(classifier, line)
+    found = topics_of(classifier, line)
     assert present in found
     assert absent is None or absent not in found
 
@@ -131,8 +127,8 @@ def test_an_operation_after_a_line_about_evacuation_is_about_evacuation(classifi
 
 
 def test_holding_a_state_to_account_alone_is_not_war_crimes(classifier: LineClassifier) -> None:
-    assert "war_crimes" not in topics(classifier, "The allies took steps to hold the government to account.")
-    assert "war_crimes" in topics(classifier, "The allies vowed to hold the militia to account for the atrocities.")
+    assert "war_crimes" not in topics_of(classifier, "The allies took steps to hold the government to account.")
+    assert "war_crimes" in topics_of(classifier, "The allies vowed to hold the militia to account for the atrocities.")
 
 
 @pytest.mark.parametrize(
@@ -144,17 +140,19 @@ def test_holding_a_state_to_account_alone_is_not_war_crimes(classifier: LineClas
     ],
 )
 def test_readouts_of_calls_and_positions_are_diplomacy(classifier: LineClassifier, line: str) -> None:
-    assert "diplomacy" in topics(classifier, line)
+    assert "diplomacy" in topics_of(classifier, line)
 
 
 def test_ceasefire_violations_are_not_war_crimes(classifier: LineClassifier) -> None:
     line = "The committee is looking into reports of ceasefire violations by both sides."
-    assert "war_crimes" not in topics(classifier, line)
-    assert "war_crimes" in topics(classifier, "Investigators documented violations of international humanitarian law.")
+    assert "war_crimes" not in topics_of(classifier, line)
+    assert "war_crimes" in topics_of(
+        classifier, "Investigators documented violations of international humanitarian law."
+    )
 
 
 def test_a_signed_declaration_and_its_mechanism_are_peace_talks(classifier: LineClassifier) -> None:
-    assert "peace_talks" in topics(classifier, "Both armies signed a declaration in Jeddah on Thursday.")
+    assert "peace_talks" in topics_of(classifier, "Both armies signed a declaration in Jeddah on Thursday.")
     article = verdicts_of(
         classifier,
         "The truce is due to come into force at midnight.",
@@ -164,11 +162,11 @@ def test_a_signed_declaration_and_its_mechanism_are_peace_talks(classifier: Line
 
 
 def test_humanitarian_action_is_aid(classifier: LineClassifier) -> None:
-    assert "humanitarian_aid" in topics(classifier, "Both sides must facilitate humanitarian action in the region.")
+    assert "humanitarian_aid" in topics_of(classifier, "Both sides must facilitate humanitarian action in the region.")
 
 
 def test_people_left_without_heat_need_aid(classifier: LineClassifier) -> None:
-    assert "humanitarian_aid" in topics(classifier, "Millions of people are without heat after the strikes.")
+    assert "humanitarian_aid" in topics_of(classifier, "Millions of people are without heat after the strikes.")
 
 
 @pytest.mark.parametrize(
@@ -185,16 +183,16 @@ def test_people_left_without_heat_need_aid(classifier: LineClassifier) -> None:
     ],
 )
 def test_wire_phrasings_of_each_topic(classifier: LineClassifier, line: str, topic: str) -> None:
-    assert topic in topics(classifier, line)
+    assert topic in topics_of(classifier, line)
 
 
 def test_negotiators_meeting_is_talks_not_diplomacy(classifier: LineClassifier) -> None:
-    found = topics(classifier, "The two sides' negotiators have not met in person since March.")
+    found = topics_of(classifier, "The two sides' negotiators have not met in person since March.")
     assert "peace_talks" in found and "diplomacy" not in found
 
 
 def test_safe_zones_for_civilians_are_about_corridors(classifier: LineClassifier) -> None:
-    assert "corridors" in topics(classifier, "The agencies oppose the creation of safe zones in the south.")
+    assert "corridors" in topics_of(classifier, "The agencies oppose the creation of safe zones in the south.")
 
 
 def test_a_short_aside_does_not_end_the_subject_under_discussion(classifier: LineClassifier) -> None:
@@ -227,9 +225,9 @@ def test_a_long_line_with_no_topic_does_end_it(classifier: LineClassifier) -> No
     ],
 )
 def test_movement_of_people_and_forces_named_by_their_state(classifier: LineClassifier, line: str, topic: str) -> None:
-    assert topic in topics(classifier, line)
+    assert topic in topics_of(classifier, line)
 
 
 def test_an_army_chief_is_not_fighting(classifier: LineClassifier) -> None:
     line = "Sudan's army chief has said he will not negotiate until the talks move to Jeddah."
-    assert "military" not in topics(classifier, line)
+    assert "military" not in topics_of(classifier, line)
