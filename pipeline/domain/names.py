@@ -276,7 +276,7 @@ def find_mentions(text: str, directory: Directory) -> list[Mention]:
         tokens = match.group().split()
         if _is_organisation_name(tokens):
             tokens = name_after_body(tokens) or []  # named bodies are resolved from the subject phrase itself
-        _, name_tokens = _split_title(tokens)
+        title_tokens, name_tokens = _split_title(tokens)
         while name_tokens and name_tokens[-1].casefold() in _NOT_NAMES:
             name_tokens.pop()
         if not name_tokens:
@@ -289,8 +289,11 @@ def find_mentions(text: str, directory: Directory) -> list[Mention]:
         cleaned = name_text.removesuffix("'s").removesuffix("'")
         if _SENTENCE_END.search(cleaned):  # "... al-Sisi." ends the sentence; "J." is an initial
             cleaned = cleaned[:-1]
-        if len(name_tokens) < 2 or cleaned.casefold() in QUALIFIERS:
-            continue  # a lone capitalised word is a person only where it is a subject (see speakers)
+        titled = any(t.casefold() in ROLE_WORDS for t in title_tokens)
+        if (len(name_tokens) < 2 and not titled) or cleaned.casefold() in QUALIFIERS:
+            # A lone capitalised word is a person only where it is a subject (see speakers), or
+            # after a title ("Secretary Lind"), which is then how the article may go on to call them.
+            continue
         if _next_word(text, match.end()) in PLACE_NOUNS or name_tokens[-1].casefold() in PLACE_NOUNS:
             continue  # "the Kerem Shalom crossing" and "Nasser Medical Complex" are places
 

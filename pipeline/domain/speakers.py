@@ -212,6 +212,7 @@ class SpeakerAttributor:
             self._statement_quoted,
             self._reporting_verbs,
             self._framed_source,
+            self._finding_of,
             self._continuation,
         ):
             found = way(context)
@@ -674,6 +675,17 @@ class SpeakerAttributor:
                 return self._resolve_phrase(context, source, found.start("source"), found.group("frame"))
         return None
 
+    def _finding_of(self, context: _LineContext) -> Speaker | None:
+        """ "the determination made by the Secretary that both forces committed war crimes": a finding
+        held by someone, with its content after "that", is their position whoever reports it."""
+        if "that" not in context.text:
+            return None
+        found = _FINDING_BY.search(context.text)
+        if found is None or (context.quotations and phrases.inside(context.quotations, found.start())):
+            return None
+        holder = phrases.strip_subject(phrases.tokens_in(context.text, found.span("holder")))
+        return self._resolve_phrase(context, holder, found.start("holder"), found.group("finding")) if holder else None
+
     def _continuation(self, context: _LineContext) -> Speaker | None:
         """A line with no attribution of its own that carries the previous line's account on: an opening
         quotation mark, or "This would ...", "The plan will ..." after someone proposed something."""
@@ -739,6 +751,10 @@ _QUOTED_AS = re.compile(r"\bquoted (?!by\b)((?:[\w.'-]+ ){1,8}?)as saying\b")
 _CITING = re.compile(
     r"\b(?:reported|reports|said|says|added|wrote),? citing "
     r"|, citing (?=[^,;:\"]{2,80}, (?:said|says|reported|reports|added|wrote)\b)"
+)
+_FINDING_BY = re.compile(
+    r"\b(?P<finding>(?:determination|finding|assessment|conclusion|judge?ment)s?)"
+    r" (?:(?:made|reached|issued|announced|published) )?by (?P<holder>[^,.;:\"]{2,80}?) that\b"
 )
 _QUOTED_BY = re.compile(r"\b(?:was|were) (?:quoted|cited) by [^.;:\"]{1,80}? as saying\b")
 _AFTER_QUOTATION_ONLY = frozenset({"continued", "continues", "went on"})

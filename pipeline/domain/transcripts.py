@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from pipeline.domain.names import Directory
 
-_LABEL = re.compile(r"^\s*(?P<label>[A-Z][A-Z'.-]*(?:\s+[A-Z][A-Z'.-]*){0,4})\s*:(?=\s+\S)")
+_LABEL = re.compile(r"^\s*(?P<label>[A-Z][A-Z'.-]*(?:\s+[A-Z][A-Z'.-]*){0,9})\s*:(?=\s+\S)")
 _HONORIFICS = frozenset(
     {
         "MR",
@@ -46,7 +46,25 @@ _HONORIFICS = frozenset(
         "FOREIGN",
         "SPECIAL",
         "ENVOY",
+        # Military ranks, written out or cut short: "MAJOR GENERAL", "MAJ. GEN.", "VICE ADMIRAL".
+        "MAJOR",
+        "MAJ.",
+        "GEN.",
+        "LIEUTENANT",
+        "LT.",
+        "COL.",
+        "BRIGADIER",
+        "ADM.",
+        "VICE",
+        "REAR",
+        "COMMANDER",
+        "SERGEANT",
     }
+)
+# Words of an office a title runs through before the name ("DEFENSE DEPARTMENT PRESS SECRETARY
+# AIR FORCE MAJ. GEN. ..."): they make a label a person's only beside an honorific or a rank.
+_OFFICE_WORDS = frozenset(
+    {"PRESS", "DEFENSE", "DEFENCE", "DEPARTMENT", "AIR", "FORCE", "ARMY", "NAVY", "MARINE", "CORPS"}
 )
 # Labels for people the transcript does not name: they take the floor, and nobody is quoted.
 _UNNAMED = frozenset({"QUESTION", "Q", "MODERATOR", "OPERATOR", "PARTICIPANT", "REPORTER", "AUDIENCE MEMBER"})
@@ -69,10 +87,11 @@ def speaker_label(text: str, directory: Directory, in_transcript: bool) -> Speak
         return SpeakerLabel(None, match.end())
     words = label.split()
     titles = 0
-    while titles < len(words) - 1 and words[titles] in _HONORIFICS:
+    while titles < len(words) - 1 and (words[titles] in _HONORIFICS or words[titles] in _OFFICE_WORDS):
         titles += 1
     name = " ".join(_as_name(word) for word in words[titles:])
-    if titles or directory.lookup(name) is not None or in_transcript:
+    titled = any(word in _HONORIFICS for word in words[:titles])
+    if titled or directory.lookup(name) is not None or in_transcript:
         return SpeakerLabel(name, match.end())
     return None
 

@@ -432,3 +432,44 @@ def test_a_break_in_fighting_an_army_speaking_and_a_fighting_group_are_not_battl
 
 def test_reaching_people_in_need_is_aid(classifier: LineClassifier) -> None:
     assert "humanitarian_aid" in topics_of(classifier, "The pause lets us reach the people who need us.")
+
+
+def test_nationals_brought_home_from_a_war_are_evacuated(classifier: LineClassifier) -> None:
+    assert "corridors" in topics_of(classifier, "Some of the 40 nationals in the capital asked to be repatriated.")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "We are working through diplomacy to bring the two governments back to the table.",
+        "Thank you, Mr. President.",
+        "I regret that some members of this Council still refuse to condemn the raid.",
+        "As I said in the Chamber this morning, we will not give up.",
+    ],
+)
+def test_diplomacy_by_name_and_speaking_in_the_council(classifier: LineClassifier, line: str) -> None:
+    assert "diplomacy" in topics_of(classifier, line)
+
+
+def test_an_address_that_only_names_a_president_is_not_the_council(classifier: LineClassifier) -> None:
+    assert "diplomacy" not in topics_of(classifier, "The crowd waited to thank you, said the mayor of Lorsk.")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Two submarines joined the fleet in the gulf.",
+        "A carrier strike group reached the gulf on Monday.",
+        "The ministry announced a change in force posture along the border.",
+        "The security situation is deteriorating in the capital.",
+        "Civilians have borne the brunt of a conflict between the two generals.",
+        "Officials said the plan would reduce civilian deaths.",
+    ],
+)
+def test_force_posture_and_the_toll_of_a_conflict_are_military(classifier: LineClassifier, line: str) -> None:
+    assert "military" in topics_of(classifier, line)
+
+
+def test_sexual_assault_in_the_ranks_is_not_fighting(classifier: LineClassifier) -> None:
+    line = "The department reported fewer cases of sexual assault in the military this year."
+    assert "military" not in topics_of(classifier, line)

@@ -372,6 +372,40 @@ def test_a_capitalised_place_before_a_colon_starts_no_transcript(classifier: Lin
     ]
 
 
+@pytest.mark.parametrize(
+    ("label", "speaker"),
+    [
+        ("MAJOR GENERAL LENA VARGA", "Lena Varga"),
+        ("NAVY PRESS SECRETARY REAR ADM. PAVEL KALNIN", "Pavel Kalnin"),
+        ("DEFENSE DEPARTMENT PRESS SECRETARY AIR FORCE MAJ. GEN. ANNA LIND", "Anna Lind"),
+        ("DEFENCE PRESS SECRETARY LIEUTENANT COLONEL ANNA LIND", "Anna Lind"),
+        ("ARMY LT. COL. PAVEL KALNIN", "Pavel Kalnin"),
+        ("BRIGADIER GENERAL LENA VARGA", "Lena Varga"),
+        ("VICE ADMIRAL PAVEL KALNIN", "Pavel Kalnin"),
+        ("MARINE CORPS COMMANDER ANNA LIND", "Anna Lind"),
+        ("SERGEANT LENA VARGA", "Lena Varga"),
+    ],
+)
+def test_a_rank_or_an_office_before_a_labelled_name_gives_that_person_the_floor(
+    classifier: LineClassifier, label: str, speaker: str
+) -> None:
+    assert speakers_of(
+        classifier, f"{label}: Good afternoon, everyone. A few things at the top.", "The pier is in place."
+    ) == [speaker, speaker]
+
+
+def test_office_words_alone_before_a_colon_name_nobody(classifier: LineClassifier) -> None:
+    assert speakers_of(classifier, "PRESS CORPS: The briefing was delayed.") == [None]
+
+
+def test_the_title_an_article_gave_a_surname_stands_for_that_person(classifier: LineClassifier) -> None:
+    assert speakers_of(
+        classifier,
+        "As you have heard Secretary Lind say, the focus is on a ceasefire.",
+        "During a phone call on Sunday, the secretary reiterated the commitment to defend the port.",
+    ) == ["Lind", "Lind"]
+
+
 def test_a_configured_person_labelled_in_capitals_is_that_person(classifier: LineClassifier) -> None:
     assert speakers_of(classifier, "BLINKEN: We want the pause extended.") == ["Antony Blinken"]
 

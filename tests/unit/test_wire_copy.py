@@ -616,3 +616,39 @@ def test_a_dated_statement_by_a_body_and_humanitarians_of_a_body(
 def test_foreigners_to_be_evacuated_is_a_proposal(classifier: LineClassifier) -> None:
     line = "The army said diplomats and nationals will be evacuated by air in the coming hours."
     assert kinds(classifier, line) == ["corridor_proposal"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        'Kalnin said, "The ministry has managed to secure buses to evacuate our nationals to the coast."',
+        "The ministry said it had arranged buses to take its nationals to the port.",
+        "Korvia said it would charter planes to evacuate its citizens from the capital.",
+        "Ruritania said it had provided ships to evacuate foreign nationals.",
+        "The government said it had deployed aircraft to bring its citizens out of the city.",
+        "The embassy said it had dispatched buses to evacuate stranded nationals.",
+    ],
+)
+def test_transport_secured_to_evacuate_nationals_is_a_proposal(classifier: LineClassifier, line: str) -> None:
+    assert kinds(classifier, line) == ["corridor_proposal"]
+
+
+@pytest.mark.parametrize("verb", ["supports", "endorses"])
+def test_a_government_that_supports_calls_for_safe_passage_proposes_it(classifier: LineClassifier, verb: str) -> None:
+    line = f"Korvia {verb} many of the provisions: the calls for a pause and for safe passage of civilians."
+    assert alerts_of(classifier, line) == [(1, "corridor_proposal", "Korvia")]
+
+
+@pytest.mark.parametrize(
+    ("line", "speaker"),
+    [
+        (
+            "Ambassador Lind will discuss the determination made by Secretary Pavel Kalnin that both armies "
+            "committed war crimes.",
+            "Pavel Kalnin",
+        ),
+        ("The finding by the commission that the strike was deliberate was published on Monday.", "commission"),
+    ],
+)
+def test_a_finding_that_someone_holds_is_their_position(classifier: LineClassifier, line: str, speaker: str) -> None:
+    assert speakers_of(classifier, line) == [speaker]
