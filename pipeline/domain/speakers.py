@@ -364,7 +364,11 @@ class SpeakerAttributor:
             inserted = phrases.phrase_after(tokens, verb.end())
             if inserted and phrases.followed_by_comma(tokens, inserted[-1]):
                 # "The United States, said Ambassador Power, joins ...": the attribution is set into the sentence.
-                return self._resolve_phrase(context, inserted, verb.start(), verb.group())
+                # What follows may instead be the reported clause ("X, speaking on Monday, said the army
+                # was seeking an immediate, durable truce"): then the subject stands before the aside.
+                found = self._resolve_phrase(context, inserted, verb.start(), verb.group())
+                if found is not None:
+                    return found
             closing = phrases.strip_subject(inserted) if verb.group() in {"said", "says"} else []
             if closing and phrases.ends_line(context.text, inserted[-1]):
                 # "The shelling has not stopped, said a spokesperson for X.": the attribution closes the line.

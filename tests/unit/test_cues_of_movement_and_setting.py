@@ -473,3 +473,35 @@ def test_force_posture_and_the_toll_of_a_conflict_are_military(classifier: LineC
 def test_sexual_assault_in_the_ranks_is_not_fighting(classifier: LineClassifier) -> None:
     line = "The department reported fewer cases of sexual assault in the military this year."
     assert "military" not in topics_of(classifier, line)
+
+
+def test_an_insult_is_not_an_offensive(classifier: LineClassifier) -> None:
+    for line in (
+        "It's offensive, she said.",
+        "The proposal is offensive, Lind said.",
+        "The remark was offensive, she said.",
+        "Such remarks are offensive to the families.",
+    ):
+        assert "military" not in topics_of(classifier, line)
+    assert "military" in topics_of(classifier, "The army launched an offensive near Lorsk.")
+
+
+def test_a_summary_execution_is_a_war_crime_whoever_reports_it(classifier: LineClassifier) -> None:
+    line = "Residents said the militia had summarily executed a dozen men in the village."
+    assert "war_crimes" in topics_of(classifier, line)
+
+
+def test_convoys_moving_out_are_an_evacuation(classifier: LineClassifier) -> None:
+    line = "The minister said the shelling had stopped and convoys were moving out."
+    assert "corridors" in topics_of(classifier, line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Korvia denied arming the rebels in the north.",
+        "Thousands have fled the town since the militia's takeover.",
+    ],
+)
+def test_arming_a_side_and_a_takeover_are_military(classifier: LineClassifier, line: str) -> None:
+    assert "military" in topics_of(classifier, line)

@@ -652,3 +652,31 @@ def test_a_government_that_supports_calls_for_safe_passage_proposes_it(classifie
 )
 def test_a_finding_that_someone_holds_is_their_position(classifier: LineClassifier, line: str, speaker: str) -> None:
     assert speakers_of(classifier, line) == [speaker]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Twenty buses are en route to Lorsk to collect evacuees, Deputy Minister Anna Lind said on Monday.",
+        "A convoy of buses set out for the port to evacuate trapped residents, Governor Pavel Kalnin said.",
+        '"We are also providing corridors for families to move south," the army said.',
+    ],
+)
+def test_transport_on_its_way_and_corridors_being_provided_are_announced(classifier: LineClassifier, line: str) -> None:
+    assert kinds(classifier, line) == ["corridor_proposal"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "No evacuation routes were established out of Lorsk on Sunday, Deputy Minister Anna Lind said.",
+        "Most of the agreed corridors are still not holding, adviser Pavel Kalnin said.",
+    ],
+)
+def test_corridors_not_established_or_not_holding_are_no_proposal(classifier: LineClassifier, line: str) -> None:
+    assert kinds(classifier, line) == []
+
+
+def test_a_subject_before_an_aside_speaks_a_clause_with_commas(classifier: LineClassifier) -> None:
+    line = "Kalnin, speaking at a news briefing, said Korvia wanted an immediate, verifiable, and durable truce."
+    assert speakers_of(classifier, line) == ["Kalnin"]
