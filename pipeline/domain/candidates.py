@@ -27,13 +27,18 @@ def named_group(words: list[str]) -> str | None:
 
 
 def is_news_agency(name: str) -> bool:
-    """ "Reuters", and any "... News Agency" or "... Press Agency": the carrier, not the speaker."""
+    """ "Reuters", any "... News Agency" or "... Press Agency", and an agency named after what it is
+    ("the state news agency TASS", "Russian media Interfax"): the carrier, not the speaker."""
     folded = fold(name)
+    words = folded.split()
     return (
         folded in NEWS_AGENCIES
         or folded.endswith(("news agency", "press agency"))
-        or (folded.startswith(("news agency ", "state news agency ")) and folded.split()[-1] in NEWS_AGENCIES)
+        or (words[-1] in NEWS_AGENCIES and bool(_CARRIER_WORDS.intersection(words[:-1])))
     )
+
+
+_CARRIER_WORDS = frozenset({"agency", "media", "outlet", "broadcaster", "newspaper", "daily", "wire"})
 
 
 def is_body_name(name: str) -> bool:

@@ -9,7 +9,19 @@ from pipeline.domain import candidates
 
 @pytest.mark.parametrize(
     ("name", "expected"),
-    [("Reuters", True), ("Korvia's National News Agency", True), ("news agency AFP", True), ("Korvian army", False)],
+    [
+        ("Reuters", True),
+        ("Korvia's National News Agency", True),
+        ("news agency AFP", True),
+        ("Russian media Interfax", True),
+        ("state broadcaster RIA", True),
+        ("the newspaper Kyodo", True),
+        ("the outlet TASS", True),
+        ("the daily Xinhua", True),
+        ("wire service Anadolu", True),
+        ("Korvian army", False),
+        ("media office", False),
+    ],
 )
 def test_a_news_agency_only_carries_the_story(name: str, expected: bool) -> None:
     assert candidates.is_news_agency(name) is expected

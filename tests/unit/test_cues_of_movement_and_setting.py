@@ -505,3 +505,15 @@ def test_convoys_moving_out_are_an_evacuation(classifier: LineClassifier) -> Non
 )
 def test_arming_a_side_and_a_takeover_are_military(classifier: LineClassifier, line: str) -> None:
     assert "military" in topics_of(classifier, line)
+
+
+def test_taking_children_away_is_a_war_crime(classifier: LineClassifier) -> None:
+    for line in (
+        "Officials said the deportation of hundreds of children had been recorded.",
+        "The court said the army deported 200 children from the region.",
+    ):
+        assert "war_crimes" in topics_of(classifier, line)
+
+
+def test_not_a_single_civilian_has_come_out(classifier: LineClassifier) -> None:
+    assert "corridors" in topics_of(classifier, "The general said not a single civilian has come out.")

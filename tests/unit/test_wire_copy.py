@@ -680,3 +680,24 @@ def test_corridors_not_established_or_not_holding_are_no_proposal(classifier: Li
 def test_a_subject_before_an_aside_speaks_a_clause_with_commas(classifier: LineClassifier) -> None:
     line = "Kalnin, speaking at a news briefing, said Korvia wanted an immediate, verifiable, and durable truce."
     assert speakers_of(classifier, line) == ["Kalnin"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "On Monday, President Pavel Kalnin ordered a daily pause to airstrikes in the north.",
+        "President Pavel Kalnin ordered a daily ceasefire around the port.",
+        "President Pavel Kalnin ordered a truce in the valley.",
+        "President Pavel Kalnin ordered a halt to the shelling.",
+    ],
+)
+def test_a_leader_who_orders_a_pause_takes_a_position(classifier: LineClassifier, line: str) -> None:
+    assert speakers_of(classifier, line) == ["Pavel Kalnin"]
+
+
+def test_the_agency_an_account_is_according_to_is_not_the_speaker(classifier: LineClassifier) -> None:
+    line = (
+        "According to the Korvian media Tass, the decision angered the ministry. "
+        "Minister Anna Lind called it unacceptable."
+    )
+    assert speakers_of(classifier, line) == ["Anna Lind"]
