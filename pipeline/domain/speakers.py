@@ -744,7 +744,7 @@ _LOCATIVES = frozenset({"at", "in", "on", "near", "inside"})
 # Boundaries that open a subordinate clause: its verb attributes only when the main clause's does not.
 _SUBORDINATE = phrases.SUBORDINATORS | {"although", "because", "if"}
 _DOCUMENTS = phrases.DOCUMENTS | {"document"}
-_GENERIC_BODY_HEADS = _DOCUMENTS | {"group", "organisation", "organization", "agency", "movement", "body"}
+_GENERIC_BODY_HEADS = _DOCUMENTS | {"group", "organisation", "organization", "agency", "movement", "body", "charity"}
 # A saying verb with at most eight words after it to the end of the line.
 _CLOSING_RE = re.compile(
     r"(?<![\w'-])(?:said|says|told|tells|added|adds|stated|wrote|noted|explained)(?![\w-])"

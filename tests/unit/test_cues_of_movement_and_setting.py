@@ -517,3 +517,25 @@ def test_taking_children_away_is_a_war_crime(classifier: LineClassifier) -> None
 
 def test_not_a_single_civilian_has_come_out(classifier: LineClassifier) -> None:
     assert "corridors" in topics_of(classifier, "The general said not a single civilian has come out.")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Only a handful of Americans crossed on Wednesday.",
+        "Several Korvian citizens have also left Lorsk.",
+        "Forty passport holders reached Tarvo on Monday.",
+        "About 30 foreigners made it to Tarvo.",
+        "Two Britons arrived in Tarvo late on Friday.",
+        "The first group of Korvian nationals had entered Ruritania by nightfall.",
+        "All 12 international staff members of the agency have also left the city.",
+        "Those cleared to leave included passport holders from nine countries.",
+        "Dozens are on their way to the capital, where some will catch flights back to their home countries.",
+    ],
+)
+def test_foreigners_and_staff_getting_out_are_an_evacuation(classifier: LineClassifier, line: str) -> None:
+    assert "corridors" in topics_of(classifier, line)
+
+
+def test_water_and_power_shortages_are_the_aid_story(classifier: LineClassifier) -> None:
+    assert "humanitarian_aid" in topics_of(classifier, "She said water and electricity shortages were the least of it.")

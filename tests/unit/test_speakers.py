@@ -632,3 +632,11 @@ def test_a_closing_said_with_no_quotation_and_a_descriptor_before_a_clause(
     classifier: LineClassifier, line: str, speaker: str
 ) -> None:
     assert speakers_of(classifier, line) == [speaker]
+
+
+def test_the_charity_is_the_body_named_before(classifier: LineClassifier) -> None:
+    assert speakers_of(
+        classifier,
+        "The Korvian Relief Agency said on Monday it was moving staff out of Lorsk.",
+        "Its last team left the city overnight, the charity said.",
+    ) == ["Korvian Relief Agency", "Korvian Relief Agency"]
