@@ -539,3 +539,12 @@ def test_foreigners_and_staff_getting_out_are_an_evacuation(classifier: LineClas
 
 def test_water_and_power_shortages_are_the_aid_story(classifier: LineClassifier) -> None:
     assert "humanitarian_aid" in topics_of(classifier, "She said water and electricity shortages were the least of it.")
+
+
+def test_the_path_of_diplomacy_out_of_a_war_is_the_peace_process(classifier: LineClassifier) -> None:
+    line = "There is a clear off-ramp: Korvia must agree to a ceasefire and choose the path of diplomacy."
+    assert topics_of(classifier, line) == {"peace_talks"}
+
+
+def test_member_states_named_in_passing_are_not_the_council(classifier: LineClassifier) -> None:
+    assert "diplomacy" not in topics_of(classifier, "He excoriated the three Member States overseeing the brutality.")

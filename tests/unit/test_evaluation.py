@@ -60,7 +60,7 @@ def test_evaluate_gives_the_figures_of_the_contract_scorer(split: str, tmp_path:
 
 @pytest.mark.parametrize(
     ("split", "speaker", "topic_f1"),
-    [("written", 0.9953, 0.9463), ("real-tune", 0.9886, 0.8964)],
+    [("written", 0.9953, 0.9463), ("real-tune", 0.9886, 0.8994)],
 )
 def test_a_tuning_set_keeps_what_it_reaches(split: str, speaker: float, topic_f1: float, tmp_path: Path) -> None:
     """Scored by the contract's own scorer, at what the rules reach today (above the issue's targets of
