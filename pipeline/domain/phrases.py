@@ -8,6 +8,7 @@ from bisect import bisect_right
 from itertools import pairwise
 
 from pipeline.domain.lexicon import (
+    CAPITALS_AND_STATES,
     CLAUSE_OPENERS,
     DETERMINERS,
     GROUP_PRONOUNS,
@@ -311,6 +312,8 @@ def without_place_of_body(words: list[Token]) -> list[Token]:
     place = [t.group() for t in words[at + 1 :] if t.group().casefold() != "the"]
     if not place or not (all(is_name_word(w) for w in place) or (len(place) == 1 and place[0] in PLACE_NOUNS)):
         return words  # "the court in The Hague", "civil defence in the territory"
+    if len(place) >= 3 and place[0].casefold() in CAPITALS_AND_STATES:
+        return words  # "the office in Ukraine Osnat Lubrani": the place ends a title, a name follows
     if words[0].group().casefold() == "the" and words[at - 1].group() in ORGANISATION_HEADS:
         return words[:at]  # the head is written in lower case: a reference, not a name
     return words

@@ -548,3 +548,15 @@ def test_the_path_of_diplomacy_out_of_a_war_is_the_peace_process(classifier: Lin
 
 def test_member_states_named_in_passing_are_not_the_council(classifier: LineClassifier) -> None:
     assert "diplomacy" not in topics_of(classifier, "He excoriated the three Member States overseeing the brutality.")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The agency is working on an operation to move people out of the plant.",
+        "Partners have helped about 900 Korvians leave Tarvo.",
+        "Those eligible to join the convoy were told to bring their papers.",
+    ],
+)
+def test_moving_people_out_and_helping_them_leave_are_an_evacuation(classifier: LineClassifier, line: str) -> None:
+    assert "corridors" in topics_of(classifier, line)

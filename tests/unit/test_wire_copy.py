@@ -701,3 +701,26 @@ def test_the_agency_an_account_is_according_to_is_not_the_speaker(classifier: Li
         "Minister Anna Lind called it unacceptable."
     )
     assert speakers_of(classifier, line) == ["Anna Lind"]
+
+
+def test_a_title_that_ends_on_a_place_gives_the_name_after_it(classifier: LineClassifier) -> None:
+    line = "The head of the UN's humanitarian office in Lebanon Anna Lind said 90 civilians had been evacuated."
+    assert speakers_of(classifier, line) == ["Anna Lind"]
+    assert speakers_of(classifier, "The Korvian Observatory for Human Rights in Tarvo said 23 were killed.") == [
+        "Korvian Observatory for Human Rights in Tarvo"
+    ]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "A new UN convoy was on Thursday heading to the plant to evacuate civilians, Anna Lind said.",
+        '"Today a convoy is proceeding to the plant to take those civilians to safety," Anna Lind said.',
+        "The council urged people to gather at the school in order to evacuate them to Tarvo.",
+        "Spokesman Pavel Kalnin said citizens eligible to join the convoy would head to Ruritania.",
+    ],
+)
+def test_a_convoy_on_its_way_and_people_told_where_to_go_are_announcements(
+    classifier: LineClassifier, line: str
+) -> None:
+    assert kinds(classifier, line) == ["corridor_proposal"]
