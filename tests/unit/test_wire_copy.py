@@ -717,6 +717,7 @@ def test_a_title_that_ends_on_a_place_gives_the_name_after_it(classifier: LineCl
         "A new UN convoy was on Thursday heading to the plant to evacuate civilians, Anna Lind said.",
         '"Today a convoy is proceeding to the plant to take those civilians to safety," Anna Lind said.',
         "The council urged people to gather at the school in order to evacuate them to Tarvo.",
+        'The council urged people to gather at 4 p.m. (9 a.m. GMT) near the "Port" mall in order to evacuate them.',
         "Spokesman Pavel Kalnin said citizens eligible to join the convoy would head to Ruritania.",
     ],
 )
