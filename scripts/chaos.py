@@ -92,6 +92,20 @@ class Collected:
             return len({(c["article_id"], c["line_no"]) for c in self.classified})
 
 
+def committed_reader(servers: str, *topics: str, fetch_max_wait_ms: int = 200) -> AIOKafkaConsumer:
+    """A consumer of its own (no group) that reads ``topics`` from the start, committed records only."""
+    return AIOKafkaConsumer(
+        *topics,
+        bootstrap_servers=servers,
+        group_id=None,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+        isolation_level="read_committed",
+        fetch_max_wait_ms=fetch_max_wait_ms,
+        metadata_max_age_ms=2000,
+    )
+
+
 def collect(env: dict[str, str], into: Collected, stop: threading.Event) -> None:
     """Read the output topics, committed records only, until told to stop."""
 
@@ -101,16 +115,7 @@ def collect(env: dict[str, str], into: Collected, stop: threading.Event) -> None
             env["NEWS_TOPIC_ALERTS"]: into.alerts,
             env["NEWS_TOPIC_DLQ"]: into.dead_letters,
         }
-        consumer = AIOKafkaConsumer(
-            *topics,
-            bootstrap_servers=env["NEWS_KAFKA_BOOTSTRAP_SERVERS"],
-            group_id=None,
-            auto_offset_reset="earliest",
-            enable_auto_commit=False,
-            isolation_level="read_committed",
-            fetch_max_wait_ms=200,
-            metadata_max_age_ms=2000,
-        )
+        consumer = committed_reader(env["NEWS_KAFKA_BOOTSTRAP_SERVERS"], *topics)
         await consumer.start()
         try:
             while not stop.is_set():

@@ -1,0 +1,26 @@
+"""The benchmark command runs end to end against the real broker (a smoke test: no figure is asserted)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import REPO
+
+pytestmark = pytest.mark.integration
+
+
+def test_bench_quick_measures_every_path_beside_its_ceiling(kafka_broker: str) -> None:
+    port = kafka_broker.split(",")[0].rsplit(":", 1)[1]
+    result = subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "bench.py"), "--quick", "--repeat", "1", "--no-write", "--port", port],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=REPO,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    for path in ("bare producer", "ingest", "bare relay", "end to end, last classified line", "end to end, last alert"):
+        assert f"| {path} | 4,000 |" in result.stdout
