@@ -33,10 +33,9 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
@@ -44,28 +43,20 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "scripts"))
 
-from chaos import KAFKA_LOCAL, Worker, committed_reader, corpus, port_open  # noqa: E402
+from chaos import (  # noqa: E402
+    KAFKA_LOCAL,
+    Worker,
+    committed_reader,
+    corpus,
+    line_events,
+    port_open,
+    settings_from_env,
+)
 
-from pipeline.events import LineEvent  # noqa: E402
-from pipeline.settings import Settings  # noqa: E402
 from pipeline.topics_admin import ensure_topics  # noqa: E402
 
 BENCHMARKS = REPO / "benchmarks"
-
-
-@dataclass(frozen=True)
-class Measured:
-    path: str
-    lines: int
-    seconds: list[float]
-
-    @property
-    def best_rate(self) -> float:
-        return self.lines / min(self.seconds)
-
-    @property
-    def median_rate(self) -> float:
-        return self.lines / statistics.median(self.seconds)
+T = TypeVar("T")
 
 
 def pipeline_env(port: int, run: str, partitions: int) -> dict[str, str]:
@@ -82,22 +73,9 @@ def pipeline_env(port: int, run: str, partitions: int) -> dict[str, str]:
     }
 
 
-def settings_of(env: dict[str, str]) -> Settings:
-    return Settings(**{k.removeprefix("NEWS_").lower(): v for k, v in env.items() if k.startswith("NEWS_")})
-
-
 def payloads(records: list[dict[str, Any]]) -> list[tuple[bytes, bytes]]:
     """(key, value) of each line event, as ingest publishes them."""
-    now = datetime.now(UTC)
-    return [
-        (
-            r["article_id"].encode(),
-            LineEvent(event_id=LineEvent.id_for(r["article_id"], r["line_no"]), ingested_at=now, **r)
-            .model_dump_json()
-            .encode(),
-        )
-        for r in records
-    ]
+    return [(e.article_id.encode(), e.model_dump_json().encode()) for e in line_events(records, datetime.now(UTC))]
 
 
 async def produce(servers: str, topic: str, messages: list[tuple[bytes, bytes]]) -> float:
@@ -131,9 +109,9 @@ async def read_until(servers: str, topic: str, count: int, timeout: float) -> fl
         await consumer.stop()
 
 
-def in_thread(run: Callable[[], float]) -> Callable[[], float]:
+def in_thread(run: Callable[[], T]) -> Callable[[], T]:
     """Start ``run`` (an asyncio.run of a reader) in a thread now; the returned call waits for its result."""
-    result: list[float | BaseException] = []
+    result: list[T | BaseException] = []
 
     def target() -> None:
         try:
@@ -144,7 +122,7 @@ def in_thread(run: Callable[[], float]) -> Callable[[], float]:
     thread = threading.Thread(target=target, daemon=True)
     thread.start()
 
-    def wait() -> float:
+    def wait() -> T:
         thread.join()
         outcome = result[0]
         if isinstance(outcome, BaseException):
@@ -154,7 +132,7 @@ def in_thread(run: Callable[[], float]) -> Callable[[], float]:
     return wait
 
 
-async def relay(servers: str, source: str, target: str, group: str, count: int, ready: threading.Event) -> None:
+async def relay(servers: str, source: str, target: str, group: str, count: int, ready: threading.Event) -> int:
     """The ceiling: consume, produce the same bytes, commit, as a bare aiokafka loop does."""
     consumer = AIOKafkaConsumer(
         source,
@@ -183,6 +161,7 @@ async def relay(servers: str, source: str, target: str, group: str, count: int, 
                 await asyncio.gather(*sends)
                 await consumer.commit()
                 relayed += len(sends)
+        return relayed
     finally:
         await producer.stop()
         await consumer.stop()
@@ -191,16 +170,13 @@ async def relay(servers: str, source: str, target: str, group: str, count: int, 
 def measure_relay(port: int, messages: list[tuple[bytes, bytes]], partitions: int, timeout: float) -> float:
     run = uuid.uuid4().hex[:8]
     env = pipeline_env(port, run, partitions)
-    settings = settings_of(env)
+    settings = settings_from_env(env)
     asyncio.run(ensure_topics(settings))
     servers = settings.kafka_bootstrap_servers
     ready = threading.Event()
     relaying = in_thread(
-        lambda: (
-            asyncio.run(
-                relay(servers, settings.topic_lines, settings.topic_classified, f"relay-{run}", len(messages), ready)
-            )
-            or 0.0
+        lambda: asyncio.run(
+            relay(servers, settings.topic_lines, settings.topic_classified, f"relay-{run}", len(messages), ready)
         )
     )
     if not ready.wait(60):
@@ -220,7 +196,7 @@ def measure_pipeline(
     """Seconds from the first line published to the last classified line, and to the last alert."""
     run = uuid.uuid4().hex[:8]
     env = pipeline_env(port, run, partitions)
-    settings = settings_of(env)
+    settings = settings_from_env(env)
     asyncio.run(ensure_topics(settings))
     servers = settings.kafka_bootstrap_servers
     worker = Worker(env, workdir / f"worker-{run}.log")
@@ -241,7 +217,7 @@ def measure_pipeline(
 def measure_ingest(port: int, records: list[dict[str, Any]], partitions: int, workdir: Path) -> float:
     run = uuid.uuid4().hex[:8]
     env = pipeline_env(port, run, partitions)
-    asyncio.run(ensure_topics(settings_of(env)))
+    asyncio.run(ensure_topics(settings_from_env(env)))
     archive = workdir / f"archive-{run}.jsonl"
     archive.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
     began = time.monotonic()
@@ -257,7 +233,7 @@ def measure_ingest(port: int, records: list[dict[str, Any]], partitions: int, wo
 
 def measure_producer(port: int, messages: list[tuple[bytes, bytes]], partitions: int) -> float:
     run = uuid.uuid4().hex[:8]
-    settings = settings_of(pipeline_env(port, run, partitions))
+    settings = settings_from_env(pipeline_env(port, run, partitions))
     asyncio.run(ensure_topics(settings))
     return asyncio.run(produce(settings.kafka_bootstrap_servers, settings.topic_lines, messages))
 
@@ -269,10 +245,8 @@ def expected_alerts(records: list[dict[str, Any]]) -> int:
     from pipeline.taxonomy_file import load_taxonomy
 
     now = datetime.now(UTC)
-    events = [
-        LineEvent(event_id=LineEvent.id_for(r["article_id"], r["line_no"]), ingested_at=now, **r) for r in records
-    ]
-    return sum(isinstance(e, Alert) for e in classify_events(LineClassifier(load_taxonomy()), events, now))
+    outputs = classify_events(LineClassifier(load_taxonomy()), line_events(records, now), now)
+    return sum(isinstance(e, Alert) for e in outputs)
 
 
 def commit_of_tree() -> str:
@@ -371,7 +345,7 @@ def main() -> int:
         "quick": args.quick,
         "articles": articles,
         "alerts": alerts,
-        "measured": [asdict(Measured(path, lines, seconds)) for path, seconds in timings.items()],
+        "measured": [{"path": path, "lines": lines, "seconds": seconds} for path, seconds in timings.items()],
     }
     print(table(run))
     if not args.no_write:

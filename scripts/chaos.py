@@ -80,6 +80,16 @@ def corpus(lines: int, articles: int) -> list[dict[str, Any]]:
     return sorted(records, key=lambda r: (r["line_no"], r["article_id"]))
 
 
+def line_events(records: list[dict[str, Any]], now: datetime) -> list[LineEvent]:
+    """The line events ingest would publish for ``records``, with the ids it would give them."""
+    return [LineEvent(event_id=LineEvent.id_for(r["article_id"], r["line_no"]), ingested_at=now, **r) for r in records]
+
+
+def settings_from_env(env: dict[str, str]) -> Settings:
+    """The settings a pipeline process started with ``env`` reads."""
+    return Settings(**{k.removeprefix("NEWS_").lower(): v for k, v in env.items() if k.startswith("NEWS_")})
+
+
 @dataclass
 class Collected:
     classified: list[dict[str, Any]] = field(default_factory=list)
@@ -219,10 +229,7 @@ def main() -> int:
 
     records = corpus(args.lines, args.articles)
     now = datetime.now(UTC)
-    events = [
-        LineEvent(event_id=LineEvent.id_for(r["article_id"], r["line_no"]), ingested_at=now, **r) for r in records
-    ]
-    expected = list(classify_events(LineClassifier(load_taxonomy()), events, now))
+    expected = list(classify_events(LineClassifier(load_taxonomy()), line_events(records, now), now))
     expected_speakers = {
         (e.article_id, e.line_no): (e.speaker.name if e.speaker else None)
         for e in expected
@@ -248,7 +255,7 @@ def main() -> int:
     try:
         for started in [start_worker() for _ in range(args.workers)]:
             started.wait_ready()
-        settings = Settings(**{k.removeprefix("NEWS_").lower(): v for k, v in env.items() if k.startswith("NEWS_")})
+        settings = settings_from_env(env)
         asyncio.run(ensure_topics(settings))  # the collector must see every partition from the start
         collector.start()
         say(f"chaos: {len(records)} lines over {args.articles} articles at {args.rate:.0f} lines/s ({workdir})")

@@ -27,6 +27,7 @@ from pipeline.domain.lexicon import (
     TIME_WORDS,
 )
 from pipeline.domain.names import NAME_FUNCTION_WORDS, name_after_body
+from pipeline.domain.text import fold
 
 SPOKESPEOPLE = frozenset({"spokesman", "spokeswoman", "spokesperson", "representative", "spokespeople"})
 Token = re.Match[str]  # a token is its match: text, start and end without building anything
@@ -304,6 +305,16 @@ def issuer_after(tokens: list[Token], position: int) -> list[Token]:
     return after
 
 
+def name_after_place(words: list[str]) -> list[str]:
+    """ "Ukraine Osnat Lubrani" after "office in": the person's name once the place is set aside."""
+    rest = list(words)
+    while rest and fold(rest[0]) in CAPITALS_AND_STATES:
+        rest.pop(0)
+    if len(rest) >= 2 and len(rest) < len(words) and all(is_name_word(w) for w in rest):
+        return rest
+    return []
+
+
 def without_place_of_body(words: list[Token]) -> list[Token]:
     """ "the court in The Hague", "the agency in Geneva": a body already named, without where it sits."""
     at = next((i for i, t in enumerate(words) if i >= 2 and t.group() in {"in", "at"}), None)
@@ -312,7 +323,7 @@ def without_place_of_body(words: list[Token]) -> list[Token]:
     place = [t.group() for t in words[at + 1 :] if t.group().casefold() != "the"]
     if not place or not (all(is_name_word(w) for w in place) or (len(place) == 1 and place[0] in PLACE_NOUNS)):
         return words  # "the court in The Hague", "civil defence in the territory"
-    if len(place) >= 3 and place[0].casefold() in CAPITALS_AND_STATES:
+    if name_after_place(place):
         return words  # "the office in Ukraine Osnat Lubrani": the place ends a title, a name follows
     if words[0].group().casefold() == "the" and words[at - 1].group() in ORGANISATION_HEADS:
         return words[:at]  # the head is written in lower case: a reference, not a name

@@ -511,7 +511,7 @@ class SpeakerAttributor:
                 if behalf is not None:
                     return Speaker(behalf.name, behalf.kind, behalf.method, evidence)
             if lowered[index + 1] in phrases.ATTACHING_PREPOSITIONS and word in ORGANISATION_HEADS:
-                person = _name_after_place(words[index + 2 :])
+                person = phrases.name_after_place(words[index + 2 :])
                 if person:
                     # "the head of the UN office in Ukraine Osnat Lubrani said": the title ends on a place.
                     return self._resolve_name(context, person, words, evidence)
@@ -713,16 +713,6 @@ class SpeakerAttributor:
         ):
             return Speaker(previous, kind, "continuation", " ".join(words[:3]))
         return None
-
-
-def _name_after_place(words: list[str]) -> list[str]:
-    """ "Ukraine Osnat Lubrani" after "office in": the person's name once the place is set aside."""
-    rest = list(words)
-    while rest and fold(rest[0]) in CAPITALS_AND_STATES:
-        rest.pop(0)
-    if len(rest) >= 2 and len(rest) < len(words) and all(phrases.is_name_word(w) for w in rest):
-        return rest
-    return []
 
 
 def _without_dateline(text: str, directory: Directory) -> str:
