@@ -137,8 +137,12 @@ def worker(
             settings.stall_after_s,
         )
         raise typer.Exit(code=run_supervised(worker_command(loglevel), stall))
-    from pipeline.app import app, settings
+    from pipeline.app import build_app
+    from pipeline.logs import configure_logging
 
+    settings = Settings()
+    configure_logging(settings.log_level, settings.log_format)
+    app = build_app(settings)
     sys.argv = ["pipeline", "worker", "--loglevel", loglevel]
     if settings.web_enabled:
         sys.argv += ["--web-port", str(settings.web_port)]

@@ -6,11 +6,7 @@ functions, so what is measured offline is what runs in production.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
-
-from pydantic import BaseModel, ConfigDict
 
 from pipeline.decoding import Failure
 from pipeline.domain.alerts import AlertLedger
@@ -83,48 +79,3 @@ def raise_alerts(
         for d in decisions
     ]
     return alerts, ledger
-
-
-class LineRecord(BaseModel):
-    """What the classifier keeps for each recent line of an article: where the line was read
-    from, and the article's memory after it. A line read again from the same place is a
-    redelivery (a restart before its offset was committed) and is classified again from the
-    memory before it, giving the same output; from another place, it is a duplicate."""
-
-    model_config = ConfigDict(frozen=True)
-
-    partition: int | None
-    offset: int | None
-    memory: ArticleMemory
-
-
-@dataclass(frozen=True)
-class Taken:
-    output: ClassifiedLine | Failure
-    latest: ArticleMemory | None = None
-    """the article's memory to keep, or None to keep what it was"""
-    record: LineRecord | None = None
-    """the record to keep for this line, or None"""
-
-
-def take_line(
-    classifier: LineClassifier,
-    line: LineEvent,
-    read_at: tuple[int | None, int | None],
-    latest: ArticleMemory,
-    record_of: Callable[[int], LineRecord | None],
-    now: datetime,
-) -> Taken:
-    """Classify the next line of an article, or recognise it as redelivered, repeated or late."""
-    refusal = _out_of_order(line, latest)
-    if refusal is None:
-        classified, memory = classify_line(classifier, line, latest, now)
-        record = LineRecord(partition=read_at[0], offset=read_at[1], memory=memory)
-        return Taken(classified, memory, record)
-    if refusal.reason == "duplicate_line":
-        kept = record_of(line.line_no)
-        before = ArticleMemory() if line.line_no == 1 else getattr(record_of(line.line_no - 1), "memory", None)
-        if kept is not None and (kept.partition, kept.offset) == read_at and before is not None:
-            classified, _ = classify_line(classifier, line, before, now)
-            return Taken(classified)
-    return Taken(refusal)

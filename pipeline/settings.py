@@ -29,11 +29,11 @@ class Settings(BaseSettings):
     replication_factor: int = Field(default=1, ge=1, le=10)
     taxonomy_path: Path | None = Field(default=None, description="taxonomy YAML; the bundled default if unset")
     max_text_bytes: int = Field(default=65_536, ge=1, description="longer lines go to the dead-letter topic")
-    processing_guarantee: Literal["at_least_once", "exactly_once"] = Field(
+    processing_guarantee: Literal["at_least_once"] = Field(
         default="at_least_once",
         description=(
-            "at_least_once: a line may be processed again after a crash, giving the same events with the same "
-            "ids; exactly_once: Faust's Kafka transactions (see README: not yet reliable here)"
+            "a line may be processed again after a crash, giving the same events with the same ids; Faust's "
+            "exactly_once (Kafka transactions) is not offered: the agents send outside its transactions (README)"
         ),
     )
     table_store: str = Field(default="memory://", description="Faust table store; state is rebuilt from changelogs")
@@ -41,6 +41,12 @@ class Settings(BaseSettings):
         default=0.5,
         gt=0,
         description="how often a worker commits what it has processed: what a crash or a rebalance repeats",
+    )
+    batch_max_messages: int = Field(
+        default=1_000,
+        ge=1,
+        le=100_000,
+        description="most messages an agent takes in one batch; it takes what is waiting, up to this",
     )
     consumer_fetch_max_wait_ms: int = Field(default=50, ge=0, description="lower than Kafka's 500 ms per-hop floor")
     producer_linger_ms: int = Field(default=5, ge=0)

@@ -180,10 +180,11 @@ def work_done(log: Path) -> tuple[int, set[str]]:
     """How many lines a worker logged as classified, and of which articles."""
     lines, articles = 0, set()
     for raw in log.read_bytes().splitlines():
-        if b'"line_classified"' in raw:
-            with contextlib.suppress(ValueError):
-                articles.add(json.loads(raw)["article_id"])
-                lines += 1
+        if b'"lines_classified"' in raw:
+            with contextlib.suppress(ValueError, KeyError):
+                record = json.loads(raw)
+                articles.update(record["articles"])
+                lines += record["lines"]
     return lines, articles
 
 
@@ -245,7 +246,7 @@ def main() -> int:
     collector = threading.Thread(target=collect, args=(env, collected, stop), daemon=True)
     workers: list[Worker] = []
     happened: list[str] = []
-    worker_env = {**env, "NEWS_LOG_LEVEL": "INFO"}  # line_classified records tell which worker took which line
+    worker_env = {**env, "NEWS_LOG_LEVEL": "INFO"}  # lines_classified records tell which worker took which lines
 
     def start_worker() -> Worker:
         workers.append(Worker(worker_env, workdir / f"worker-{len(workers) + 1}.log"))

@@ -1,66 +1,273 @@
-"""Redelivered, repeated and late lines: what the worker does with each, decided without Kafka."""
+"""Batches of input messages through the agents' logic, decided without Kafka: what is sent,
+what is written, and what a restart gives when it reads a partition again."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
-from pipeline.decoding import Failure
+import pytest
+from pydantic import BaseModel
+
+from pipeline import delivery
+from pipeline.decoding import Origin
+from pipeline.delivery import AlertDelivery, Batch, Checkpoint, LineDelivery, Message, PartitionProgress
 from pipeline.domain.alerts import AlertLedger
 from pipeline.domain.classifier import LineClassifier
 from pipeline.domain.memory import ArticleMemory
 from pipeline.events import ClassifiedLine, LineEvent
-from pipeline.processing import LineRecord, raise_alerts, take_line
+from pipeline.processing import raise_alerts
 from pipeline.sources import screen
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 TEXTS = [
     "Dmytro Kuleba said the atrocities were war crimes.",
+    "Kuleba met Antony Blinken in Brussels.",
     "He said Kyiv would share the evidence with the ICC.",
+    "Blinken said Washington would help.",
+    "He said the evidence was overwhelming.",
     "Sirens sounded across the city.",
 ]
 
 
-def line(n: int, text: str | None = None) -> LineEvent:
+def line(n: int, article: str = "a", text: str | None = None) -> LineEvent:
     return LineEvent(
-        event_id=LineEvent.id_for("a", n), article_id="a", line_no=n, text=text or TEXTS[n - 1], ingested_at=NOW
+        event_id=LineEvent.id_for(article, n),
+        article_id=article,
+        line_no=n,
+        text=text or TEXTS[n - 1],
+        ingested_at=NOW,
     )
 
 
-def run(classifier: LineClassifier, numbers: list[int]) -> tuple[ArticleMemory, dict[int, LineRecord], list[object]]:
-    latest, records, outputs = ArticleMemory(), {}, []
-    for n in numbers:
-        taken = take_line(classifier, line(n), (0, n * 10), latest, records.get, NOW)
-        outputs.append(taken.output)
-        if taken.latest is not None:
-            latest = taken.latest
-        if taken.record is not None:
-            records[n] = taken.record
-    return latest, records, outputs
+def message(offset: int, event: LineEvent | BaseModel | bytes, partition: int = 0, topic: str = "lines") -> Message:
+    value = event if isinstance(event, bytes) else event.model_dump_json().encode()
+    return Message(Origin(topic, partition, offset, b"a"), value)
 
 
-def test_a_line_read_again_from_the_same_offset_gives_the_same_output(classifier: LineClassifier) -> None:
-    latest, records, outputs = run(classifier, [1, 2])
-    again = take_line(classifier, line(2), (0, 20), latest, records.get, NOW)
-    assert isinstance(again.output, ClassifiedLine) and again.output == outputs[1]
-    assert again.latest is None and again.record is None  # nothing about the article changes
+@dataclass
+class State:
+    """The tables and the committed offsets, held as the worker holds them: as JSON values."""
+
+    tables: dict[str, dict[str, Any]] = field(
+        default_factory=lambda: {"memories": {}, "ledgers": {}, "checkpoints": {}, "progress": {}}
+    )
+    commits: dict[str, int] = field(default_factory=dict)
+    writes: int = 0
+
+    def memory(self, article_id: str) -> ArticleMemory | None:
+        stored = self.tables["memories"].get(article_id)
+        return ArticleMemory.model_validate(stored) if stored else None
+
+    def ledger(self, article_id: str) -> AlertLedger | None:
+        stored = self.tables["ledgers"].get(article_id)
+        return AlertLedger.model_validate(stored) if stored else None
+
+    def checkpoint(self, key: str) -> Checkpoint | None:
+        stored = self.tables["checkpoints"].get(key)
+        return Checkpoint.model_validate(stored) if stored else None
+
+    def progress(self, position: str) -> PartitionProgress | None:
+        stored = self.tables["progress"].get(position)
+        return PartitionProgress.model_validate(stored) if stored else None
+
+    def committed(self, position: str) -> int | None:
+        return self.commits.get(position)
+
+    def apply(self, batch: Batch) -> Batch:
+        for name in ("memories", "ledgers", "checkpoints", "progress"):
+            for key, (_, value) in getattr(batch, name).items():
+                self.writes += 1
+                if value is None:
+                    self.tables[name].pop(key, None)
+                else:
+                    self.tables[name][key] = value.model_dump(mode="json")
+        return batch
 
 
-def test_the_same_line_from_another_offset_is_a_duplicate(classifier: LineClassifier) -> None:
-    latest, records, _ = run(classifier, [1, 2])
-    again = take_line(classifier, line(2), (0, 99), latest, records.get, NOW)
-    assert isinstance(again.output, Failure) and again.output.reason == "duplicate_line"
+def take(worker: LineDelivery, state: State, messages: list[Message], clock: float = 0.0) -> Batch:
+    return state.apply(worker.take(messages, state, NOW, clock))
 
 
-def test_a_line_that_arrives_after_a_later_one_is_out_of_order(classifier: LineClassifier) -> None:
-    latest, records, _ = run(classifier, [1, 3])
-    late = take_line(classifier, line(2), (0, 40), latest, records.get, NOW)
-    assert isinstance(late.output, Failure) and late.output.reason == "line_out_of_order"
+def speakers(batches: list[Batch]) -> list[tuple[int, str | None]]:
+    return [(c.line_no, c.speaker.name if c.speaker else None) for b in batches for c in b.classified]
 
 
-def test_a_replayed_line_fires_its_alert_again_with_the_same_id(classifier: LineClassifier) -> None:
-    _, _, outputs = run(classifier, [1, 2])
-    first, second = outputs
-    assert isinstance(first, ClassifiedLine) and isinstance(second, ClassifiedLine)
+@pytest.fixture
+def worker(classifier: LineClassifier) -> LineDelivery:
+    return LineDelivery(classifier, max_text_bytes=65_536)
+
+
+def test_a_batch_writes_each_article_once_and_one_checkpoint_per_partition(worker: LineDelivery) -> None:
+    state = State()
+    batch = take(worker, state, [message(i, line(i + 1)) for i in range(5)])
+    assert [c.line_no for c in batch.classified] == [1, 2, 3, 4, 5]
+    assert speakers([batch])[2] == (3, "Dmytro Kuleba") and speakers([batch])[4] == (5, "Antony Blinken")
+    assert list(batch.memories) == ["a"] and list(batch.checkpoints) == ["lines/0/0"]
+    assert batch.checkpoints["lines/0/0"][1] == Checkpoint(next_offset=5, memories={"a": None})
+    assert batch.progress["lines/0"][1] == PartitionProgress(last_taken=4, open_checkpoints=((0, 5),))
+
+
+def test_lines_read_again_after_a_crash_give_the_same_events_in_any_batching(
+    classifier: LineClassifier, worker: LineDelivery
+) -> None:
+    state = State()
+    first = [take(worker, state, [message(i, line(i + 1)) for i in offsets]) for offsets in ([0, 1], [2, 3], [4])]
+    latest = state.tables["memories"]["a"]
+    # A new process reads the partition again from the committed offset, the start of the second
+    # batch, and cuts its batches differently: "He" in line 3 is still Kuleba, not Blinken.
+    state.commits["lines/0"] = 2
+    restarted = LineDelivery(classifier, max_text_bytes=65_536)
+    again = [take(restarted, state, [message(i, line(i + 1)) for i in offsets]) for offsets in ([2], [3, 4])]
+    assert [c for b in again for c in b.classified] == [c for b in first[1:] for c in b.classified]
+    assert sum(b.replayed for b in again) == 3
+    assert state.tables["memories"]["a"] == latest
+
+
+def test_a_replay_picks_up_articles_that_first_appear_in_a_later_batch(
+    classifier: LineClassifier, worker: LineDelivery
+) -> None:
+    state = State()
+    originals = [message(0, line(1, "a")), message(1, line(2, "a")), message(2, line(1, "b")), message(3, line(3, "a"))]
+    first = [take(worker, state, originals[:2]), take(worker, state, originals[2:])]
+    restarted = LineDelivery(classifier, max_text_bytes=65_536)
+    again = [take(restarted, state, originals[:1]), take(restarted, state, originals[1:])]
+    assert [c for b in again for c in b.classified] == [c for b in first for c in b.classified]
+    assert not any(b.dead_letters for b in again)
+
+
+def test_a_replay_read_again_midway_starts_again_from_its_checkpoint(
+    classifier: LineClassifier, worker: LineDelivery
+) -> None:
+    state = State()
+    first = take(worker, state, [message(i, line(i + 1)) for i in range(5)])
+    restarted = LineDelivery(classifier, max_text_bytes=65_536)
+    take(restarted, state, [message(i, line(i + 1)) for i in range(3)])
+    again = take(restarted, state, [message(i, line(i + 1)) for i in range(5)])  # the consumer sought back
+    assert again.classified == first.classified
+
+
+def test_a_line_published_twice_is_refused_as_a_duplicate_also_when_replayed(
+    classifier: LineClassifier, worker: LineDelivery
+) -> None:
+    state = State()
+    first = take(worker, state, [message(0, line(1)), message(1, line(2)), message(2, line(2))])
+    assert [f.reason for f, _ in first.dead_letters] == ["duplicate_line"]
+    restarted = LineDelivery(classifier, max_text_bytes=65_536)
+    again = take(restarted, state, [message(0, line(1)), message(1, line(2)), message(2, line(2))])
+    assert again.classified == first.classified
+    assert [(f.reason, m.origin.offset) for f, m in again.dead_letters] == [("duplicate_line", 2)]
+
+
+def test_a_line_after_a_later_one_of_its_article_is_out_of_order(worker: LineDelivery) -> None:
+    state = State()
+    batch = take(worker, state, [message(0, line(1)), message(1, line(3)), message(2, line(2))])
+    assert [c.line_no for c in batch.classified] == [1, 3]
+    assert [f.reason for f, _ in batch.dead_letters] == ["line_out_of_order"]
+
+
+def test_read_again_where_no_checkpoint_starts_the_lines_are_duplicates(
+    classifier: LineClassifier, worker: LineDelivery
+) -> None:
+    state = State()
+    take(worker, state, [message(i, line(i + 1)) for i in range(3)])
+    restarted = LineDelivery(classifier, max_text_bytes=65_536)
+    again = take(restarted, state, [message(1, line(2)), message(2, line(3))])
+    assert again.classified == [] and {f.reason for f, _ in again.dead_letters} == {"duplicate_line"}
+
+
+def test_checkpoints_are_dropped_once_their_offsets_are_committed(worker: LineDelivery) -> None:
+    state = State()
+    take(worker, state, [message(0, line(1))])
+    take(worker, state, [message(1, line(2))])
+    state.commits["lines/0"] = 1  # the first batch is committed, the second not
+    batch = take(worker, state, [message(2, line(3))])
+    assert batch.checkpoints["lines/0/0"] == (0, None)
+    assert set(state.tables["checkpoints"]) == {"lines/0/1", "lines/0/2"}
+    assert state.progress("lines/0") == PartitionProgress(last_taken=2, open_checkpoints=((1, 2), (2, 3)))
+
+
+def test_open_checkpoints_are_bounded(worker: LineDelivery, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(delivery, "MAX_OPEN_CHECKPOINTS", 2)
+    state = State()
+    for offset in range(4):
+        take(worker, state, [message(offset, line(offset + 1))])
+    assert set(state.tables["checkpoints"]) == {"lines/0/2", "lines/0/3"}
+
+
+def test_a_partition_that_jumps_ahead_is_held_and_read_again(worker: LineDelivery) -> None:
+    state = State()
+    take(worker, state, [message(0, line(1)), message(1, line(2))])
+    # Offsets 4 and 5 arrive ahead of 2 and 3 (fetched before a rebalance).
+    jumped = take(worker, state, [message(4, line(5)), message(5, line(6))], clock=1.0)
+    assert jumped.held == [0, 1] and jumped.reread and jumped.classified == []
+    reread = take(worker, state, [message(i, line(i + 1)) for i in range(2, 6)], clock=1.1)
+    assert [c.line_no for c in reread.classified] == [3, 4, 5, 6] and not reread.held
+
+
+def test_partitions_keep_their_own_progress_and_checkpoints(worker: LineDelivery) -> None:
+    state = State()
+    batch = take(
+        worker, state, [message(0, line(1, "a")), message(0, line(1, "b"), partition=1), message(1, line(2, "a"))]
+    )
+    assert set(batch.checkpoints) == {"lines/0/0", "lines/1/0"}
+    assert batch.memories["a"][0] == 0 and batch.memories["b"][0] == 1  # written where each article lives
+    assert batch.progress["lines/1"][1].last_taken == 0
+
+
+class Failing(LineClassifier):
+    def classify(self, text: str, line_no: int, memory: ArticleMemory) -> Any:
+        if "Sirens" in text:
+            raise RuntimeError("a bug")
+        return super().classify(text, line_no, memory)
+
+
+def test_a_line_the_classifier_fails_on_is_dead_lettered_and_the_batch_goes_on(classifier: LineClassifier) -> None:
+    worker = LineDelivery(Failing(classifier.taxonomy), max_text_bytes=65_536)
+    batch = take(worker, State(), [message(0, line(6)), message(1, line(1)), message(2, b"{not json")])
+    assert [c.line_no for c in batch.classified] == [1]
+    assert [f.reason for f, _ in batch.dead_letters] == ["processing_error", "invalid_json"]
+    assert len(batch.errors) == 1
+
+
+def classified_lines(classifier: LineClassifier, numbers: list[int]) -> list[ClassifiedLine]:
+    messages = [message(offset, line(n)) for offset, n in enumerate(numbers)]
+    batch = LineDelivery(classifier, 65_536).take(messages, State(), NOW, 0.0)
+    return batch.classified
+
+
+def test_alerts_fire_once_per_article_and_again_with_the_same_id_when_replayed(classifier: LineClassifier) -> None:
+    lines = classified_lines(classifier, [1, 2, 3])
+    state, alerts = State(), AlertDelivery(classifier)
+    first = state.apply(alerts.take([message(i, c, topic="classified") for i, c in enumerate(lines)], state, NOW, 0))
+    assert [a.kind for a in first.alerts] == ["war_crimes"] and list(first.ledgers) == ["a"]
+    restarted = AlertDelivery(classifier)
+    again = state.apply(restarted.take([message(0, lines[0], topic="classified")], state, NOW, 0))
+    assert [a.event_id for a in again.alerts] == [a.event_id for a in first.alerts]
+    assert again.ledgers == {}  # nothing new to remember
+
+
+class FailingRules(LineClassifier):
+    @property
+    def alert_rules(self) -> Any:
+        raise RuntimeError("a rule that raises")
+
+    @alert_rules.setter
+    def alert_rules(self, value: Any) -> None:
+        pass
+
+
+def test_a_rule_that_raises_dead_letters_the_line_and_the_agent_goes_on(classifier: LineClassifier) -> None:
+    lines = classified_lines(classifier, [1, 2])
+    alerts = AlertDelivery(FailingRules(classifier.taxonomy))
+    batch = alerts.take([message(i, c, topic="classified") for i, c in enumerate(lines)], State(), NOW, 0)
+    assert [f.reason for f, _ in batch.dead_letters] == ["processing_error", "processing_error"]
+    assert batch.progress["classified/0"][1].last_taken == 1  # taken, so the partition moves on
+
+
+def test_raise_alerts_replays_against_the_ledger(classifier: LineClassifier) -> None:
+    first, second = classified_lines(classifier, [1, 3])
     alerts, ledger = raise_alerts(classifier, first, AlertLedger(), NOW)
     replayed, ledger = raise_alerts(classifier, first, ledger, NOW)
     later, _ = raise_alerts(classifier, second, ledger, NOW)
@@ -70,7 +277,7 @@ def test_a_replayed_line_fires_its_alert_again_with_the_same_id(classifier: Line
 
 
 def test_ingest_refuses_oversized_and_repeated_lines_up_front() -> None:
-    kept, refused = screen([line(1), line(1), line(2, "x" * 80), line(3)], max_text_bytes=60)
+    kept, refused = screen([line(1), line(1), line(2, text="x" * 80), line(3)], max_text_bytes=60)
     assert [e.line_no for e in kept] == [1, 3]
     assert [r.physical_line for r in refused] == [1, 2]
     assert "after 1" in refused[0].reason and "exceeds 60" in refused[1].reason

@@ -1,0 +1,319 @@
+"""A batch of input messages through the domain, so that reading it again repeats it exactly.
+
+This is the agents' whole logic, with no Kafka and no Faust: messages and the stored
+state go in, the events to send and the state to write come out. The streaming side
+(``pipeline/streaming.py``) reads the tables, writes what is returned and sends it.
+
+Why checkpoints. A worker writes its tables (Kafka changelogs) before it commits its
+input offsets, so after a crash or a rebalance it reads again lines whose effects its
+tables already hold. Classifying such a line against the article's latest memory would
+resolve "he" to someone named later; it has to be classified against the memory the
+article had then. So every batch leaves, for each input partition, one checkpoint: the
+memory, before the batch, of every article the batch touched. A batch's messages are
+acknowledged together once it is done, so a partition's committed offset is always the
+start of a batch, and a partition read again starts at a checkpoint. From there the
+worker replays its own past: each article's memory comes from the checkpoints, then
+from the lines replayed, and every line gives the same event with the same id. A
+checkpoint is dropped once its offsets are committed, since nothing reads them again.
+
+Alerts need no checkpoints: the ledger remembers the line each alert fired on, so a
+line replayed against the latest ledger fires what it fired the first time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+from pydantic import BaseModel, ConfigDict
+
+from pipeline.decoding import Failure, Origin, decode, decode_line
+from pipeline.domain.alerts import AlertLedger
+from pipeline.domain.classifier import LineClassifier
+from pipeline.domain.memory import ArticleMemory
+from pipeline.events import Alert, ClassifiedLine
+from pipeline.processing import classify_line, raise_alerts
+from pipeline.sequencing import OffsetSequencer
+
+MAX_OPEN_CHECKPOINTS = 2_000
+"""per partition; beyond it (commits stalled for that long) the oldest are dropped, and a
+line read again from before them is refused as a duplicate rather than replayed"""
+
+
+class Checkpoint(BaseModel):
+    """Before the batch that started at this checkpoint's offset: each touched article's memory."""
+
+    model_config = ConfigDict(frozen=True)
+
+    next_offset: int
+    """the offset after the batch's last message in this partition"""
+    memories: dict[str, ArticleMemory | None]
+    """None for an article that had no memory yet"""
+
+
+class PartitionProgress(BaseModel):
+    """What an agent has taken from one input partition."""
+
+    model_config = ConfigDict(frozen=True)
+
+    last_taken: int | None = None
+    open_checkpoints: tuple[tuple[int, int], ...] = ()
+    """(first offset, next offset) of each checkpoint that is not yet committed"""
+
+
+@dataclass(frozen=True)
+class Message:
+    origin: Origin
+    value: bytes | None
+
+    @property
+    def position(self) -> str:
+        return position_key(self.origin.topic, self.origin.partition)
+
+
+def position_key(topic: str, partition: int | None) -> str:
+    return f"{topic}/{partition}"
+
+
+def checkpoint_key(position: str, first_offset: int) -> str:
+    return f"{position}/{first_offset}"
+
+
+class StoredState(Protocol):
+    """What the tables and the consumer know, as the delivery reads it."""
+
+    def memory(self, article_id: str) -> ArticleMemory | None: ...
+    def ledger(self, article_id: str) -> AlertLedger | None: ...
+    def checkpoint(self, key: str) -> Checkpoint | None: ...
+    def progress(self, position: str) -> PartitionProgress | None: ...
+    def committed(self, position: str) -> int | None:
+        """The first offset of the partition that is not committed, if known."""
+        ...
+
+
+Writes = dict[str, tuple[int, BaseModel | None]]
+"""table key -> (partition to write the changelog to, value; None to delete)"""
+
+
+@dataclass
+class Batch:
+    """What one batch gives: events to send and table entries to write, by table."""
+
+    classified: list[ClassifiedLine] = field(default_factory=list)
+    alerts: list[Alert] = field(default_factory=list)
+    dead_letters: list[tuple[Failure, Message]] = field(default_factory=list)
+    errors: list[tuple[BaseException, Message]] = field(default_factory=list)
+    """bugs met (each also dead-lettered as processing_error), for the log"""
+    held: list[int] = field(default_factory=list)
+    """indexes of the messages not taken now: never to count as processed"""
+    reread: bool = False
+    """whether the consumer is to read its partitions again from the committed offsets"""
+    memories: Writes = field(default_factory=dict)
+    ledgers: Writes = field(default_factory=dict)
+    checkpoints: Writes = field(default_factory=dict)
+    progress: Writes = field(default_factory=dict)
+    replayed: int = 0
+    """lines classified again from checkpoints"""
+
+
+@dataclass
+class _Taken:
+    """One partition's share of a batch."""
+
+    partition: int
+    first: int
+    last: int
+    progress: PartitionProgress
+    """as stored before the batch"""
+    before: dict[str, ArticleMemory | None] = field(default_factory=dict)
+
+    @property
+    def last_taken(self) -> int:
+        stored = self.progress.last_taken
+        return self.last if stored is None else max(stored, self.last)
+
+
+class _Admissions:
+    """Which messages of a batch are taken now, in offset order per partition (see sequencing)."""
+
+    def __init__(self, sequencer: OffsetSequencer, state: StoredState, clock: float, batch: Batch) -> None:
+        self._sequencer, self._state, self._clock, self._batch = sequencer, state, clock, batch
+        self.taken: dict[str, _Taken] = {}
+
+    def admit(self, index: int, message: Message) -> _Taken | None:
+        """The partition's share if the message is taken (its progress as it was before it)."""
+        position, offset = message.position, message.origin.offset
+        assert offset is not None and message.origin.partition is not None
+        share = self.taken.get(position)
+        if share is None:
+            progress = self._state.progress(position) or PartitionProgress()
+            last_taken = progress.last_taken
+        else:
+            progress, last_taken = share.progress, share.last_taken
+        admission = self._sequencer.admit(position, offset, last_taken, self._clock)
+        if admission != "take":
+            self._batch.held.append(index)
+            self._batch.reread |= admission == "reread"
+            return None
+        if share is None:
+            share = self.taken[position] = _Taken(message.origin.partition, offset, offset, progress)
+        share.last = max(share.last, offset)
+        return share
+
+
+@dataclass
+class _Replay:
+    """A partition being read again: the memories it had, as its checkpoints and lines give them."""
+
+    position: int
+    """the last offset replayed"""
+    next_checkpoint: int
+    memories: dict[str, ArticleMemory | None]
+
+
+class LineDelivery:
+    """The classify agent's logic, batch by batch. Holds only what a restart may lose:
+    partitions being replayed, and the sequencer's pending re-reads."""
+
+    def __init__(self, classifier: LineClassifier, max_text_bytes: int) -> None:
+        self._classifier = classifier
+        self._max_text_bytes = max_text_bytes
+        self._sequencer = OffsetSequencer()
+        self._replays: dict[str, _Replay] = {}
+
+    def forget(self, positions: Sequence[str]) -> None:
+        """Partitions taken away by a rebalance."""
+        for position in positions:
+            self._replays.pop(position, None)
+        self._sequencer.forget(positions)
+
+    def take(self, messages: Sequence[Message], state: StoredState, now: datetime, clock: float) -> Batch:
+        batch = Batch()
+        admissions = _Admissions(self._sequencer, state, clock, batch)
+        latest: dict[str, tuple[int, ArticleMemory]] = {}
+        for index, message in enumerate(messages):
+            share = admissions.admit(index, message)
+            if share is None:
+                continue
+            offset = message.origin.offset
+            assert offset is not None
+            replay = self._replay(message.position, offset, share.progress.last_taken, state)
+            line = decode_line(message.value, self._max_text_bytes)
+            if isinstance(line, Failure):
+                batch.dead_letters.append((line, message))
+                continue
+            article = line.article_id
+            if replay is not None and article in replay.memories:
+                memory = replay.memories[article]
+            elif article in latest:
+                memory = latest[article][1]
+            else:
+                memory = state.memory(article)
+            share.before.setdefault(article, memory)
+            try:
+                classified, after = classify_line(self._classifier, line, memory or ArticleMemory(), now)
+            except Exception as error:  # a bug must not stop the stream; the line is kept on the DLQ
+                batch.errors.append((error, message))
+                batch.dead_letters.append((Failure("processing_error", repr(error)), message))
+                continue
+            if isinstance(classified, Failure):
+                batch.dead_letters.append((classified, message))
+                continue
+            latest[article] = (share.partition, after)
+            if replay is not None:
+                replay.memories[article] = after
+                batch.replayed += 1
+            batch.classified.append(classified)
+        batch.memories = {article: entry for article, entry in latest.items()}
+        for position, share in admissions.taken.items():
+            self._close(position, share, state, batch)
+        return batch
+
+    def _replay(self, position: str, offset: int, last_taken: int | None, state: StoredState) -> _Replay | None:
+        """The replay this message belongs to, if it is read again."""
+        replay = self._replays.get(position)
+        if last_taken is None or offset > last_taken:
+            if replay is not None:
+                del self._replays[position]
+            return None
+        if replay is None or offset <= replay.position:  # read again from here: start at its checkpoint
+            checkpoint = state.checkpoint(checkpoint_key(position, offset))
+            if checkpoint is None:  # not a batch's start, or dropped: nothing to replay from
+                self._replays.pop(position, None)
+                return None
+            replay = _Replay(offset, checkpoint.next_offset, dict(checkpoint.memories))
+            self._replays[position] = replay
+            return replay
+        if offset == replay.next_checkpoint:
+            checkpoint = state.checkpoint(checkpoint_key(position, offset))
+            if checkpoint is not None:
+                for article, memory in checkpoint.memories.items():
+                    replay.memories.setdefault(article, memory)
+                replay.next_checkpoint = checkpoint.next_offset
+        replay.position = offset
+        return replay
+
+    @staticmethod
+    def _close(position: str, share: _Taken, state: StoredState, batch: Batch) -> None:
+        """This batch's checkpoint for the partition, and the partition's progress after it."""
+        batch.checkpoints[checkpoint_key(position, share.first)] = (
+            share.partition,
+            Checkpoint(next_offset=share.last + 1, memories=share.before),
+        )
+        committed = state.committed(position)
+        still_open: list[tuple[int, int]] = []
+        for first, next_offset in share.progress.open_checkpoints:
+            if first == share.first:
+                continue  # written again now
+            if committed is not None and next_offset <= committed:  # never read again
+                batch.checkpoints.setdefault(checkpoint_key(position, first), (share.partition, None))
+            else:
+                still_open.append((first, next_offset))
+        still_open.append((share.first, share.last + 1))
+        for first, _ in still_open[:-MAX_OPEN_CHECKPOINTS]:
+            batch.checkpoints[checkpoint_key(position, first)] = (share.partition, None)
+        batch.progress[position] = (
+            share.partition,
+            PartitionProgress(last_taken=share.last_taken, open_checkpoints=tuple(still_open[-MAX_OPEN_CHECKPOINTS:])),
+        )
+
+
+class AlertDelivery:
+    """The alert agent's logic, batch by batch."""
+
+    def __init__(self, classifier: LineClassifier) -> None:
+        self._classifier = classifier
+        self._sequencer = OffsetSequencer()
+
+    def forget(self, positions: Sequence[str]) -> None:
+        self._sequencer.forget(positions)
+
+    def take(self, messages: Sequence[Message], state: StoredState, now: datetime, clock: float) -> Batch:
+        batch = Batch()
+        admissions = _Admissions(self._sequencer, state, clock, batch)
+        ledgers: dict[str, tuple[int, AlertLedger]] = {}
+        for index, message in enumerate(messages):
+            share = admissions.admit(index, message)
+            if share is None:
+                continue
+            line = decode(ClassifiedLine, message.value)
+            if isinstance(line, Failure):
+                batch.dead_letters.append((line, message))
+                continue
+            article = line.article_id
+            ledger = ledgers[article][1] if article in ledgers else (state.ledger(article) or AlertLedger())
+            try:
+                alerts, after = raise_alerts(self._classifier, line, ledger, now)
+            except Exception as error:  # a failing rule must not stop the stream; the line is kept on the DLQ
+                batch.errors.append((error, message))
+                batch.dead_letters.append((Failure("processing_error", repr(error)), message))
+                continue
+            if after != ledger:
+                ledgers[article] = (share.partition, after)
+            batch.alerts.extend(alerts)
+        batch.ledgers = {article: entry for article, entry in ledgers.items()}
+        for position, share in admissions.taken.items():
+            batch.progress[position] = (share.partition, PartitionProgress(last_taken=share.last_taken))
+        return batch

@@ -1,0 +1,273 @@
+"""The Faust side of a batch: the tables read as the delivery asks, and what it returns
+written and sent.
+
+Table entries are written to the changelog partition of the input partition they belong
+to (Faust would use the partition of whichever event it saw last), so that they move with
+that partition in a rebalance. Events are sent straight through the app's Kafka producer,
+and a batch is done only once Kafka has acknowledged all of them: its input offsets are
+acknowledged after that, so a commit never covers a line whose events were not written.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Generic, TypeVar, cast
+
+import faust
+import structlog
+from faust.streams import Stream
+from faust.transport.consumer import Consumer
+from faust.types import TP, StoreT, TableT
+from faust.types.tuples import RecordMetadata
+from pydantic import BaseModel
+
+from pipeline.decoding import Origin, dead_letter
+from pipeline.delivery import Batch, Checkpoint, Message, PartitionProgress, Writes
+from pipeline.domain.alerts import AlertLedger
+from pipeline.domain.memory import ArticleMemory
+
+log = structlog.get_logger("pipeline.worker")
+
+
+def messages_of(events: Sequence[faust.EventT[Any]]) -> list[Message]:
+    out = []
+    for event in events:
+        message = event.message
+        key = message.key if isinstance(message.key, bytes) else None
+        out.append(Message(Origin(message.topic, message.partition, message.offset, key), event.value))
+    return out
+
+
+async def batches(stream: faust.StreamT[Any], max_messages: int) -> AsyncIterator[list[faust.EventT[Any]]]:
+    """The stream's events in batches of what is already waiting: one at a time when the input is
+    quiet (no added latency), up to ``max_messages`` under load. A batch's events are acknowledged
+    together once the caller is done with it, so a commit never falls inside a batch."""
+    manual = cast(Stream[Any], stream).noack()
+    waiting = cast(faust.ChannelT[Any], stream.channel).queue
+    pending: list[faust.EventT[Any]] = []
+    async for event in manual.events():
+        pending.append(event)
+        if len(pending) < max_messages and not waiting.empty():
+            continue
+        yield pending
+        for done in pending:
+            await manual.ack(done)
+        pending = []
+
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+class ModelTable(Generic[ModelT]):
+    """A changelogged table of one model, kept as its JSON bytes (what the changelog holds and
+    what a recovery restores), with each value parsed once: a worker reads an article's state
+    for every line, and parsing it each time cost more than classifying the line."""
+
+    def __init__(self, table: TableT[Any, Any], model: type[ModelT]) -> None:
+        self.table = table
+        self._model = model
+        self._parsed: dict[str, tuple[bytes, ModelT]] = {}
+
+    def get(self, key: str) -> ModelT | None:
+        stored = self.table.data.get(key)
+        if stored is None:
+            return None
+        parsed = self._parsed.get(key)
+        if parsed is not None and parsed[0] is stored:  # not replaced since (by a recovery, say)
+            return parsed[1]
+        value = self._model.model_validate_json(stored)
+        self._parsed[key] = (stored, value)
+        return value
+
+    def json_of(self, key: str, value: BaseModel) -> bytes:
+        """``value`` as JSON, from what is stored under ``key`` when that is it."""
+        parsed = self._parsed.get(key)
+        if parsed is not None and parsed[1] is value:
+            return parsed[0]
+        return value.model_dump_json(exclude_defaults=True).encode()
+
+    def write(self, writes: Writes, encode: Callable[[BaseModel], bytes] | None = None) -> list[Record]:
+        """Store the values, and the changelog records that make them durable."""
+        store = cast(StoreT[Any, Any], self.table.data)
+        topic, records = self.table.changelog_topic.get_topic_name(), []
+        for key, (partition, value) in writes.items():
+            if value is None:
+                self._parsed.pop(key, None)
+                if key in store:  # a delete of an absent key would still write a tombstone
+                    del store[key]
+                    records.append(Record(topic, partition, json.dumps(key).encode(), None, store))
+                continue
+            stored = encode(value) if encode else value.model_dump_json(exclude_defaults=True).encode()
+            store[key] = stored
+            self._parsed[key] = (stored, cast(ModelT, value))
+            records.append(Record(topic, partition, json.dumps(key).encode(), stored, store))
+        return records
+
+
+@dataclass(frozen=True)
+class Record:
+    """One message for Kafka. Table entries go to their changelog at a given partition, and
+    once Kafka has one, its store learns the offset (a persistent store recovers from there)."""
+
+    topic: str
+    partition: int | None
+    key: bytes | None
+    value: bytes | None
+    store: StoreT[Any, Any] | None = None
+
+
+class Tables:
+    """The worker's changelogged tables, as the delivery reads them (``StoredState``)."""
+
+    def __init__(self, app: faust.App, partitions: int) -> None:
+        def table(name: str, model: type[ModelT], help_text: str) -> ModelTable[ModelT]:
+            # Keys are JSON strings; values stay bytes, in the store as in the changelog and after a recovery.
+            changelogged = app.Table(
+                name, default=None, key_type=str, value_type=bytes, partitions=partitions, help=help_text
+            )
+            return ModelTable(changelogged, model)
+
+        self.app = app
+        self.memories = table("article_memory", ArticleMemory, "article id -> its memory after its latest line")
+        self.checkpoints = table(
+            "checkpoints", Checkpoint, "input partition and offset -> memories before the batch that started there"
+        )
+        self.ledgers = table("alert_ledger", AlertLedger, "article id -> which (kind, speaker) fired, on which line")
+        self.progress_table = table(
+            "partition_progress",
+            PartitionProgress,
+            "input partition -> the last offset taken and the checkpoints not yet committed",
+        )
+
+    def memory(self, article_id: str) -> ArticleMemory | None:
+        return self.memories.get(article_id)
+
+    def ledger(self, article_id: str) -> AlertLedger | None:
+        return self.ledgers.get(article_id)
+
+    def checkpoint(self, key: str) -> Checkpoint | None:
+        return self.checkpoints.get(key)
+
+    def progress(self, position: str) -> PartitionProgress | None:
+        return self.progress_table.get(position)
+
+    def committed(self, position: str) -> int | None:
+        topic, partition = position.rsplit("/", 1)
+        # Faust keeps the offsets it committed last; there is no public accessor.
+        committed: MutableMapping[TP, int | None] = cast(Consumer, self.app.consumer)._committed_offset
+        return committed.get(TP(topic, int(partition)))
+
+    def write(self, batch: Batch) -> list[Record]:
+        # Checkpoints first: the memories in them are mostly the ones stored now, already JSON.
+        return [
+            *self.checkpoints.write(batch.checkpoints, self._checkpoint_json),
+            *self.memories.write(batch.memories),
+            *self.ledgers.write(batch.ledgers),
+            *self.progress_table.write(batch.progress),
+        ]
+
+    def _checkpoint_json(self, value: BaseModel) -> bytes:
+        return checkpoint_json(cast(Checkpoint, value), self.memories.json_of)
+
+
+def checkpoint_json(checkpoint: Checkpoint, memory_json: Callable[[str, ArticleMemory], bytes]) -> bytes:
+    """The checkpoint's JSON, with each memory's JSON as ``memory_json`` gives it."""
+    memories = b",".join(
+        json.dumps(article).encode() + b":" + (memory_json(article, memory) if memory else b"null")
+        for article, memory in checkpoint.memories.items()
+    )
+    return b'{"next_offset":%d,"memories":{%s}}' % (checkpoint.next_offset, memories)
+
+
+class Outbox:
+    """Sends a batch's events and waits until Kafka has them."""
+
+    def __init__(self, app: faust.App, dlq: faust.TopicT) -> None:
+        self._app = app
+        self._dlq = dlq
+        self._declared: set[str] = set()
+
+    async def declared(self, topic: faust.TopicT) -> str:
+        """The topic's name, once the broker has the topic."""
+        # Created with the pipeline's partition count on first use, as Faust's own sends do: a send to a
+        # topic the broker does not know waits for it for as long as the producer's request timeout.
+        # Once per topic: each declaration is a round trip to the broker and a metadata refresh.
+        name = topic.get_topic_name()
+        if name not in self._declared:
+            await topic.maybe_declare()
+            self._declared.add(name)
+        return name
+
+    async def send(self, records: Sequence[Record], batch: Batch) -> None:
+        """Send the records and the batch's dead letters, and wait until Kafka has all of them."""
+        producer = self._app.producer
+        pending: list[Awaitable[RecordMetadata]] = []
+        for record in records:
+            pending.append(await producer.send(record.topic, record.key, record.value, record.partition, None, None))
+        dlq = await self.declared(self._dlq) if batch.dead_letters else ""
+        now = datetime.now(UTC)
+        for failure, message in batch.dead_letters:
+            origin = message.origin
+            letter = dead_letter(failure, origin, message.value, now)
+            value = letter.model_dump_json().encode()
+            pending.append(await producer.send(dlq, origin.key, value, None, None, None))
+            log.warning(
+                "dead_letter",
+                reason=failure.reason,
+                detail=failure.detail,
+                topic=origin.topic,
+                partition=origin.partition,
+                offset=origin.offset,
+                dead_letter_id=letter.event_id,
+            )
+        for record, sent in zip(records, await asyncio.gather(*pending), strict=False):
+            if record.store is not None:
+                record.store.set_persisted_offset(TP(record.topic, sent.partition), sent.offset)
+
+
+async def finish(
+    events: Sequence[faust.EventT[Any]],
+    batch: Batch,
+    tables: Tables,
+    outbox: Outbox,
+    topic: faust.TopicT,
+    outputs: Sequence[tuple[str, bytes]],
+) -> None:
+    """Write the batch's table entries, send its events, and settle what was not taken."""
+    for error, message in batch.errors:
+        log.error("processing_failed", topic=message.origin.topic, offset=message.origin.offset, exc_info=error)
+    for index in batch.held:
+        # Marked done without telling the consumer: its offset never counts as processed, so no
+        # commit passes the hole before it.
+        events[index].message.acked = True
+    try:
+        records = tables.write(batch)
+        if outputs:
+            name = await outbox.declared(topic)
+            records.extend(Record(name, None, key.encode(), value) for key, value in outputs)
+        await outbox.send(records, batch)
+    except BaseException:
+        for event in events:  # nothing of this batch may be committed now
+            event.message.acked = True
+        raise
+    if batch.reread:
+        first_held = events[batch.held[0]].message
+        log.warning("partition_jumped", topic=first_held.topic, partition=first_held.partition)
+        await read_again_from_committed(tables.app)
+
+
+async def read_again_from_committed(app: faust.App) -> None:
+    """Drop what is buffered and read every partition again from its committed offset: the
+    same steps Faust takes after a rebalance."""
+    consumer = cast(Consumer, app.consumer)
+    consumer.stop_flow()
+    app.flow_control.suspend()
+    app.flow_control.clear()
+    await consumer.wait_for_stopped_flow()
+    await consumer.perform_seek()
+    consumer.resume_flow()
+    app.flow_control.resume()

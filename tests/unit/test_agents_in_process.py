@@ -1,0 +1,104 @@
+"""The agents as Faust runs them, in-process: Faust's own test context feeds each agent and a
+recording producer stands in for Kafka (the same agents run against the broker in
+tests/integration)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import faust
+import pytest
+
+from pipeline.app import build_app
+from pipeline.domain.classifier import LineClassifier
+from pipeline.events import LineEvent
+from pipeline.settings import Settings
+from tests.unit.test_delivery import FailingRules, line
+
+
+class RecordingProducer:
+    """Takes what the agents send, as Kafka would, and remembers it."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, bytes | None, bytes | None, int | None]] = []
+
+    async def send(
+        self, topic: str, key: bytes | None, value: bytes | None, partition: int | None, *args: Any
+    ) -> asyncio.Future[Any]:
+        self.sent.append((topic, key, value, partition))
+        done: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        done.set_result(type("Metadata", (), {"partition": partition or 0, "offset": len(self.sent)})())
+        return done
+
+    async def create_topic(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+    async def maybe_start(self) -> None:
+        pass
+
+    def values(self, topic: str) -> list[dict[str, Any]]:
+        return [json.loads(value) for name, _, value, _ in self.sent if name == topic and value is not None]
+
+
+@pytest.fixture
+def settings(monkeypatch: pytest.MonkeyPatch) -> Settings:
+    for name in [n for n in __import__("os").environ if n.startswith("NEWS_")]:
+        monkeypatch.delenv(name)
+    return Settings(app_id=f"in-process-{uuid.uuid4().hex[:8]}")
+
+
+def run_agent(
+    app: faust.App, agent_name: str, values: list[bytes], until: Callable[[RecordingProducer], bool]
+) -> RecordingProducer:
+    producer = RecordingProducer()
+    app.producer = producer  # type: ignore[assignment]
+    agent = next(a for a in app.agents.values() if a.name.endswith(agent_name))
+
+    async def feed() -> None:
+        async with agent.test_context() as tested:
+            for value in values:
+                await tested.put(value, key=b"a", partition=0, wait=False)
+            for _ in range(500):
+                if until(producer):
+                    return
+                await asyncio.sleep(0.01)
+            raise AssertionError(f"the agent did not finish: {producer.sent}")
+
+    asyncio.run(feed())
+    return producer
+
+
+def encoded(event: LineEvent) -> bytes:
+    return event.model_dump_json().encode()
+
+
+def test_the_classify_agent_sends_classified_lines_dead_letters_and_changelog(settings: Settings) -> None:
+    app = build_app(settings)
+    lines = [encoded(line(1)), b"{not json", encoded(line(2)), encoded(line(3))]
+    producer = run_agent(app, "classify_lines", lines, lambda p: len(p.values(settings.topic_classified)) == 3)
+    classified = producer.values(settings.topic_classified)
+    assert [(c["line_no"], (c["speaker"] or {}).get("name")) for c in classified][2] == (3, "Dmytro Kuleba")
+    assert [d["reason"] for d in producer.values(settings.topic_dlq)] == ["invalid_json"]
+    changelogs = {topic for topic, *_ in producer.sent if topic.endswith("-changelog")}
+    assert {f"{settings.app_id}-{t}-changelog" for t in ("article_memory", "checkpoints")} <= changelogs
+
+
+def test_the_alert_agent_dead_letters_a_line_its_rules_fail_on_and_goes_on(
+    settings: Settings, classifier: LineClassifier
+) -> None:
+    classified = run_agent(
+        build_app(settings),
+        "classify_lines",
+        [encoded(line(1)), encoded(line(2))],
+        lambda p: len(p.values(settings.topic_classified)) == 2,
+    ).values(settings.topic_classified)
+    values = [json.dumps(c).encode() for c in classified]
+    failing = build_app(settings, FailingRules(classifier.taxonomy))
+    producer = run_agent(failing, "raise_alerts", values, lambda p: len(p.values(settings.topic_dlq)) == 2)
+    assert [d["reason"] for d in producer.values(settings.topic_dlq)] == ["processing_error"] * 2
+    working = run_agent(build_app(settings), "raise_alerts", values, lambda p: bool(p.values(settings.topic_alerts)))
+    assert [a["kind"] for a in working.values(settings.topic_alerts)] == ["war_crimes"]

@@ -1,0 +1,54 @@
+"""The worker's tables as the delivery reads and writes them: JSON bytes, each parsed once."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+from pipeline.delivery import Checkpoint
+from pipeline.domain.memory import ArticleMemory, RememberedEntity
+from pipeline.streaming import ModelTable, checkpoint_json
+
+KULEBA = ArticleMemory(last_line_no=2, entities=(RememberedEntity(name="Dmytro Kuleba", roles=((None, "minister"),)),))
+
+
+class FakeTable:
+    """What ModelTable uses of a Faust table: its store and its changelog topic's name."""
+
+    def __init__(self) -> None:
+        self.data: dict[str, Any] = {}
+        self.changelog_topic = SimpleNamespace(get_topic_name=lambda: "memories-changelog")
+
+
+def test_values_are_stored_as_json_with_their_changelog_records_and_parsed_once() -> None:
+    fake = FakeTable()
+    table = ModelTable(fake, ArticleMemory)  # type: ignore[arg-type]
+    records = table.write({"a": (3, KULEBA)})
+    assert [(r.topic, r.partition, r.key) for r in records] == [("memories-changelog", 3, b'"a"')]
+    assert records[0].value == fake.data["a"] and ArticleMemory.model_validate_json(fake.data["a"]) == KULEBA
+    assert b"gender" not in fake.data["a"]  # defaults left out: the memory is written for every line
+    assert table.get("a") is KULEBA  # the model written, not a parse of it
+    fake.data["a"] = KULEBA.model_dump_json().encode()  # a recovery replaced the bytes
+    recovered = table.get("a")
+    assert recovered == KULEBA and recovered is not KULEBA and table.get("a") is recovered
+
+
+def test_deleting_an_absent_key_writes_no_tombstone() -> None:
+    fake = FakeTable()
+    table = ModelTable(fake, ArticleMemory)  # type: ignore[arg-type]
+    table.write({"a": (0, KULEBA)})
+    records = table.write({"a": (0, None), "b": (0, None)})
+    assert [(r.key, r.value) for r in records] == [(b'"a"', None)] and table.get("a") is None
+
+
+def test_a_checkpoint_reuses_the_stored_json_of_its_memories_and_parses_back() -> None:
+    fake = FakeTable()
+    memories = ModelTable(fake, ArticleMemory)  # type: ignore[arg-type]
+    memories.write({"a": (0, KULEBA)})
+    stored = fake.data["a"]
+    checkpoint = Checkpoint(next_offset=7, memories={"a": KULEBA, 'b "quoted"': None})
+    encoded = checkpoint_json(checkpoint, memories.json_of)
+    assert stored in encoded
+    assert Checkpoint.model_validate_json(encoded) == checkpoint
+    other = ArticleMemory(last_line_no=1)  # not the stored one: written afresh
+    assert ArticleMemory.model_validate_json(memories.json_of("a", other)) == other
