@@ -30,7 +30,7 @@ from pipeline.faust_fixes import count_gap_offsets_once
 from pipeline.kafka_options import faust_broker_options
 from pipeline.logs import configure_logging
 from pipeline.settings import Settings
-from pipeline.streaming import Outbox, Tables, batches, finish, messages_of
+from pipeline.streaming import Batches, Outbox, Tables, finish, messages_of
 from pipeline.taxonomy_file import load_taxonomy
 
 log = structlog.get_logger("pipeline.worker")
@@ -80,10 +80,11 @@ def build_app(settings: Settings, classifier: LineClassifier | None = None) -> f
 
     @app.agent(lines_topic, name="classify_lines")
     async def classify_lines(stream: faust.StreamT[Any]) -> None:
-        async for events in batches(stream, settings.batch_max_messages):
+        taken = Batches(app, stream, settings.batch_max_messages)
+        async for events in taken:
             batch = lines.take(messages_of(events), tables, datetime.now(UTC), time.monotonic())
             outputs = [(c.article_id, c.model_dump_json().encode()) for c in batch.classified]
-            await finish(events, batch, tables, outbox, classified_topic, outputs)
+            await finish(events, batch, taken, tables, outbox, classified_topic, outputs)
             log.info(
                 "lines_classified",
                 lines=len(outputs),
@@ -93,10 +94,11 @@ def build_app(settings: Settings, classifier: LineClassifier | None = None) -> f
 
     @app.agent(classified_topic, name="raise_alerts")
     async def raise_alerts(stream: faust.StreamT[Any]) -> None:
-        async for events in batches(stream, settings.batch_max_messages):
+        taken = Batches(app, stream, settings.batch_max_messages)
+        async for events in taken:
             batch = alerts.take(messages_of(events), tables, datetime.now(UTC), time.monotonic())
             outputs = [(a.article_id, a.model_dump_json().encode()) for a in batch.alerts]
-            await finish(events, batch, tables, outbox, alerts_topic, outputs)
+            await finish(events, batch, taken, tables, outbox, alerts_topic, outputs)
             if batch.alerts:
                 log.info("alerts_raised", alerts=[{"id": a.event_id, "kind": a.kind} for a in batch.alerts])
 

@@ -42,21 +42,48 @@ def messages_of(events: Sequence[faust.EventT[Any]]) -> list[Message]:
     return out
 
 
-async def batches(stream: faust.StreamT[Any], max_messages: int) -> AsyncIterator[list[faust.EventT[Any]]]:
-    """The stream's events in batches of what is already waiting: one at a time when the input is
-    quiet (no added latency), up to ``max_messages`` under load. A batch's events are acknowledged
-    together once the caller is done with it, so a commit never falls inside a batch."""
-    manual = cast(Stream[Any], stream).noack()
-    waiting = cast(faust.ChannelT[Any], stream.channel).queue
-    pending: list[faust.EventT[Any]] = []
-    async for event in manual.events():
-        pending.append(event)
-        if len(pending) < max_messages and not waiting.empty():
-            continue
-        yield pending
-        for done in pending:
-            await manual.ack(done)
-        pending = []
+class Batches:
+    """An agent's input in batches of what is already waiting: one at a time when the input is
+    quiet (no added latency), up to ``max_messages`` under load.
+
+    A batch is acknowledged once Kafka has everything it produced, all its events at once, so a
+    commit never falls inside a batch. While one batch's sends are on their way the agent goes on
+    with the next: at most one batch is in flight beside the one being decided.
+    """
+
+    def __init__(self, app: faust.App, stream: faust.StreamT[Any], max_messages: int) -> None:
+        self._app = app
+        self._manual = cast(Stream[Any], stream).noack()
+        self._waiting = cast(faust.ChannelT[Any], stream.channel).queue
+        self._max = max_messages
+        self._in_flight: asyncio.Future[None] | None = None
+
+    async def __aiter__(self) -> AsyncIterator[list[faust.EventT[Any]]]:
+        pending: list[faust.EventT[Any]] = []
+        async for event in self._manual.events():
+            pending.append(event)
+            if len(pending) < self._max and not self._waiting.empty():
+                continue
+            yield pending
+            pending = []
+
+    async def settle(self, events: Sequence[faust.EventT[Any]], delivered: Awaitable[None]) -> None:
+        """Acknowledge ``events`` once ``delivered`` is done, after waiting for the batch before."""
+        previous, self._in_flight = self._in_flight, asyncio.ensure_future(self._settle(events, delivered))
+        if previous is not None:
+            await previous
+
+    async def _settle(self, events: Sequence[faust.EventT[Any]], delivered: Awaitable[None]) -> None:
+        try:
+            await delivered
+        except BaseException as error:
+            for event in events:  # never counted as processed: no commit passes them
+                event.message.acked = True
+            log.error("send_failed", error=repr(error))
+            await self._app.crash(error)  # the supervisor starts a worker that reads them again
+            raise
+        for event in events:  # Stream.ack never suspends, so a commit sees all of the batch or none
+            await self._manual.ack(event)
 
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -202,8 +229,8 @@ class Outbox:
             self._declared.add(name)
         return name
 
-    async def send(self, records: Sequence[Record], batch: Batch) -> None:
-        """Send the records and the batch's dead letters, and wait until Kafka has all of them."""
+    async def send(self, records: Sequence[Record], batch: Batch) -> Awaitable[None]:
+        """Send the records and the batch's dead letters; done once Kafka has all of them."""
         producer = self._app.producer
         pending: list[Awaitable[RecordMetadata]] = []
         for record in records:
@@ -224,14 +251,19 @@ class Outbox:
                 offset=origin.offset,
                 dead_letter_id=letter.event_id,
             )
-        for record, sent in zip(records, await asyncio.gather(*pending), strict=False):
-            if record.store is not None:
-                record.store.set_persisted_offset(TP(record.topic, sent.partition), sent.offset)
+        return _delivered(records, asyncio.gather(*pending))
+
+
+async def _delivered(records: Sequence[Record], sending: Awaitable[list[RecordMetadata]]) -> None:
+    for record, sent in zip(records, await sending, strict=False):
+        if record.store is not None:
+            record.store.set_persisted_offset(TP(record.topic, sent.partition), sent.offset)
 
 
 async def finish(
     events: Sequence[faust.EventT[Any]],
     batch: Batch,
+    batches: Batches,
     tables: Tables,
     outbox: Outbox,
     topic: faust.TopicT,
@@ -249,11 +281,12 @@ async def finish(
         if outputs:
             name = await outbox.declared(topic)
             records.extend(Record(name, None, key.encode(), value) for key, value in outputs)
-        await outbox.send(records, batch)
+        delivered = await outbox.send(records, batch)
     except BaseException:
         for event in events:  # nothing of this batch may be committed now
             event.message.acked = True
         raise
+    await batches.settle(events, delivered)
     if batch.reread:
         first_held = events[batch.held[0]].message
         log.warning("partition_jumped", topic=first_held.topic, partition=first_held.partition)

@@ -7,14 +7,18 @@ what the same machine does with nothing but Kafka clients in the same run:
   included) against a bare aiokafka producer loop sending the same event bytes;
 - end to end: one worker, from the first line published to the last classified line
   and the last alert read back, against a bare aiokafka relay (consume, produce the
-  bytes unchanged, commit) over the same bytes and the same partition count.
+  bytes unchanged, commit) over the same bytes and the same partition count;
+- paced runs: one worker fed 200 and 1,000 lines a second, the latency of each line
+  from the moment it is handed to the producer to its classified line and to its
+  alert read back (p50, p95, p99, max), and the worker's resident memory; and a soak
+  at 1,000 lines a second (ten minutes by default) for memory's trend.
 
 Results go to benchmarks/bench.json (every run kept, newest last) and
 benchmarks/bench.md (the newest run as a table). No figure is asserted: these
 machines are shared, so only ratios taken in one run mean anything.
 
   scripts/bench            # 100,000 lines over 1,000 articles, three repeats
-  scripts/bench --quick    # 4,000 lines over 100 articles, two repeats (under two minutes)
+  scripts/bench --quick    # 4,000 lines over 100 articles, two repeats, 5 s paced runs, no soak
 """
 
 from __future__ import annotations
@@ -214,6 +218,141 @@ def measure_pipeline(
         worker.stop()
 
 
+async def produce_paced(
+    servers: str, topic: str, messages: list[tuple[bytes, bytes, str]], rate: float, published: dict[str, float]
+) -> None:
+    """Send ``rate`` messages a second, noting when each line (by its id) was handed to the producer."""
+    producer = AIOKafkaProducer(bootstrap_servers=servers, acks="all", linger_ms=5, enable_idempotence=True)
+    await producer.start()
+    try:
+        began, tick = time.monotonic(), 0.01
+        for sent, (key, value, line_id) in enumerate(messages):
+            due = began + sent / rate
+            if due > time.monotonic() + tick:
+                await asyncio.sleep(due - time.monotonic())
+            published[line_id] = time.time()
+            await producer.send(topic, value=value, key=key)
+        await producer.flush()
+    finally:
+        await producer.stop()
+
+
+async def collect_arrivals(
+    servers: str, topics: tuple[str, str], expected: tuple[int, int], timeout: float, ready: threading.Event
+) -> dict[str, list[tuple[str, float, float]]]:
+    """For each topic, the line id of every record read (``line_event_id``), when it was read, and
+    when the worker made it (its ``classified_at`` or ``raised_at``)."""
+    consumer = committed_reader(servers, *topics, fetch_max_wait_ms=5)
+    await consumer.start()
+    arrivals: dict[str, list[tuple[str, float, float]]] = {topic: [] for topic in topics}
+    deadline = time.monotonic() + timeout
+    try:
+        while not consumer.assignment():
+            await consumer.getmany(timeout_ms=100)
+        ready.set()
+        while any(len(arrivals[t]) < n for t, n in zip(topics, expected, strict=True)):
+            if time.monotonic() > deadline:
+                counts = {t: len(a) for t, a in arrivals.items()}
+                raise TimeoutError(f"read {counts} of {expected} after {timeout:.0f}s")
+            batch = await consumer.getmany(timeout_ms=100, max_records=10_000)
+            now = time.time()
+            for tp, records in batch.items():
+                for record in records:
+                    event = json.loads(record.value)
+                    stamped = datetime.fromisoformat(event.get("classified_at") or event["raised_at"]).timestamp()
+                    arrivals[tp.topic].append((event["line_event_id"], now, stamped))
+        return arrivals
+    finally:
+        await consumer.stop()
+
+
+def resident_kib(pid: int) -> tuple[int, int]:
+    """(current, peak) resident memory of a process, in KiB."""
+    fields = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line)
+    return int(fields["VmRSS"].split()[0]), int(fields["VmHWM"].split()[0])
+
+
+def worker_child(worker: Worker) -> int:
+    """The Faust worker under the supervisor that ``Worker`` started."""
+    found = subprocess.run(["pgrep", "-P", str(worker.process.pid)], capture_output=True, text=True)
+    return int(found.stdout.split()[0])
+
+
+def percentiles(samples: list[float]) -> dict[str, float]:
+    ordered = sorted(samples)
+
+    def at(share: float) -> float:
+        return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+    return {"p50": at(0.5), "p95": at(0.95), "p99": at(0.99), "max": ordered[-1], "count": len(ordered)}
+
+
+def measure_paced(port: int, rate: float, seconds: float, partitions: int, workdir: Path) -> dict[str, Any]:
+    """One worker fed ``rate`` lines a second for ``seconds``: latency from publication to the classified
+    line and to the alert, and the worker's resident memory sampled every two seconds."""
+    count = int(rate * seconds)
+    records = corpus(count, max(1, count // 100))
+    expected_alert_count = expected_alerts(records)
+    events = line_events(records, datetime.now(UTC))
+    messages = [(e.article_id.encode(), e.model_dump_json().encode(), e.event_id) for e in events]
+    run = uuid.uuid4().hex[:8]
+    env = pipeline_env(port, run, partitions)
+    settings = settings_from_env(env)
+    asyncio.run(ensure_topics(settings))
+    servers = settings.kafka_bootstrap_servers
+    worker = Worker(env, workdir / f"worker-{run}.log")
+    memory: list[tuple[float, int]] = []
+    try:
+        worker.wait_ready()
+        child = worker_child(worker)
+        ready = threading.Event()
+        topics = (settings.topic_classified, settings.topic_alerts)
+        arrived = in_thread(
+            lambda: asyncio.run(collect_arrivals(servers, topics, (count, expected_alert_count), seconds + 600, ready))
+        )
+        if not ready.wait(60):
+            raise TimeoutError("the reader got no partitions")
+        published: dict[str, float] = {}
+        sampling = threading.Event()
+
+        def sample() -> None:
+            began = time.monotonic()
+            while not sampling.wait(2.0):
+                memory.append((time.monotonic() - began, resident_kib(child)[0]))
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        asyncio.run(produce_paced(servers, settings.topic_lines, messages, rate, published))
+        arrivals = arrived()
+        sampling.set()
+        peak = resident_kib(child)[1]
+    finally:
+        worker.stop()
+    latency = {
+        topic: percentiles([(read - published[line_id]) * 1000 for line_id, read, _ in arrivals[topic]])
+        for topic in topics
+    }
+    made = {
+        topic: percentiles([(stamped - published[line_id]) * 1000 for line_id, _, stamped in arrivals[topic]])
+        for topic in topics
+    }
+    minute = [kib for at, kib in memory if at <= 60]
+    last_minute = [kib for at, kib in memory if at >= memory[-1][0] - 60] if memory else []
+    return {
+        "rate": rate,
+        "seconds": seconds,
+        "lines": count,
+        "alerts": expected_alert_count,
+        "to_classified_ms": latency[settings.topic_classified],
+        "to_alert_ms": latency[settings.topic_alerts],
+        "made_classified_ms": made[settings.topic_classified],
+        "made_alert_ms": made[settings.topic_alerts],
+        "peak_rss_mib": round(peak / 1024, 1),
+        "rss_first_minute_mib": round(statistics.mean(minute) / 1024, 1) if minute else None,
+        "rss_last_minute_mib": round(statistics.mean(last_minute) / 1024, 1) if last_minute else None,
+    }
+
+
 def measure_ingest(port: int, records: list[dict[str, Any]], partitions: int, workdir: Path) -> float:
     run = uuid.uuid4().hex[:8]
     env = pipeline_env(port, run, partitions)
@@ -277,6 +416,23 @@ def table(run: dict[str, Any]) -> str:
     return "\n".join(rows)
 
 
+def paced_table(paced: list[dict[str, Any]]) -> str:
+    rows = [
+        "| run | lines | to classified p50 / p95 / p99 / max | to alert p50 / p95 / p99 / max "
+        "| peak RSS MiB | RSS first / last minute MiB |",
+        "| --- | ---: | --- | --- | ---: | --- |",
+    ]
+    for run in paced:
+        name = f"{run['rate']:,.0f} lines/s for {run['seconds']:,.0f} s" + (" (soak)" if run.get("soak") else "")
+        spans = [
+            " / ".join(f"{run[k][q]:,.0f}" for q in ("p50", "p95", "p99", "max"))
+            for k in ("to_classified_ms", "to_alert_ms")
+        ]
+        trend = f"{run['rss_first_minute_mib']} / {run['rss_last_minute_mib']}"
+        rows.append(f"| {name} | {run['lines']:,} | {spans[0]} | {spans[1]} | {run['peak_rss_mib']} | {trend} |")
+    return "\n".join(rows)
+
+
 def write_results(run: dict[str, Any]) -> None:
     history_file = BENCHMARKS / "bench.json"
     history = json.loads(history_file.read_text(encoding="utf-8")) if history_file.exists() else []
@@ -288,7 +444,10 @@ def write_results(run: dict[str, Any]) -> None:
         "`bench.json`. This is the newest run. Ratios taken in one run are what to compare.\n\n"
         f"{run['when']}, commit {run['commit']}, {run['machine']}, {run['articles']:,} articles, "
         f"{run['alerts']:,} alerts, {run['partitions']} partitions, "
-        f"{run['repeats']} repeats{' (quick)' if run['quick'] else ''}.\n\n{table(run)}\n",
+        f"{run['repeats']} repeats{' (quick)' if run['quick'] else ''}.\n\n{table(run)}\n\n"
+        "Paced runs: latency from a line handed to the producer to its classified line and to its alert\n"
+        "read back (milliseconds), and the worker's resident memory.\n\n"
+        f"{paced_table(run['paced'])}\n",
         encoding="utf-8",
     )
 
@@ -304,7 +463,17 @@ def main() -> int:
     parser.add_argument("--timeout", type=float, default=1800.0, help="per measurement")
     parser.add_argument("--port", type=int, default=int(os.environ.get("KAFKA_PORT", "9092")))
     parser.add_argument("--no-write", action="store_true", help="print the table, write nothing into benchmarks/")
+    parser.add_argument(
+        "--latency-rates", default="200,1000", help="paced rates (lines/s) to measure latency at, comma-separated"
+    )
+    parser.add_argument("--latency-seconds", type=float, help="how long each paced run lasts (default 30, quick 5)")
+    parser.add_argument(
+        "--soak-seconds", type=float, help="a paced run at 1,000 lines/s for memory's trend (default 600, quick none)"
+    )
     args = parser.parse_args()
+    latency_seconds = args.latency_seconds or (5.0 if args.quick else 30.0)
+    soak_seconds = args.soak_seconds if args.soak_seconds is not None else (0.0 if args.quick else 600.0)
+    rates = [float(rate) for rate in args.latency_rates.split(",") if rate.strip()]
     lines = args.lines or (4_000 if args.quick else 100_000)
     articles = args.articles or (100 if args.quick else 1_000)
     repeats = args.repeat or (2 if args.quick else 3)
@@ -333,6 +502,11 @@ def main() -> int:
             )
             note("end to end, last classified line", last_line)
             note("end to end, last alert", last_alert)
+        paced = [measure_paced(args.port, rate, latency_seconds, args.partitions, workdir) for rate in rates]
+        if soak_seconds:
+            paced.append({**measure_paced(args.port, 1000.0, soak_seconds, args.partitions, workdir), "soak": True})
+        for run_paced in paced:
+            print(f"bench: paced {run_paced['rate']:,.0f} lines/s: {json.dumps(run_paced)}", file=sys.stderr)
     finally:
         if started_broker:
             subprocess.run([str(KAFKA_LOCAL), "stop"], check=False, env={**os.environ, "KAFKA_PORT": str(args.port)})
@@ -346,8 +520,10 @@ def main() -> int:
         "articles": articles,
         "alerts": alerts,
         "measured": [{"path": path, "lines": lines, "seconds": seconds} for path, seconds in timings.items()],
+        "paced": paced,
     }
     print(table(run))
+    print(paced_table(paced))
     if not args.no_write:
         write_results(run)
     return 0
