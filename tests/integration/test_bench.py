@@ -12,7 +12,7 @@ from tests.conftest import REPO
 pytestmark = pytest.mark.integration
 
 
-def test_bench_quick_measures_every_path_beside_its_ceiling(kafka_broker: str) -> None:
+def test_bench_quick_measures_every_path_beside_its_ceiling_and_the_paced_runs(kafka_broker: str) -> None:
     port = kafka_broker.split(",")[0].rsplit(":", 1)[1]
     result = subprocess.run(
         [sys.executable, str(REPO / "scripts" / "bench.py"), "--quick", "--repeat", "1", "--no-write", "--port", port],
@@ -24,3 +24,5 @@ def test_bench_quick_measures_every_path_beside_its_ceiling(kafka_broker: str) -
     assert result.returncode == 0, result.stderr[-2000:]
     for path in ("bare producer", "ingest", "bare relay", "end to end, last classified line", "end to end, last alert"):
         assert f"| {path} | 4,000 |" in result.stdout
+    for paced in ("| 200 lines/s for 5 s | 1,000 |", "| 1,000 lines/s for 5 s | 5,000 |"):
+        assert paced in result.stdout
