@@ -17,6 +17,24 @@ from pipeline.settings import Settings
 _REMEMBERED_IDS = 100_000
 
 
+class AlertsToShow:
+    """Which alerts ``tail`` shows: those of the kind asked for, each id once. After a worker crash
+    an alert may be published twice, always with the same id; the last ids shown are remembered."""
+
+    def __init__(self, kind: str | None, remembered: int = _REMEMBERED_IDS) -> None:
+        self._kind = kind
+        self._remembered = remembered
+        self._seen: OrderedDict[str, None] = OrderedDict()
+
+    def admit(self, alert: Alert) -> bool:
+        if (self._kind is not None and alert.kind != self._kind) or alert.event_id in self._seen:
+            return False
+        self._seen[alert.event_id] = None
+        if len(self._seen) > self._remembered:
+            self._seen.popitem(last=False)
+        return True
+
+
 def pretty_line(alert: Alert) -> str:
     who = alert.speaker.name if alert.speaker else "(no speaker)"
     evidence = ", ".join(alert.evidence)
@@ -46,8 +64,7 @@ async def follow_alerts(
     )
     await consumer.start()
     shown = 0
-    # After a worker crash an alert may be published twice, always with the same id: show it once.
-    seen: OrderedDict[str, None] = OrderedDict()
+    to_show = AlertsToShow(kind)
     try:
         while max_alerts is None or shown < max_alerts:
             try:
@@ -63,11 +80,8 @@ async def follow_alerts(
                     file=sys.stderr,
                 )
                 continue
-            if (kind is not None and alert.kind != kind) or alert.event_id in seen:
+            if not to_show.admit(alert):
                 continue
-            seen[alert.event_id] = None
-            if len(seen) > _REMEMBERED_IDS:
-                seen.popitem(last=False)
             print(pretty_line(alert) if pretty else alert.model_dump_json(), flush=True)
             shown += 1
     finally:

@@ -236,6 +236,9 @@ def main() -> int:
         for e in expected
         if isinstance(e, ClassifiedLine)
     }
+    expected_topics = {
+        (e.article_id, e.line_no): sorted(t.id for t in e.topics) for e in expected if isinstance(e, ClassifiedLine)
+    }
     expected_alerts = {e.event_id for e in expected if isinstance(e, Alert)}
 
     started_broker = False
@@ -347,10 +350,17 @@ def main() -> int:
         "duplicate_alerts": sum(n - 1 for n in got_alerts.values()),
         "missing_alerts": len(expected_alerts - set(got_alerts)),
         "unexpected_alerts": len(set(got_alerts) - expected_alerts),
+        # Every copy of a line, not only the last: a line read again after a crash must repeat its first copy.
         "speaker_mismatches": sum(
             1
-            for key, c in seen.items()
-            if (c["speaker"]["name"] if c["speaker"] else None) != expected_speakers.get(key)
+            for c in classified
+            if (c["speaker"]["name"] if c["speaker"] else None)
+            != expected_speakers.get((c["article_id"], c["line_no"]))
+        ),
+        "topic_mismatches": sum(
+            1
+            for c in classified
+            if sorted(t["id"] for t in c["topics"]) != expected_topics.get((c["article_id"], c["line_no"]))
         ),
         "lost_lines": sum(1 for key in expected_speakers if key not in seen and key not in dead_keys),
         "lines_by_worker": [done[0] for done in shares],
@@ -363,7 +373,7 @@ def main() -> int:
     failed = any(
         counts[k]
         # Repeated records (same event id) are what at-least-once delivery allows: counted, not failed.
-        for k in ("lost_lines", "missing_alerts", "unexpected_alerts", "speaker_mismatches")
+        for k in ("lost_lines", "missing_alerts", "unexpected_alerts", "speaker_mismatches", "topic_mismatches")
     )
     return 1 if failed else 0
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections.abc import Callable
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
@@ -22,8 +23,17 @@ async def produce_raw(settings: Settings, topic: str, messages: list[tuple[bytes
         await producer.stop()
 
 
-async def read_json(settings: Settings, topic: str, *, until: int, timeout: float, settle: float = 0.0) -> list[Any]:
-    """Every JSON message on ``topic`` from the start: wait for ``until`` of them, then ``settle`` more seconds."""
+async def read_json(
+    settings: Settings,
+    topic: str,
+    *,
+    until: int,
+    timeout: float,
+    settle: float = 0.0,
+    where: Callable[[dict[str, Any]], bool] = lambda message: True,
+) -> list[Any]:
+    """The JSON messages on ``topic`` from the start that ``where`` keeps: wait for ``until`` of them,
+    then ``settle`` more seconds. Tests share topics, so each counts only its own messages."""
     consumer = AIOKafkaConsumer(
         topic,
         bootstrap_servers=settings.kafka_bootstrap_servers,
@@ -46,7 +56,7 @@ async def read_json(settings: Settings, topic: str, *, until: int, timeout: floa
                 return found
             batch = await consumer.getmany(timeout_ms=int(min(500, (limit - now) * 1000)) + 1)
             for records in batch.values():
-                found.extend(json.loads(r.value) for r in records)
+                found.extend(m for m in (json.loads(r.value) for r in records) if where(m))
     finally:
         await consumer.stop()
 

@@ -46,7 +46,7 @@ def assert_nothing_lost(counts: dict[str, object]) -> None:
     assert counts["lines_ingested"] == counts["lines_sent"] == 2000, counts
     assert counts["lines_classified"] == 2000, counts
     assert counts["lost_lines"] == 0, counts
-    assert counts["speaker_mismatches"] == 0, counts
+    assert counts["speaker_mismatches"] == 0 and counts["topic_mismatches"] == 0, counts
     assert counts["missing_alerts"] == 0 and counts["unexpected_alerts"] == 0, counts
     assert counts["alerts"] == counts["alerts_expected"], counts
 

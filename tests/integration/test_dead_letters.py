@@ -42,11 +42,23 @@ def test_a_malformed_message_is_dead_lettered_and_the_next_good_one_processed(
             ],
         )
     )
-    letters = run(read_json(pipeline_settings, pipeline_settings.topic_dlq, until=2, timeout=60))
+    letters = run(
+        read_json(
+            pipeline_settings, pipeline_settings.topic_dlq, until=2, timeout=60, where=lambda d: d["key"] == article
+        )
+    )
     mine = [d for d in letters if d["key"] == article]
     assert [d["reason"] for d in mine] == ["invalid_json", "empty_text"]
     assert base64.b64decode(mine[0]["payload_base64"]).startswith(b'{"article_id": "dlq-check"')
-    classified = run(read_json(pipeline_settings, pipeline_settings.topic_classified, until=1, timeout=60))
+    classified = run(
+        read_json(
+            pipeline_settings,
+            pipeline_settings.topic_classified,
+            until=1,
+            timeout=60,
+            where=lambda c: c["article_id"] == article,
+        )
+    )
     good = [c for c in classified if c["article_id"] == article]
     assert [(c["line_no"], c["speaker"]["name"]) for c in good] == [(3, "Dmytro Kuleba")]
     assert worker.process.poll() is None

@@ -16,6 +16,13 @@ from tests.integration.conftest import WorkerProcess, run_cli
 from tests.integration.kafka_helpers import read_json, run
 
 pytestmark = pytest.mark.integration
+SEED_ID = "guterres-lavrov-live"
+
+
+def of_seed(message: dict[str, object]) -> bool:
+    return message["article_id"] == SEED_ID
+
+
 ALERT_SCHEMA = json.loads(rendered_schemas()["alert.v1.schema.json"])
 
 
@@ -27,8 +34,10 @@ def seed_ingested(worker: WorkerProcess, pipeline_env: dict[str, str]) -> None:
 
 
 def test_every_seed_line_is_classified(seed_ingested: None, pipeline_settings: Settings) -> None:
-    classified = run(read_json(pipeline_settings, pipeline_settings.topic_classified, until=18, timeout=60))
-    seed = [c for c in classified if c["article_id"] == "guterres-lavrov-live"]
+    classified = run(
+        read_json(pipeline_settings, pipeline_settings.topic_classified, until=18, timeout=60, where=of_seed)
+    )
+    seed = [c for c in classified if of_seed(c)]
     assert sorted(c["line_no"] for c in seed) == list(range(1, 19))
     by_line = {c["line_no"]: c for c in seed}
     assert by_line[13]["speaker"]["name"] == "Antonio Guterres"
@@ -36,8 +45,10 @@ def test_every_seed_line_is_classified(seed_ingested: None, pipeline_settings: S
 
 
 def test_exactly_the_two_expected_alerts_are_raised(seed_ingested: None, pipeline_settings: Settings) -> None:
-    alerts = run(read_json(pipeline_settings, pipeline_settings.topic_alerts, until=2, timeout=60, settle=5))
-    seed = [a for a in alerts if a["article_id"] == "guterres-lavrov-live"]
+    alerts = run(
+        read_json(pipeline_settings, pipeline_settings.topic_alerts, until=2, timeout=60, settle=5, where=of_seed)
+    )
+    seed = [a for a in alerts if of_seed(a)]
     assert sorted((a["kind"], a["speaker"]["name"], a["line_no"]) for a in seed) == [
         ("corridor_proposal", "Antonio Guterres", 8),
         ("war_crimes", "Antonio Guterres", 16),
@@ -48,7 +59,7 @@ def test_exactly_the_two_expected_alerts_are_raised(seed_ingested: None, pipelin
 def test_an_independent_client_reads_alerts_that_match_the_schema(
     seed_ingested: None, pipeline_settings: Settings
 ) -> None:
-    run(read_json(pipeline_settings, pipeline_settings.topic_alerts, until=2, timeout=60))
+    run(read_json(pipeline_settings, pipeline_settings.topic_alerts, until=2, timeout=60, where=of_seed))
     result = subprocess.run(
         [
             "kcat",
@@ -70,14 +81,14 @@ def test_an_independent_client_reads_alerts_that_match_the_schema(
         check=True,
     )
     alerts = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
-    seed = [a for a in alerts if a["article_id"] == "guterres-lavrov-live"]
+    seed = [a for a in alerts if of_seed(a)]
     assert len(seed) == 2
     for alert in seed:
         jsonschema.validate(alert, ALERT_SCHEMA)
 
 
 def test_tail_prints_the_alerts(seed_ingested: None, pipeline_env: dict[str, str], pipeline_settings: Settings) -> None:
-    run(read_json(pipeline_settings, pipeline_settings.topic_alerts, until=2, timeout=60))
+    run(read_json(pipeline_settings, pipeline_settings.topic_alerts, until=2, timeout=60, where=of_seed))
     result = run_cli(pipeline_env, "tail", "--from-beginning", "--kind", "war_crimes", "--idle-timeout", "5")
     assert result.returncode == 0, result.stderr.decode()
     alerts = [json.loads(line) for line in result.stdout.decode().splitlines()]

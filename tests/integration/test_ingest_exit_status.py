@@ -1,0 +1,26 @@
+"""Ingest against the broker: lines it refuses are named by file and line, the rest is published, status 1."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.integration.conftest import isolated_env, run_cli, settings_for
+from tests.integration.kafka_helpers import read_json, run
+
+pytestmark = pytest.mark.integration
+
+
+def test_refused_lines_give_status_1_and_the_rest_is_published(kafka_broker: str, tmp_path: Path) -> None:
+    env = isolated_env(kafka_broker)
+    archive = tmp_path / "archive.jsonl"
+    lines = [{"article_id": "exit-1", "line_no": n, "text": f"Line {n}."} for n in (1, 2, 2, 3)]
+    archive.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    result = run_cli(env, "ingest", str(archive))
+    assert result.returncode == 1, result.stderr.decode()
+    assert "rejected" in result.stderr.decode() and "published 3 line(s)" in result.stderr.decode()
+    settings = settings_for(env)
+    published = run(read_json(settings, settings.topic_lines, until=3, timeout=30, settle=1.0))
+    assert sorted(event["line_no"] for event in published) == [1, 2, 3]
