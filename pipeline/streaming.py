@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -89,15 +90,21 @@ class Batches:
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
+PARSED_KEPT = 1_024
+"""values kept parsed per table: the articles in progress. A parsed memory takes about ten times
+its JSON, so keeping every article's would grow a worker by tens of kilobytes an article."""
+
+
 class ModelTable(Generic[ModelT]):
     """A changelogged table of one model, kept as its JSON bytes (what the changelog holds and
-    what a recovery restores), with each value parsed once: a worker reads an article's state
-    for every line, and parsing it each time cost more than classifying the line."""
+    what a recovery restores), with the values in use parsed once: a worker reads an article's
+    state for every line, and parsing it each time cost more than classifying the line."""
 
-    def __init__(self, table: TableT[Any, Any], model: type[ModelT]) -> None:
+    def __init__(self, table: TableT[Any, Any], model: type[ModelT], kept: int = PARSED_KEPT) -> None:
         self.table = table
         self._model = model
-        self._parsed: dict[str, tuple[bytes, ModelT]] = {}
+        self._kept = kept
+        self._parsed: OrderedDict[str, tuple[bytes, ModelT]] = OrderedDict()
 
     def get(self, key: str) -> ModelT | None:
         stored = self.table.data.get(key)
@@ -105,10 +112,17 @@ class ModelTable(Generic[ModelT]):
             return None
         parsed = self._parsed.get(key)
         if parsed is not None and parsed[0] is stored:  # not replaced since (by a recovery, say)
+            self._parsed.move_to_end(key)
             return parsed[1]
         value = self._model.model_validate_json(stored)
-        self._parsed[key] = (stored, value)
+        self._keep(key, stored, value)
         return value
+
+    def _keep(self, key: str, stored: bytes, value: ModelT) -> None:
+        self._parsed[key] = (stored, value)
+        self._parsed.move_to_end(key)
+        if len(self._parsed) > self._kept:
+            self._parsed.popitem(last=False)
 
     def json_of(self, key: str, value: BaseModel) -> bytes:
         """``value`` as JSON, from what is stored under ``key`` when that is it."""
@@ -130,7 +144,7 @@ class ModelTable(Generic[ModelT]):
                 continue
             stored = encode(value) if encode else value.model_dump_json(exclude_defaults=True).encode()
             store[key] = stored
-            self._parsed[key] = (stored, cast(ModelT, value))
+            self._keep(key, stored, cast(ModelT, value))
             records.append(Record(topic, partition, json.dumps(key).encode(), stored, store))
         return records
 

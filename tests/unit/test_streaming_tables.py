@@ -52,3 +52,12 @@ def test_a_checkpoint_reuses_the_stored_json_of_its_memories_and_parses_back() -
     assert Checkpoint.model_validate_json(encoded) == checkpoint
     other = ArticleMemory(last_line_no=1)  # not the stored one: written afresh
     assert ArticleMemory.model_validate_json(memories.json_of("a", other)) == other
+
+
+def test_only_the_values_in_use_are_kept_parsed() -> None:
+    fake = FakeTable()
+    table = ModelTable(fake, ArticleMemory, kept=2)  # type: ignore[arg-type]
+    memories = {key: ArticleMemory(last_line_no=n) for n, key in enumerate("abc", start=1)}
+    table.write({key: (0, memory) for key, memory in memories.items()})
+    assert table.get("c") is memories["c"] and table.get("b") is memories["b"]
+    assert table.get("a") == memories["a"] and table.get("a") is not memories["a"]  # parsed again
