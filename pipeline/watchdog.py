@@ -49,8 +49,14 @@ async def group_progress(
     await admin.start()
     await consumer.start()
     try:
+        # Asked of the broker: a group-less consumer that has subscribed to nothing knows no topic's
+        # partitions, so the topics looked empty and a stuck worker was never seen as stuck.
+        described = await admin.describe_topics(list(topics))
         partitions = [
-            TopicPartition(topic, p) for topic in topics for p in (consumer.partitions_for_topic(topic) or ())
+            TopicPartition(topic["topic"], partition["partition"])
+            for topic in described
+            if not topic["error_code"]
+            for partition in topic["partitions"]
         ]
         if not partitions:
             return {}, {}

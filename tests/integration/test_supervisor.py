@@ -12,6 +12,7 @@ import uuid
 
 import pytest
 
+from pipeline.topics_admin import ensure_topics
 from tests.conftest import REPO
 from tests.integration.conftest import settings_for
 from tests.integration.kafka_helpers import produce_raw, run
@@ -46,8 +47,9 @@ def alive(pid: int) -> bool:
 
 def test_a_stalled_child_is_restarted_and_dies_with_its_supervisor(kafka_broker: str) -> None:
     run_id = uuid.uuid4().hex[:8]
-    env = {"NEWS_KAFKA_BOOTSTRAP_SERVERS": kafka_broker}
     topic, group = f"it-{run_id}.stall", f"it-{run_id}-group"
+    env = {"NEWS_KAFKA_BOOTSTRAP_SERVERS": kafka_broker, "NEWS_TOPIC_LINES": topic}
+    run(ensure_topics(settings_for(env)))  # the broker creates no topic on its own
     run(produce_raw(settings_for(env), topic, [(b"a", b"waiting")]))
     supervisor = subprocess.Popen(
         [sys.executable, "-c", SUPERVISED, group, topic],
