@@ -42,6 +42,10 @@ class StallCheck:
     stall_after_s: float
     every_s: float = 15.0
     timeout_s: float = 30.0
+    grace_s: float = 90.0
+    """how long a (re)started worker has before it is judged: joining its group waits up to Faust's
+    60-second session timeout for a killed predecessor to leave it, and killing it meanwhile for
+    not committing would leave one more dead member to wait for, worker after worker"""
 
 
 def supervise(command: Sequence[str], stall: StallCheck | None = None, max_backoff_s: float = 30.0) -> int:
@@ -75,12 +79,13 @@ def _wait(child: subprocess.Popen[bytes], stall: StallCheck | None, stopping: Ca
     if stall is None:
         return child.wait()
     watch = ProgressWatch(stall.stall_after_s)
+    started = time.monotonic()
     while True:
         try:
             return child.wait(timeout=stall.every_s)
         except subprocess.TimeoutExpired:
             pass
-        if stopping():
+        if stopping() or time.monotonic() - started < stall.grace_s:
             continue
         try:
             committed, ends = asyncio.run(

@@ -26,7 +26,9 @@ from pipeline.kafka_options import aiokafka_options
 from pipeline.settings import Settings
 from pipeline.supervisor import StallCheck, supervise
 settings = Settings()
-stall = StallCheck(aiokafka_options(settings), sys.argv[1], [sys.argv[2]], stall_after_s=2, every_s=0.5)
+stall = StallCheck(
+    aiokafka_options(settings), sys.argv[1], [sys.argv[2]], stall_after_s=2, every_s=0.5, grace_s=1
+)
 supervise([sys.executable, "-c", "import time; time.sleep(600)"], stall, max_backoff_s=1)
 """
 
