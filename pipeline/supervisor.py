@@ -27,7 +27,8 @@ log = structlog.get_logger("pipeline.supervisor")
 _PR_SET_PDEATHSIG = 1
 
 
-def _die_with_parent() -> None:
+def die_with_parent() -> None:
+    """For ``preexec_fn``: the process gets SIGKILL when the one that started it dies."""
     with contextlib.suppress(OSError):  # not Linux: the child may outlive a killed supervisor
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
 
@@ -65,7 +66,7 @@ def supervise(command: Sequence[str], stall: StallCheck | None = None, max_backo
     backoff = 1.0
     while True:
         started = time.monotonic()
-        child = subprocess.Popen(list(command), preexec_fn=_die_with_parent)
+        child = subprocess.Popen(list(command), preexec_fn=die_with_parent)
         status = _wait(child, stall, lambda: stopping)
         if stopping or status == 0:
             return status

@@ -52,6 +52,7 @@ from pipeline.domain.classifier import LineClassifier  # noqa: E402
 from pipeline.events import Alert, ClassifiedLine, LineEvent  # noqa: E402
 from pipeline.offline import classify_events  # noqa: E402
 from pipeline.settings import Settings  # noqa: E402
+from pipeline.supervisor import die_with_parent  # noqa: E402
 from pipeline.taxonomy_file import load_taxonomy  # noqa: E402
 from pipeline.topics_admin import ensure_topics  # noqa: E402
 
@@ -149,6 +150,8 @@ class Worker:
             stderr=subprocess.STDOUT,
             env=env,
             cwd=REPO,
+            # A drill or test killed on a timeout must not leave its workers running.
+            preexec_fn=die_with_parent,
         )
 
     def wait_ready(self, since: int = 0, timeout: float = 120) -> None:
