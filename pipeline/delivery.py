@@ -104,7 +104,7 @@ class Batch:
     classified: list[ClassifiedLine] = field(default_factory=list)
     alerts: list[Alert] = field(default_factory=list)
     dead_letters: list[tuple[Failure, Message]] = field(default_factory=list)
-    errors: list[tuple[BaseException, Message]] = field(default_factory=list)
+    errors: list[tuple[Exception, Message]] = field(default_factory=list)
     """bugs met (each also dead-lettered as processing_error), for the log"""
     held: list[int] = field(default_factory=list)
     """indexes of the messages not taken now: never to count as processed"""
@@ -116,6 +116,11 @@ class Batch:
     progress: Writes = field(default_factory=dict)
     replayed: int = 0
     """lines classified again from checkpoints"""
+
+    def processing_failed(self, error: Exception, message: Message) -> None:
+        """A bug met on ``message``: the message goes to the dead-letter topic and the batch goes on."""
+        self.errors.append((error, message))
+        self.dead_letters.append((Failure("processing_error", repr(error)), message))
 
 
 @dataclass
@@ -215,8 +220,7 @@ class LineDelivery:
             try:
                 classified, after = classify_line(self._classifier, line, memory or ArticleMemory(), now)
             except Exception as error:  # a bug must not stop the stream; the line is kept on the DLQ
-                batch.errors.append((error, message))
-                batch.dead_letters.append((Failure("processing_error", repr(error)), message))
+                batch.processing_failed(error, message)
                 continue
             if isinstance(classified, Failure):
                 batch.dead_letters.append((classified, message))
@@ -226,7 +230,7 @@ class LineDelivery:
                 replay.memories[article] = after
                 batch.replayed += 1
             batch.classified.append(classified)
-        batch.memories = {article: entry for article, entry in latest.items()}
+        batch.memories = dict(latest)
         for position, share in admissions.taken.items():
             self._close(position, share, state, batch)
         return batch
@@ -307,13 +311,12 @@ class AlertDelivery:
             try:
                 alerts, after = raise_alerts(self._classifier, line, ledger, now)
             except Exception as error:  # a failing rule must not stop the stream; the line is kept on the DLQ
-                batch.errors.append((error, message))
-                batch.dead_letters.append((Failure("processing_error", repr(error)), message))
+                batch.processing_failed(error, message)
                 continue
             if after != ledger:
                 ledgers[article] = (share.partition, after)
             batch.alerts.extend(alerts)
-        batch.ledgers = {article: entry for article, entry in ledgers.items()}
+        batch.ledgers = dict(ledgers)
         for position, share in admissions.taken.items():
             batch.progress[position] = (share.partition, PartitionProgress(last_taken=share.last_taken))
         return batch

@@ -90,6 +90,11 @@ class Batches:
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
+def model_json(value: BaseModel) -> bytes:
+    """How table values are stored: one encoding, so JSON spliced into a checkpoint is the stored JSON."""
+    return value.model_dump_json(exclude_defaults=True).encode()
+
+
 PARSED_KEPT = 1_024
 """values kept parsed per table: the articles in progress. A parsed memory takes about ten times
 its JSON, so keeping every article's would grow a worker by tens of kilobytes an article."""
@@ -129,7 +134,7 @@ class ModelTable(Generic[ModelT]):
         parsed = self._parsed.get(key)
         if parsed is not None and parsed[1] is value:
             return parsed[0]
-        return value.model_dump_json(exclude_defaults=True).encode()
+        return model_json(value)
 
     def write(self, writes: Writes, encode: Callable[[BaseModel], bytes] | None = None) -> list[Record]:
         """Store the values, and the changelog records that make them durable."""
@@ -142,7 +147,7 @@ class ModelTable(Generic[ModelT]):
                     del store[key]
                     records.append(Record(topic, partition, json.dumps(key).encode(), None, store))
                 continue
-            stored = encode(value) if encode else value.model_dump_json(exclude_defaults=True).encode()
+            stored = (encode or model_json)(value)
             store[key] = stored
             self._keep(key, stored, cast(ModelT, value))
             records.append(Record(topic, partition, json.dumps(key).encode(), stored, store))
