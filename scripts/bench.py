@@ -57,6 +57,7 @@ from chaos import (  # noqa: E402
     settings_from_env,
 )
 
+from pipeline.settings import Settings  # noqa: E402
 from pipeline.topics_admin import ensure_topics  # noqa: E402
 
 BENCHMARKS = REPO / "benchmarks"
@@ -75,6 +76,15 @@ def pipeline_env(port: int, run: str, partitions: int) -> dict[str, str]:
         "NEWS_PARTITIONS": str(partitions),
         "NEWS_LOG_FORMAT": "json",
     }
+
+
+def fresh_pipeline(port: int, partitions: int) -> tuple[str, dict[str, str], Settings]:
+    """A run id, and the environment and settings of a pipeline of its own, its topics created."""
+    run = uuid.uuid4().hex[:8]
+    env = pipeline_env(port, run, partitions)
+    settings = settings_from_env(env)
+    asyncio.run(ensure_topics(settings))
+    return run, env, settings
 
 
 def payloads(records: list[dict[str, Any]]) -> list[tuple[bytes, bytes]]:
@@ -172,10 +182,7 @@ async def relay(servers: str, source: str, target: str, group: str, count: int, 
 
 
 def measure_relay(port: int, messages: list[tuple[bytes, bytes]], partitions: int, timeout: float) -> float:
-    run = uuid.uuid4().hex[:8]
-    env = pipeline_env(port, run, partitions)
-    settings = settings_from_env(env)
-    asyncio.run(ensure_topics(settings))
+    run, _, settings = fresh_pipeline(port, partitions)
     servers = settings.kafka_bootstrap_servers
     ready = threading.Event()
     relaying = in_thread(
@@ -198,10 +205,7 @@ def measure_pipeline(
     port: int, messages: list[tuple[bytes, bytes]], alerts: int, partitions: int, workdir: Path, timeout: float
 ) -> tuple[float, float]:
     """Seconds from the first line published to the last classified line, and to the last alert."""
-    run = uuid.uuid4().hex[:8]
-    env = pipeline_env(port, run, partitions)
-    settings = settings_from_env(env)
-    asyncio.run(ensure_topics(settings))
+    run, env, settings = fresh_pipeline(port, partitions)
     servers = settings.kafka_bootstrap_servers
     worker = Worker(env, workdir / f"worker-{run}.log")
     try:
@@ -295,10 +299,7 @@ def measure_paced(port: int, rate: float, seconds: float, partitions: int, workd
     expected_alert_count = expected_alerts(records)
     events = line_events(records, datetime.now(UTC))
     messages = [(e.article_id.encode(), e.model_dump_json().encode(), e.event_id) for e in events]
-    run = uuid.uuid4().hex[:8]
-    env = pipeline_env(port, run, partitions)
-    settings = settings_from_env(env)
-    asyncio.run(ensure_topics(settings))
+    run, env, settings = fresh_pipeline(port, partitions)
     servers = settings.kafka_bootstrap_servers
     worker = Worker(env, workdir / f"worker-{run}.log")
     memory: list[tuple[float, int]] = []
@@ -354,9 +355,7 @@ def measure_paced(port: int, rate: float, seconds: float, partitions: int, workd
 
 
 def measure_ingest(port: int, records: list[dict[str, Any]], partitions: int, workdir: Path) -> float:
-    run = uuid.uuid4().hex[:8]
-    env = pipeline_env(port, run, partitions)
-    asyncio.run(ensure_topics(settings_from_env(env)))
+    run, env, _ = fresh_pipeline(port, partitions)
     archive = workdir / f"archive-{run}.jsonl"
     archive.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
     began = time.monotonic()
@@ -371,9 +370,7 @@ def measure_ingest(port: int, records: list[dict[str, Any]], partitions: int, wo
 
 
 def measure_producer(port: int, messages: list[tuple[bytes, bytes]], partitions: int) -> float:
-    run = uuid.uuid4().hex[:8]
-    settings = settings_from_env(pipeline_env(port, run, partitions))
-    asyncio.run(ensure_topics(settings))
+    _, _, settings = fresh_pipeline(port, partitions)
     return asyncio.run(produce(settings.kafka_bootstrap_servers, settings.topic_lines, messages))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -21,3 +22,10 @@ SCORER = SHARED / "spec" / "score.py"
 @pytest.fixture(scope="session")
 def classifier() -> LineClassifier:
     return LineClassifier(load_taxonomy())
+
+
+@pytest.fixture
+def no_pipeline_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Settings built in the test come from its own values, not from the caller's NEWS_ variables."""
+    for name in [n for n in os.environ if n.startswith("NEWS_")]:
+        monkeypatch.delenv(name)

@@ -45,9 +45,7 @@ class RecordingProducer:
 
 
 @pytest.fixture
-def settings(monkeypatch: pytest.MonkeyPatch) -> Settings:
-    for name in [n for n in __import__("os").environ if n.startswith("NEWS_")]:
-        monkeypatch.delenv(name)
+def settings(no_pipeline_env: None) -> Settings:
     return Settings(app_id=f"in-process-{uuid.uuid4().hex[:8]}")
 
 

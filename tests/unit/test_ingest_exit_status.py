@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import socket
 
 import pytest
@@ -17,9 +16,9 @@ def unused_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def test_ingest_gives_up_on_an_unreachable_broker_with_status_3(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in [n for n in os.environ if n.startswith("NEWS_")]:
-        monkeypatch.delenv(name)
+def test_ingest_gives_up_on_an_unreachable_broker_with_status_3(
+    no_pipeline_env: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("NEWS_KAFKA_BOOTSTRAP_SERVERS", f"127.0.0.1:{unused_port()}")
     monkeypatch.setenv("NEWS_INGEST_TIMEOUT_S", "1")
     result = CliRunner().invoke(cli, ["ingest", "--article-id", "a", "-"], input="One line.\n")
