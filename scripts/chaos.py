@@ -341,6 +341,17 @@ def main() -> int:
         if d.get("payload_text") and d["reason"] != "duplicate_line"
     }
     got_alerts = Counter(a["event_id"] for a in alerts)
+    speaker_mismatches = [
+        mismatch(c, "speaker", got, expected_speakers.get((c["article_id"], c["line_no"])))
+        for c in classified
+        if (got := c["speaker"]["name"] if c["speaker"] else None)
+        != expected_speakers.get((c["article_id"], c["line_no"]))
+    ]
+    topic_mismatches = [
+        mismatch(c, "topics", got, expected_topics.get((c["article_id"], c["line_no"])))
+        for c in classified
+        if (got := sorted(t["id"] for t in c["topics"])) != expected_topics.get((c["article_id"], c["line_no"]))
+    ]
     published = next((line for line in ingest_out.splitlines() if line.startswith("published")), "")
     counts = {
         "lines_sent": len(records),
@@ -354,23 +365,17 @@ def main() -> int:
         "missing_alerts": len(expected_alerts - set(got_alerts)),
         "unexpected_alerts": len(set(got_alerts) - expected_alerts),
         # Every copy of a line, not only the last: a line read again after a crash must repeat its first copy.
-        "speaker_mismatches": sum(
-            1
-            for c in classified
-            if (c["speaker"]["name"] if c["speaker"] else None)
-            != expected_speakers.get((c["article_id"], c["line_no"]))
-        ),
-        "topic_mismatches": sum(
-            1
-            for c in classified
-            if sorted(t["id"] for t in c["topics"]) != expected_topics.get((c["article_id"], c["line_no"]))
-        ),
+        "speaker_mismatches": len(speaker_mismatches),
+        "topic_mismatches": len(topic_mismatches),
+        # A few of each, to find them in the workers' logs (which the drill's folder keeps).
+        "mismatched": [*speaker_mismatches[:3], *topic_mismatches[:3]],
         "lost_lines": sum(1 for key in expected_speakers if key not in seen and key not in dead_keys),
         "lines_by_worker": [done[0] for done in shares],
         "articles_by_worker": [len(done[1]) for done in shares],
         "articles_moved": sum(1 for n in Counter(a for done in shares for a in done[1]).values() if n > 1),
         "events": happened,
         "seconds": round(time.monotonic() - began, 1),
+        "folder": str(workdir),
     }
     print(json.dumps(counts) if args.json else json.dumps(counts, indent=2))
     failed = any(
@@ -379,6 +384,16 @@ def main() -> int:
         for k in ("lost_lines", "missing_alerts", "unexpected_alerts", "speaker_mismatches", "topic_mismatches")
     )
     return 1 if failed else 0
+
+
+def mismatch(line: dict[str, Any], field: str, got: object, expected: object) -> dict[str, object]:
+    return {
+        "article_id": line["article_id"],
+        "line_no": line["line_no"],
+        "event_id": line["event_id"],
+        field: got,
+        "expected": expected,
+    }
 
 
 if __name__ == "__main__":
