@@ -26,8 +26,8 @@ from faust.types import TP, StoreT, TableT
 from faust.types.tuples import RecordMetadata
 from pydantic import BaseModel
 
-from pipeline.decoding import Origin, dead_letter
-from pipeline.delivery import Batch, Checkpoint, Message, PartitionProgress, Writes
+from pipeline.decoding import Failure, Origin, dead_letter
+from pipeline.delivery import WRITTEN_AFTER, WRITTEN_FIRST, Batch, Checkpoint, Message, PartitionProgress, Writes
 from pipeline.domain.alerts import AlertLedger
 from pipeline.domain.memory import ArticleMemory
 
@@ -74,14 +74,21 @@ class Batches:
         if previous is not None:
             await previous
 
-    async def _settle(self, events: Sequence[faust.EventT[Any]], delivered: Awaitable[None]) -> None:
+    async def delivered_or_crash(self, delivered: Awaitable[None]) -> None:
+        """Wait for Kafka to have a batch's records; if it refuses them, crash the worker."""
         try:
             await delivered
         except BaseException as error:
+            log.error("send_failed", error=repr(error))
+            await self._app.crash(error)  # the supervisor starts a worker that reads the batch again
+            raise
+
+    async def _settle(self, events: Sequence[faust.EventT[Any]], delivered: Awaitable[None]) -> None:
+        try:
+            await self.delivered_or_crash(delivered)
+        except BaseException:
             for event in events:  # never counted as processed: no commit passes them
                 event.message.acked = True
-            log.error("send_failed", error=repr(error))
-            await self._app.crash(error)  # the supervisor starts a worker that reads them again
             raise
         for event in events:  # Stream.ack never suspends, so a commit sees all of the batch or none
             await self._manual.ack(event)
@@ -188,6 +195,12 @@ class Tables:
             PartitionProgress,
             "input partition -> the last offset taken and the checkpoints not yet committed",
         )
+        self._by_name: dict[str, ModelTable[Any]] = {
+            "memories": self.memories,
+            "checkpoints": self.checkpoints,
+            "ledgers": self.ledgers,
+            "progress": self.progress_table,
+        }
 
     def memory(self, article_id: str) -> ArticleMemory | None:
         return self.memories.get(article_id)
@@ -207,14 +220,17 @@ class Tables:
         committed: MutableMapping[TP, int | None] = cast(Consumer, self.app.consumer)._committed_offset
         return committed.get(TP(topic, int(partition)))
 
-    def write(self, batch: Batch) -> list[Record]:
-        # Checkpoints first: the memories in them are mostly the ones stored now, already JSON.
-        return [
-            *self.checkpoints.write(batch.checkpoints, self._checkpoint_json),
-            *self.memories.write(batch.memories),
-            *self.ledgers.write(batch.ledgers),
-            *self.progress_table.write(batch.progress),
-        ]
+    def write(self, batch: Batch, names: Sequence[str]) -> list[Record]:
+        """The batch's entries of the tables named (as ``Batch`` names them) stored, and their records."""
+        records = []
+        for name in names:
+            writes: Writes = getattr(batch, name)
+            if name == "checkpoints":
+                # Before the memories are written: the memories in them are mostly the ones stored now, already JSON.
+                records += self.checkpoints.write(writes, self._checkpoint_json)
+            else:
+                records += self._by_name[name].write(writes)
+        return records
 
     def _checkpoint_json(self, value: BaseModel) -> bytes:
         return checkpoint_json(cast(Checkpoint, value), self.memories.json_of)
@@ -248,15 +264,17 @@ class Outbox:
             self._declared.add(name)
         return name
 
-    async def send(self, records: Sequence[Record], batch: Batch) -> Awaitable[None]:
-        """Send the records and the batch's dead letters; done once Kafka has all of them."""
+    async def send(
+        self, records: Sequence[Record], dead_letters: Sequence[tuple[Failure, Message]] = ()
+    ) -> Awaitable[None]:
+        """Send the records and the dead letters; done once Kafka has all of them."""
         producer = self._app.producer
         pending: list[Awaitable[RecordMetadata]] = []
         for record in records:
             pending.append(await producer.send(record.topic, record.key, record.value, record.partition, None, None))
-        dlq = await self.declared(self._dlq) if batch.dead_letters else ""
+        dlq = await self.declared(self._dlq) if dead_letters else ""
         now = datetime.now(UTC)
-        for failure, message in batch.dead_letters:
+        for failure, message in dead_letters:
             origin = message.origin
             letter = dead_letter(failure, origin, message.value, now)
             value = letter.model_dump_json().encode()
@@ -296,11 +314,15 @@ async def finish(
         # commit passes the hole before it.
         events[index].message.acked = True
     try:
-        records = tables.write(batch)
+        records = tables.write(batch, WRITTEN_FIRST)
+        if batch.checkpoints:  # see WRITTEN_FIRST: Kafka has these before anything else of the batch is sent
+            await batches.delivered_or_crash(await outbox.send(records))
+            records = []
+        records += tables.write(batch, WRITTEN_AFTER)
         if outputs:
             name = await outbox.declared(topic)
             records.extend(Record(name, None, key.encode(), value) for key, value in outputs)
-        delivered = await outbox.send(records, batch)
+        delivered = await outbox.send(records, batch.dead_letters)
     except BaseException:
         for event in events:  # nothing of this batch may be committed now
             event.message.acked = True

@@ -100,3 +100,49 @@ def test_the_alert_agent_dead_letters_a_line_its_rules_fail_on_and_goes_on(
     assert [d["reason"] for d in producer.values(settings.topic_dlq)] == ["processing_error"] * 2
     working = run_agent(build_app(settings), "raise_alerts", values, lambda p: bool(p.values(settings.topic_alerts)))
     assert [a["kind"] for a in working.values(settings.topic_alerts)] == ["war_crimes"]
+
+
+class GatedProducer(RecordingProducer):
+    """Kafka acknowledging nothing of one topic until released."""
+
+    def __init__(self, gated: str) -> None:
+        super().__init__()
+        self.gated, self.held = gated, list[asyncio.Future[Any]]()
+
+    async def send(
+        self, topic: str, key: bytes | None, value: bytes | None, partition: int | None, *args: Any
+    ) -> asyncio.Future[Any]:
+        sent = await super().send(topic, key, value, partition)
+        if topic != self.gated:
+            return sent
+        held: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self.held.append(held)
+        return held
+
+    def release(self) -> None:
+        for held in self.held:
+            held.set_result(type("Metadata", (), {"partition": 0, "offset": 0})())
+
+
+def test_a_batch_sends_its_memories_and_lines_only_once_kafka_has_its_checkpoint(settings: Settings) -> None:
+    app = build_app(settings)
+    checkpoints = f"{settings.app_id}-checkpoints-changelog"
+    producer = GatedProducer(checkpoints)
+    app.producer = producer  # type: ignore[assignment]
+    agent = next(a for a in app.agents.values() if a.name.endswith("classify_lines"))
+
+    async def feed() -> list[str]:
+        async with agent.test_context() as tested:
+            await tested.put(encoded(line(1)), key=b"a", partition=0, wait=False)
+            while not producer.held:
+                await asyncio.sleep(0.01)
+            await asyncio.sleep(0.1)  # the agent would have sent more by now
+            before = [topic for topic, *_ in producer.sent]
+            producer.release()
+            while not producer.values(settings.topic_classified):
+                await asyncio.sleep(0.01)
+            return before
+
+    sent_before_release = asyncio.run(asyncio.wait_for(feed(), timeout=20))
+    assert checkpoints in sent_before_release
+    assert not {settings.topic_classified, f"{settings.app_id}-article_memory-changelog"} & {*sent_before_release}
