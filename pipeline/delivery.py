@@ -170,7 +170,12 @@ class _Admissions:
             last_taken = progress.last_taken
         else:
             progress, last_taken = share.progress, share.last_taken
-        admission = self._sequencer.admit(position, offset, last_taken, self._clock)
+        if self._sequencer.started(position):
+            admission = self._sequencer.admit(position, offset, last_taken, self._clock)
+        else:  # where this process starts reading the partition
+            starts_batch = any(first == offset for first, _ in progress.open_checkpoints)
+            committed = self._state.committed(position)
+            admission = self._sequencer.admit(position, offset, last_taken, self._clock, committed, starts_batch)
         if admission != "take":
             self._batch.held.append(index)
             self._batch.reread |= admission == "reread"

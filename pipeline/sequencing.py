@@ -13,6 +13,15 @@ message (never counted as processed, so no commit passes the hole) and has the
 consumer read its partitions again from their committed offsets. Should the re-read
 bring the same jump back, the hole is real (a transactional producer's markers) or
 the messages were processed elsewhere already, and the message is taken.
+
+A jump is judged against what this process took last from the partition. Before it has
+taken anything there, the first message must be where reading starts: the committed
+offset when the consumer knows it, else a place the stored progress allows (the offset
+after the last one taken, or the start of a batch, which the caller recognises). On a
+fresh start Faust can hand over messages fetched before its seek to the committed
+offsets, and skip some, while the partition is still being read again; taking one of
+those would start the partition in the wrong place. For the same reason a message this
+process has taken already is a repeat of the client's, and is not taken again.
 """
 
 from __future__ import annotations
@@ -21,38 +30,67 @@ from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
-Admission = Literal["take", "hold", "reread"]
+Admission = Literal["take", "hold", "reread", "seen"]
+"""take it; hold it (not counted as processed) until a re-read; hold it and ask for the
+re-read; or leave it, since this process has taken it already"""
 
 
 @dataclass
 class OffsetSequencer:
-    """Per partition, whether a message may be taken now, given the last offset taken there."""
+    """Per partition, whether a message may be taken now."""
 
     reread_after_s: float = 5.0
     """how long to wait for a re-read before asking for another"""
     _jumps: dict[Hashable, tuple[int, float]] = field(default_factory=dict)
     """partition -> the offset that jumped ahead and when the re-read was asked for"""
+    _taken_here: dict[Hashable, int] = field(default_factory=dict)
+    """partition -> the last offset this process took, since the partition was assigned"""
 
-    def admit(self, partition: Hashable, offset: int, last_taken: int | None, now: float) -> Admission:
-        # Nothing known yet, the next offset, or an earlier one (a redelivery after a restart
-        # or rebalance, which the processing recognises): taken.
-        if last_taken is None or offset <= last_taken + 1:
+    def admit(
+        self,
+        partition: Hashable,
+        offset: int,
+        last_taken: int | None,
+        now: float,
+        committed: int | None = None,
+        starts_batch: bool = False,
+    ) -> Admission:
+        """``last_taken``: the last offset taken from the partition as stored, by any process;
+        ``committed``: the first offset not committed, if the consumer knows it; ``starts_batch``:
+        whether a batch taken before started at this offset."""
+        here = self._taken_here.get(partition)
+        if here is not None:
+            in_place = offset <= here + 1
+        elif committed is not None:
+            in_place = offset == committed
+        else:
+            in_place = last_taken is None or offset == last_taken + 1 or starts_batch
+        if in_place:
             self._jumps.pop(partition, None)
+            if here is not None and offset <= here:
+                return "seen"
+            self._taken_here[partition] = offset
             return "take"
         jump = self._jumps.get(partition)
         if jump is None:
             self._jumps[partition] = (offset, now)
             return "reread"
         jumped_to, asked_at = jump
-        if offset == jumped_to:
+        if offset == jumped_to:  # the re-read brought it back: that is where the partition is
             del self._jumps[partition]
+            self._taken_here[partition] = offset
             return "take"
         if now - asked_at >= self.reread_after_s:
             self._jumps[partition] = (jumped_to, now)
             return "reread"
         return "hold"  # more of what was fetched before the re-read was asked for
 
+    def started(self, partition: Hashable) -> bool:
+        """Whether this process has taken from the partition since it was assigned."""
+        return partition in self._taken_here
+
     def forget(self, partitions: Iterable[Hashable]) -> None:
         """Partitions taken away by a rebalance: whoever reads them next starts afresh."""
         for partition in partitions:
             self._jumps.pop(partition, None)
+            self._taken_here.pop(partition, None)

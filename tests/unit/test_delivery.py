@@ -199,15 +199,42 @@ def test_a_replay_picks_up_articles_that_first_appear_in_a_later_batch(
     assert not any(b.dead_letters for b in again)
 
 
-def test_a_replay_read_again_midway_starts_again_from_its_checkpoint(
+def test_a_replay_the_consumer_seeks_back_in_goes_on_where_it_was(
+    classifier: LineClassifier, worker: LineDelivery
+) -> None:
+    state = State()
+    first = take(worker, state, [message(i, line(i + 1)) for i in range(5)])
+    restarted = LineDelivery(classifier, max_text_bytes=65_536)
+    replayed = take(restarted, state, [message(i, line(i + 1)) for i in range(3)])
+    again = take(restarted, state, [message(i, line(i + 1)) for i in range(5)])  # the consumer sought back
+    assert replayed.classified + again.classified == first.classified
+    assert again.held == [0, 1, 2] and not again.dead_letters  # taken already here: not taken twice
+
+
+def test_a_replay_after_a_rebalance_starts_again_from_its_checkpoint(
     classifier: LineClassifier, worker: LineDelivery
 ) -> None:
     state = State()
     first = take(worker, state, [message(i, line(i + 1)) for i in range(5)])
     restarted = LineDelivery(classifier, max_text_bytes=65_536)
     take(restarted, state, [message(i, line(i + 1)) for i in range(3)])
-    again = take(restarted, state, [message(i, line(i + 1)) for i in range(5)])  # the consumer sought back
+    restarted.forget(["lines/0"])  # taken away and given back: read again from the committed offset
+    again = take(restarted, state, [message(i, line(i + 1)) for i in range(5)])
     assert again.classified == first.classified
+
+
+def test_a_replay_the_client_skips_offsets_in_is_held_and_read_again(
+    classifier: LineClassifier, worker: LineDelivery
+) -> None:
+    # After a crash Faust handed over offsets 0 to 2 and then 5, skipping 3 and 4 that the
+    # first run took: taking 5 would classify it without lines 3 and 4 in the article's memory.
+    state = State()
+    first = take(worker, state, [message(i, line(i + 1)) for i in range(6)])
+    restarted = LineDelivery(classifier, max_text_bytes=65_536)
+    replayed = take(restarted, state, [message(i, line(i + 1)) for i in (0, 1, 2, 5)], clock=1.0)
+    assert replayed.held == [3] and replayed.reread
+    again = take(restarted, state, [message(i, line(i + 1)) for i in range(6)], clock=1.1)  # from the commit
+    assert replayed.classified + again.classified == first.classified
 
 
 def test_a_line_published_twice_is_refused_as_a_duplicate_also_when_replayed(
@@ -235,6 +262,9 @@ def test_read_again_where_no_checkpoint_starts_the_lines_are_duplicates(
     state = State()
     take(worker, state, [message(i, line(i + 1)) for i in range(3)])
     restarted = LineDelivery(classifier, max_text_bytes=65_536)
+    midway = take(restarted, state, [message(1, line(2)), message(2, line(3))])
+    assert midway.reread and midway.held == [0, 1]  # not where reading starts: read again from the commit
+    # The re-read brings the same offsets back (the checkpoint is gone): there is nothing to replay from.
     again = take(restarted, state, [message(1, line(2)), message(2, line(3))])
     assert again.classified == [] and {f.reason for f, _ in again.dead_letters} == {"duplicate_line"}
 
@@ -305,6 +335,7 @@ def test_alerts_fire_once_per_article_and_again_with_the_same_id_when_replayed(c
     first = state.apply(alerts.take([message(i, c, topic="classified") for i, c in enumerate(lines)], state, NOW, 0))
     assert [a.kind for a in first.alerts] == ["war_crimes"] and list(first.ledgers) == ["a"]
     restarted = AlertDelivery(classifier)
+    state.commits["classified/0"] = 0  # read again from the start
     again = state.apply(restarted.take([message(0, lines[0], topic="classified")], state, NOW, 0))
     assert [a.event_id for a in again.alerts] == [a.event_id for a in first.alerts]
     assert again.ledgers == {}  # nothing new to remember

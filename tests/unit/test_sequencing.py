@@ -5,12 +5,18 @@ from __future__ import annotations
 from pipeline.sequencing import OffsetSequencer
 
 
-def admitted(arrivals: list[int], start: int | None = None, every_s: float = 0.1) -> tuple[list[int], list[str]]:
-    """Feed ``arrivals`` (offsets of one partition, ``every_s`` apart) through a sequencer:
-    the offsets taken, and what was done with each arrival."""
+def admitted(
+    arrivals: list[int],
+    start: int | None = None,
+    every_s: float = 0.1,
+    committed: int | None = None,
+    batch_starts: frozenset[int] = frozenset(),
+) -> tuple[list[int], list[str]]:
+    """Feed ``arrivals`` (offsets of one partition, ``every_s`` apart) through a sequencer, with
+    ``start`` the last offset taken as stored: the offsets taken, and what was done with each arrival."""
     sequencer, last, taken, actions = OffsetSequencer(reread_after_s=1.0), start, [], []
     for number, offset in enumerate(arrivals):
-        action = sequencer.admit("p0", offset, last, now=number * every_s)
+        action = sequencer.admit("p0", offset, last, number * every_s, committed, offset in batch_starts)
         actions.append(action)
         if action == "take":
             taken.append(offset)
@@ -33,9 +39,21 @@ def test_a_jump_forward_asks_for_a_reread_and_holds_until_it_arrives() -> None:
     assert actions[:2] == ["reread", "hold"]
 
 
-def test_a_redelivery_of_earlier_offsets_is_taken_again() -> None:
-    # After a restart the partition is read again from the committed offset.
-    assert admitted([8, 9, 10, 11], start=10)[0] == [8, 9, 10, 11]
+def test_a_restart_reads_again_from_the_committed_offset() -> None:
+    assert admitted([8, 9, 10, 11], start=10, committed=8)[0] == [8, 9, 10, 11]
+
+
+def test_a_first_message_that_is_not_where_reading_starts_is_held_and_read_again() -> None:
+    # Fetched before the consumer sought to the committed offset, 9 and 10 arrive first.
+    taken, actions = admitted([9, 10, 8, 9, 10, 11], start=10, committed=8)
+    assert taken == [8, 9, 10, 11] and actions[:2] == ["reread", "hold"]
+
+
+def test_with_no_commit_known_reading_starts_after_the_last_offset_taken_or_at_a_batch() -> None:
+    assert admitted([11, 12], start=10)[0] == [11, 12]
+    assert admitted([6, 7], start=10, batch_starts=frozenset({6}))[0] == [6, 7]
+    taken, actions = admitted([7, 8, 7, 8], start=10, batch_starts=frozenset({6}))
+    assert actions[:2] == ["reread", "hold"] and taken == [7, 8]  # the re-read brought 7 back: taken
 
 
 def test_the_same_jump_after_the_reread_is_taken() -> None:
@@ -59,3 +77,22 @@ def test_partitions_are_sequenced_independently_and_forgotten_on_rebalance() -> 
     sequencer.forget(["p0"])
     # After the rebalance the jump is new again: no stale "same jump" verdict.
     assert sequencer.admit("p0", 10, 5, now=1) == "reread"
+
+
+def test_a_jump_is_judged_against_what_this_process_took_while_reading_again() -> None:
+    # Another process took up to 20; reading again from 15, the client skips 18.
+    taken, actions = admitted([15, 16, 17, 19, 20, 15, 16, 17, 18, 19], start=20, committed=15)
+    assert taken == [15, 16, 17, 18, 19]
+    assert actions[3:5] == ["reread", "hold"] and actions[5:8] == ["seen"] * 3
+
+
+def test_offsets_this_process_took_already_are_not_taken_again() -> None:
+    taken, actions = admitted([5, 6, 7, 6, 7, 8])
+    assert taken == [5, 6, 7, 8] and actions[3:5] == ["seen", "seen"]
+
+
+def test_a_rebalance_forgets_what_this_process_took() -> None:
+    sequencer = OffsetSequencer()
+    assert sequencer.admit("p0", 7, None, now=0) == "take"
+    sequencer.forget(["p0"])
+    assert sequencer.admit("p0", 3, 7, 1, committed=3) == "take"  # read again from the committed offset
