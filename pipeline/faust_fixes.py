@@ -12,6 +12,10 @@ Marking a gap's offsets as acknowledged when the gap is recorded keeps each offs
 It also means a re-read of the gap never moves the commit by itself: only a message
 beyond the gap does, and the agents take messages in offset order (see sequencing), so
 by then the re-read is done.
+
+For the same reason the offsets acknowledged before a gap is recorded are left out of it:
+a seek back (Faust's own, to the committed offsets, while messages fetched before it are
+still arriving) makes a gap over offsets that were processed already.
 """
 
 from __future__ import annotations
@@ -25,10 +29,15 @@ _original_add_gap = Consumer._add_gap
 
 
 async def _add_gap_once(self: Any, tp: TP, offset_from: int, offset_to: int) -> None:
+    acked: set[int] = self._acked_index[tp]
+    acked_already = [offset for offset in acked if offset_from <= offset <= offset_to]
     await _original_add_gap(self, tp, offset_from, offset_to)
+    gap = self._gap[tp]
+    for offset in acked_already:
+        gap.chop(offset, offset + 1)
     committed = self._committed_offset[tp]
     start = max(offset_from, committed + 1) if committed is not None else offset_from
-    self._acked_index[tp].update(range(start, offset_to + 1))
+    acked.update(range(start, offset_to + 1))
 
 
 def count_gap_offsets_once() -> None:

@@ -73,3 +73,15 @@ def test_a_gap_being_reread_does_not_move_the_commit_past_unread_offsets() -> No
     for offset in (11, 12):  # the re-read has reached 12; 13 to 15 are not processed yet
         consumer.ack(_Message(offset))
     assert _commits(consumer) == [11]
+
+
+def test_a_gap_over_offsets_processed_already_does_not_slow_the_commit() -> None:
+    count_gap_offsets_once()
+    consumer = _consumer(committed=10)
+    for offset in range(10, 15):
+        consumer.ack(_Message(offset))
+    # Faust sought back to 10 and then handed over 17, fetched before the seek.
+    asyncio.run(consumer._add_gap(TOPIC_PARTITION, 11, 16))
+    for offset in range(15, 18):
+        consumer.ack(_Message(offset))
+    assert _commits(consumer) == [18]  # without leaving 11 to 14 out of the gap: 12, 13, 14, 15, 18
