@@ -97,7 +97,12 @@ def _read_text(source: str, data: bytes, now: datetime, article_id: str) -> Iter
             yield Rejected(source, number, _validation_reason(error))
 
 
+_LINE_FIELDS = frozenset(LineEvent.model_fields)
+
+
 def _read_jsonl(source: str, data: bytes, now: datetime) -> Iterator[LineEvent | Rejected]:
+    # Once per archive, not per line: an archive replays hundreds of thousands of lines.
+    name, ingested_at = Path(source).name, now.isoformat()
     for number, decoded in _decoded_lines(source, data):
         if isinstance(decoded, Rejected):
             yield decoded
@@ -113,8 +118,8 @@ def _read_jsonl(source: str, data: bytes, now: datetime) -> Iterator[LineEvent |
             yield Rejected(source, number, "a line event must be a JSON object")
             continue
         try:
-            record.setdefault("ingested_at", now.isoformat())
-            record.setdefault("source", Path(source).name)
+            record.setdefault("ingested_at", ingested_at)
+            record.setdefault("source", name)
             if "event_id" not in record:
                 record["event_id"] = LineEvent.id_for(str(record.get("article_id")), record.get("line_no", 0))
             yield LineEvent.model_validate(_only_line_fields(record))
@@ -124,7 +129,7 @@ def _read_jsonl(source: str, data: bytes, now: datetime) -> Iterator[LineEvent |
 
 def _only_line_fields(record: dict[str, object]) -> dict[str, object]:
     """Archives may carry labels or classifier output beside the line; keep what a line event has."""
-    return {k: v for k, v in record.items() if k in LineEvent.model_fields}
+    return {k: v for k, v in record.items() if k in _LINE_FIELDS}
 
 
 def screen(events: list[LineEvent], max_text_bytes: int) -> tuple[list[LineEvent], list[Rejected]]:

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import REPO
 from tests.integration.conftest import isolated_env, run_cli, settings_for
 from tests.integration.kafka_helpers import read_json, run
 
@@ -24,3 +28,26 @@ def test_refused_lines_give_status_1_and_the_rest_is_published(kafka_broker: str
     settings = settings_for(env)
     published = run(read_json(settings, settings.topic_lines, until=3, timeout=30, settle=1.0))
     assert sorted(event["line_no"] for event in published) == [1, 2, 3]
+
+
+def test_a_paced_ingest_publishes_each_line_when_it_is_due(kafka_broker: str, tmp_path: Path) -> None:
+    # Lines are gathered into record batches; at a live pace each must still go out on time,
+    # not wait for a batch to fill or for the end of the archive.
+    env = isolated_env(kafka_broker)
+    archive = tmp_path / "live.jsonl"
+    lines = [{"article_id": "paced-1", "line_no": n, "text": f"Line {n}."} for n in range(1, 41)]
+    archive.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    ingest = subprocess.Popen(
+        [sys.executable, "-m", "pipeline", "ingest", "--rate", "4", str(archive)],
+        env={**os.environ, **env},
+        cwd=REPO,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        settings = settings_for(env)
+        first = run(read_json(settings, settings.topic_lines, until=3, timeout=30))
+        # Read as soon as three are there: at four a second, the other lines are not due yet.
+        assert [event["line_no"] for event in first[:3]] == [1, 2, 3] and len(first) < len(lines)
+    finally:
+        ingest.kill()
+        ingest.wait()
