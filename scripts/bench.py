@@ -5,9 +5,12 @@ what the same machine does with nothing but Kafka clients in the same run:
 
 - ingest: `python -m pipeline ingest` on a JSONL archive (wall time, start-up
   included) against a bare aiokafka producer loop sending the same event bytes;
+- Kafka's own kafka-producer-perf-test beside them, with the same producer settings
+  and the events' mean size (its reported rate, the JVM's start-up left out);
 - end to end: one worker, from the first line published to the last classified line
   and the last alert read back, against a bare aiokafka relay (consume, produce the
-  bytes unchanged, commit) over the same bytes and the same partition count;
+  bytes unchanged, commit) over the same bytes and the same partition count; and the
+  same with two worker processes sharing the partitions;
 - paced runs: one worker fed 200 and 1,000 lines a second, the latency of each line
   from the moment it is handed to the producer to its classified line and to its
   alert read back (p50, p95, p99, max), and the worker's resident memory; and a soak
@@ -201,15 +204,59 @@ def measure_relay(port: int, messages: list[tuple[bytes, bytes]], partitions: in
     return finished - began
 
 
+def measure_perf_test(port: int, messages: list[tuple[bytes, bytes]], partitions: int) -> float:
+    """Kafka's own kafka-producer-perf-test, with the pipeline's producer settings and the
+    event's mean size: the seconds its reported rate gives for the same number of lines (its
+    JVM's start-up left out, as the tool leaves it out)."""
+    _, _, settings = fresh_pipeline(port, partitions)
+    size = round(statistics.mean(len(value) for _, value in messages))
+    result = subprocess.run(
+        [
+            str(KAFKA_LOCAL),
+            "tool",
+            "producer-perf-test",
+            "--topic",
+            settings.topic_lines,
+            "--num-records",
+            str(len(messages)),
+            "--record-size",
+            str(size),
+            "--throughput",
+            "-1",
+            "--producer-props",
+            f"bootstrap.servers={settings.kafka_bootstrap_servers}",
+            "acks=all",
+            "enable.idempotence=true",
+            "linger.ms=5",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "KAFKA_PORT": str(port)},
+    )
+    summary = result.stdout.strip().splitlines()[-1]  # "N records sent, R records/sec (...), ..."
+    rate = float(summary.split(",")[1].split()[0])
+    return len(messages) / rate
+
+
 def measure_pipeline(
-    port: int, messages: list[tuple[bytes, bytes]], alerts: int, partitions: int, workdir: Path, timeout: float
+    port: int,
+    messages: list[tuple[bytes, bytes]],
+    alerts: int,
+    partitions: int,
+    workdir: Path,
+    timeout: float,
+    workers: int = 1,
 ) -> tuple[float, float]:
     """Seconds from the first line published to the last classified line, and to the last alert."""
     run, env, settings = fresh_pipeline(port, partitions)
     servers = settings.kafka_bootstrap_servers
-    worker = Worker(env, workdir / f"worker-{run}.log")
+    started = [Worker(env, workdir / f"worker-{run}-{n}.log") for n in range(workers)]
     try:
-        worker.wait_ready()
+        for worker in started:
+            worker.wait_ready()
+        if workers > 1:
+            time.sleep(5)  # the group's last rebalance settled
         classified = in_thread(
             lambda: asyncio.run(read_until(servers, settings.topic_classified, len(messages), timeout))
         )
@@ -219,7 +266,8 @@ def measure_pipeline(
         asyncio.run(produce(servers, settings.topic_lines, messages))
         return classified() - began, raised() - began
     finally:
-        worker.stop()
+        for worker in started:
+            worker.stop()
 
 
 async def produce_paced(
@@ -400,6 +448,8 @@ def table(run: dict[str, Any]) -> str:
         "ingest": "bare producer",
         "end to end, last classified line": "bare relay",
         "end to end, last alert": "bare relay",
+        "two workers, last classified line": "bare relay",
+        "two workers, last alert": "bare relay",
     }
     for measured in run["measured"]:
         lines, seconds = measured["lines"], measured["seconds"]
@@ -492,6 +542,7 @@ def main() -> int:
     try:
         for _ in range(repeats):
             note("bare producer", measure_producer(args.port, messages, args.partitions))
+            note("kafka-producer-perf-test", measure_perf_test(args.port, messages, args.partitions))
             note("ingest", measure_ingest(args.port, records, args.partitions, workdir))
             note("bare relay", measure_relay(args.port, messages, args.partitions, args.timeout))
             last_line, last_alert = measure_pipeline(
@@ -499,6 +550,11 @@ def main() -> int:
             )
             note("end to end, last classified line", last_line)
             note("end to end, last alert", last_alert)
+            last_line, last_alert = measure_pipeline(
+                args.port, messages, alerts, args.partitions, workdir, args.timeout, workers=2
+            )
+            note("two workers, last classified line", last_line)
+            note("two workers, last alert", last_alert)
         paced = [measure_paced(args.port, rate, latency_seconds, args.partitions, workdir) for rate in rates]
         if soak_seconds:
             paced.append({**measure_paced(args.port, 1000.0, soak_seconds, args.partitions, workdir), "soak": True})

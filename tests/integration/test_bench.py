@@ -22,7 +22,17 @@ def test_bench_quick_measures_every_path_beside_its_ceiling_and_the_paced_runs(k
         cwd=REPO,
     )
     assert result.returncode == 0, result.stderr[-2000:]
-    for path in ("bare producer", "ingest", "bare relay", "end to end, last classified line", "end to end, last alert"):
+    paths = [
+        "bare producer",
+        "kafka-producer-perf-test",
+        "ingest",
+        "bare relay",
+        "end to end, last classified line",
+        "end to end, last alert",
+        "two workers, last classified line",
+        "two workers, last alert",
+    ]
+    for path in paths:
         assert f"| {path} | 4,000 |" in result.stdout
     for paced in ("| 200 lines/s for 5 s | 1,000 |", "| 1,000 lines/s for 5 s | 5,000 |"):
         assert paced in result.stdout
