@@ -190,8 +190,6 @@ class _Admissions:
 class _Replay:
     """A partition being read again: the memories it had, as its checkpoints and lines give them."""
 
-    position: int
-    """the last offset replayed"""
     next_checkpoint: int
     memories: dict[str, ArticleMemory | None]
 
@@ -260,12 +258,13 @@ class LineDelivery:
             if replay is not None:
                 del self._replays[position]
             return None
-        if replay is None or offset <= replay.position:  # read again from here: start at its checkpoint
+        # Offsets taken arrive in order (see sequencing), so a replay under way only goes forward.
+        if replay is None:  # read again from here: start at its checkpoint
             checkpoint = state.checkpoint(checkpoint_key(position, offset))
             if checkpoint is None:  # not a batch's start, or dropped: nothing to replay from
                 self._replays.pop(position, None)
                 return None
-            replay = _Replay(offset, checkpoint.next_offset, dict(checkpoint.memories))
+            replay = _Replay(checkpoint.next_offset, dict(checkpoint.memories))
             self._replays[position] = replay
             return replay
         if offset == replay.next_checkpoint:
@@ -274,7 +273,6 @@ class LineDelivery:
                 for article, memory in checkpoint.memories.items():
                     replay.memories.setdefault(article, memory)
                 replay.next_checkpoint = checkpoint.next_offset
-        replay.position = offset
         return replay
 
     @staticmethod
