@@ -195,11 +195,13 @@ class Tables:
             PartitionProgress,
             "input partition -> the last offset taken and the checkpoints not yet committed",
         )
-        self._by_name: dict[str, ModelTable[Any]] = {
-            "memories": self.memories,
-            "checkpoints": self.checkpoints,
-            "ledgers": self.ledgers,
-            "progress": self.progress_table,
+        # By the names Batch gives them, each with its encoding: a checkpoint splices in the stored
+        # JSON of its memories, so it is encoded before the memories are written.
+        self._by_name: dict[str, tuple[ModelTable[Any], Callable[[BaseModel], bytes] | None]] = {
+            "memories": (self.memories, None),
+            "checkpoints": (self.checkpoints, self._checkpoint_json),
+            "ledgers": (self.ledgers, None),
+            "progress": (self.progress_table, None),
         }
 
     def memory(self, article_id: str) -> ArticleMemory | None:
@@ -224,12 +226,8 @@ class Tables:
         """The batch's entries of the tables named (as ``Batch`` names them) stored, and their records."""
         records = []
         for name in names:
-            writes: Writes = getattr(batch, name)
-            if name == "checkpoints":
-                # Before the memories are written: the memories in them are mostly the ones stored now, already JSON.
-                records += self.checkpoints.write(writes, self._checkpoint_json)
-            else:
-                records += self._by_name[name].write(writes)
+            table, encode = self._by_name[name]
+            records += table.write(getattr(batch, name), encode)
         return records
 
     def _checkpoint_json(self, value: BaseModel) -> bytes:
