@@ -38,6 +38,7 @@ import threading
 import time
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -341,17 +342,10 @@ def main() -> int:
         if d.get("payload_text") and d["reason"] != "duplicate_line"
     }
     got_alerts = Counter(a["event_id"] for a in alerts)
-    speaker_mismatches = [
-        mismatch(c, "speaker", got, expected_speakers.get((c["article_id"], c["line_no"])))
-        for c in classified
-        if (got := c["speaker"]["name"] if c["speaker"] else None)
-        != expected_speakers.get((c["article_id"], c["line_no"]))
-    ]
-    topic_mismatches = [
-        mismatch(c, "topics", got, expected_topics.get((c["article_id"], c["line_no"])))
-        for c in classified
-        if (got := sorted(t["id"] for t in c["topics"])) != expected_topics.get((c["article_id"], c["line_no"]))
-    ]
+    speaker_mismatches = mismatches(
+        classified, "speaker", lambda c: c["speaker"]["name"] if c["speaker"] else None, expected_speakers
+    )
+    topic_mismatches = mismatches(classified, "topics", lambda c: sorted(t["id"] for t in c["topics"]), expected_topics)
     published = next((line for line in ingest_out.splitlines() if line.startswith("published")), "")
     counts = {
         "lines_sent": len(records),
@@ -386,14 +380,22 @@ def main() -> int:
     return 1 if failed else 0
 
 
-def mismatch(line: dict[str, Any], field: str, got: object, expected: object) -> dict[str, object]:
-    return {
-        "article_id": line["article_id"],
-        "line_no": line["line_no"],
-        "event_id": line["event_id"],
-        field: got,
-        "expected": expected,
-    }
+def mismatches(
+    lines: list[dict[str, Any]],
+    field: str,
+    got_of: Callable[[dict[str, Any]], object],
+    expected: dict[tuple[str, int], Any],
+) -> list[dict[str, object]]:
+    """Each line whose ``field`` (as ``got_of`` reads it) is not what the uninterrupted run gave."""
+    found: list[dict[str, object]] = []
+    for line in lines:
+        got, want = got_of(line), expected.get((line["article_id"], line["line_no"]))
+        if got != want:
+            found.append(
+                {"article_id": line["article_id"], "line_no": line["line_no"], "event_id": line["event_id"]}
+                | {field: got, "expected": want}
+            )
+    return found
 
 
 if __name__ == "__main__":
