@@ -7,7 +7,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import combinations
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from pydantic import BaseModel
@@ -32,6 +32,7 @@ from pipeline.processing import raise_alerts
 from pipeline.sources import screen
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
+ModelT = TypeVar("ModelT", bound=BaseModel)
 TEXTS = [
     "Dmytro Kuleba said the atrocities were war crimes.",
     "Kuleba met Antony Blinken in Brussels.",
@@ -67,21 +68,21 @@ class State:
     commits: dict[str, int] = field(default_factory=dict)
     writes: int = 0
 
+    def _read(self, table: str, model: type[ModelT], key: str) -> ModelT | None:
+        stored = self.tables[table].get(key)
+        return model.model_validate(stored) if stored else None
+
     def memory(self, article_id: str) -> ArticleMemory | None:
-        stored = self.tables["memories"].get(article_id)
-        return ArticleMemory.model_validate(stored) if stored else None
+        return self._read("memories", ArticleMemory, article_id)
 
     def ledger(self, article_id: str) -> AlertLedger | None:
-        stored = self.tables["ledgers"].get(article_id)
-        return AlertLedger.model_validate(stored) if stored else None
+        return self._read("ledgers", AlertLedger, article_id)
 
     def checkpoint(self, key: str) -> Checkpoint | None:
-        stored = self.tables["checkpoints"].get(key)
-        return Checkpoint.model_validate(stored) if stored else None
+        return self._read("checkpoints", Checkpoint, key)
 
     def progress(self, position: str) -> PartitionProgress | None:
-        stored = self.tables["progress"].get(position)
-        return PartitionProgress.model_validate(stored) if stored else None
+        return self._read("progress", PartitionProgress, position)
 
     def committed(self, position: str) -> int | None:
         return self.commits.get(position)
