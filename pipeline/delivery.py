@@ -16,9 +16,12 @@ worker replays its own past: each article's memory comes from the checkpoints, t
 from the lines replayed, and every line gives the same event with the same id. A
 checkpoint is dropped once its offsets are committed, since nothing reads them again.
 
-A batch's writes land in Kafka in two steps (``WRITTEN_FIRST``, then the rest): a crash
-between a memory reaching its changelog and the checkpoint reaching its own would leave
-a memory ahead of the lines read again, with nothing to replay them from.
+A batch's writes land in Kafka in two steps (``WRITTEN_FIRST`` with the batch's events,
+then the rest): a crash between a memory reaching its changelog and the checkpoint
+reaching its own would leave a memory ahead of the lines read again, with nothing to
+replay them from. The agent does not wait between the steps; each batch's second step
+goes out after the batch before's, so an article's last memory in its changelog is its
+latest.
 
 Alerts need no checkpoints: the ledger remembers the line each alert fired on, so a
 line replayed against the latest ledger fires what it fired the first time.
@@ -48,10 +51,10 @@ line read again from before them is refused as a duplicate rather than replayed"
 
 WRITTEN_FIRST = ("checkpoints", "progress")
 """The tables whose entries of a batch Kafka must have before any of the batch's other
-entries or events is sent, when the batch has checkpoints. Then whatever part of a batch
-a crash leaves written, reading its lines again gives the same events: without its
-checkpoint and progress none of its memories is there, and with them the replay starts
-from the memories the batch began with."""
+entries is sent, when the batch has checkpoints; the batch's events go with them, since
+no table depends on them. Then whatever part of a batch a crash leaves written, reading
+its lines again gives the same events: without its checkpoint and progress none of its
+memories is there, and with them the replay starts from the memories the batch began with."""
 WRITTEN_AFTER = ("memories", "ledgers")
 
 

@@ -58,6 +58,7 @@ class Batches:
         self._waiting = cast(faust.ChannelT[Any], stream.channel).queue
         self._max = max_messages
         self._in_flight: asyncio.Future[None] | None = None
+        self._handed_over: asyncio.Future[None] | None = None
 
     async def __aiter__(self) -> AsyncIterator[list[faust.EventT[Any]]]:
         pending: list[faust.EventT[Any]] = []
@@ -73,6 +74,36 @@ class Batches:
         previous, self._in_flight = self._in_flight, asyncio.ensure_future(self._settle(events, delivered))
         if previous is not None:
             await previous
+
+    def in_two_steps(
+        self, first: Awaitable[None], send_second: Callable[[], Awaitable[Awaitable[None]]]
+    ) -> Awaitable[None]:
+        """Done once Kafka has a batch's first records and then its second, which ``send_second``
+        hands to the producer once Kafka has the first and the batch before has handed over its own
+        second. The agent goes on meanwhile: it waits for the round trip only at ``settle``."""
+        previous = self._handed_over
+        handed_over = self._handed_over = asyncio.get_running_loop().create_future()
+        return asyncio.ensure_future(self._two_steps(first, previous, handed_over, send_second))
+
+    @staticmethod
+    async def _two_steps(
+        first: Awaitable[None],
+        previous: asyncio.Future[None] | None,
+        handed_over: asyncio.Future[None],
+        send_second: Callable[[], Awaitable[Awaitable[None]]],
+    ) -> None:
+        try:
+            await first
+            if previous is not None:  # the same articles' memories reach their changelog in batch order
+                await previous
+            second = await send_second()
+        except BaseException as error:
+            # The next batch's second step must not go out either: its memories include this batch's.
+            handed_over.set_exception(error)
+            handed_over.exception()  # retrieved here, so that no next batch is no warning
+            raise
+        handed_over.set_result(None)
+        await second
 
     async def delivered_or_crash(self, delivered: Awaitable[None]) -> None:
         """Wait for Kafka to have a batch's records; if it refuses them, crash the worker."""
@@ -313,14 +344,15 @@ async def finish(
         events[index].message.acked = True
     try:
         records = tables.write(batch, WRITTEN_FIRST)
-        if batch.checkpoints:  # see WRITTEN_FIRST: Kafka has these before anything else of the batch is sent
-            await batches.delivered_or_crash(await outbox.send(records))
-            records = []
-        records += tables.write(batch, WRITTEN_AFTER)
         if outputs:
             name = await outbox.declared(topic)
             records.extend(Record(name, None, key.encode(), value) for key, value in outputs)
-        delivered = await outbox.send(records, batch.dead_letters)
+        second = tables.write(batch, WRITTEN_AFTER)
+        if batch.checkpoints:  # see WRITTEN_FIRST: Kafka has the checkpoints before any memory is sent
+            first = await outbox.send(records, batch.dead_letters)
+            delivered = batches.in_two_steps(first, lambda: outbox.send(second))
+        else:
+            delivered = await outbox.send(records + second, batch.dead_letters)
     except BaseException:
         for event in events:  # nothing of this batch may be committed now
             event.message.acked = True

@@ -119,30 +119,39 @@ class GatedProducer(RecordingProducer):
         self.held.append(held)
         return held
 
-    def release(self) -> None:
-        for held in self.held:
+    def release(self, latest_first: bool = False) -> None:
+        for held in reversed(self.held) if latest_first else self.held:
             held.set_result(type("Metadata", (), {"partition": 0, "offset": 0})())
 
 
-def test_a_batch_sends_its_memories_and_lines_only_once_kafka_has_its_checkpoint(settings: Settings) -> None:
+def test_a_batch_sends_its_memories_only_once_kafka_has_its_checkpoint_and_goes_on_meanwhile(
+    settings: Settings,
+) -> None:
     app = build_app(settings)
     checkpoints = f"{settings.app_id}-checkpoints-changelog"
+    memories = f"{settings.app_id}-article_memory-changelog"
     producer = GatedProducer(checkpoints)
     app.producer = producer  # type: ignore[assignment]
     agent = next(a for a in app.agents.values() if a.name.endswith("classify_lines"))
 
-    async def feed() -> list[str]:
+    async def until(done: Callable[[], bool]) -> None:
+        while not done():
+            await asyncio.sleep(0.01)
+
+    async def feed() -> tuple[list[str], list[int]]:
         async with agent.test_context() as tested:
             await tested.put(encoded(line(1)), key=b"a", partition=0, wait=False)
-            while not producer.held:
-                await asyncio.sleep(0.01)
-            await asyncio.sleep(0.1)  # the agent would have sent more by now
+            await until(lambda: bool(producer.held))
+            # The first batch's checkpoint is not acknowledged; the agent takes the next line anyway.
+            await tested.put(encoded(line(2)), key=b"a", partition=0, wait=False)
+            await until(lambda: len(producer.values(settings.topic_classified)) == 2)
+            await asyncio.sleep(0.1)  # the agent would have sent a memory by now
             before = [topic for topic, *_ in producer.sent]
-            producer.release()
-            while not producer.values(settings.topic_classified):
-                await asyncio.sleep(0.01)
-            return before
+            producer.release(latest_first=True)
+            await until(lambda: len(producer.values(memories)) == 2)
+            return before, [m["last_line_no"] for m in producer.values(memories)]
 
-    sent_before_release = asyncio.run(asyncio.wait_for(feed(), timeout=20))
-    assert checkpoints in sent_before_release
-    assert not {settings.topic_classified, f"{settings.app_id}-article_memory-changelog"} & {*sent_before_release}
+    sent_before_release, memory_lines = asyncio.run(asyncio.wait_for(feed(), timeout=20))
+    assert sent_before_release.count(checkpoints) == 2
+    assert memories not in sent_before_release
+    assert memory_lines == [1, 2]  # in batch order, so the changelog's last memory is the latest

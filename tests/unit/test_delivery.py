@@ -182,6 +182,71 @@ def test_whatever_part_of_a_batch_a_crash_leaves_written_in_order_reading_it_aga
     assert len(outcomes) == 2**3 + 2**2 and all(outcomes)
 
 
+def two_batches_in_flight(classifier: LineClassifier) -> tuple[State, list[Message], list[Batch]]:
+    """A committed batch, then two whose writes are on their way at once: the state before those
+    two, their lines, and the two batches as the worker decided them."""
+    worker, state = LineDelivery(classifier, max_text_bytes=65_536), State()
+    take(worker, state, [message(0, line(1, "a")), message(1, line(1, "b"))])
+    state.commits["lines/0"] = 2
+    before = State({name: dict(table) for name, table in state.tables.items()}, dict(state.commits))
+    earlier = [message(2, line(2, "a")), message(3, line(2, "b"))]
+    later = [message(4, line(3, "a")), message(5, line(4, "a")), message(6, line(3, "b"))]
+    # The worker's own store has each batch's entries at once, whatever Kafka has yet.
+    batches = [take(worker, state, earlier), take(worker, state, later)]
+    return before, earlier + later, batches
+
+
+def landing(before: State, batches: list[Batch], landed: list[set[tuple[str, str]]]) -> State:
+    crashed = State({name: dict(table) for name, table in before.tables.items()}, dict(before.commits))
+    for batch, chosen in zip(batches, landed, strict=True):
+        crashed.apply(batch, chosen)
+    return crashed
+
+
+def test_two_batches_in_flight_cut_short_in_the_order_they_are_sent_read_again_repeat_both(
+    classifier: LineClassifier,
+) -> None:
+    # See Batches.in_two_steps: a batch's first step goes out while the batch before waits for its
+    # second; a second step waits for its own first and for the batch before's second.
+    before, lines, batches = two_batches_in_flight(classifier)
+    first = [entries(b, WRITTEN_FIRST) for b in batches]
+    second = [entries(b, WRITTEN_AFTER) for b in batches]
+    ways: list[list[set[tuple[str, str]]]] = []
+    for earlier in subsets(first[0]):
+        for later in subsets(first[1]):
+            ways.append([earlier, later])
+            if earlier == {*first[0]}:
+                ways += [[earlier | part, later] for part in subsets(second[0])[1:]]
+                if later == {*first[1]}:
+                    ways += [[earlier | {*second[0]}, later | part] for part in subsets(second[1])[1:]]
+    outcomes = []
+    for landed in ways:
+        again = take(LineDelivery(classifier, max_text_bytes=65_536), landing(before, batches, landed), lines)
+        outcomes.append(again.classified == batches[0].classified + batches[1].classified and not again.dead_letters)
+    assert len(outcomes) == 2**3 * 2**2 + 2**2 * (2**2 - 1) + (2**2 - 1) and all(outcomes)
+
+
+def test_an_earlier_batch_memory_landing_after_a_later_one_would_leave_the_article_behind(
+    classifier: LineClassifier,
+) -> None:
+    # Why a second step waits for the batch before's: the changelog's last memory of an article is
+    # what a restart recovers, and the next line is classified against it.
+    before, _, batches = two_batches_in_flight(classifier)
+    everything = [set(entries(b, (*WRITTEN_FIRST, *WRITTEN_AFTER))) for b in batches]
+    next_line = [message(7, line(5, "a"))]
+    outcomes = {}
+    for order in ("in batch order", "reversed"):
+        written = (
+            landing(before, batches, everything)
+            if order == "in batch order"
+            else landing(before, batches[::-1], everything[::-1])
+        )
+        written.commits["lines/0"] = 7
+        outcomes[order] = speakers([take(LineDelivery(classifier, max_text_bytes=65_536), written, next_line)])
+    assert outcomes["in batch order"] == [(5, "Antony Blinken")]
+    assert outcomes["reversed"] != outcomes["in batch order"]
+
+
 def test_a_memory_written_before_its_checkpoint_would_replay_wrongly(classifier: LineClassifier) -> None:
     # Why WRITTEN_FIRST: with the memories ahead and no checkpoint, "He" in line 3 is read as Blinken.
     outcomes = cut_short(classifier, lambda batch: [set(entries(batch, WRITTEN_AFTER))])
