@@ -59,6 +59,7 @@ class Batches:
         self._max = max_messages
         self._in_flight: asyncio.Future[None] | None = None
         self._handed_over: asyncio.Future[None] | None = None
+        self._left: list[faust.EventT[Any]] = []
 
     async def __aiter__(self) -> AsyncIterator[list[faust.EventT[Any]]]:
         pending: list[faust.EventT[Any]] = []
@@ -67,7 +68,14 @@ class Batches:
             if len(pending) < self._max and not self._waiting.empty():
                 continue
             yield pending
+            while self._left:  # what a batch ended before, ahead of anything read since
+                pending, self._left = self._left, []
+                yield pending
             pending = []
+
+    def leave(self, events: Sequence[faust.EventT[Any]]) -> None:
+        """Events the batch did not look at: the next batch starts with them."""
+        self._left = list(events)
 
     async def settle(self, events: Sequence[faust.EventT[Any]], delivered: Awaitable[None]) -> None:
         """Acknowledge ``events`` once ``delivered`` is done, after waiting for the batch before."""
@@ -336,6 +344,9 @@ async def finish(
     outputs: Sequence[tuple[str, bytes]],
 ) -> None:
     """Write the batch's table entries, send its events, and settle what was not taken."""
+    if batch.left:
+        batches.leave(events[len(events) - batch.left :])
+        events = events[: len(events) - batch.left]
     for error, message in batch.errors:
         log.error("processing_failed", topic=message.origin.topic, offset=message.origin.offset, exc_info=error)
     for index in batch.held:

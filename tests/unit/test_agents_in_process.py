@@ -13,6 +13,7 @@ from typing import Any
 import faust
 import pytest
 
+from pipeline import delivery
 from pipeline.app import build_app
 from pipeline.domain.classifier import LineClassifier
 from pipeline.events import LineEvent
@@ -155,3 +156,14 @@ def test_a_batch_sends_its_memories_only_once_kafka_has_its_checkpoint_and_goes_
     assert sent_before_release.count(checkpoints) == 2
     assert memories not in sent_before_release
     assert memory_lines == [1, 2]  # in batch order, so the changelog's last memory is the latest
+
+
+def test_what_a_batch_ends_before_is_the_start_of_the_next(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(delivery, "MAX_CHECKPOINT_ARTICLES", 1)
+    lines = [encoded(line(1, article)) for article in ("a", "b", "c")]
+    checkpoints = f"{settings.app_id}-checkpoints-changelog"
+    producer = run_agent(
+        build_app(settings), "classify_lines", lines, lambda p: len(p.values(settings.topic_classified)) == 3
+    )
+    assert [c["article_id"] for c in producer.values(settings.topic_classified)] == ["a", "b", "c"]
+    assert [list(c["memories"]) for c in producer.values(checkpoints)] == [["a"], ["b"], ["c"]]

@@ -440,3 +440,18 @@ def test_ingest_refuses_oversized_and_repeated_lines_up_front() -> None:
     assert [e.line_no for e in kept] == [1, 3]
     assert [r.physical_line for r in refused] == [1, 2]
     assert "after 1" in refused[0].reason and "exceeds 60" in refused[1].reason
+
+
+def test_a_batch_ends_when_a_checkpoint_holds_as_many_articles_as_it_may(
+    classifier: LineClassifier, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lines = [message(0, line(1, "a")), message(1, line(1, "b")), message(2, line(2, "a")), message(3, line(1, "c"))]
+    whole = take(LineDelivery(classifier, max_text_bytes=65_536), State(), lines)
+    monkeypatch.setattr(delivery, "MAX_CHECKPOINT_ARTICLES", 2)
+    worker, state, batches, rest = LineDelivery(classifier, max_text_bytes=65_536), State(), [], lines
+    while rest:
+        batches.append(take(worker, state, rest))
+        rest = rest[len(rest) - batches[-1].left :] if batches[-1].left else []
+    assert [b.left for b in batches] == [2, 0]
+    assert [c for b in batches for c in b.classified] == whole.classified
+    assert all(len(checkpoint.memories) <= 2 for b in batches for _, checkpoint in b.checkpoints.values() if checkpoint)

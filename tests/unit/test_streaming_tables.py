@@ -5,9 +5,12 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any
 
-from pipeline.delivery import Checkpoint
-from pipeline.domain.memory import ArticleMemory, RememberedEntity
-from pipeline.streaming import ModelTable, checkpoint_json
+import faust
+
+from pipeline.delivery import MAX_CHECKPOINT_ARTICLES, Checkpoint
+from pipeline.domain.memory import MAX_SKIPPED, ArticleMemory, RememberedEntity
+from pipeline.domain.speakers import MAX_REMEMBERED
+from pipeline.streaming import ModelTable, checkpoint_json, model_json
 
 KULEBA = ArticleMemory(last_line_no=2, entities=(RememberedEntity(name="Dmytro Kuleba", roles=((None, "minister"),)),))
 
@@ -61,3 +64,17 @@ def test_only_the_values_in_use_are_kept_parsed() -> None:
     table.write({key: (0, memory) for key, memory in memories.items()})
     assert table.get("c") is memories["c"] and table.get("b") is memories["b"]
     assert table.get("a") == memories["a"] and table.get("a") is not memories["a"]  # parsed again
+
+
+def test_a_full_checkpoint_of_large_memories_fits_in_one_producer_request() -> None:
+    roles = (("united nations", "under-secretary-general for humanitarian affairs"), (None, "former foreign minister"))
+    people = tuple(
+        RememberedEntity(
+            name=f"Maria-Fernanda de la Cruz Villanueva {n}", gender="female", roles=(*roles, (None, "envoy"))
+        )
+        for n in range(MAX_REMEMBERED)
+    )
+    memory = ArticleMemory(last_line_no=5_000, entities=people, skipped=tuple(range(4_000, 4_000 + MAX_SKIPPED)))
+    articles = {f"article-{n:06d}-with-a-long-slug": memory for n in range(MAX_CHECKPOINT_ARTICLES)}
+    checkpoint = checkpoint_json(Checkpoint(next_offset=10**12, memories=articles), lambda _, m: model_json(m))
+    assert len(checkpoint) < faust.App("sizes").conf.producer_max_request_size
