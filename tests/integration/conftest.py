@@ -34,7 +34,7 @@ def _port_open(host: str, port: int) -> bool:
 
 @pytest.fixture(scope="session")
 def kafka_broker() -> Iterator[str]:
-    servers = os.environ.get("NEWS_KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092")
+    servers = os.environ.get("NEWS_KAFKA_BOOTSTRAP_SERVERS") or f"127.0.0.1:{os.environ.get('KAFKA_PORT', '9092')}"
     host, port = servers.split(",")[0].rsplit(":", 1)
     started = False
     if not _port_open(host, int(port)):
