@@ -306,10 +306,10 @@ class Outbox:
     ) -> Awaitable[None]:
         """Send the records and the dead letters; done once Kafka has all of them."""
         producer = self._app.producer
+        dlq = await self.declared(self._dlq) if dead_letters else ""
         pending: list[Awaitable[RecordMetadata]] = []
         for record in records:
             pending.append(await producer.send(record.topic, record.key, record.value, record.partition, None, None))
-        dlq = await self.declared(self._dlq) if dead_letters else ""
         now = datetime.now(UTC)
         for failure, message in dead_letters:
             origin = message.origin

@@ -78,7 +78,14 @@ def encoded(event: LineEvent) -> bytes:
 def test_the_classify_agent_sends_classified_lines_dead_letters_and_changelog(settings: Settings) -> None:
     app = build_app(settings)
     lines = [encoded(line(1)), b"{not json", encoded(line(2)), encoded(line(3))]
-    producer = run_agent(app, "classify_lines", lines, lambda p: len(p.values(settings.topic_classified)) == 3)
+    memories = f"{settings.app_id}-article_memory-changelog"
+
+    def done(p: RecordingProducer) -> bool:  # a batch's memories go out after its lines and dead letters
+        return len(p.values(settings.topic_classified)) == 3 and bool(
+            p.values(settings.topic_dlq) and p.values(memories)
+        )
+
+    producer = run_agent(app, "classify_lines", lines, done)
     classified = producer.values(settings.topic_classified)
     assert [(c["line_no"], (c["speaker"] or {}).get("name")) for c in classified][2] == (3, "Dmytro Kuleba")
     assert [d["reason"] for d in producer.values(settings.topic_dlq)] == ["invalid_json"]
