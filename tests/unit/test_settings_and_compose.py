@@ -4,6 +4,7 @@ import shutil
 import subprocess
 
 import pytest
+import yaml
 from pydantic import ValidationError
 
 from pipeline.settings import Settings
@@ -35,14 +36,31 @@ def _compose_command() -> list[str] | None:
 
 
 @pytest.mark.skipif(shutil.which("docker") is None, reason="no docker client on this machine")
-def test_docker_compose_file_is_valid() -> None:
+@pytest.mark.parametrize("profile", [[], ["--profile", "cluster"]], ids=["one node", "cluster"])
+def test_docker_compose_file_is_valid(profile: list[str]) -> None:
     command = _compose_command()
     assert command is not None, "a docker client without compose: scripts/bootstrap installs docker-compose"
     result = subprocess.run(
-        [*command, "-f", str(REPO / "docker-compose.yml"), "config", "-q"],
+        [*command, "-f", str(REPO / "docker-compose.yml"), *profile, "config", "-q"],
         capture_output=True,
         text=True,
         check=False,
         cwd=REPO,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_the_cluster_profile_has_three_voting_nodes_and_a_worker_that_knows_them_all() -> None:
+    services = yaml.safe_load((REPO / "docker-compose.yml").read_text(encoding="utf-8"))["services"]
+    nodes = {name: service for name, service in services.items() if name.startswith("kafka-")}
+    assert sorted(nodes) == ["kafka-1", "kafka-2", "kafka-3"]
+    assert all(service["profiles"] == ["cluster"] for service in nodes.values())
+    environments = [service["environment"] for service in nodes.values()]
+    assert sorted(env["KAFKA_NODE_ID"] for env in environments) == [1, 2, 3]
+    voters = {env["KAFKA_CONTROLLER_QUORUM_VOTERS"] for env in environments}
+    assert voters == {"1@kafka-1:9093,2@kafka-2:9093,3@kafka-3:9093"}
+    assert {env["KAFKA_MIN_INSYNC_REPLICAS"] for env in environments} == {2}
+    worker = services["worker-cluster"]["environment"]
+    assert worker["NEWS_KAFKA_BOOTSTRAP_SERVERS"].split(",") == [f"{name}:9092" for name in sorted(nodes)]
+    assert worker["NEWS_REPLICATION_FACTOR"] == "3"
+    assert "profiles" not in services["kafka"] and "profiles" not in services["worker"]  # the default stays one node
