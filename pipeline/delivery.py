@@ -228,8 +228,9 @@ class LineDelivery:
         batch = Batch()
         admissions = _Admissions(self._sequencer, state, clock, batch)
         latest: dict[str, tuple[int, ArticleMemory]] = {}
+        checkpoint_full = False
         for index, message in enumerate(messages):
-            if any(len(taken.before) >= MAX_CHECKPOINT_ARTICLES for taken in admissions.taken.values()):
+            if checkpoint_full:
                 batch.left = len(messages) - index
                 break
             share = admissions.admit(index, message)
@@ -250,6 +251,7 @@ class LineDelivery:
             else:
                 memory = state.memory(article)
             share.before.setdefault(article, memory)
+            checkpoint_full = len(share.before) >= MAX_CHECKPOINT_ARTICLES
             try:
                 classified, after = classify_line(self._classifier, line, memory or ArticleMemory(), now)
             except Exception as error:  # a bug must not stop the stream; the line is kept on the DLQ

@@ -108,7 +108,7 @@ class Batches:
         except BaseException as error:
             # The next batch's second step must not go out either: its memories include this batch's.
             handed_over.set_exception(error)
-            handed_over.exception()  # retrieved here, so that no next batch is no warning
+            handed_over.exception()  # marked as retrieved: with no next batch to await it, asyncio would warn
             raise
         handed_over.set_result(None)
         await second
