@@ -13,7 +13,7 @@ import typer
 
 from pipeline.events import LineEvent
 from pipeline.settings import Settings
-from pipeline.sources import Rejected, SourceFormat, read_events
+from pipeline.sources import Rejected, SourcedLine, SourceFormat, read_events, read_lines
 
 cli = typer.Typer(add_completion=False, no_args_is_help=True, help="An event-driven news pipeline on Kafka.")
 
@@ -50,7 +50,8 @@ def classify(paths: PathsArg, article_id: ArticleIdOpt = None, fmt: FormatOpt = 
     settings = Settings()
     classifier = LineClassifier(load_taxonomy(settings.taxonomy_path))
     now = datetime.now(UTC)
-    lines, rejected = _read_all(paths, now, article_id, _format(fmt))
+    sourced, rejected = _read_all(paths, now, article_id, _format(fmt))
+    lines = [line.event for line in sourced]
     refused: list[str] = []
 
     def refuse(line: LineEvent, failure: Failure) -> None:
@@ -69,11 +70,11 @@ def classify(paths: PathsArg, article_id: ArticleIdOpt = None, fmt: FormatOpt = 
 
 def _read_all(
     paths: list[str], now: datetime, article_id: str | None, fmt: SourceFormat
-) -> tuple[list[LineEvent], list[Rejected]]:
-    events: list[LineEvent] = []
+) -> tuple[list[SourcedLine], list[Rejected]]:
+    events: list[SourcedLine] = []
     rejected: list[Rejected] = []
     for path in paths:
-        for item in read_events(path, _read_bytes(path), now, article_id=article_id, fmt=fmt):
+        for item in read_lines(path, _read_bytes(path), now, article_id=article_id, fmt=fmt):
             if isinstance(item, Rejected):
                 rejected.append(item)
             else:
@@ -98,8 +99,8 @@ def ingest(
     settings = Settings()
     configure_logging(settings.log_level, settings.log_format)
     now = datetime.now(UTC)
-    events, rejected = _read_all(paths, now, article_id, _format(fmt))
-    events, refused = screen(events, settings.max_text_bytes)
+    sourced, rejected = _read_all(paths, now, article_id, _format(fmt))
+    events, refused = screen(sourced, settings.max_text_bytes)
     rejected += refused
     for item in rejected:
         typer.echo(f"rejected {item}", err=True)

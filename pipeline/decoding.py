@@ -7,8 +7,9 @@ Every message that reaches an agent becomes either a valid event or a
 from __future__ import annotations
 
 import base64
+import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -62,11 +63,41 @@ def decode(model: type[EventT], raw: bytes | None) -> EventT | Failure:
         return Failure(_reason(error), _detail(error))
 
 
-def decode_line(raw: bytes | None, max_text_bytes: int) -> LineEvent | Failure:
-    if raw is not None and len(raw) > max_text_bytes * 6 + 4096:
+FILLED_IN = frozenset({"event_id", "ingested_at"})
+"""what a producer writing straight to the lines topic may leave out: ``article_id``, ``line_no``
+and ``text`` are the minimal form, as a JSONL archive may hold them"""
+
+
+def _lacks_only_filled_in(error: ValidationError) -> bool:
+    return all(e["type"] == "missing" and tuple(e["loc"]) in {(f,) for f in FILLED_IN} for e in error.errors())
+
+
+def _filled_in(raw: bytes, received_at: float) -> LineEvent | Failure:
+    """The minimal form completed as ingest completes it, so the event id is the same either way;
+    the ingest time is the record's own timestamp, so reading it again gives the same event."""
+    record = json.loads(raw)
+    record.setdefault("event_id", LineEvent.id_for(str(record["article_id"]), record["line_no"]))
+    record.setdefault("ingested_at", datetime.fromtimestamp(received_at, UTC))
+    try:
+        return LineEvent.model_validate(record)
+    except ValidationError as error:
+        return Failure(_reason(error), _detail(error))
+
+
+def decode_line(raw: bytes | None, max_text_bytes: int, received_at: float | None = None) -> LineEvent | Failure:
+    """A line event from its bytes. With ``received_at`` (the record's timestamp, in seconds), the minimal
+    form ``{"article_id", "line_no", "text"}`` is completed rather than refused."""
+    if raw is None:
+        return Failure("invalid_json", "the message has no value")
+    if len(raw) > max_text_bytes * 6 + 4096:
         # Refuse to parse what cannot hold a line of allowed size, even fully escaped.
         return Failure("text_too_long", f"message of {len(raw)} bytes exceeds the limit")
-    decoded = decode(LineEvent, raw)
+    try:
+        decoded: LineEvent | Failure = LineEvent.model_validate_json(raw)
+    except ValidationError as error:
+        if received_at is None or not _lacks_only_filled_in(error):
+            return Failure(_reason(error), _detail(error))
+        decoded = _filled_in(raw, received_at)
     if isinstance(decoded, LineEvent) and len(decoded.text.encode("utf-8")) > max_text_bytes:
         return Failure("text_too_long", f"text of {len(decoded.text.encode())} bytes exceeds {max_text_bytes}")
     return decoded

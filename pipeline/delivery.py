@@ -92,6 +92,8 @@ class PartitionProgress(BaseModel):
 class Message:
     origin: Origin
     value: bytes | None
+    timestamp: float | None = None
+    """the record's timestamp in seconds, as Kafka keeps it"""
 
     @property
     def position(self) -> str:
@@ -239,7 +241,7 @@ class LineDelivery:
             offset = message.origin.offset
             assert offset is not None
             replay = self._replay(message.position, offset, share.progress.last_taken, state)
-            line = decode_line(message.value, self._max_text_bytes)
+            line = decode_line(message.value, self._max_text_bytes, message.timestamp or now.timestamp())
             if isinstance(line, Failure):
                 batch.dead_letters.append((line, message))
                 continue

@@ -35,6 +35,15 @@ class Rejected:
         return f"{self.source}:{self.physical_line}: {self.reason}"
 
 
+@dataclass(frozen=True)
+class SourcedLine:
+    """A line event and where it was read: the file as it was given, and the line in that file."""
+
+    event: LineEvent
+    source: str
+    physical_line: int
+
+
 def article_id_from(name: str) -> str:
     return Path(name).stem if name != "-" else "stdin"
 
@@ -64,17 +73,25 @@ def _validation_reason(error: ValidationError) -> str:
     return "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'event'}: {e['msg']}" for e in error.errors())
 
 
-def read_events(
+def read_lines(
     source: str, data: bytes, now: datetime, *, article_id: str | None = None, fmt: SourceFormat = "auto"
-) -> Iterator[LineEvent | Rejected]:
-    """The line events in ``data`` (the bytes of ``source``), in order."""
+) -> Iterator[SourcedLine | Rejected]:
+    """The line events in ``data`` (the bytes of ``source``), in order, each with where it was read."""
     if _is_jsonl(source, data, fmt):
         yield from _read_jsonl(source, data, now)
     else:
         yield from _read_text(source, data, now, article_id or article_id_from(source))
 
 
-def _read_text(source: str, data: bytes, now: datetime, article_id: str) -> Iterator[LineEvent | Rejected]:
+def read_events(
+    source: str, data: bytes, now: datetime, *, article_id: str | None = None, fmt: SourceFormat = "auto"
+) -> Iterator[LineEvent | Rejected]:
+    """The line events in ``data``, in order, without where each was read."""
+    for item in read_lines(source, data, now, article_id=article_id, fmt=fmt):
+        yield item.event if isinstance(item, SourcedLine) else item
+
+
+def _read_text(source: str, data: bytes, now: datetime, article_id: str) -> Iterator[SourcedLine | Rejected]:
     line_no = 0
     for number, decoded in _decoded_lines(source, data):
         if isinstance(decoded, Rejected):
@@ -85,7 +102,7 @@ def _read_text(source: str, data: bytes, now: datetime, article_id: str) -> Iter
             continue
         line_no += 1
         try:
-            yield LineEvent(
+            event = LineEvent(
                 event_id=LineEvent.id_for(article_id, line_no),
                 article_id=article_id,
                 line_no=line_no,
@@ -95,12 +112,14 @@ def _read_text(source: str, data: bytes, now: datetime, article_id: str) -> Iter
             )
         except ValidationError as error:
             yield Rejected(source, number, _validation_reason(error))
+            continue
+        yield SourcedLine(event, source, number)
 
 
 _LINE_FIELDS = frozenset(LineEvent.model_fields)
 
 
-def _read_jsonl(source: str, data: bytes, now: datetime) -> Iterator[LineEvent | Rejected]:
+def _read_jsonl(source: str, data: bytes, now: datetime) -> Iterator[SourcedLine | Rejected]:
     # Once per archive, not per line: an archive replays hundreds of thousands of lines.
     name, ingested_at = Path(source).name, now.isoformat()
     for number, decoded in _decoded_lines(source, data):
@@ -122,9 +141,11 @@ def _read_jsonl(source: str, data: bytes, now: datetime) -> Iterator[LineEvent |
             record.setdefault("source", name)
             if "event_id" not in record:
                 record["event_id"] = LineEvent.id_for(str(record.get("article_id")), record.get("line_no", 0))
-            yield LineEvent.model_validate(_only_line_fields(record))
+            event = LineEvent.model_validate(_only_line_fields(record))
         except ValidationError as error:
             yield Rejected(source, number, _validation_reason(error))
+            continue
+        yield SourcedLine(event, source, number)
 
 
 def _only_line_fields(record: dict[str, object]) -> dict[str, object]:
@@ -132,21 +153,26 @@ def _only_line_fields(record: dict[str, object]) -> dict[str, object]:
     return {k: v for k, v in record.items() if k in _LINE_FIELDS}
 
 
-def screen(events: list[LineEvent], max_text_bytes: int) -> tuple[list[LineEvent], list[Rejected]]:
+def screen(lines: list[SourcedLine], max_text_bytes: int) -> tuple[list[LineEvent], list[Rejected]]:
     """What the worker would refuse, refused before publishing: lines over the size limit,
-    and lines whose number does not follow the article's previous line in this batch."""
+    and lines whose number does not follow the article's previous line in this batch.
+    A refusal names the file as it was given and the line of that file."""
     kept: list[LineEvent] = []
     refused: list[Rejected] = []
     last: dict[str, int] = {}
-    for event in events:
-        where = event.source or event.article_id
+    for line in lines:
+        event = line.event
         size = len(event.text.encode("utf-8"))
         previous = last.get(event.article_id, 0)
         if size > max_text_bytes:
-            refused.append(Rejected(where, event.line_no, f"text of {size} bytes exceeds {max_text_bytes}"))
+            refused.append(Rejected(line.source, line.physical_line, f"text of {size} bytes exceeds {max_text_bytes}"))
         elif event.line_no <= previous:
             refused.append(
-                Rejected(where, event.line_no, f"line_no {event.line_no} of {event.article_id!r} after {previous}")
+                Rejected(
+                    line.source,
+                    line.physical_line,
+                    f"line_no {event.line_no} of {event.article_id!r} after {previous}",
+                )
             )
         else:
             last[event.article_id] = event.line_no

@@ -39,7 +39,8 @@ def messages_of(events: Sequence[faust.EventT[Any]]) -> list[Message]:
     for event in events:
         message = event.message
         key = message.key if isinstance(message.key, bytes) else None
-        out.append(Message(Origin(message.topic, message.partition, message.offset, key), event.value))
+        origin = Origin(message.topic, message.partition, message.offset, key)
+        out.append(Message(origin, event.value, message.timestamp))
     return out
 
 

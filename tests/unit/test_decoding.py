@@ -52,3 +52,44 @@ def test_a_dead_letter_keeps_the_original_bytes_and_where_they_came_from() -> No
     assert (letter.source_topic, letter.partition, letter.offset, letter.key) == ("news.lines", 2, 41, "a")
     again = dead_letter(Failure("invalid_json", "bad"), Origin("news.lines", 2, 41, b"a"), raw, datetime.now(UTC))
     assert letter.event_id == again.event_id
+
+
+MINIMAL = {"article_id": "wire-1", "line_no": 3, "text": "The minister said the talks would resume."}
+RECORD_TIME = datetime(2026, 3, 4, 5, 6, 7, tzinfo=UTC).timestamp()
+
+
+def test_the_minimal_form_is_completed_with_the_id_ingest_would_give() -> None:
+    line = decode_line(json.dumps(MINIMAL).encode(), 65536, RECORD_TIME)
+    assert isinstance(line, LineEvent)
+    assert line.event_id == LineEvent.id_for("wire-1", 3)
+    assert line.ingested_at == datetime(2026, 3, 4, 5, 6, 7, tzinfo=UTC)
+
+
+def test_the_minimal_form_read_twice_is_the_same_event() -> None:
+    raw = json.dumps(MINIMAL).encode()
+    assert decode_line(raw, 65536, RECORD_TIME) == decode_line(raw, 65536, RECORD_TIME)
+
+
+def test_a_given_event_id_or_ingest_time_is_kept() -> None:
+    line = decode_line(json.dumps({**MINIMAL, "event_id": "mine"}).encode(), 65536, RECORD_TIME)
+    assert isinstance(line, LineEvent) and line.event_id == "mine"
+
+
+@pytest.mark.parametrize(
+    ("record", "reason"),
+    [
+        ({"line_no": 3, "text": "x"}, "invalid_event"),  # no article: nothing to key or identify it by
+        ({**MINIMAL, "text": "  "}, "empty_text"),
+        ({**MINIMAL, "line_no": 0}, "invalid_event"),
+        ({**MINIMAL, "speaker": "someone"}, "invalid_event"),  # unknown fields are still refused
+        ({**MINIMAL, "schema_version": 2}, "unsupported_schema_version"),
+    ],
+)
+def test_an_incomplete_minimal_form_still_goes_to_the_dead_letters(record: dict[str, object], reason: str) -> None:
+    failure = decode_line(json.dumps(record).encode(), 65536, RECORD_TIME)
+    assert isinstance(failure, Failure) and failure.reason == reason
+
+
+def test_without_a_record_time_the_minimal_form_is_refused() -> None:
+    failure = decode_line(json.dumps(MINIMAL).encode(), 65536)
+    assert isinstance(failure, Failure) and failure.reason == "invalid_event"

@@ -3,6 +3,7 @@ what is written, and what a restart gives when it reads a partition again."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -29,7 +30,6 @@ from pipeline.domain.classifier import LineClassifier
 from pipeline.domain.memory import ArticleMemory
 from pipeline.events import ClassifiedLine, LineEvent
 from pipeline.processing import raise_alerts
-from pipeline.sources import screen
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -435,13 +435,6 @@ def test_raise_alerts_replays_against_the_ledger(classifier: LineClassifier) -> 
     assert later == []
 
 
-def test_ingest_refuses_oversized_and_repeated_lines_up_front() -> None:
-    kept, refused = screen([line(1), line(1), line(2, text="x" * 80), line(3)], max_text_bytes=60)
-    assert [e.line_no for e in kept] == [1, 3]
-    assert [r.physical_line for r in refused] == [1, 2]
-    assert "after 1" in refused[0].reason and "exceeds 60" in refused[1].reason
-
-
 def test_a_batch_ends_when_a_checkpoint_holds_as_many_articles_as_it_may(
     classifier: LineClassifier, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -455,3 +448,12 @@ def test_a_batch_ends_when_a_checkpoint_holds_as_many_articles_as_it_may(
     assert [b.left for b in batches] == [2, 0]
     assert [c for b in batches for c in b.classified] == whole.classified
     assert all(len(checkpoint.memories) <= 2 for b in batches for _, checkpoint in b.checkpoints.values() if checkpoint)
+
+
+def test_a_minimal_line_takes_its_ingest_time_from_the_record_not_the_clock(classifier: LineClassifier) -> None:
+    minimal = json.dumps({"article_id": "a", "line_no": 1, "text": TEXTS[0]}).encode()
+    recorded = datetime(2026, 2, 3, 4, 5, 6, tzinfo=UTC)
+    sent = Message(Origin("lines", 0, 0, b"a"), minimal, recorded.timestamp())
+    batch = take(LineDelivery(classifier, max_text_bytes=65_536), State(), [sent])
+    assert [(c.line_event_id, c.ingested_at) for c in batch.classified] == [(LineEvent.id_for("a", 1), recorded)]
+    assert batch.dead_letters == []

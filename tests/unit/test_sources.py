@@ -4,7 +4,7 @@ import json
 from datetime import UTC, datetime
 
 from pipeline.events import LineEvent
-from pipeline.sources import Rejected, read_events
+from pipeline.sources import Rejected, SourcedLine, read_events, read_lines, screen
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -61,3 +61,23 @@ def test_bad_jsonl_lines_are_rejected_with_reasons() -> None:
     assert reasons[0].startswith("not JSON")
     assert reasons[1] == "a line event must be a JSON object"
     assert "line_no" in reasons[2] and "empty" in reasons[3]
+
+
+def screened(data: bytes, source: str, max_text_bytes: int = 65_536) -> tuple[list[LineEvent], list[str]]:
+    sourced = [item for item in read_lines(source, data, NOW) if isinstance(item, SourcedLine)]
+    kept, refused = screen(sourced, max_text_bytes)
+    return kept, [str(r) for r in refused]
+
+
+def test_a_repeated_line_number_is_refused_at_the_file_as_given_and_its_own_line() -> None:
+    data = b'{"article_id": "a", "line_no": 1, "text": "x"}\n{"article_id": "a", "line_no": 1, "text": "y"}\n'
+    kept, refused = screened(data, "archives/bad.jsonl")
+    assert [e.text for e in kept] == ["x"]
+    assert refused == ["archives/bad.jsonl:2: line_no 1 of 'a' after 1"]
+
+
+def test_an_oversized_line_of_plain_text_is_refused_at_its_line_in_the_file() -> None:
+    # Blank lines are not events, so the fourth line of the file is the article's second line.
+    kept, refused = screened(b"short\n\n\n" + b"x" * 80 + b"\nlast\n", "in/story.txt", max_text_bytes=60)
+    assert [(e.line_no, e.text) for e in kept] == [(1, "short"), (3, "last")]
+    assert refused == ["in/story.txt:4: text of 80 bytes exceeds 60"]

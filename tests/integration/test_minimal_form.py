@@ -1,0 +1,52 @@
+"""A producer writing straight to the lines topic may send only article, line number and text."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from pipeline.events import LineEvent
+from pipeline.settings import Settings
+from tests.integration.conftest import WorkerProcess
+from tests.integration.kafka_helpers import produce_raw, read_json, run
+
+pytestmark = pytest.mark.integration
+
+
+def test_minimal_lines_are_classified_with_the_ids_ingest_would_give(
+    worker: WorkerProcess, pipeline_settings: Settings
+) -> None:
+    article = "cms-minimal"
+    lines = [
+        "Foreign Minister Dmytro Kuleba spoke to reporters in Kyiv on Tuesday.",
+        "He said the shelling of the hospital was a war crime.",
+    ]
+    run(
+        produce_raw(
+            pipeline_settings,
+            pipeline_settings.topic_lines,
+            [
+                (article.encode(), json.dumps({"article_id": article, "line_no": n, "text": text}).encode())
+                for n, text in enumerate(lines, start=1)
+            ],
+        )
+    )
+    classified = run(
+        read_json(
+            pipeline_settings,
+            pipeline_settings.topic_classified,
+            until=2,
+            timeout=60,
+            where=lambda c: c["article_id"] == article,
+        )
+    )
+    mine = sorted((c for c in classified if c["article_id"] == article), key=lambda c: c["line_no"])
+    assert [c["line_event_id"] for c in mine] == [LineEvent.id_for(article, 1), LineEvent.id_for(article, 2)]
+    assert mine[1]["speaker"]["name"] == "Dmytro Kuleba"
+    letters = run(
+        read_json(
+            pipeline_settings, pipeline_settings.topic_dlq, until=1, timeout=3, where=lambda d: d["key"] == article
+        )
+    )
+    assert [d for d in letters if d["key"] == article] == []
