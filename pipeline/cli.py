@@ -1,15 +1,17 @@
-"""The command line: ``python -m pipeline ingest|worker|tail|classify|evaluate|labels|schemas``."""
+"""The command line: ``python -m pipeline ingest|archive|replay|worker|tail|classify|evaluate|labels|schemas``."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from pydantic import BaseModel
 
 from pipeline.events import LineEvent
 from pipeline.settings import Settings
@@ -94,6 +96,7 @@ def ingest(
     """Publish each line of each article as one event on the lines topic."""
     from pipeline.ingest import IngestError, publish_lines
     from pipeline.logs import configure_logging
+    from pipeline.pacing import at_rate
     from pipeline.sources import screen
 
     settings = Settings()
@@ -105,13 +108,201 @@ def ingest(
     for item in rejected:
         typer.echo(f"rejected {item}", err=True)
     try:
-        published = asyncio.run(publish_lines(settings, events, rate))
+        published = asyncio.run(publish_lines(settings, events, at_rate(len(events), rate) if rate else None))
     except IngestError as error:
         typer.echo(f"ingest failed: {error}", err=True)
         raise typer.Exit(code=3) from error
     typer.echo(f"published {published} line(s) to {settings.topic_lines}; rejected {len(rejected)}", err=True)
     if rejected:
         raise typer.Exit(code=1)
+
+
+archive_cli = typer.Typer(no_args_is_help=True, help="Record a topic's line events to a JSONL archive.")
+cli.add_typer(archive_cli, name="archive")
+
+
+def _moment(value: str | None, option: str) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError as error:
+        raise typer.BadParameter(
+            f"{option} takes an ISO 8601 time such as 2026-03-01T12:00:00Z, not {value!r}"
+        ) from error
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+@archive_cli.command("record")
+def archive_record(
+    output: Annotated[str, typer.Option("--output", "-o", help="archive file to write, or - for stdout")] = "-",
+    topic: Annotated[str | None, typer.Option("--topic", help="topic to copy (default: the lines topic)")] = None,
+    since: Annotated[str | None, typer.Option("--since", help="first record time, ISO 8601 (UTC if no zone)")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="last record time, ISO 8601 (UTC if no zone)")] = None,
+    from_offset: Annotated[int | None, typer.Option("--from-offset", min=0, help="first offset, per partition")] = None,
+    to_offset: Annotated[
+        int | None, typer.Option("--to-offset", min=0, help="offset to stop before, per partition")
+    ] = None,
+    partition: Annotated[int | None, typer.Option("--partition", min=0, help="only this partition")] = None,
+    article: Annotated[str | None, typer.Option("--article", help="only this article's lines")] = None,
+) -> None:
+    """Copy the line events of a topic, as it stands now, to a JSONL archive that `replay` publishes again.
+    Records that are not line events are left out and counted (they are on the dead-letter topic)."""
+    from pipeline.archives import ArchiveError, Bounds, record_archive
+    from pipeline.progress import progress
+
+    settings = Settings()
+    bounds = Bounds(_moment(since, "--since"), _moment(until, "--until"), from_offset, to_offset, partition, article)
+    chosen = topic or settings.topic_lines
+    with contextlib.ExitStack() as stack:
+        out = sys.stdout if output == "-" else stack.enter_context(Path(output).open("w", encoding="utf-8"))
+        meter = stack.enter_context(progress(f"recording {chosen}"))
+        try:
+            summary = asyncio.run(record_archive(settings, chosen, out, bounds, meter.total_known, meter.advanced))
+        except ArchiveError as error:
+            typer.echo(f"archive failed: {error}", err=True)
+            raise typer.Exit(code=1) from error
+    for problem in summary.not_lines[:20]:
+        typer.echo(f"left out {chosen}:{problem}", err=True)
+    typer.echo(
+        f"recorded {summary.written} line(s) of {len(summary.articles)} article(s) from {chosen}"
+        f" to {output}; left out {len(summary.not_lines)} record(s) that are not line events",
+        err=True,
+    )
+
+
+@cli.command()
+def replay(
+    archives: Annotated[list[str], typer.Argument(help="JSONL archives (or plain-text articles), or - for stdin")],
+    speed: Annotated[
+        float | None, typer.Option("--speed", min=0.001, help="the archive's own pace times this (1: as it happened)")
+    ] = None,
+    rate: Annotated[float | None, typer.Option("--rate", min=0.001, help="a fixed number of lines per second")] = None,
+    topic_prefix: Annotated[
+        str | None, typer.Option("--topic-prefix", help="publish to PREFIX + each topic: production never sees it")
+    ] = None,
+    offline: Annotated[bool, typer.Option("--offline", help="classify in-process instead of publishing")] = False,
+    expect: Annotated[
+        Path | None, typer.Option("--expect", help="golden file of alerts to compare the run's alerts with")
+    ] = None,
+    write_golden: Annotated[
+        bool, typer.Option("--write-golden", help="write the --expect file from this run instead of comparing")
+    ] = False,
+    with_lines: Annotated[
+        bool, typer.Option("--lines", help="compare (or write) classified lines' speakers and topics too")
+    ] = False,
+    wait: Annotated[
+        float, typer.Option("--wait", min=1, help="live: how long to wait for the workers' output, in seconds")
+    ] = 120.0,
+) -> None:
+    """Publish archives again, as fast as possible or at a pace, or run them through the rules in-process
+    and compare what they raise with a golden file. The same archive always gives the same event ids."""
+    from pipeline.pacing import at_rate, at_speed, in_time_order
+    from pipeline.sources import screen
+
+    if speed is not None and rate is not None:
+        raise typer.BadParameter("--speed and --rate are two ways to pace a replay: give one")
+    if offline and (speed is not None or rate is not None or topic_prefix is not None):
+        raise typer.BadParameter("--offline runs at once, in-process: --speed, --rate and --topic-prefix are for live")
+    if write_golden and expect is None:
+        raise typer.BadParameter("--write-golden writes the file given by --expect")
+    settings = Settings(topic_prefix=topic_prefix) if topic_prefix else Settings()
+    now = datetime.now(UTC)
+    per_archive: list[list[LineEvent]] = []
+    rejected: list[Rejected] = []
+    for path in archives:
+        sourced, refused = _read_all([path], now, None, "auto")
+        kept, screened = screen(sourced, settings.max_text_bytes)
+        per_archive.append(kept)
+        rejected += refused + screened
+    for item in rejected:
+        typer.echo(f"rejected {item}", err=True)
+    lines = in_time_order(per_archive)
+    if offline:
+        events = _classified_offline(settings, lines, now)
+    else:
+        due = at_speed(lines, speed) if speed else at_rate(len(lines), rate) if rate else None
+        _publish_replay(settings, lines, due, len(archives))
+        if expect is None:
+            raise typer.Exit(code=1 if rejected else 0)
+        events = _collected(settings, lines, wait)
+    if expect is None:
+        from pipeline.golden import golden_text, records_of
+
+        sys.stdout.write(golden_text(records_of(events, with_lines)))
+        raise typer.Exit(code=1 if rejected else 0)
+    status = _against_golden(events, expect, write_golden, with_lines)
+    raise typer.Exit(code=status or (1 if rejected else 0))
+
+
+def _classified_offline(settings: Settings, lines: list[LineEvent], now: datetime) -> list[BaseModel]:
+    from pipeline.domain.classifier import LineClassifier
+    from pipeline.offline import classify_events
+    from pipeline.taxonomy_file import load_taxonomy
+
+    classifier = LineClassifier(load_taxonomy(settings.taxonomy_path))
+    return list(classify_events(classifier, lines, now))
+
+
+def _publish_replay(settings: Settings, lines: list[LineEvent], due: list[float] | None, archives: int) -> None:
+    import time
+
+    from pipeline.ingest import IngestError, publish_lines
+    from pipeline.logs import configure_logging
+    from pipeline.progress import progress
+
+    configure_logging(settings.log_level, settings.log_format)
+    began = time.monotonic()
+    with progress(f"replaying to {settings.topic_lines}", total=len(lines)) as meter:
+        try:
+            published = asyncio.run(publish_lines(settings, lines, due, meter.advanced))
+        except IngestError as error:
+            typer.echo(f"replay failed: {error}", err=True)
+            raise typer.Exit(code=3) from error
+    took = time.monotonic() - began
+    typer.echo(
+        f"replayed {published} line(s) of {len({line.article_id for line in lines})} article(s) from"
+        f" {archives} archive(s) to {settings.topic_lines} in {took:.1f} s ({published / max(took, 1e-9):.0f} lines/s)",
+        err=True,
+    )
+
+
+def _collected(settings: Settings, lines: list[LineEvent], wait: float) -> list[BaseModel]:
+    from pipeline.archives import collect_run
+
+    run = asyncio.run(collect_run(settings, lines, wait))
+    if run.waiting_for:
+        typer.echo(
+            f"{len(run.waiting_for)} line(s) were not classified within {wait:.0f} s: is a worker running on"
+            f" {settings.topic_lines} (NEWS_TOPIC_PREFIX set as --topic-prefix)?",
+            err=True,
+        )
+        raise typer.Exit(code=4)
+    return run.events
+
+
+def _against_golden(events: list[BaseModel], expect: Path, write: bool, with_lines: bool) -> int:
+    from pipeline.golden import GoldenError, differences, read_golden, records_of, summary, write_golden
+
+    actual = records_of(events, with_lines)
+    if write:
+        write_golden(expect, actual)
+        typer.echo(f"wrote {expect}: {len(actual)} record(s)", err=True)
+        return 0
+    try:
+        expected = read_golden(expect, with_lines)
+    except OSError as error:
+        raise typer.BadParameter(f"{expect}: {error.strerror}") from error
+    except GoldenError as error:
+        raise typer.BadParameter(str(error)) from error
+    diff = differences(expected, actual, str(expect))
+    if not diff:
+        typer.echo(f"same as {expect}: {len(actual)} record(s)", err=True)
+        return 0
+    for line in diff:
+        typer.echo(line)
+    typer.echo(f"differs from {expect}: {summary(expected, actual)}", err=True)
+    return 1
 
 
 @cli.command()
@@ -188,8 +379,6 @@ def evaluate(
     show_errors: Annotated[int, typer.Option("--errors", help="how many mistakes to list")] = 200,
 ) -> None:
     """Score classifier output against labels: speaker accuracy, topic F1, alert precision and recall."""
-    import json
-
     from pipeline.domain.classifier import LineClassifier
     from pipeline.evaluation import evaluate as score
     from pipeline.evaluation import read_jsonl

@@ -92,8 +92,14 @@ class RecordBatches:
         self.sent.append((members, future))
 
 
-async def publish_lines(settings: Settings, lines: Sequence[LineEvent], rate: float | None = None) -> int:
-    """Publish ``lines`` in order, at most ``rate`` per second; return how many the broker acknowledged."""
+async def publish_lines(
+    settings: Settings,
+    lines: Sequence[LineEvent],
+    due: Sequence[float] | None = None,
+    advanced: Callable[[int], None] = lambda count: None,
+) -> int:
+    """Publish ``lines`` in order, each no earlier than its ``due`` time (seconds from the start;
+    see pacing), telling ``advanced`` how many more were acknowledged; return how many were."""
     deadline = time.monotonic() + settings.ingest_timeout_s
     await _until(deadline, "create topics", lambda: ensure_topics(settings))
 
@@ -118,24 +124,35 @@ async def publish_lines(settings: Settings, lines: Sequence[LineEvent], rate: fl
         partition_of = ArticlePartitions(await producer.partitions_for(settings.topic_lines))
         outgoing = RecordBatches(producer, settings.topic_lines)
         began = time.monotonic()
+        acknowledged = 0
+
+        async def settle(upto: int) -> None:
+            """Wait for the acknowledgement of every batch sent before ``upto``."""
+            nonlocal acknowledged
+            for batch, future in outgoing.sent[:upto]:
+                try:
+                    await future
+                except KafkaError as error:
+                    first = batch[0]
+                    raise IngestError(
+                        f"line {first.line_no} of {first.article_id!r} and {len(batch) - 1} after it"
+                        f" were not acknowledged: {error}"
+                    ) from error
+                acknowledged += len(batch)
+                advanced(len(batch))
+            del outgoing.sent[:upto]
+
         for number, line in enumerate(lines):
-            if rate and (delay := began + number / rate - time.monotonic()) > 0:
+            if due is not None and (delay := began + due[number] - time.monotonic()) > 0:
                 await outgoing.send_all()  # what is due goes now, not when a batch fills
+                await settle(len(outgoing.sent))
                 await asyncio.sleep(delay)
             key = line.article_id.encode()
             await outgoing.add(partition_of(key), key, line.model_dump_json().encode(), line)
+            if len(outgoing.sent) > 64:  # bound what is held, and keep a progress bar moving
+                await settle(len(outgoing.sent) - 32)
         await outgoing.send_all()
-        acknowledged = 0
-        for batch, future in outgoing.sent:
-            try:
-                await future
-            except KafkaError as error:
-                first = batch[0]
-                raise IngestError(
-                    f"line {first.line_no} of {first.article_id!r} and {len(batch) - 1} after it"
-                    f" were not acknowledged: {error}"
-                ) from error
-            acknowledged += len(batch)
+        await settle(len(outgoing.sent))
     finally:
         await producer.stop()
     return acknowledged

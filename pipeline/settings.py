@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PREFIXED = ("app_id", "topic_lines", "topic_classified", "topic_alerts", "topic_dlq")
+"""the names a topic prefix goes before"""
 
 
 class Settings(BaseSettings):
@@ -20,6 +23,14 @@ class Settings(BaseSettings):
     kafka_ssl_cafile: Path | None = Field(default=None, description="CA bundle that signed the brokers' certificates")
     kafka_ssl_certfile: Path | None = Field(default=None, description="client certificate, for mutual TLS")
     kafka_ssl_keyfile: Path | None = Field(default=None, description="client private key, for mutual TLS")
+    topic_prefix: str = Field(
+        default="",
+        pattern=r"^[A-Za-z0-9._-]*$",
+        description=(
+            "put before every topic name and the app id: a replay under test. (say) is a pipeline of its own,"
+            " which production consumers never see"
+        ),
+    )
     app_id: str = Field(default="news-pipeline", description="Faust app id: consumer group and table prefix")
     topic_lines: str = "news.lines"
     topic_classified: str = "news.lines.classified"
@@ -62,6 +73,15 @@ class Settings(BaseSettings):
     )
     web_enabled: bool = Field(default=False, description="Faust's web server (metrics, table views)")
     web_port: int = Field(default=6066, ge=1, le=65535)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _apply_topic_prefix(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("topic_prefix"):
+            prefix = str(data["topic_prefix"])
+            for name in PREFIXED:
+                data[name] = prefix + str(data.get(name, cls.model_fields[name].default))
+        return data
 
     @model_validator(mode="after")
     def _security_is_complete(self) -> Settings:

@@ -18,6 +18,22 @@ def test_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> 
     assert (settings.topic_alerts, settings.partitions, settings.topic_lines) == ("desk.alerts", 8, "news.lines")
 
 
+def test_a_topic_prefix_goes_before_every_topic_and_the_app_id(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEWS_TOPIC_PREFIX", "test.")
+    monkeypatch.setenv("NEWS_TOPIC_ALERTS", "desk.alerts")
+    settings = Settings()
+    names = (settings.topic_lines, settings.topic_classified, settings.topic_alerts, settings.topic_dlq)
+    assert names == ("test.news.lines", "test.news.lines.classified", "test.desk.alerts", "test.news.dlq")
+    assert settings.app_id == "test.news-pipeline"
+    assert Settings(topic_prefix="rerun.").topic_lines == "rerun.news.lines"  # the command line's --topic-prefix
+
+
+def test_a_topic_prefix_is_a_valid_topic_name_part(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEWS_TOPIC_PREFIX", "not a/topic")
+    with pytest.raises(ValidationError, match="topic_prefix"):
+        Settings()
+
+
 def test_a_bad_setting_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NEWS_PARTITIONS", "zero")
     with pytest.raises(ValidationError, match="partitions"):
