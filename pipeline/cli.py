@@ -306,6 +306,35 @@ def _against_golden(events: list[BaseModel], expect: Path, write: bool, with_lin
 
 
 @cli.command()
+def reprocess(
+    since: Annotated[
+        str | None, typer.Option("--since", help="reclassify from this time, ISO 8601 (default: the earliest line)")
+    ] = None,
+    topic_prefix: Annotated[
+        str | None, typer.Option("--topic-prefix", help="the pipeline under this prefix (see NEWS_TOPIC_PREFIX)")
+    ] = None,
+    execute: Annotated[bool, typer.Option("--execute", help="make the change; without it, only show it")] = False,
+) -> None:
+    """Set the stopped workers back so that, when started, they classify the lines topic again with the
+    current rules: their consumer group to the earliest line (or --since), every table emptied, the alert
+    agent to the end of the classified topic. Like kafka-consumer-groups, it shows the plan unless --execute."""
+    from pipeline.reprocess import ReprocessError, reset_for_reprocessing
+
+    settings = Settings(topic_prefix=topic_prefix) if topic_prefix else Settings()
+    try:
+        plan = asyncio.run(reset_for_reprocessing(settings, _moment(since, "--since"), execute))
+    except ReprocessError as error:
+        typer.echo(f"reprocess refused: {error}", err=True)
+        raise typer.Exit(code=1) from error
+    for line in plan.describe():
+        typer.echo(line)
+    if execute:
+        typer.echo("done: start the workers to reclassify", err=True)
+    else:
+        typer.echo("nothing changed: run again with --execute to make this change", err=True)
+
+
+@cli.command()
 def worker(
     loglevel: Annotated[str, typer.Option("--loglevel", "-l", help="Faust's log level")] = "warn",
     supervise: Annotated[

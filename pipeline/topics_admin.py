@@ -12,9 +12,17 @@ from aiokafka.errors import TopicAlreadyExistsError
 from pipeline.kafka_options import aiokafka_options
 from pipeline.settings import Settings
 
+TABLE_NAMES = ("article_memory", "checkpoints", "alert_ledger", "partition_progress")
+"""the worker's tables (``pipeline.streaming.Tables``)"""
+
 
 def pipeline_topics(settings: Settings) -> list[str]:
     return [settings.topic_lines, settings.topic_classified, settings.topic_alerts, settings.topic_dlq]
+
+
+def changelog_topics(settings: Settings) -> list[str]:
+    """Where Faust keeps each table: a worker rebuilds its tables from these when it starts."""
+    return [f"{settings.app_id}-{name}-changelog" for name in TABLE_NAMES]
 
 
 _LISTED_WITHIN_S = 10.0

@@ -18,6 +18,7 @@ from pipeline.app import build_app
 from pipeline.domain.classifier import LineClassifier
 from pipeline.events import LineEvent
 from pipeline.settings import Settings
+from pipeline.topics_admin import changelog_topics
 from tests.unit.test_delivery import FailingRules, line
 
 
@@ -174,3 +175,10 @@ def test_what_a_batch_ends_before_is_the_start_of_the_next(settings: Settings, m
     )
     assert [c["article_id"] for c in producer.values(settings.topic_classified)] == ["a", "b", "c"]
     assert [list(c["memories"]) for c in producer.values(checkpoints)] == [["a"], ["b"], ["c"]]
+
+
+def test_the_changelogs_reprocessing_clears_are_every_table_the_worker_keeps(settings: Settings) -> None:
+    app = build_app(settings)
+    assert sorted(table.changelog_topic.get_topic_name() for table in app.tables.values()) == sorted(
+        changelog_topics(settings)
+    )
