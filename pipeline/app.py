@@ -32,6 +32,7 @@ from pipeline.logs import configure_logging
 from pipeline.settings import Settings
 from pipeline.streaming import Batches, Outbox, Tables, finish, messages_of
 from pipeline.taxonomy_file import load_taxonomy
+from pipeline.topics_admin import alert_kind_topic
 
 log = structlog.get_logger("pipeline.worker")
 
@@ -67,6 +68,15 @@ def build_app(settings: Settings, classifier: LineClassifier | None = None) -> f
 
     lines_topic, classified_topic = raw_topic(settings.topic_lines), raw_topic(settings.topic_classified)
     alerts_topic, dlq_topic = raw_topic(settings.topic_alerts), raw_topic(settings.topic_dlq)
+    # For subscribers who want one kind: every alert is also on news.alerts.<kind>. An alert replayed
+    # after a crash may be of a kind the taxonomy has since dropped; its topic is made when needed.
+    kind_topics = {rule.kind: raw_topic(alert_kind_topic(settings, rule.kind)) for rule in classifier.taxonomy.alerts}
+
+    def kind_topic(kind: str) -> faust.TopicT:
+        if kind not in kind_topics:
+            kind_topics[kind] = raw_topic(alert_kind_topic(settings, kind))
+        return kind_topics[kind]
+
     tables = Tables(app, settings.partitions)
     outbox = Outbox(app, dlq_topic)
     lines, alerts = LineDelivery(classifier, settings.max_text_bytes), AlertDelivery(classifier)
@@ -83,8 +93,8 @@ def build_app(settings: Settings, classifier: LineClassifier | None = None) -> f
         taken = Batches(app, stream, settings.batch_max_messages)
         async for events in taken:
             batch = lines.take(messages_of(events), tables, datetime.now(UTC), time.monotonic())
-            outputs = [(c.article_id, c.model_dump_json().encode()) for c in batch.classified]
-            await finish(events, batch, taken, tables, outbox, classified_topic, outputs)
+            outputs = [(classified_topic, c.article_id, c.model_dump_json().encode()) for c in batch.classified]
+            await finish(events, batch, taken, tables, outbox, outputs)
             log.info(
                 "lines_classified",
                 lines=len(outputs),
@@ -97,8 +107,11 @@ def build_app(settings: Settings, classifier: LineClassifier | None = None) -> f
         taken = Batches(app, stream, settings.batch_max_messages)
         async for events in taken:
             batch = alerts.take(messages_of(events), tables, datetime.now(UTC), time.monotonic())
-            outputs = [(a.article_id, a.model_dump_json().encode()) for a in batch.alerts]
-            await finish(events, batch, taken, tables, outbox, alerts_topic, outputs)
+            outputs = []
+            for alert in batch.alerts:
+                value = alert.model_dump_json().encode()
+                outputs += [(alerts_topic, alert.article_id, value), (kind_topic(alert.kind), alert.article_id, value)]
+            await finish(events, batch, taken, tables, outbox, outputs)
             if batch.alerts:
                 log.info("alerts_raised", alerts=[{"id": a.event_id, "kind": a.kind} for a in batch.alerts])
 

@@ -374,7 +374,14 @@ def worker(
 
 @cli.command()
 def tail(
-    kind: Annotated[str | None, typer.Option("--kind", help="only alerts of this kind")] = None,
+    kinds: Annotated[list[str] | None, typer.Option("--kind", help="only alerts of this kind (repeatable)")] = None,
+    speakers: Annotated[
+        list[str] | None,
+        typer.Option("--speaker", help="only alerts whose speaker is this person, e.g. Guterres (repeatable)"),
+    ] = None,
+    articles: Annotated[
+        list[str] | None, typer.Option("--article", help="only alerts of this article id (repeatable)")
+    ] = None,
     pretty: Annotated[bool, typer.Option("--pretty", help="a readable line per alert instead of JSON")] = False,
     from_beginning: Annotated[bool, typer.Option("--from-beginning", help="start at the oldest alert")] = False,
     max_alerts: Annotated[int | None, typer.Option("--max", help="stop after this many alerts")] = None,
@@ -385,14 +392,16 @@ def tail(
         float | None, typer.Option("--first-wait", help="wait this long for the first alert (default: --idle-timeout)")
     ] = None,
 ) -> None:
-    """Follow the alerts topic and print each alert as it arrives."""
+    """Follow the alerts topic and print each alert as it arrives, each once."""
+    from pipeline.alert_filter import AlertFilter
     from pipeline.logs import configure_logging
     from pipeline.tail import follow_alerts
 
     settings = Settings()
     configure_logging(settings.log_level, settings.log_format)
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(follow_alerts(settings, kind, pretty, from_beginning, max_alerts, idle_timeout, first_wait))
+        wanted = AlertFilter.of(kinds or (), speakers or (), articles or ())
+        asyncio.run(follow_alerts(settings, wanted, pretty, from_beginning, max_alerts, idle_timeout, first_wait))
 
 
 @cli.command()

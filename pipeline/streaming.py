@@ -341,10 +341,9 @@ async def finish(
     batches: Batches,
     tables: Tables,
     outbox: Outbox,
-    topic: faust.TopicT,
-    outputs: Sequence[tuple[str, bytes]],
+    outputs: Sequence[tuple[faust.TopicT, str, bytes]],
 ) -> None:
-    """Write the batch's table entries, send its events, and settle what was not taken."""
+    """Write the batch's table entries, send its events (topic, key, value), and settle what was not taken."""
     if batch.left:
         batches.leave(events[len(events) - batch.left :])
         events = events[: len(events) - batch.left]
@@ -356,9 +355,8 @@ async def finish(
         events[index].message.acked = True
     try:
         records = tables.write(batch, WRITTEN_FIRST)
-        if outputs:
-            name = await outbox.declared(topic)
-            records.extend(Record(name, None, key.encode(), value) for key, value in outputs)
+        for topic, key, value in outputs:
+            records.append(Record(await outbox.declared(topic), None, key.encode(), value))
         second = tables.write(batch, WRITTEN_AFTER)
         if batch.checkpoints:  # see WRITTEN_FIRST: Kafka has the checkpoints before any memory is sent
             first = await outbox.send(records, batch.dead_letters)

@@ -10,6 +10,7 @@ from collections import OrderedDict
 from aiokafka import AIOKafkaConsumer
 from pydantic import ValidationError
 
+from pipeline.alert_filter import AlertFilter
 from pipeline.events import Alert
 from pipeline.kafka_options import aiokafka_options
 from pipeline.settings import Settings
@@ -18,16 +19,16 @@ _REMEMBERED_IDS = 100_000
 
 
 class AlertsToShow:
-    """Which alerts ``tail`` shows: those of the kind asked for, each id once. After a worker crash
+    """Which alerts ``tail`` shows: those the filter wants, each id once. After a worker crash
     an alert may be published twice, always with the same id; the last ids shown are remembered."""
 
-    def __init__(self, kind: str | None, remembered: int = _REMEMBERED_IDS) -> None:
-        self._kind = kind
+    def __init__(self, wanted: AlertFilter, remembered: int = _REMEMBERED_IDS) -> None:
+        self._wanted = wanted
         self._remembered = remembered
         self._seen: OrderedDict[str, None] = OrderedDict()
 
     def admit(self, alert: Alert) -> bool:
-        if (self._kind is not None and alert.kind != self._kind) or alert.event_id in self._seen:
+        if not self._wanted.wants(alert) or alert.event_id in self._seen:
             return False
         self._seen[alert.event_id] = None
         if len(self._seen) > self._remembered:
@@ -44,7 +45,7 @@ def pretty_line(alert: Alert) -> str:
 
 async def follow_alerts(
     settings: Settings,
-    kind: str | None,
+    wanted: AlertFilter,
     pretty: bool,
     from_beginning: bool,
     max_alerts: int | None,
@@ -64,7 +65,7 @@ async def follow_alerts(
     )
     await consumer.start()
     shown = 0
-    to_show = AlertsToShow(kind)
+    to_show = AlertsToShow(wanted)
     try:
         while max_alerts is None or shown < max_alerts:
             try:

@@ -20,6 +20,11 @@ def pipeline_topics(settings: Settings) -> list[str]:
     return [settings.topic_lines, settings.topic_classified, settings.topic_alerts, settings.topic_dlq]
 
 
+def alert_kind_topic(settings: Settings, kind: str) -> str:
+    """Where the alerts of one kind are written too, for subscribers who want only that kind."""
+    return f"{settings.topic_alerts}.{kind}"
+
+
 def changelog_topics(settings: Settings) -> list[str]:
     """Where Faust keeps each table: a worker rebuilds its tables from these when it starts."""
     return [f"{settings.app_id}-{name}-changelog" for name in TABLE_NAMES]

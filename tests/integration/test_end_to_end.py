@@ -94,3 +94,24 @@ def test_tail_prints_the_alerts(seed_ingested: None, pipeline_env: dict[str, str
     alerts = [json.loads(line) for line in result.stdout.decode().splitlines()]
     assert {a["kind"] for a in alerts} == {"war_crimes"}
     assert ("guterres-lavrov-live", "Antonio Guterres") in {(a["article_id"], a["speaker"]["name"]) for a in alerts}
+
+
+def test_each_alert_is_also_on_the_topic_of_its_kind(seed_ingested: None, pipeline_settings: Settings) -> None:
+    for kind in ("corridor_proposal", "war_crimes"):
+        on_kind = run(
+            read_json(pipeline_settings, f"{pipeline_settings.topic_alerts}.{kind}", until=1, timeout=60, where=of_seed)
+        )
+        assert [a["kind"] for a in on_kind] == [kind]
+
+
+def test_tail_filters_by_speaker_and_article(
+    seed_ingested: None, pipeline_env: dict[str, str], pipeline_settings: Settings
+) -> None:
+    run(read_json(pipeline_settings, pipeline_settings.topic_alerts, until=2, timeout=60, where=of_seed))
+    args = ("tail", "--from-beginning", "--idle-timeout", "5", "--article", "guterres-lavrov-live")
+    result = run_cli(pipeline_env, *args, "--speaker", "guterres")
+    assert result.returncode == 0, result.stderr.decode()
+    alerts = [json.loads(line) for line in result.stdout.decode().splitlines()]
+    assert sorted(a["kind"] for a in alerts) == ["corridor_proposal", "war_crimes"]
+    nobody = run_cli(pipeline_env, *args, "--speaker", "Lavrov")
+    assert nobody.returncode == 0 and nobody.stdout == b""

@@ -109,6 +109,8 @@ def test_the_alert_agent_dead_letters_a_line_its_rules_fail_on_and_goes_on(
     assert [d["reason"] for d in producer.values(settings.topic_dlq)] == ["processing_error"] * 2
     working = run_agent(build_app(settings), "raise_alerts", values, lambda p: bool(p.values(settings.topic_alerts)))
     assert [a["kind"] for a in working.values(settings.topic_alerts)] == ["war_crimes"]
+    # The same alert, byte for byte, on the topic of its kind.
+    assert working.values(f"{settings.topic_alerts}.war_crimes") == working.values(settings.topic_alerts)
 
 
 class GatedProducer(RecordingProducer):

@@ -1,0 +1,38 @@
+"""Which alerts a subscriber wants: by kind, by speaker, by article. Empty means any."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from pipeline.events import Alert
+
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(text.casefold().split())
+
+
+@dataclass(frozen=True)
+class AlertFilter:
+    kinds: frozenset[str] = frozenset()
+    speakers: tuple[tuple[str, ...], ...] = ()
+    """each as its casefolded words: "Guterres" asks for Antonio Guterres, as an editor would say it"""
+    articles: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, kinds: Iterable[str] = (), speakers: Iterable[str] = (), articles: Iterable[str] = ()) -> AlertFilter:
+        return cls(frozenset(kinds), tuple(_words(s) for s in speakers if s.strip()), frozenset(articles))
+
+    def wants(self, alert: Alert) -> bool:
+        if self.kinds and alert.kind not in self.kinds:
+            return False
+        if self.articles and alert.article_id not in self.articles:
+            return False
+        return not self.speakers or (alert.speaker is not None and self._speaker_asked_for(alert.speaker.name))
+
+    def _speaker_asked_for(self, name: str) -> bool:
+        words = _words(name)
+        return any(
+            any(words[i : i + len(asked)] == asked for i in range(len(words) - len(asked) + 1))
+            for asked in self.speakers
+        )
