@@ -335,6 +335,25 @@ def reprocess(
 
 
 @cli.command()
+def serve(
+    host: Annotated[str | None, typer.Option("--host", help="address to listen on (NEWS_HTTP_HOST)")] = None,
+    port: Annotated[int | None, typer.Option("--port", help="port to listen on (NEWS_HTTP_PORT)")] = None,
+) -> None:
+    """Run the HTTP server: POST /v1/articles/{id}/lines for newsroom systems (bearer NEWS_HTTP_TOKEN),
+    the live alerts page at /alerts, and its OpenAPI description at /openapi.json (readable at /docs)."""
+    from pipeline.http_server import serve as run_server
+    from pipeline.logs import configure_logging
+
+    overrides = {k: v for k, v in {"http_host": host, "http_port": port}.items() if v is not None}
+    settings = Settings(**overrides)  # type: ignore[arg-type]
+    configure_logging(settings.log_level, settings.log_format)
+    if settings.http_token is None:
+        typer.echo("serve refused: set NEWS_HTTP_TOKEN, the bearer token newsroom systems will send", err=True)
+        raise typer.Exit(code=2)
+    run_server(settings)
+
+
+@cli.command()
 def worker(
     loglevel: Annotated[str, typer.Option("--loglevel", "-l", help="Faust's log level")] = "warn",
     supervise: Annotated[

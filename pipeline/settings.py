@@ -71,6 +71,20 @@ class Settings(BaseSettings):
     log_format: Literal["auto", "json", "console"] = Field(
         default="auto", description="auto: readable on a terminal, JSON lines otherwise"
     )
+    http_host: str = Field(default="127.0.0.1", description="where `serve` listens")
+    http_port: int = Field(default=8080, ge=1, le=65535)
+    http_token: SecretStr | None = Field(
+        default=None, description="bearer token a newsroom system sends to POST lines; `serve` needs one"
+    )
+    http_read_token: SecretStr | None = Field(
+        default=None, description="if set, the alerts page and stream need it too (?access_token= or bearer)"
+    )
+    http_max_body_bytes: int = Field(default=1_048_576, ge=1_024, description="larger requests get 413")
+    http_max_lines: int = Field(default=1_000, ge=1, le=100_000, description="most lines in one request")
+    webhooks_path: Path | None = Field(default=None, description="YAML file of webhook subscribers")
+    webhook_attempts: int = Field(default=5, ge=1, le=50, description="tries per alert and URL before a dead letter")
+    webhook_timeout_s: float = Field(default=10.0, gt=0)
+    webhook_backoff_s: float = Field(default=0.5, gt=0, description="first wait between tries; it doubles, to 30 s")
     web_enabled: bool = Field(default=False, description="Faust's web server (metrics, table views)")
     web_port: int = Field(default=6066, ge=1, le=65535)
 

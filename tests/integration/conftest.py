@@ -11,10 +11,13 @@ import os
 import socket
 import subprocess
 import sys
+import time
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import pytest
 
 from pipeline.settings import Settings
@@ -105,3 +108,52 @@ def worker(pipeline_env: dict[str, str], tmp_path_factory: pytest.TempPathFactor
         yield process
     finally:
         process.stop()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass(frozen=True)
+class HttpServer:
+    url: str
+    token: str
+    env: dict[str, str]
+
+
+HTTP_TOKEN = "integration-token-5f2c"
+
+
+@pytest.fixture(scope="session")
+def http_server(pipeline_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[HttpServer]:
+    """`python -m pipeline serve` on a free port, for this session's pipeline."""
+    port = free_port()
+    env = {**pipeline_env, "NEWS_HTTP_TOKEN": HTTP_TOKEN, "NEWS_HTTP_PORT": str(port)}
+    log = (tmp_path_factory.mktemp("http") / "serve.log").open("wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pipeline", "serve"], env={**os.environ, **env}, cwd=REPO, stdout=log, stderr=log
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"serve exited with {process.returncode}; see {log.name}")
+            try:
+                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"serve not up after 60 s; see {log.name}")
+            time.sleep(0.3)
+        yield HttpServer(url, HTTP_TOKEN, env)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()

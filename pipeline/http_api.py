@@ -1,0 +1,281 @@
+"""The HTTP server for newsroom systems: lines in (``POST /v1/articles/{id}/lines``), alerts out
+(a live page and its server-sent events). Its OpenAPI description is served at ``/openapi.json``.
+
+A request is answered 202 only once Kafka has acknowledged every line it carried, so a CMS that
+gets 202 may forget the lines; any other answer means none of it is to be counted on, and the
+same request may be sent again (the event ids are the same, and the worker drops repeats).
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+from collections.abc import AsyncIterator, Callable, Sequence
+from datetime import UTC, datetime
+from importlib import resources
+from typing import Annotated, Any, Protocol
+
+from fastapi import Depends, FastAPI, Path, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, StreamingResponse
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, SecretStr, Tag
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from pipeline.alert_feed import AlertFeed
+from pipeline.alert_filter import AlertFilter
+from pipeline.events import LineEvent, LineNo, LineText
+from pipeline.settings import Settings
+
+
+class Unavailable(RuntimeError):
+    """Kafka did not acknowledge the lines in time."""
+
+
+class LinePublisher(Protocol):
+    async def publish(self, lines: Sequence[LineEvent]) -> None:
+        """Return once Kafka has acknowledged every line; raise ``Unavailable`` otherwise."""
+        ...
+
+
+class SubmittedLine(BaseModel):
+    """One line of an article, as a newsroom system sends it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    line_no: LineNo = Field(description="the line's number in the article, from 1; each line once, in order")
+    text: LineText = Field(description="the line's text: UTF-8, no control characters")
+    published_at: datetime | None = Field(default=None, description="when the newsroom published the line")
+
+
+class LineBatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    lines: list[SubmittedLine] = Field(min_length=1, description="in order, line numbers increasing")
+
+
+def _shape(value: Any) -> str:
+    return "batch" if isinstance(value, dict) and "lines" in value else "line"
+
+
+Submission = Annotated[
+    Annotated[SubmittedLine, Tag("line")] | Annotated[LineBatch, Tag("batch")], Discriminator(_shape)
+]
+"""one line, or {"lines": [...]}: told apart by the "lines" key, so an error names the fields of the one meant"""
+
+
+class Accepted(BaseModel):
+    article_id: str
+    accepted: int = Field(description="lines Kafka has acknowledged")
+    event_ids: list[str] = Field(description="the line events' ids, in order: the same for the same article and line")
+    topic: str
+
+
+class Problem(BaseModel):
+    error: str
+    detail: list[dict[str, Any]] | str | None = None
+
+
+ARTICLE_ID = Path(
+    min_length=1, max_length=200, pattern=r"^\S(.*\S)?$", description="the article's id: its lines' Kafka key"
+)
+
+
+class _BodyLimit:
+    """413 for a request body over the limit, counted as it arrives (a chunked body declares no
+    length): the body is read here, at most the limit, and handed on whole."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD"):
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers", [])).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.limit:
+            await self._too_large(send)
+            return
+        chunks: list[bytes] = []
+        received = 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            chunk = message.get("body", b"")
+            received += len(chunk)
+            if received > self.limit:
+                await self._too_large(send)
+                return
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        whole: Message = {"type": "http.request", "body": b"".join(chunks), "more_body": False}
+        handed = False
+
+        async def replayed() -> Message:
+            nonlocal handed
+            if handed:
+                return await receive()  # after the body: the disconnect, when it comes
+            handed = True
+            return whole
+
+        await self.app(scope, replayed, send)
+
+    async def _too_large(self, send: Send) -> None:
+        body = json.dumps({"error": f"request body over {self.limit} bytes (NEWS_HTTP_MAX_BODY_BYTES)"}).encode()
+        headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+        await send({"type": "http.response.start", "status": 413, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+
+class _Refused(Exception):
+    def __init__(self, status: int, error: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(error)
+        self.status, self.error, self.headers = status, error, headers
+
+
+def _bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def _check(presented: str | None, expected: SecretStr, realm: str) -> None:
+    if presented is None:
+        raise _Refused(401, "a bearer token is needed", {"WWW-Authenticate": f'Bearer realm="{realm}"'})
+    if not hmac.compare_digest(presented.encode(), expected.get_secret_value().encode()):
+        raise _Refused(403, "this token may not do that")
+
+
+def _field(location: Sequence[Any]) -> str:
+    parts = list(location)
+    if parts[:1] == ["body"]:
+        parts = parts[2:] if parts[1:2] in (["line"], ["batch"]) else parts[1:]
+    return ".".join(str(part) for part in parts) or "body"
+
+
+def build_http_app(
+    settings: Settings,
+    publisher: LinePublisher,
+    feed: AlertFeed,
+    lifespan: Callable[[FastAPI], Any] | None = None,
+) -> FastAPI:
+    if settings.http_token is None:
+        raise ValueError("NEWS_HTTP_TOKEN is not set: the server will not take lines from anyone")
+    write_token: SecretStr = settings.http_token
+    app = FastAPI(
+        title="news-pipeline",
+        version="1",
+        summary="Lines of articles in; alerts out, live.",
+        description=__doc__,
+        lifespan=lifespan,
+    )
+    app.add_middleware(_BodyLimit, limit=settings.http_max_body_bytes)
+
+    @app.exception_handler(_Refused)
+    async def refused(request: Request, error: _Refused) -> JSONResponse:
+        return JSONResponse({"error": error.error}, status_code=error.status, headers=error.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, error: RequestValidationError) -> JSONResponse:
+        problems = [{"field": _field(e["loc"]), "message": e["msg"]} for e in error.errors()]
+        return JSONResponse({"error": "the request is not valid", "detail": problems}, status_code=422)
+
+    async def may_write(request: Request) -> None:
+        _check(_bearer(request), write_token, "lines")
+
+    async def may_read(request: Request, access_token: Annotated[str | None, Query()] = None) -> None:
+        if settings.http_read_token is not None:
+            _check(_bearer(request) or access_token, settings.http_read_token, "alerts")
+
+    @app.post(
+        "/v1/articles/{article_id}/lines",
+        status_code=202,
+        response_model=Accepted,
+        dependencies=[Depends(may_write)],
+        responses={
+            401: {"model": Problem, "description": "no bearer token"},
+            403: {"model": Problem, "description": "a token that is not the one configured"},
+            413: {"model": Problem, "description": "the body is over NEWS_HTTP_MAX_BODY_BYTES"},
+            422: {"model": Problem, "description": "a field is wrong: which, and why"},
+            503: {"model": Problem, "description": "Kafka did not take the lines; send the same request again"},
+        },
+        summary="Publish one line, or a batch, of an article",
+    )
+    async def post_lines(article_id: Annotated[str, ARTICLE_ID], body: Submission) -> Accepted | JSONResponse:
+        submitted = body.lines if isinstance(body, LineBatch) else [body]
+        problems = _problems(submitted, settings)
+        if problems:
+            return JSONResponse({"error": "the request is not valid", "detail": problems}, status_code=422)
+        now = datetime.now(UTC)
+        lines = [
+            LineEvent(
+                event_id=LineEvent.id_for(article_id, line.line_no),
+                article_id=article_id,
+                line_no=line.line_no,
+                text=line.text,
+                source="http",
+                published_at=line.published_at,
+                ingested_at=now,
+            )
+            for line in submitted
+        ]
+        try:
+            await publisher.publish(lines)
+        except Unavailable as error:
+            return JSONResponse({"error": f"Kafka did not take the lines: {error}"}, status_code=503)
+        return Accepted(
+            article_id=article_id,
+            accepted=len(lines),
+            event_ids=[line.event_id for line in lines],
+            topic=settings.topic_lines,
+        )
+
+    @app.get(
+        "/v1/alerts/stream", dependencies=[Depends(may_read)], summary="Alerts as they arrive (server-sent events)"
+    )
+    async def alert_stream(
+        kind: Annotated[list[str] | None, Query()] = None,
+        speaker: Annotated[list[str] | None, Query()] = None,
+        article: Annotated[list[str] | None, Query()] = None,
+    ) -> StreamingResponse:
+        wanted = AlertFilter.of(kind or (), speaker or (), article or ())
+        return StreamingResponse(
+            _events(feed.listen(wanted)),
+            media_type="text/event-stream",
+            headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+        )
+
+    @app.get("/alerts", response_class=HTMLResponse, dependencies=[Depends(may_read)], summary="The live alerts page")
+    async def alerts_page() -> HTMLResponse:
+        return HTMLResponse(resources.files("pipeline").joinpath("data/alerts.html").read_text(encoding="utf-8"))
+
+    @app.get("/healthz", summary="The server is up")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app
+
+
+def _problems(lines: Sequence[SubmittedLine], settings: Settings) -> list[dict[str, Any]]:
+    """What the worker would refuse, refused here with the field named."""
+    problems: list[dict[str, Any]] = []
+    if len(lines) > settings.http_max_lines:
+        problems.append({"field": "lines", "message": f"{len(lines)} lines; at most {settings.http_max_lines}"})
+    previous = 0
+    for index, line in enumerate(lines):
+        size = len(line.text.encode("utf-8"))
+        if size > settings.max_text_bytes:
+            problems.append(
+                {"field": f"lines.{index}.text", "message": f"{size} bytes; at most {settings.max_text_bytes}"}
+            )
+        if line.line_no <= previous:
+            problems.append({"field": f"lines.{index}.line_no", "message": f"{line.line_no} after {previous}"})
+        previous = line.line_no
+    return problems
+
+
+async def _events(alerts: AsyncIterator[Any]) -> AsyncIterator[bytes]:
+    yield b": alerts follow\n\n"  # sent at once, so a proxy or browser sees the stream open
+    async for alert in alerts:
+        yield f"event: alert\nid: {alert.event_id}\ndata: {alert.model_dump_json()}\n\n".encode()

@@ -1,0 +1,86 @@
+"""Running the HTTP server: one idempotent producer for the lines and one consumer for the live alerts,
+both started before the server takes requests and stopped after it stops."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Sequence
+
+import structlog
+import uvicorn
+from aiokafka import AIOKafkaProducer
+from aiokafka.errors import KafkaError
+from fastapi import FastAPI
+
+from pipeline.alert_feed import AlertFeed, feed_from_kafka
+from pipeline.events import LineEvent
+from pipeline.http_api import Unavailable, build_http_app
+from pipeline.kafka_options import aiokafka_options
+from pipeline.settings import Settings
+from pipeline.topics_admin import ensure_topics
+
+log = structlog.get_logger("pipeline.http")
+
+
+class KafkaLinePublisher:
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._producer: AIOKafkaProducer | None = None
+
+    async def start(self) -> None:
+        self._producer = AIOKafkaProducer(
+            **aiokafka_options(self._settings),
+            acks="all",
+            enable_idempotence=True,
+            linger_ms=self._settings.producer_linger_ms,
+            request_timeout_ms=30_000,
+        )
+        await self._producer.start()
+
+    async def stop(self) -> None:
+        if self._producer is not None:
+            await self._producer.stop()
+
+    async def publish(self, lines: Sequence[LineEvent]) -> None:
+        if self._producer is None:
+            raise Unavailable("the producer is not started")
+        try:
+            sent = [
+                await self._producer.send(
+                    self._settings.topic_lines, line.model_dump_json().encode(), key=line.article_id.encode()
+                )
+                for line in lines
+            ]
+            await asyncio.gather(*sent)
+        except KafkaError as error:
+            raise Unavailable(str(error)) from error
+
+
+def http_app(settings: Settings) -> FastAPI:
+    publisher = KafkaLinePublisher(settings)
+    feed = AlertFeed()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await ensure_topics(settings)
+        await publisher.start()
+        ready = asyncio.Event()
+        reading = asyncio.create_task(feed_from_kafka(settings, feed, ready))
+        await asyncio.wait([reading, asyncio.create_task(ready.wait())], return_when=asyncio.FIRST_COMPLETED)
+        if reading.done():
+            reading.result()  # the consumer could not start: say why
+        log.info("http_ready", host=settings.http_host, port=settings.http_port, topic=settings.topic_lines)
+        try:
+            yield
+        finally:
+            reading.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await reading
+            await publisher.stop()
+
+    return build_http_app(settings, publisher, feed, lifespan)
+
+
+def serve(settings: Settings) -> None:
+    uvicorn.run(http_app(settings), host=settings.http_host, port=settings.http_port, log_level="warning")
