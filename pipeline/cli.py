@@ -354,6 +354,31 @@ def serve(
 
 
 @cli.command()
+def webhooks(
+    config: Annotated[
+        Path | None, typer.Option("--config", help="webhooks YAML file (default: NEWS_WEBHOOKS_PATH)")
+    ] = None,
+) -> None:
+    """Post each alert, signed with HMAC-SHA256, to the webhook URLs that want it; retry with backoff, and
+    record a delivery that fails for good on the dead-letter topic (reason webhook_failed)."""
+    from pipeline.logs import configure_logging
+    from pipeline.webhook_sink import run_webhooks
+    from pipeline.webhooks import WebhookFileError, load_webhooks
+
+    settings = Settings()
+    configure_logging(settings.log_level, settings.log_format)
+    path = config or settings.webhooks_path
+    if path is None:
+        raise typer.BadParameter("give --config FILE or set NEWS_WEBHOOKS_PATH")
+    try:
+        subscribers = load_webhooks(path)
+    except WebhookFileError as error:
+        raise typer.BadParameter(str(error)) from error
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(run_webhooks(settings, subscribers))
+
+
+@cli.command()
 def worker(
     loglevel: Annotated[str, typer.Option("--loglevel", "-l", help="Faust's log level")] = "warn",
     supervise: Annotated[

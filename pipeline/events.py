@@ -139,6 +139,7 @@ DeadLetterReason = Literal[
     "line_out_of_order",
     "duplicate_line",
     "processing_error",
+    "webhook_failed",
 ]
 
 
