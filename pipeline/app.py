@@ -24,7 +24,7 @@ import faust
 import structlog
 from faust.types import TP
 
-from pipeline.delivery import AlertDelivery, LineDelivery, position_key
+from pipeline.delivery import AlertDelivery, ItemDelivery, LineDelivery, position_key
 from pipeline.domain.classifier import LineClassifier
 from pipeline.faust_fixes import count_gap_offsets_once
 from pipeline.kafka_options import faust_broker_options
@@ -66,6 +66,7 @@ def build_app(settings: Settings, classifier: LineClassifier | None = None) -> f
             name, key_serializer="raw", value_serializer="raw", partitions=settings.partitions, internal=True
         )
 
+    items_topic = raw_topic(settings.topic_items)
     lines_topic, classified_topic = raw_topic(settings.topic_lines), raw_topic(settings.topic_classified)
     alerts_topic, dlq_topic = raw_topic(settings.topic_alerts), raw_topic(settings.topic_dlq)
     # For subscribers who want one kind: every alert is also on news.alerts.<kind>. An alert replayed
@@ -80,6 +81,7 @@ def build_app(settings: Settings, classifier: LineClassifier | None = None) -> f
     tables = Tables(app, settings.partitions)
     outbox = Outbox(app, dlq_topic)
     lines, alerts = LineDelivery(classifier, settings.max_text_bytes), AlertDelivery(classifier)
+    items = ItemDelivery()
 
     @app.on_partitions_revoked.connect
     async def forget_revoked(sender: Any, /, *args: Any, signal: Any, **kwargs: Any) -> None:
@@ -87,6 +89,19 @@ def build_app(settings: Settings, classifier: LineClassifier | None = None) -> f
         positions = [position_key(tp.topic, tp.partition) for tp in revoked]
         lines.forget(positions)
         alerts.forget(positions)
+        items.forget(positions)
+
+    @app.agent(items_topic, name="split_items")
+    async def split_items(stream: faust.StreamT[Any]) -> None:
+        taken = Batches(app, stream, settings.batch_max_messages)
+        async for events in taken:
+            batch = items.take(messages_of(events), tables, datetime.now(UTC), time.monotonic())
+            outputs = [(lines_topic, line.article_id, line.model_dump_json().encode()) for line in batch.lines]
+            await finish(events, batch, taken, tables, outbox, outputs)
+            if batch.lines:
+                log.info(
+                    "item_lines_published", lines=len(outputs), articles=sorted({e.article_id for e in batch.lines})
+                )
 
     @app.agent(lines_topic, name="classify_lines")
     async def classify_lines(stream: faust.StreamT[Any]) -> None:

@@ -23,7 +23,7 @@ PathsArg = Annotated[list[str], typer.Argument(help="article files (plain text o
 ArticleIdOpt = Annotated[
     str | None, typer.Option("--article-id", help="article id for plain text (default: the file name)")
 ]
-FormatOpt = Annotated[str, typer.Option("--format", help="auto, text or jsonl")]
+FormatOpt = Annotated[str, typer.Option("--format", help="auto, text, jsonl or ninjs")]
 
 
 def _read_bytes(path: str) -> bytes:
@@ -36,8 +36,8 @@ def _read_bytes(path: str) -> bytes:
 
 
 def _format(value: str) -> SourceFormat:
-    if value not in ("auto", "text", "jsonl"):
-        raise typer.BadParameter(f"--format must be auto, text or jsonl, not {value!r}")
+    if value not in ("auto", "text", "jsonl", "ninjs"):
+        raise typer.BadParameter(f"--format must be auto, text, jsonl or ninjs, not {value!r}")
     return value  # type: ignore[return-value]
 
 
@@ -93,26 +93,48 @@ def ingest(
         float | None, typer.Option("--rate", help="lines per second, to replay an archive at a live pace")
     ] = None,
 ) -> None:
-    """Publish each line of each article as one event on the lines topic."""
-    from pipeline.ingest import IngestError, publish_lines
+    """Publish each line of each article as one event on the lines topic; a news item in ninjs goes to
+    the items topic whole, and the worker publishes the lines it has not published before."""
+    from pipeline.events import ItemVersion
+    from pipeline.ingest import IngestError, publish_items, publish_lines
     from pipeline.logs import configure_logging
     from pipeline.pacing import at_rate
-    from pipeline.sources import screen
+    from pipeline.sources import is_ninjs_source, read_items, screen
 
     settings = Settings()
     configure_logging(settings.log_level, settings.log_format)
     now = datetime.now(UTC)
-    sourced, rejected = _read_all(paths, now, article_id, _format(fmt))
+    chosen = _format(fmt)
+    items: list[ItemVersion] = []
+    rejected: list[Rejected] = []
+    line_paths = []
+    for path in paths:
+        data = _read_bytes(path)
+        if is_ninjs_source(path, data, chosen):
+            for found in read_items(path, data, now, article_id=article_id):
+                if isinstance(found, Rejected):
+                    rejected.append(found)
+                else:
+                    items.append(found)
+        else:
+            line_paths.append(path)
+    sourced, unreadable = _read_all(line_paths, now, article_id, chosen)
     events, refused = screen(sourced, settings.max_text_bytes)
-    rejected += refused
+    rejected += unreadable + refused
     for item in rejected:
         typer.echo(f"rejected {item}", err=True)
     try:
-        published = asyncio.run(publish_lines(settings, events, at_rate(len(events), rate) if rate else None))
+        published = 0
+        if events or not items:
+            published = asyncio.run(publish_lines(settings, events, at_rate(len(events), rate) if rate else None))
+        sent_items = asyncio.run(publish_items(settings, items)) if items else 0
     except IngestError as error:
         typer.echo(f"ingest failed: {error}", err=True)
         raise typer.Exit(code=3) from error
-    typer.echo(f"published {published} line(s) to {settings.topic_lines}; rejected {len(rejected)}", err=True)
+    summary = f"published {published} line(s) to {settings.topic_lines}"
+    if items:
+        summary += f" and {sent_items} news item(s) to {settings.topic_items}"
+    typer.echo(f"{summary}; rejected {len(rejected)}", err=True)
     if rejected:
         raise typer.Exit(code=1)
 

@@ -24,7 +24,8 @@ goes out after the batch before's, so an article's last memory in its changelog 
 latest.
 
 Alerts need no checkpoints: the ledger remembers the line each alert fired on, so a
-line replayed against the latest ledger fires what it fired the first time.
+line replayed against the latest ledger fires what it fired the first time. Nor do news
+items: their ledger remembers which version brought each line.
 """
 
 from __future__ import annotations
@@ -39,8 +40,9 @@ from pydantic import BaseModel, ConfigDict
 from pipeline.decoding import Failure, Origin, decode, decode_line
 from pipeline.domain.alerts import AlertLedger
 from pipeline.domain.classifier import LineClassifier
+from pipeline.domain.items import ItemLedger, split_version
 from pipeline.domain.memory import ArticleMemory
-from pipeline.events import Alert, ClassifiedLine
+from pipeline.events import Alert, ClassifiedLine, ItemVersion, LineEvent
 from pipeline.processing import classify_line, raise_alerts
 from pipeline.sequencing import OffsetSequencer
 
@@ -64,7 +66,7 @@ entries is sent, when the batch has checkpoints; the batch's events go with them
 no table depends on them. Then whatever part of a batch a crash leaves written, reading
 its lines again gives the same events: without its checkpoint and progress none of its
 memories is there, and with them the replay starts from the memories the batch began with."""
-WRITTEN_AFTER = ("memories", "ledgers")
+WRITTEN_AFTER = ("memories", "ledgers", "item_ledgers")
 
 
 class Checkpoint(BaseModel):
@@ -113,6 +115,7 @@ class StoredState(Protocol):
 
     def memory(self, article_id: str) -> ArticleMemory | None: ...
     def ledger(self, article_id: str) -> AlertLedger | None: ...
+    def item_ledger(self, article_id: str) -> ItemLedger | None: ...
     def checkpoint(self, key: str) -> Checkpoint | None: ...
     def progress(self, position: str) -> PartitionProgress | None: ...
     def committed(self, position: str) -> int | None:
@@ -130,6 +133,8 @@ class Batch:
 
     classified: list[ClassifiedLine] = field(default_factory=list)
     alerts: list[Alert] = field(default_factory=list)
+    lines: list[LineEvent] = field(default_factory=list)
+    """lines split from news items"""
     dead_letters: list[tuple[Failure, Message]] = field(default_factory=list)
     errors: list[tuple[Exception, Message]] = field(default_factory=list)
     """bugs met (each also dead-lettered as processing_error), for the log"""
@@ -139,6 +144,7 @@ class Batch:
     """whether the consumer is to read its partitions again from the committed offsets"""
     memories: Writes = field(default_factory=dict)
     ledgers: Writes = field(default_factory=dict)
+    item_ledgers: Writes = field(default_factory=dict)
     checkpoints: Writes = field(default_factory=dict)
     progress: Writes = field(default_factory=dict)
     replayed: int = 0
@@ -354,6 +360,57 @@ class AlertDelivery:
                 ledgers[article] = (share.partition, after)
             batch.alerts.extend(alerts)
         batch.ledgers = dict(ledgers)
+        for position, share in admissions.taken.items():
+            batch.progress[position] = (share.partition, PartitionProgress(last_taken=share.last_taken))
+        return batch
+
+
+class ItemDelivery:
+    """The item agent's logic, batch by batch: each news item version into the lines it brings."""
+
+    def __init__(self) -> None:
+        self._sequencer = OffsetSequencer()
+
+    def forget(self, positions: Sequence[str]) -> None:
+        self._sequencer.forget(positions)
+
+    def take(self, messages: Sequence[Message], state: StoredState, now: datetime, clock: float) -> Batch:
+        batch = Batch()
+        admissions = _Admissions(self._sequencer, state, clock, batch)
+        ledgers: dict[str, tuple[int, ItemLedger]] = {}
+        for index, message in enumerate(messages):
+            share = admissions.admit(index, message)
+            if share is None:
+                continue
+            item = decode(ItemVersion, message.value)
+            if isinstance(item, Failure):
+                batch.dead_letters.append((item, message))
+                continue
+            article = item.article_id
+            ledger = ledgers[article][1] if article in ledgers else (state.item_ledger(article) or ItemLedger())
+            offset = message.origin.offset
+            assert offset is not None
+            try:
+                brought, after = split_version(ledger, item.lines, offset)
+            except Exception as error:  # a bug must not stop the stream; the item is kept on the DLQ
+                batch.processing_failed(error, message)
+                continue
+            if after != ledger:
+                ledgers[article] = (share.partition, after)
+            batch.lines.extend(
+                LineEvent(
+                    event_id=LineEvent.id_for(article, line.line_no),
+                    article_id=article,
+                    line_no=line.line_no,
+                    text=line.text,
+                    source=item.source or item.uri,
+                    published_at=item.versioncreated,
+                    ingested_at=item.ingested_at,
+                    corrects_line_no=line.corrects,
+                )
+                for line in brought
+            )
+        batch.item_ledgers = dict(ledgers)
         for position, share in admissions.taken.items():
             batch.progress[position] = (share.partition, PartitionProgress(last_taken=share.last_taken))
         return batch

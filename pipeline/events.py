@@ -63,10 +63,35 @@ class LineEvent(_Event):
     source: str | None = Field(default=None, description="where the line came from: a file name, a feed")
     published_at: datetime | None = None
     ingested_at: datetime
+    corrects_line_no: LineNo | None = Field(
+        default=None,
+        exclude_if=lambda value: value is None,
+        description="set on a correction: the line this one corrects (absent on every other line)",
+    )
 
     @staticmethod
     def id_for(article_id: str, line_no: int) -> str:
         return event_id("line", article_id, line_no)
+
+
+class ItemVersion(_Event):
+    """One version of a news item (a live blog, a story updated in place), as published to ``news.items``:
+    its body already split into lines. The worker publishes, of each version, the lines not seen before."""
+
+    type: Literal["news.item"] = "news.item"
+    article_id: ArticleId
+    uri: str = Field(min_length=1, max_length=2_000, description="the item's ninjs uri")
+    version: str | None = Field(default=None, description="the item's own version, when it gives one")
+    versioncreated: datetime | None = None
+    headline: str | None = None
+    lines: tuple[LineText, ...] = Field(min_length=1, description="the body's lines, in reading order")
+    source: str | None = None
+    ingested_at: datetime
+
+    @staticmethod
+    def id_for(article_id: str, lines: tuple[str, ...]) -> str:
+        """The same content gives the same id, whenever and however often it is sent."""
+        return event_id("item", article_id, hashlib.sha256("\n".join(lines).encode()).hexdigest())
 
 
 class SpeakerRef(BaseModel):
@@ -104,6 +129,11 @@ class ClassifiedLine(_Event):
     taxonomy_version: int
     ingested_at: datetime
     classified_at: datetime
+    corrects_line_no: LineNo | None = Field(
+        default=None,
+        exclude_if=lambda value: value is None,
+        description="set when the line is a correction: the line it corrects, whose alerts it does not raise again",
+    )
 
     @staticmethod
     def id_for(article_id: str, line_no: int) -> str:
@@ -163,6 +193,7 @@ class DeadLetter(_Event):
 
 
 EVENT_MODELS: dict[str, type[BaseModel]] = {
+    "item": ItemVersion,
     "line": LineEvent,
     "classified-line": ClassifiedLine,
     "alert": Alert,

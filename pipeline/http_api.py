@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from importlib import resources
 from typing import Annotated, Any, Protocol
 
-from fastapi import Depends, FastAPI, Path, Query, Request
+from fastapi import Body, Depends, FastAPI, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, SecretStr, Tag
@@ -23,8 +23,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from pipeline.alert_feed import AlertFeed
 from pipeline.alert_filter import AlertFilter
-from pipeline.events import LineEvent, LineNo, LineText
+from pipeline.events import ItemVersion, LineEvent, LineNo, LineText
 from pipeline.settings import Settings
+from pipeline.sources import Rejected, item_version
 
 
 class Unavailable(RuntimeError):
@@ -34,6 +35,10 @@ class Unavailable(RuntimeError):
 class LinePublisher(Protocol):
     async def publish(self, lines: Sequence[LineEvent]) -> None:
         """Return once Kafka has acknowledged every line; raise ``Unavailable`` otherwise."""
+        ...
+
+    async def publish_item(self, item: ItemVersion) -> None:
+        """Return once Kafka has acknowledged the item version; raise ``Unavailable`` otherwise."""
         ...
 
 
@@ -67,6 +72,13 @@ class Accepted(BaseModel):
     article_id: str
     accepted: int = Field(description="lines Kafka has acknowledged")
     event_ids: list[str] = Field(description="the line events' ids, in order: the same for the same article and line")
+    topic: str
+
+
+class ItemAccepted(BaseModel):
+    article_id: str
+    event_id: str = Field(description="the item version's id: the same for the same content")
+    lines: int = Field(description="lines in this version; the worker publishes those it has not seen before")
     topic: str
 
 
@@ -229,6 +241,44 @@ def build_http_app(
             accepted=len(lines),
             event_ids=[line.event_id for line in lines],
             topic=settings.topic_lines,
+        )
+
+    @app.post(
+        "/v1/items",
+        status_code=202,
+        response_model=ItemAccepted,
+        dependencies=[Depends(may_write)],
+        responses={
+            401: {"model": Problem, "description": "no bearer token"},
+            403: {"model": Problem, "description": "a token that is not the one configured"},
+            413: {"model": Problem, "description": "the body is over NEWS_HTTP_MAX_BODY_BYTES"},
+            422: {"model": Problem, "description": "not a ninjs text item: which field, and why"},
+            503: {"model": Problem, "description": "Kafka did not take the item; send the same request again"},
+        },
+        summary="Publish a version of a news item (IPTC ninjs 1.x or 2.x)",
+        description=(
+            "Send the whole item each time it changes (a live blog as it grows, a story corrected): the worker"
+            " publishes only the lines not seen before, and a corrected line as a correction. The article id is"
+            " the item's uri unless `article_id` is given."
+        ),
+    )
+    async def post_item(
+        item: Annotated[dict[str, Any], Body(description="a ninjs item: uri, and bodies, body_html or body_text")],
+        article_id: Annotated[str | None, Query(min_length=1, max_length=200, pattern=r"^\S(.*\S)?$")] = None,
+    ) -> ItemAccepted | JSONResponse:
+        version = item_version("request", 1, item, datetime.now(UTC), article_id)
+        if isinstance(version, Rejected):
+            detail = version.reason.removeprefix("request:1: ")
+            return JSONResponse({"error": "not a news item this pipeline can read", "detail": detail}, 422)
+        try:
+            await publisher.publish_item(version)
+        except Unavailable as error:
+            return JSONResponse({"error": f"Kafka did not take the item: {error}"}, status_code=503)
+        return ItemAccepted(
+            article_id=version.article_id,
+            event_id=version.event_id,
+            lines=len(version.lines),
+            topic=settings.topic_items,
         )
 
     @app.get(

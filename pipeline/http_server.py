@@ -14,7 +14,7 @@ from aiokafka.errors import KafkaError
 from fastapi import FastAPI
 
 from pipeline.alert_feed import AlertFeed, feed_from_kafka
-from pipeline.events import LineEvent
+from pipeline.events import ItemVersion, LineEvent
 from pipeline.http_api import Unavailable, build_http_app
 from pipeline.kafka_options import aiokafka_options
 from pipeline.settings import Settings
@@ -53,6 +53,15 @@ class KafkaLinePublisher:
                 for line in lines
             ]
             await asyncio.gather(*sent)
+        except KafkaError as error:
+            raise Unavailable(str(error)) from error
+
+    async def publish_item(self, item: ItemVersion) -> None:
+        if self._producer is None:
+            raise Unavailable("the producer is not started")
+        try:
+            value = item.model_dump_json().encode()
+            await self._producer.send_and_wait(self._settings.topic_items, value, key=item.article_id.encode())
         except KafkaError as error:
             raise Unavailable(str(error)) from error
 

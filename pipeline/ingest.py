@@ -18,7 +18,7 @@ from aiokafka.errors import KafkaConnectionError, KafkaError, KafkaTimeoutError
 from aiokafka.partitioner import DefaultPartitioner
 from aiokafka.producer.message_accumulator import BatchBuilder
 
-from pipeline.events import LineEvent
+from pipeline.events import ItemVersion, LineEvent
 from pipeline.kafka_options import aiokafka_options
 from pipeline.settings import Settings
 from pipeline.topics_admin import ensure_topics
@@ -92,14 +92,8 @@ class RecordBatches:
         self.sent.append((members, future))
 
 
-async def publish_lines(
-    settings: Settings,
-    lines: Sequence[LineEvent],
-    due: Sequence[float] | None = None,
-    advanced: Callable[[int], None] = lambda count: None,
-) -> int:
-    """Publish ``lines`` in order, each no earlier than its ``due`` time (seconds from the start;
-    see pacing), telling ``advanced`` how many more were acknowledged; return how many were."""
+async def _producer(settings: Settings) -> AIOKafkaProducer:
+    """A started idempotent producer, once the topics exist; waiting for the broker up to the deadline."""
     deadline = time.monotonic() + settings.ingest_timeout_s
     await _until(deadline, "create topics", lambda: ensure_topics(settings))
 
@@ -119,7 +113,41 @@ async def publish_lines(
             raise
         return producer
 
-    producer = await _until(deadline, "connect", started)
+    return await _until(deadline, "connect", started)
+
+
+async def publish_items(settings: Settings, items: Sequence[ItemVersion]) -> int:
+    """Publish news item versions, in order, for the worker to split; return how many were acknowledged."""
+    producer = await _producer(settings)
+    try:
+        sent = [
+            (
+                item,
+                await producer.send(
+                    settings.topic_items, item.model_dump_json().encode(), key=item.article_id.encode()
+                ),
+            )
+            for item in items
+        ]
+        for item, future in sent:
+            try:
+                await future
+            except KafkaError as error:
+                raise IngestError(f"item {item.uri!r} was not acknowledged: {error}") from error
+    finally:
+        await producer.stop()
+    return len(items)
+
+
+async def publish_lines(
+    settings: Settings,
+    lines: Sequence[LineEvent],
+    due: Sequence[float] | None = None,
+    advanced: Callable[[int], None] = lambda count: None,
+) -> int:
+    """Publish ``lines`` in order, each no earlier than its ``due`` time (seconds from the start;
+    see pacing), telling ``advanced`` how many more were acknowledged; return how many were."""
+    producer = await _producer(settings)
     try:
         partition_of = ArticlePartitions(await producer.partitions_for(settings.topic_lines))
         outgoing = RecordBatches(producer, settings.topic_lines)

@@ -44,6 +44,7 @@ def classify_line(
         taxonomy_version=classifier.taxonomy.version,
         ingested_at=line.ingested_at,
         classified_at=now,
+        corrects_line_no=line.corrects_line_no,
     )
     return classified, memory
 
@@ -61,7 +62,12 @@ def raise_alerts(
 ) -> tuple[list[Alert], AlertLedger]:
     speaker_name = line.speaker.name if line.speaker else None
     decisions, ledger = classifier.alert_rules.evaluate(
-        plain(line.text), frozenset(t.id for t in line.topics), speaker_name, ledger, line.line_no
+        plain(line.text),
+        frozenset(t.id for t in line.topics),
+        speaker_name,
+        ledger,
+        line.line_no,
+        line.corrects_line_no,
     )
     alerts = [
         Alert(

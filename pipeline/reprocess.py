@@ -1,7 +1,7 @@
 """Reclassifying history after a rule change: the workers' group and tables set back, while they are stopped.
 
 The classify agent is moved to the earliest line (or to the first line at a time), and every
-table is emptied by deleting its changelog: a table that remembered the lines would take them
+table of classification is emptied by deleting its changelog: a table that remembered the lines would take them
 for repeats, and an alert ledger that remembered the alerts would keep a changed rule from
 firing again. The alert agent is moved to the end of the classified topic, so it raises alerts
 from the new classifications only, not from old ones still waiting. As with Kafka's own
@@ -22,7 +22,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 
 from pipeline.kafka_options import aiokafka_options
 from pipeline.settings import Settings
-from pipeline.topics_admin import changelog_topics
+from pipeline.topics_admin import CLASSIFICATION_TABLES, changelog_topics
 
 _GONE_WITHIN_S = 30.0
 
@@ -102,7 +102,7 @@ async def reset_for_reprocessing(settings: Settings, since: datetime | None, exe
             was = committed.get(tp)
             plan.moves.append(Move(tp, was.offset if was is not None else None, offset))
         existing = set(await admin.list_topics())
-        plan.changelogs = [topic for topic in changelog_topics(settings) if topic in existing]
+        plan.changelogs = [topic for topic in changelog_topics(settings, CLASSIFICATION_TABLES) if topic in existing]
         if not execute:
             return plan
         await _refuse_if_active(admin, group)  # a worker may have started meanwhile

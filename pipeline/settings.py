@@ -8,7 +8,7 @@ from typing import Any, Literal
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-PREFIXED = ("app_id", "topic_lines", "topic_classified", "topic_alerts", "topic_dlq")
+PREFIXED = ("app_id", "topic_items", "topic_lines", "topic_classified", "topic_alerts", "topic_dlq")
 """the names a topic prefix goes before"""
 
 
@@ -32,6 +32,7 @@ class Settings(BaseSettings):
         ),
     )
     app_id: str = Field(default="news-pipeline", description="Faust app id: consumer group and table prefix")
+    topic_items: str = Field(default="news.items", description="news item versions (ninjs), split by the worker")
     topic_lines: str = "news.lines"
     topic_classified: str = "news.lines.classified"
     topic_alerts: str = "news.alerts"

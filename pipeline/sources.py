@@ -1,4 +1,5 @@
-"""Reading articles into line events: plain-text articles and JSONL archives.
+"""Reading articles into events: plain-text articles and JSONL archives into line events, and
+news items in IPTC ninjs (one JSON document, or JSONL of them) into item versions.
 
 A plain-text article is one line per event (blank lines are paragraph breaks,
 not events); its id is given or taken from the file name. A JSONL archive holds
@@ -10,6 +11,7 @@ dropped silently: every line that cannot become an event comes back as a
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,9 +21,10 @@ from typing import Literal
 
 from pydantic import ValidationError
 
-from pipeline.events import LineEvent
+from pipeline.events import ItemVersion, LineEvent
+from pipeline.ninjs import NinjsError, is_ninjs, item_lines, read_item
 
-SourceFormat = Literal["auto", "text", "jsonl"]
+SourceFormat = Literal["auto", "text", "jsonl", "ninjs"]
 _BOM = b"\xef\xbb\xbf"
 
 
@@ -178,3 +181,79 @@ def screen(lines: list[SourcedLine], max_text_bytes: int) -> tuple[list[LineEven
             last[event.article_id] = event.line_no
             kept.append(event)
     return kept, refused
+
+
+def article_id_for_uri(uri: str) -> str:
+    """A news item's article id: its uri, the same for every version, or a digest of a uri too
+    long (or too oddly spaced) to be a Kafka key the pipeline accepts."""
+    if len(uri) <= 200 and uri == uri.strip() and uri:
+        return uri
+    return "item-" + hashlib.sha1(uri.encode()).hexdigest()[:20]
+
+
+def is_ninjs_source(source: str, data: bytes, fmt: SourceFormat) -> bool:
+    if fmt != "auto":
+        return fmt == "ninjs"
+    text = data.removeprefix(_BOM).strip()
+    if not text.startswith(b"{"):
+        return False
+    try:
+        return is_ninjs(json.loads(text))
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        first = text.split(b"\n", 1)[0]
+        try:
+            return is_ninjs(json.loads(first))
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            return False
+
+
+def read_items(
+    source: str, data: bytes, now: datetime, *, article_id: str | None = None
+) -> Iterator[ItemVersion | Rejected]:
+    """The news items in ``data``: one ninjs document, or one per line."""
+    text = data.removeprefix(_BOM)
+    try:
+        whole = json.loads(text)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        whole = None
+    if whole is not None:
+        yield item_version(source, 1, whole, now, article_id)
+        return
+    for number, decoded in _decoded_lines(source, data):
+        if isinstance(decoded, Rejected):
+            yield decoded
+        elif decoded.strip():
+            try:
+                record = json.loads(decoded)
+            except json.JSONDecodeError as error:
+                yield Rejected(source, number, f"not JSON: {error.msg}")
+                continue
+            yield item_version(source, number, record, now, article_id)
+
+
+def item_version(
+    source: str, number: int, record: object, now: datetime, article_id: str | None
+) -> ItemVersion | Rejected:
+    """One ninjs record as an item version, or why it cannot be one (``source:number`` naming it)."""
+    try:
+        item = read_item(record)
+    except NinjsError as error:
+        return Rejected(source, number, f"not a ninjs news item: {error}")
+    lines = tuple(item_lines(item))
+    if not lines:
+        return Rejected(source, number, "the item's body has no text")
+    article = article_id or article_id_for_uri(item.uri)
+    try:
+        return ItemVersion(
+            event_id=ItemVersion.id_for(article, lines),
+            article_id=article,
+            uri=item.uri,
+            version=None if item.version is None else str(item.version),
+            versioncreated=item.versioncreated,
+            headline=item.main_headline(),
+            lines=lines,
+            source=Path(source).name,
+            ingested_at=now,
+        )
+    except ValidationError as error:
+        return Rejected(source, number, _validation_reason(error))

@@ -29,6 +29,7 @@ from pydantic import BaseModel
 from pipeline.decoding import Failure, Origin, dead_letter
 from pipeline.delivery import WRITTEN_AFTER, WRITTEN_FIRST, Batch, Checkpoint, Message, PartitionProgress, Writes
 from pipeline.domain.alerts import AlertLedger
+from pipeline.domain.items import ItemLedger
 from pipeline.domain.memory import ArticleMemory
 
 log = structlog.get_logger("pipeline.worker")
@@ -230,6 +231,7 @@ class Tables:
             "checkpoints", Checkpoint, "input partition and offset -> memories before the batch that started there"
         )
         self.ledgers = table("alert_ledger", AlertLedger, "article id -> which (kind, speaker) fired, on which line")
+        self.item_ledgers = table("item_ledger", ItemLedger, "article id -> the lines its news item versions brought")
         self.progress_table = table(
             "partition_progress",
             PartitionProgress,
@@ -241,6 +243,7 @@ class Tables:
             "memories": (self.memories, None),
             "checkpoints": (self.checkpoints, self._checkpoint_json),
             "ledgers": (self.ledgers, None),
+            "item_ledgers": (self.item_ledgers, None),
             "progress": (self.progress_table, None),
         }
 
@@ -249,6 +252,9 @@ class Tables:
 
     def ledger(self, article_id: str) -> AlertLedger | None:
         return self.ledgers.get(article_id)
+
+    def item_ledger(self, article_id: str) -> ItemLedger | None:
+        return self.item_ledgers.get(article_id)
 
     def checkpoint(self, key: str) -> Checkpoint | None:
         return self.checkpoints.get(key)

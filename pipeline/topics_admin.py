@@ -12,12 +12,21 @@ from aiokafka.errors import TopicAlreadyExistsError
 from pipeline.kafka_options import aiokafka_options
 from pipeline.settings import Settings
 
-TABLE_NAMES = ("article_memory", "checkpoints", "alert_ledger", "partition_progress")
-"""the worker's tables (``pipeline.streaming.Tables``)"""
+CLASSIFICATION_TABLES = ("article_memory", "checkpoints", "alert_ledger", "partition_progress")
+"""the tables that remember lines classified and alerts raised: what reprocessing empties"""
+TABLE_NAMES = (*CLASSIFICATION_TABLES, "item_ledger")
+"""the worker's tables (``pipeline.streaming.Tables``); the item ledger remembers which lines news
+items have brought to the lines topic, which reclassifying does not change"""
 
 
 def pipeline_topics(settings: Settings) -> list[str]:
-    return [settings.topic_lines, settings.topic_classified, settings.topic_alerts, settings.topic_dlq]
+    return [
+        settings.topic_items,
+        settings.topic_lines,
+        settings.topic_classified,
+        settings.topic_alerts,
+        settings.topic_dlq,
+    ]
 
 
 def alert_kind_topic(settings: Settings, kind: str) -> str:
@@ -25,9 +34,9 @@ def alert_kind_topic(settings: Settings, kind: str) -> str:
     return f"{settings.topic_alerts}.{kind}"
 
 
-def changelog_topics(settings: Settings) -> list[str]:
+def changelog_topics(settings: Settings, tables: tuple[str, ...] = TABLE_NAMES) -> list[str]:
     """Where Faust keeps each table: a worker rebuilds its tables from these when it starts."""
-    return [f"{settings.app_id}-{name}-changelog" for name in TABLE_NAMES]
+    return [f"{settings.app_id}-{name}-changelog" for name in tables]
 
 
 _LISTED_WITHIN_S = 10.0

@@ -76,6 +76,7 @@ def pipeline_env(port: int, run: str, partitions: int) -> dict[str, str]:
         "NEWS_TOPIC_CLASSIFIED": f"bench-{run}.lines.classified",
         "NEWS_TOPIC_ALERTS": f"bench-{run}.alerts",
         "NEWS_TOPIC_DLQ": f"bench-{run}.dlq",
+        "NEWS_TOPIC_ITEMS": f"bench-{run}.items",
         "NEWS_PARTITIONS": str(partitions),
         "NEWS_LOG_FORMAT": "json",
     }

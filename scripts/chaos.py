@@ -225,6 +225,7 @@ def main() -> int:
         "NEWS_TOPIC_CLASSIFIED": f"chaos-{run}.lines.classified",
         "NEWS_TOPIC_ALERTS": f"chaos-{run}.alerts",
         "NEWS_TOPIC_DLQ": f"chaos-{run}.dlq",
+        "NEWS_TOPIC_ITEMS": f"chaos-{run}.items",
         "NEWS_LOG_FORMAT": "json",
         "NEWS_LOG_LEVEL": "WARNING",
         "KAFKA_PORT": str(args.port),

@@ -44,6 +44,11 @@ class AlertLedger(BaseModel):
         key = self.key(kind, speaker)
         return any(k == key and line < before_line for k, line in self.fired)
 
+    def fired_on(self, kind: str, line_no: int) -> bool:
+        """Whether an alert of ``kind`` fired on the line, whoever its speaker."""
+        prefix = f"{kind}|"
+        return any(line == line_no and key.startswith(prefix) for key, line in self.fired)
+
     def record(self, kind: str, speaker: str | None, line_no: int) -> AlertLedger:
         key = self.key(kind, speaker)
         if any(k == key for k, _ in self.fired):
@@ -75,9 +80,17 @@ class AlertRules:
         self._index = CueIndex(patterns)
 
     def evaluate(
-        self, text: str, topics: frozenset[str], speaker: str | None, ledger: AlertLedger, line_no: int
+        self,
+        text: str,
+        topics: frozenset[str],
+        speaker: str | None,
+        ledger: AlertLedger,
+        line_no: int,
+        corrects: int | None = None,
     ) -> tuple[list[AlertDecision], AlertLedger]:
-        """The alerts this line raises, and the ledger after them. ``text`` is already ``plain``."""
+        """The alerts this line raises, and the ledger after them. ``text`` is already ``plain``.
+        A correction of a line does not raise again a kind that line raised: it is the same alert,
+        its wording (or its speaker's spelling) put right."""
         decisions: list[AlertDecision] = []
         found: dict[int, re.Match[str]] | None = None
         for compiled in self._rules:
@@ -87,6 +100,8 @@ class AlertRules:
             if rule.requires_speaker and speaker is None:
                 continue
             if ledger.has_fired(rule.kind, speaker, before_line=line_no):
+                continue
+            if corrects is not None and ledger.fired_on(rule.kind, corrects):
                 continue
             if found is None:
                 found = self._index.first_matches(text)

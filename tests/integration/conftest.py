@@ -62,6 +62,7 @@ def isolated_env(kafka_broker: str) -> dict[str, str]:
         "NEWS_TOPIC_CLASSIFIED": f"it-{run}.lines.classified",
         "NEWS_TOPIC_ALERTS": f"it-{run}.alerts",
         "NEWS_TOPIC_DLQ": f"it-{run}.dlq",
+        "NEWS_TOPIC_ITEMS": f"it-{run}.items",
         "NEWS_LOG_FORMAT": "json",
     }
 

@@ -21,15 +21,17 @@ from pipeline.delivery import (
     AlertDelivery,
     Batch,
     Checkpoint,
+    ItemDelivery,
     LineDelivery,
     Message,
     PartitionProgress,
 )
 from pipeline.domain.alerts import AlertLedger
 from pipeline.domain.classifier import LineClassifier
+from pipeline.domain.items import ItemLedger
 from pipeline.domain.memory import ArticleMemory
-from pipeline.events import ClassifiedLine, LineEvent
-from pipeline.processing import raise_alerts
+from pipeline.events import ClassifiedLine, ItemVersion, LineEvent
+from pipeline.processing import classify_line, raise_alerts
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -63,7 +65,7 @@ class State:
     """The tables and the committed offsets, held as the worker holds them: as JSON values."""
 
     tables: dict[str, dict[str, Any]] = field(
-        default_factory=lambda: {"memories": {}, "ledgers": {}, "checkpoints": {}, "progress": {}}
+        default_factory=lambda: {"memories": {}, "ledgers": {}, "item_ledgers": {}, "checkpoints": {}, "progress": {}}
     )
     commits: dict[str, int] = field(default_factory=dict)
     writes: int = 0
@@ -78,6 +80,9 @@ class State:
     def ledger(self, article_id: str) -> AlertLedger | None:
         return self._read("ledgers", AlertLedger, article_id)
 
+    def item_ledger(self, article_id: str) -> ItemLedger | None:
+        return self._read("item_ledgers", ItemLedger, article_id)
+
     def checkpoint(self, key: str) -> Checkpoint | None:
         return self._read("checkpoints", Checkpoint, key)
 
@@ -89,7 +94,7 @@ class State:
 
     def apply(self, batch: Batch, landed: Collection[tuple[str, str]] | None = None) -> Batch:
         """Write the batch's entries; only the (table, key) ``landed`` when a crash cut it short."""
-        for name in ("memories", "ledgers", "checkpoints", "progress"):
+        for name in ("memories", "ledgers", "item_ledgers", "checkpoints", "progress"):
             for key, (_, value) in getattr(batch, name).items():
                 if landed is not None and (name, key) not in landed:
                     continue
@@ -457,3 +462,87 @@ def test_a_minimal_line_takes_its_ingest_time_from_the_record_not_the_clock(clas
     batch = take(LineDelivery(classifier, max_text_bytes=65_536), State(), [sent])
     assert [(c.line_event_id, c.ingested_at) for c in batch.classified] == [(LineEvent.id_for("a", 1), recorded)]
     assert batch.dead_letters == []
+
+
+def item(version: list[str], article: str = "blog") -> bytes:
+    lines = tuple(version)
+    return (
+        ItemVersion(
+            event_id=ItemVersion.id_for(article, lines),
+            article_id=article,
+            uri=f"urn:test:{article}",
+            lines=lines,
+            ingested_at=NOW,
+        )
+        .model_dump_json()
+        .encode()
+    )
+
+
+def test_item_versions_become_the_lines_they_bring_and_a_replay_brings_the_same() -> None:
+    first = ["The summit opened in the morning.", "Delegates arrived late."]
+    second = ["The summit opened in the afternoon.", "Delegates arrived late.", "A ceasefire was proposed."]
+    state = State()
+    items = ItemDelivery()
+    batch = state.apply(items.take([message(0, item(first)), message(1, item(second))], state, NOW, 0.0))
+    assert [(e.line_no, e.text, e.corrects_line_no) for e in batch.lines] == [
+        (1, first[0], None),
+        (2, first[1], None),
+        (3, second[0], 1),
+        (4, second[2], None),
+    ]
+    assert [e.event_id for e in batch.lines] == [LineEvent.id_for("blog", n) for n in (1, 2, 3, 4)]
+    # A crash before the commit: both versions read again, against the ledger already written.
+    state.commits["lines/0"] = 0
+    again = ItemDelivery().take([message(0, item(first)), message(1, item(second))], state, NOW, 0.0)
+    assert [e.model_dump() for e in again.lines] == [e.model_dump() for e in batch.lines]
+
+
+def test_an_item_that_is_not_one_is_dead_lettered() -> None:
+    batch = ItemDelivery().take([message(0, b'{"uri": "x"}')], State(), NOW, 0.0)
+    assert [failure.reason for failure, _ in batch.dead_letters] == ["invalid_event"] and batch.lines == []
+
+
+def test_a_correction_does_not_raise_again_the_alert_of_the_line_it_corrects(classifier: LineClassifier) -> None:
+    # The correction puts the attribution right: without it, another speaker's alert would fire again.
+    original = "Foreign Minister Dmytro Kuleba said the killings in Bucha were war crimes."
+    corrected = "Prosecutor General Iryna Venediktova said the killings in Bucha were war crimes."
+    memory, ledger = ArticleMemory(), AlertLedger()
+    raised = []
+    for number, (text, corrects) in enumerate([(original, None), (corrected, 1)], start=1):
+        event = LineEvent(
+            event_id=LineEvent.id_for("a", number),
+            article_id="a",
+            line_no=number,
+            text=text,
+            ingested_at=NOW,
+            corrects_line_no=corrects,
+        )
+        classified, memory = classify_line(classifier, event, memory, NOW)
+        assert isinstance(classified, ClassifiedLine) and classified.corrects_line_no == corrects
+        alerts, ledger = raise_alerts(classifier, classified, ledger, NOW)
+        raised += [(a.line_no, a.kind) for a in alerts]
+    assert raised == [(1, "war_crimes")]
+
+
+def test_a_correction_of_a_line_that_raised_nothing_may_raise_its_alert(classifier: LineClassifier) -> None:
+    memory, ledger = ArticleMemory(), AlertLedger()
+    raised = []
+    texts = [
+        "Foreign Minister Dmytro Kuleba visited Bucha.",
+        "Dmytro Kuleba said the killings in Bucha were war crimes.",
+    ]
+    for number, text in enumerate(texts, start=1):
+        event = LineEvent(
+            event_id=LineEvent.id_for("a", number),
+            article_id="a",
+            line_no=number,
+            text=text,
+            ingested_at=NOW,
+            corrects_line_no=1 if number == 2 else None,
+        )
+        classified, memory = classify_line(classifier, event, memory, NOW)
+        assert isinstance(classified, ClassifiedLine)
+        alerts, ledger = raise_alerts(classifier, classified, ledger, NOW)
+        raised += [(a.line_no, a.kind) for a in alerts]
+    assert raised == [(2, "war_crimes")]

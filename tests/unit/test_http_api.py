@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from pipeline.alert_feed import AlertFeed
-from pipeline.events import LineEvent
+from pipeline.events import ItemVersion, LineEvent
 from pipeline.http_api import Unavailable, build_http_app
 from pipeline.settings import Settings
 
@@ -23,12 +23,18 @@ URL = "/v1/articles/cms-7/lines"
 class Recorder:
     def __init__(self, failing: bool = False) -> None:
         self.published: list[LineEvent] = []
+        self.items: list[ItemVersion] = []
         self.failing = failing
 
     async def publish(self, lines: Sequence[LineEvent]) -> None:
         if self.failing:
             raise Unavailable("broker down")
         self.published.extend(lines)
+
+    async def publish_item(self, item: ItemVersion) -> None:
+        if self.failing:
+            raise Unavailable("broker down")
+        self.items.append(item)
 
 
 def client(recorder: Recorder | None = None, **settings: Any) -> tuple[TestClient, Recorder]:
@@ -135,3 +141,15 @@ def test_the_alerts_page_and_stream_need_the_read_token_when_one_is_set() -> Non
     assert http.get("/alerts?access_token=wrong").status_code == 403
     page = http.get("/alerts?access_token=reader")
     assert page.status_code == 200 and "EventSource" in page.text
+
+
+def test_a_news_item_is_published_whole_for_the_worker_to_split() -> None:
+    http, recorder = client()
+    item = {"uri": "urn:newsroom:blog-3", "bodies": [{"contenttype": "text/html", "value": "<p>One.</p><p>Two.</p>"}]}
+    response = http.post("/v1/items", json=item, headers=AUTH)
+    assert response.status_code == 202, response.text
+    assert response.json()["article_id"] == "urn:newsroom:blog-3" and response.json()["lines"] == 2
+    assert [i.lines for i in recorder.items] == [("One.", "Two.")]
+    refused = http.post("/v1/items", json={"uri": "u", "headline": "no body"}, headers=AUTH)
+    assert refused.status_code == 422 and "no body" in refused.json()["detail"]
+    assert http.post("/v1/items", json=item).status_code == 401

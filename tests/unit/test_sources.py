@@ -3,8 +3,17 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-from pipeline.events import LineEvent
-from pipeline.sources import Rejected, SourcedLine, read_events, read_lines, screen
+from pipeline.events import ItemVersion, LineEvent
+from pipeline.sources import (
+    Rejected,
+    SourcedLine,
+    article_id_for_uri,
+    is_ninjs_source,
+    read_events,
+    read_items,
+    read_lines,
+    screen,
+)
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -81,3 +90,40 @@ def test_an_oversized_line_of_plain_text_is_refused_at_its_line_in_the_file() ->
     kept, refused = screened(b"short\n\n\n" + b"x" * 80 + b"\nlast\n", "in/story.txt", max_text_bytes=60)
     assert [(e.line_no, e.text) for e in kept] == [(1, "short"), (3, "last")]
     assert refused == ["in/story.txt:4: text of 80 bytes exceeds 60"]
+
+
+def test_a_ninjs_document_is_recognised_and_read_as_one_item_version() -> None:
+    document = json.dumps(
+        {
+            "uri": "urn:newsroom:story-9",
+            "versioncreated": "2026-05-01T10:00:00Z",
+            "body_html": "<p>One.</p><p>Two.</p>",
+        },
+        indent=2,
+    ).encode()
+    assert is_ninjs_source("story.json", document, "auto")
+    [version] = list(read_items("story.json", document, NOW))
+    assert isinstance(version, ItemVersion)
+    assert (version.article_id, version.lines, version.source) == (
+        "urn:newsroom:story-9",
+        ("One.", "Two."),
+        "story.json",
+    )
+    assert version.event_id == ItemVersion.id_for("urn:newsroom:story-9", ("One.", "Two."))
+
+
+def test_jsonl_of_ninjs_items_is_read_item_by_item_and_a_bad_one_named() -> None:
+    good = json.dumps({"uri": "u1", "body_text": "Only line."})
+    data = f'{good}\n{{"uri": "u2", "headline": "no body"}}\n'.encode()
+    assert is_ninjs_source("feed.jsonl", data, "auto") and not is_ninjs_source(
+        "lines.jsonl", b'{"article_id": "a"}', "auto"
+    )
+    found = list(read_items("feeds/feed.jsonl", data, NOW))
+    assert isinstance(found[0], ItemVersion)
+    assert str(found[1]).startswith("feeds/feed.jsonl:2: not a ninjs news item: no body")
+
+
+def test_a_long_uri_becomes_a_short_stable_article_id() -> None:
+    uri = "https://newsroom.example.org/" + "x" * 300
+    assert article_id_for_uri(uri) == article_id_for_uri(uri) and len(article_id_for_uri(uri)) < 200
+    assert article_id_for_uri("urn:a") == "urn:a"
