@@ -73,10 +73,24 @@ def classify(paths: PathsArg, article_id: ArticleIdOpt = None, fmt: FormatOpt = 
 def _read_all(
     paths: list[str], now: datetime, article_id: str | None, fmt: SourceFormat
 ) -> tuple[list[SourcedLine], list[Rejected]]:
+    from pipeline.events import ItemVersion
+    from pipeline.offline import lines_of_items
+    from pipeline.sources import is_ninjs_source, read_items
+
     events: list[SourcedLine] = []
     rejected: list[Rejected] = []
     for path in paths:
-        for item in read_lines(path, _read_bytes(path), now, article_id=article_id, fmt=fmt):
+        data = _read_bytes(path)
+        if is_ninjs_source(path, data, fmt):  # in-process, split as the worker splits news items
+            items: list[ItemVersion] = []
+            for found in read_items(path, data, now, article_id=article_id):
+                if isinstance(found, Rejected):
+                    rejected.append(found)
+                else:
+                    items.append(found)
+            events += [SourcedLine(line, path, 1) for _, line in lines_of_items(items)]
+            continue
+        for item in read_lines(path, data, now, article_id=article_id, fmt=fmt):
             if isinstance(item, Rejected):
                 rejected.append(item)
             else:

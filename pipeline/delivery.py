@@ -40,10 +40,10 @@ from pydantic import BaseModel, ConfigDict
 from pipeline.decoding import Failure, Origin, decode, decode_line
 from pipeline.domain.alerts import AlertLedger
 from pipeline.domain.classifier import LineClassifier
-from pipeline.domain.items import ItemLedger, split_version
+from pipeline.domain.items import ItemLedger
 from pipeline.domain.memory import ArticleMemory
 from pipeline.events import Alert, ClassifiedLine, ItemVersion, LineEvent
-from pipeline.processing import classify_line, raise_alerts
+from pipeline.processing import classify_line, raise_alerts, split_item
 from pipeline.sequencing import OffsetSequencer
 
 MAX_OPEN_CHECKPOINTS = 2_000
@@ -391,25 +391,13 @@ class ItemDelivery:
             offset = message.origin.offset
             assert offset is not None
             try:
-                brought, after = split_version(ledger, item.lines, offset)
+                brought, after = split_item(item, ledger, offset)
             except Exception as error:  # a bug must not stop the stream; the item is kept on the DLQ
                 batch.processing_failed(error, message)
                 continue
             if after != ledger:
                 ledgers[article] = (share.partition, after)
-            batch.lines.extend(
-                LineEvent(
-                    event_id=LineEvent.id_for(article, line.line_no),
-                    article_id=article,
-                    line_no=line.line_no,
-                    text=line.text,
-                    source=item.source or item.uri,
-                    published_at=item.versioncreated,
-                    ingested_at=item.ingested_at,
-                    corrects_line_no=line.corrects,
-                )
-                for line in brought
-            )
+            batch.lines.extend(brought)
         batch.item_ledgers = dict(ledgers)
         for position, share in admissions.taken.items():
             batch.progress[position] = (share.partition, PartitionProgress(last_taken=share.last_taken))

@@ -10,9 +10,10 @@ from pydantic import BaseModel
 from pipeline.decoding import Failure
 from pipeline.domain.alerts import AlertLedger
 from pipeline.domain.classifier import LineClassifier
+from pipeline.domain.items import ItemLedger
 from pipeline.domain.memory import ArticleMemory
-from pipeline.events import LineEvent
-from pipeline.processing import classify_line, raise_alerts
+from pipeline.events import ItemVersion, LineEvent
+from pipeline.processing import classify_line, raise_alerts, split_item
 
 
 def classify_events(
@@ -36,3 +37,12 @@ def classify_events(
             classifier, classified, ledgers.get(line.article_id) or AlertLedger(), now
         )
         yield from alerts
+
+
+def lines_of_items(items: Iterable[ItemVersion]) -> Iterator[tuple[ItemVersion, LineEvent]]:
+    """The lines the worker would publish for these item versions, taken in this order."""
+    ledgers: dict[str, ItemLedger] = {}
+    for offset, item in enumerate(items):
+        lines, ledgers[item.article_id] = split_item(item, ledgers.get(item.article_id) or ItemLedger(), offset)
+        for line in lines:
+            yield item, line

@@ -11,10 +11,11 @@ from datetime import datetime
 from pipeline.decoding import Failure
 from pipeline.domain.alerts import AlertLedger
 from pipeline.domain.classifier import LineClassifier
+from pipeline.domain.items import ItemLedger, split_version
 from pipeline.domain.memory import ArticleMemory
 from pipeline.domain.speakers import Speaker
 from pipeline.domain.text import plain
-from pipeline.events import Alert, ClassifiedLine, LineEvent, SpeakerRef, TopicRef
+from pipeline.events import Alert, ClassifiedLine, ItemVersion, LineEvent, SpeakerRef, TopicRef
 
 
 def _speaker_ref(speaker: Speaker | None) -> SpeakerRef | None:
@@ -85,3 +86,22 @@ def raise_alerts(
         for d in decisions
     ]
     return alerts, ledger
+
+
+def split_item(item: ItemVersion, ledger: ItemLedger, offset: int) -> tuple[list[LineEvent], ItemLedger]:
+    """The line events this version of a news item brings (``offset``: where it was read), and the ledger after."""
+    brought, ledger = split_version(ledger, item.lines, offset)
+    events = [
+        LineEvent(
+            event_id=LineEvent.id_for(item.article_id, line.line_no),
+            article_id=item.article_id,
+            line_no=line.line_no,
+            text=line.text,
+            source=item.source or item.uri,
+            published_at=item.versioncreated,
+            ingested_at=item.ingested_at,
+            corrects_line_no=line.corrects,
+        )
+        for line in brought
+    ]
+    return events, ledger

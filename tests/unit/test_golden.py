@@ -111,3 +111,24 @@ def test_pacing_options_are_refused_offline(archive: Path) -> None:
 def test_the_diff_is_empty_when_only_field_order_differs() -> None:
     record = {"record": "alert", "article_id": "a", "line_no": 1, "kind": "k"}
     assert differences([record], [dict(reversed(record.items()))], "golden") == []
+
+
+def test_news_item_versions_replay_offline_as_the_worker_splits_them(tmp_path: Path) -> None:
+    first = [
+        "Foreign Minister Dmytro Kuleba visited Bucha on Sunday.",
+        "Kuleba said the killings there were war crimes.",
+    ]
+    second = ["Rescue teams reached the town on Monday.", *first]
+    feed = tmp_path / "live.jsonl"
+    feed.write_text(
+        "".join(json.dumps({"uri": "urn:test:live", "body_text": "\n".join(v)}) + "\n" for v in (first, second))
+    )
+    result = CliRunner().invoke(cli, ["classify", str(feed)])
+    lines = [json.loads(line) for line in result.stdout.splitlines() if '"news.line.classified"' in line]
+    assert result.exit_code == 0 and [(c["line_no"], c["text"]) for c in lines] == [
+        (1, first[0]),
+        (2, first[1]),
+        (3, second[0]),
+    ]
+    status, stdout, _ = replay(str(feed))
+    assert status == 0 and [json.loads(r)["kind"] for r in stdout.splitlines()] == ["war_crimes"]
