@@ -52,7 +52,7 @@ def classify(paths: PathsArg, article_id: ArticleIdOpt = None, fmt: FormatOpt = 
     settings = Settings()
     classifier = LineClassifier(load_taxonomy(settings.taxonomy_path))
     now = datetime.now(UTC)
-    sourced, rejected = _read_all(paths, now, article_id, _format(fmt))
+    sourced, rejected = _read_all([(path, _read_bytes(path)) for path in paths], now, article_id, _format(fmt))
     lines = [line.event for line in sourced]
     refused: list[str] = []
 
@@ -71,16 +71,16 @@ def classify(paths: PathsArg, article_id: ArticleIdOpt = None, fmt: FormatOpt = 
 
 
 def _read_all(
-    paths: list[str], now: datetime, article_id: str | None, fmt: SourceFormat
+    sources: list[tuple[str, bytes]], now: datetime, article_id: str | None, fmt: SourceFormat
 ) -> tuple[list[SourcedLine], list[Rejected]]:
+    """The lines of each (path, its bytes): stdin can be read only once, so it is read before."""
     from pipeline.events import ItemVersion
     from pipeline.offline import lines_of_items
     from pipeline.sources import is_ninjs_source, read_items
 
     events: list[SourcedLine] = []
     rejected: list[Rejected] = []
-    for path in paths:
-        data = _read_bytes(path)
+    for path, data in sources:
         if is_ninjs_source(path, data, fmt):  # in-process, split as the worker splits news items
             items: list[ItemVersion] = []
             for found in read_items(path, data, now, article_id=article_id):
@@ -121,7 +121,7 @@ def ingest(
     chosen = _format(fmt)
     items: list[ItemVersion] = []
     rejected: list[Rejected] = []
-    line_paths = []
+    line_sources: list[tuple[str, bytes]] = []
     for path in paths:
         data = _read_bytes(path)
         if is_ninjs_source(path, data, chosen):
@@ -131,8 +131,8 @@ def ingest(
                 else:
                     items.append(found)
         else:
-            line_paths.append(path)
-    sourced, unreadable = _read_all(line_paths, now, article_id, chosen)
+            line_sources.append((path, data))
+    sourced, unreadable = _read_all(line_sources, now, article_id, chosen)
     events, refused = screen(sourced, settings.max_text_bytes)
     rejected += unreadable + refused
     for item in rejected:
@@ -247,7 +247,7 @@ def replay(
     per_archive: list[list[LineEvent]] = []
     rejected: list[Rejected] = []
     for path in archives:
-        sourced, refused = _read_all([path], now, None, "auto")
+        sourced, refused = _read_all([(path, _read_bytes(path))], now, None, "auto")
         kept, screened = screen(sourced, settings.max_text_bytes)
         per_archive.append(kept)
         rejected += refused + screened

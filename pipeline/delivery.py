@@ -30,14 +30,14 @@ items: their ledger remembers which version brought each line.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict
 
-from pipeline.decoding import Failure, Origin, decode, decode_line
+from pipeline.decoding import EventT, Failure, Origin, decode, decode_line
 from pipeline.domain.alerts import AlertLedger
 from pipeline.domain.classifier import LineClassifier
 from pipeline.domain.items import ItemLedger
@@ -327,6 +327,31 @@ class LineDelivery:
         )
 
 
+def _taken_in_order(
+    sequencer: OffsetSequencer,
+    model: type[EventT],
+    messages: Sequence[Message],
+    state: StoredState,
+    clock: float,
+    batch: Batch,
+) -> Iterator[tuple[_Taken, Message, EventT]]:
+    """For an agent whose ledgers remember what each input brought (so a replay needs no checkpoint):
+    each message taken now, decoded, in offset order per partition; what does not decode is
+    dead-lettered. Once all are read, each partition's progress is in the batch."""
+    admissions = _Admissions(sequencer, state, clock, batch)
+    for index, message in enumerate(messages):
+        share = admissions.admit(index, message)
+        if share is None:
+            continue
+        decoded = decode(model, message.value)
+        if isinstance(decoded, Failure):
+            batch.dead_letters.append((decoded, message))
+            continue
+        yield share, message, decoded
+    for position, share in admissions.taken.items():
+        batch.progress[position] = (share.partition, PartitionProgress(last_taken=share.last_taken))
+
+
 class AlertDelivery:
     """The alert agent's logic, batch by batch."""
 
@@ -339,16 +364,8 @@ class AlertDelivery:
 
     def take(self, messages: Sequence[Message], state: StoredState, now: datetime, clock: float) -> Batch:
         batch = Batch()
-        admissions = _Admissions(self._sequencer, state, clock, batch)
         ledgers: dict[str, tuple[int, AlertLedger]] = {}
-        for index, message in enumerate(messages):
-            share = admissions.admit(index, message)
-            if share is None:
-                continue
-            line = decode(ClassifiedLine, message.value)
-            if isinstance(line, Failure):
-                batch.dead_letters.append((line, message))
-                continue
+        for share, message, line in _taken_in_order(self._sequencer, ClassifiedLine, messages, state, clock, batch):
             article = line.article_id
             ledger = ledgers[article][1] if article in ledgers else (state.ledger(article) or AlertLedger())
             try:
@@ -360,8 +377,6 @@ class AlertDelivery:
                 ledgers[article] = (share.partition, after)
             batch.alerts.extend(alerts)
         batch.ledgers = dict(ledgers)
-        for position, share in admissions.taken.items():
-            batch.progress[position] = (share.partition, PartitionProgress(last_taken=share.last_taken))
         return batch
 
 
@@ -376,16 +391,8 @@ class ItemDelivery:
 
     def take(self, messages: Sequence[Message], state: StoredState, now: datetime, clock: float) -> Batch:
         batch = Batch()
-        admissions = _Admissions(self._sequencer, state, clock, batch)
         ledgers: dict[str, tuple[int, ItemLedger]] = {}
-        for index, message in enumerate(messages):
-            share = admissions.admit(index, message)
-            if share is None:
-                continue
-            item = decode(ItemVersion, message.value)
-            if isinstance(item, Failure):
-                batch.dead_letters.append((item, message))
-                continue
+        for share, message, item in _taken_in_order(self._sequencer, ItemVersion, messages, state, clock, batch):
             article = item.article_id
             ledger = ledgers[article][1] if article in ledgers else (state.item_ledger(article) or ItemLedger())
             offset = message.origin.offset
@@ -399,6 +406,4 @@ class ItemDelivery:
                 ledgers[article] = (share.partition, after)
             batch.lines.extend(brought)
         batch.item_ledgers = dict(ledgers)
-        for position, share in admissions.taken.items():
-            batch.progress[position] = (share.partition, PartitionProgress(last_taken=share.last_taken))
         return batch

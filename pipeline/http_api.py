@@ -166,6 +166,17 @@ def _field(location: Sequence[Any]) -> str:
     return ".".join(str(part) for part in parts) or "body"
 
 
+def _refusals(invalid: str, what: str) -> dict[int | str, dict[str, Any]]:
+    """The answers other than 202 of an endpoint that publishes, for its OpenAPI description."""
+    return {
+        401: {"model": Problem, "description": "no bearer token"},
+        403: {"model": Problem, "description": "a token that is not the one configured"},
+        413: {"model": Problem, "description": "the body is over NEWS_HTTP_MAX_BODY_BYTES"},
+        422: {"model": Problem, "description": invalid},
+        503: {"model": Problem, "description": f"Kafka did not take the {what}; send the same request again"},
+    }
+
+
 def build_http_app(
     settings: Settings,
     publisher: LinePublisher,
@@ -205,13 +216,7 @@ def build_http_app(
         status_code=202,
         response_model=Accepted,
         dependencies=[Depends(may_write)],
-        responses={
-            401: {"model": Problem, "description": "no bearer token"},
-            403: {"model": Problem, "description": "a token that is not the one configured"},
-            413: {"model": Problem, "description": "the body is over NEWS_HTTP_MAX_BODY_BYTES"},
-            422: {"model": Problem, "description": "a field is wrong: which, and why"},
-            503: {"model": Problem, "description": "Kafka did not take the lines; send the same request again"},
-        },
+        responses=_refusals("a field is wrong: which, and why", "lines"),
         summary="Publish one line, or a batch, of an article",
     )
     async def post_lines(article_id: Annotated[str, ARTICLE_ID], body: Submission) -> Accepted | JSONResponse:
@@ -248,13 +253,7 @@ def build_http_app(
         status_code=202,
         response_model=ItemAccepted,
         dependencies=[Depends(may_write)],
-        responses={
-            401: {"model": Problem, "description": "no bearer token"},
-            403: {"model": Problem, "description": "a token that is not the one configured"},
-            413: {"model": Problem, "description": "the body is over NEWS_HTTP_MAX_BODY_BYTES"},
-            422: {"model": Problem, "description": "not a ninjs text item: which field, and why"},
-            503: {"model": Problem, "description": "Kafka did not take the item; send the same request again"},
-        },
+        responses=_refusals("not a ninjs text item: which field, and why", "item"),
         summary="Publish a version of a news item (IPTC ninjs 1.x or 2.x)",
         description=(
             "Send the whole item each time it changes (a live blog as it grows, a story corrected): the worker"

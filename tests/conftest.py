@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+import yaml
 
 from pipeline.domain.classifier import LineClassifier
 from pipeline.taxonomy_file import load_taxonomy
@@ -29,3 +30,13 @@ def no_pipeline_env(monkeypatch: pytest.MonkeyPatch) -> None:
     """Settings built in the test come from its own values, not from the caller's NEWS_ variables."""
     for name in [n for n in os.environ if n.startswith("NEWS_")]:
         monkeypatch.delenv(name)
+
+
+def taxonomy_with_severity(directory: Path, kind: str, severity: str) -> Path:
+    """The bundled taxonomy with one alert rule's severity changed: a rule change, as a newsroom makes one."""
+    taxonomy = yaml.safe_load((REPO / "pipeline" / "data" / "taxonomy.yaml").read_text())
+    [rule] = [rule for rule in taxonomy["alerts"] if rule["kind"] == kind]
+    rule["severity"] = severity
+    changed = directory / "taxonomy.yaml"
+    changed.write_text(yaml.safe_dump(taxonomy, allow_unicode=True))
+    return changed

@@ -6,9 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-import yaml
 
-from tests.conftest import REPO
+from tests.conftest import taxonomy_with_severity
 from tests.integration.conftest import isolated_env, run_cli, settings_for, start_worker
 from tests.integration.kafka_helpers import read_json, run
 
@@ -47,12 +46,7 @@ def test_after_a_rule_change_the_workers_reclassify_history_with_the_new_rules(
     executed = run_cli(env, "reprocess", "--execute")
     assert executed.returncode == 0, executed.stderr
 
-    taxonomy = yaml.safe_load((REPO / "pipeline" / "data" / "taxonomy.yaml").read_text())
-    for rule in taxonomy["alerts"]:
-        if rule["kind"] == "war_crimes":
-            rule["severity"] = "high"
-    changed = tmp_path / "taxonomy.yaml"
-    changed.write_text(yaml.safe_dump(taxonomy, allow_unicode=True))
+    changed = taxonomy_with_severity(tmp_path, "war_crimes", "high")
     worker = start_worker({**env, "NEWS_TAXONOMY_PATH": str(changed)}, tmp_path / "after.log")
     try:
         worker.wait_ready()

@@ -503,13 +503,11 @@ def test_an_item_that_is_not_one_is_dead_lettered() -> None:
     assert [failure.reason for failure, _ in batch.dead_letters] == ["invalid_event"] and batch.lines == []
 
 
-def test_a_correction_does_not_raise_again_the_alert_of_the_line_it_corrects(classifier: LineClassifier) -> None:
-    # The correction puts the attribution right: without it, another speaker's alert would fire again.
-    original = "Foreign Minister Dmytro Kuleba said the killings in Bucha were war crimes."
-    corrected = "Prosecutor General Iryna Venediktova said the killings in Bucha were war crimes."
+def alerts_raised(classifier: LineClassifier, lines: list[tuple[str, int | None]]) -> list[tuple[int, str]]:
+    """Each (text, line it corrects) classified and run through the alert rules as one article."""
     memory, ledger = ArticleMemory(), AlertLedger()
     raised = []
-    for number, (text, corrects) in enumerate([(original, None), (corrected, 1)], start=1):
+    for number, (text, corrects) in enumerate(lines, start=1):
         event = LineEvent(
             event_id=LineEvent.id_for("a", number),
             article_id="a",
@@ -522,27 +520,19 @@ def test_a_correction_does_not_raise_again_the_alert_of_the_line_it_corrects(cla
         assert isinstance(classified, ClassifiedLine) and classified.corrects_line_no == corrects
         alerts, ledger = raise_alerts(classifier, classified, ledger, NOW)
         raised += [(a.line_no, a.kind) for a in alerts]
-    assert raised == [(1, "war_crimes")]
+    return raised
+
+
+def test_a_correction_does_not_raise_again_the_alert_of_the_line_it_corrects(classifier: LineClassifier) -> None:
+    # The correction puts the attribution right: without the rule, the other speaker's alert would fire again.
+    original = "Foreign Minister Dmytro Kuleba said the killings in Bucha were war crimes."
+    corrected = "Prosecutor General Iryna Venediktova said the killings in Bucha were war crimes."
+    assert alerts_raised(classifier, [(original, None), (corrected, 1)]) == [(1, "war_crimes")]
 
 
 def test_a_correction_of_a_line_that_raised_nothing_may_raise_its_alert(classifier: LineClassifier) -> None:
-    memory, ledger = ArticleMemory(), AlertLedger()
-    raised = []
-    texts = [
-        "Foreign Minister Dmytro Kuleba visited Bucha.",
-        "Dmytro Kuleba said the killings in Bucha were war crimes.",
+    lines = [
+        ("Foreign Minister Dmytro Kuleba visited Bucha.", None),
+        ("Dmytro Kuleba said the killings in Bucha were war crimes.", 1),
     ]
-    for number, text in enumerate(texts, start=1):
-        event = LineEvent(
-            event_id=LineEvent.id_for("a", number),
-            article_id="a",
-            line_no=number,
-            text=text,
-            ingested_at=NOW,
-            corrects_line_no=1 if number == 2 else None,
-        )
-        classified, memory = classify_line(classifier, event, memory, NOW)
-        assert isinstance(classified, ClassifiedLine)
-        alerts, ledger = raise_alerts(classifier, classified, ledger, NOW)
-        raised += [(a.line_no, a.kind) for a in alerts]
-    assert raised == [(2, "war_crimes")]
+    assert alerts_raised(classifier, lines) == [(2, "war_crimes")]

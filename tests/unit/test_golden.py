@@ -6,12 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
-import yaml
 from typer.testing import CliRunner
 
 from pipeline.cli import cli
 from pipeline.golden import GoldenError, differences, read_golden
-from tests.conftest import REPO, SEED_ARTICLE
+from tests.conftest import SEED_ARTICLE, taxonomy_with_severity
 
 pytestmark = pytest.mark.usefixtures("no_pipeline_env")
 
@@ -57,12 +56,7 @@ def test_a_changed_rule_fails_with_a_readable_diff(
 ) -> None:
     golden = tmp_path / "week.golden.jsonl"
     assert replay(str(archive), "--expect", str(golden), "--write-golden")[0] == 0
-    taxonomy = yaml.safe_load((REPO / "pipeline" / "data" / "taxonomy.yaml").read_text())
-    for rule in taxonomy["alerts"]:
-        if rule["kind"] == "war_crimes":
-            rule["severity"] = "high"
-    changed = tmp_path / "taxonomy.yaml"
-    changed.write_text(yaml.safe_dump(taxonomy, allow_unicode=True))
+    changed = taxonomy_with_severity(tmp_path, "war_crimes", "high")
     monkeypatch.setenv("NEWS_TAXONOMY_PATH", str(changed))
     status, stdout, stderr = replay(str(archive), "--expect", str(golden))
     assert status == 1

@@ -8,6 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from pipeline.cli import cli
+from pipeline.events import LineEvent
 
 
 def unused_port() -> int:
@@ -24,3 +25,18 @@ def test_ingest_gives_up_on_an_unreachable_broker_with_status_3(
     result = CliRunner().invoke(cli, ["ingest", "--article-id", "a", "-"], input="One line.\n")
     assert result.exit_code == 3, result.output
     assert "ingest failed" in result.output
+
+
+def test_lines_read_from_stdin_are_all_published(no_pipeline_env: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pipeline.ingest
+
+    published: list[str] = []
+
+    async def recorded(settings: object, lines: list[LineEvent], *args: object) -> int:
+        published.extend(line.text for line in lines)
+        return len(lines)
+
+    monkeypatch.setattr(pipeline.ingest, "publish_lines", recorded)
+    result = CliRunner().invoke(cli, ["ingest", "--article-id", "a", "-"], input="One line.\nTwo lines.\n")
+    assert result.exit_code == 0, result.output
+    assert published == ["One line.", "Two lines."]
