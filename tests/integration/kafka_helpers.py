@@ -33,7 +33,8 @@ async def read_json(
     where: Callable[[dict[str, Any]], bool] = lambda message: True,
 ) -> list[Any]:
     """The JSON messages on ``topic`` from the start that ``where`` keeps: wait for ``until`` of them,
-    then ``settle`` more seconds. Tests share topics, so each counts only its own messages."""
+    then ``settle`` more seconds. Tests share topics, so each counts only its own messages, and
+    skips what is not JSON."""
     consumer = AIOKafkaConsumer(
         topic,
         bootstrap_servers=settings.kafka_bootstrap_servers,
@@ -56,9 +57,17 @@ async def read_json(
                 return found
             batch = await consumer.getmany(timeout_ms=int(min(500, (limit - now) * 1000)) + 1)
             for records in batch.values():
-                found.extend(m for m in (json.loads(r.value) for r in records) if where(m))
+                found.extend(m for m in (_json(r.value) for r in records) if m is not None and where(m))
     finally:
         await consumer.stop()
+
+
+def _json(value: bytes | None) -> Any:
+    """A message as JSON; None for one that is not (the dead-letter tests put such bytes on the shared lines topic)."""
+    try:
+        return json.loads(value) if value is not None else None
+    except ValueError:
+        return None
 
 
 def run(coroutine: Any) -> Any:
