@@ -361,8 +361,8 @@ async def finish(
         events[index].message.acked = True
     try:
         records = tables.write(batch, WRITTEN_FIRST)
-        for topic, key, value in outputs:
-            records.append(Record(await outbox.declared(topic), None, key.encode(), value))
+        names = {topic: await outbox.declared(topic) for topic in {topic for topic, _, _ in outputs}}
+        records.extend(Record(names[topic], None, key.encode(), value) for topic, key, value in outputs)
         second = tables.write(batch, WRITTEN_AFTER)
         if batch.checkpoints:  # see WRITTEN_FIRST: Kafka has the checkpoints before any memory is sent
             first = await outbox.send(records, batch.dead_letters)
