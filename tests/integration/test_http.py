@@ -94,16 +94,17 @@ def test_the_alert_stream_sends_each_new_alert_as_a_server_sent_event(
     assert [(a["article_id"], a["kind"]) for a in found] == [(article, "war_crimes")]
 
 
-@pytest.mark.skipif(shutil.which("chromium") is None, reason="Debian's chromium is installed by scripts/bootstrap")
 def test_the_live_page_shows_an_alert_as_it_arrives_in_headless_chromium(
     http_server: HttpServer, worker: WorkerProcess
 ) -> None:
     from playwright.sync_api import sync_playwright
 
+    chromium = shutil.which("chromium")
+    assert chromium is not None, "Debian's chromium is needed: scripts/bootstrap installs it"
     article = f"page-{uuid.uuid4().hex[:6]}"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=shutil.which("chromium"),
+            executable_path=chromium,
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
         )
         try:
