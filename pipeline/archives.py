@@ -156,10 +156,10 @@ class LiveRun:
     """line event ids neither classified nor dead-lettered yet"""
 
 
-async def collect_run(settings: Settings, lines: list[LineEvent], timeout_s: float, quiet_s: float = 3.0) -> LiveRun:
+async def collect_run(settings: Settings, lines: list[LineEvent], timeout_s: float) -> LiveRun:
     """The classified lines and alerts of ``lines``' articles, read from the start of the output
-    topics until every line is classified or dead-lettered and no alert has come for ``quiet_s``,
-    or until ``timeout_s``."""
+    topics until every line is classified or dead-lettered and the alert agent has committed past
+    every one of those classifications (so each alert they raise is on the topic), or until ``timeout_s``."""
     run = LiveRun(waiting_for={line.event_id for line in lines})
     articles = {line.article_id for line in lines}
     by_offset = {(line.article_id, line.line_no): line.event_id for line in lines}
@@ -174,13 +174,20 @@ async def collect_run(settings: Settings, lines: list[LineEvent], timeout_s: flo
         enable_auto_commit=False,
         fetch_max_wait_ms=100,
     )
+    admin = AIOKafkaAdminClient(**aiokafka_options(settings))
     await consumer.start()
+    await admin.start()
     seen: set[str] = set()
+    classified_at: dict[TopicPartition, int] = {}
+    """the offset of the last classification of a replayed line, per partition of the classified topic"""
+    alerts_end: dict[TopicPartition, int] | None = None
     deadline = time.monotonic() + timeout_s
-    last_event = time.monotonic()
     try:
         while time.monotonic() < deadline:
-            if not run.waiting_for and time.monotonic() - last_event >= quiet_s:
+            if not run.waiting_for and alerts_end is None and await _alerts_caught_up(admin, settings, classified_at):
+                alerts = [tp for tp in consumer.assignment() if tp.topic == settings.topic_alerts]
+                alerts_end = await consumer.end_offsets(alerts)
+            if alerts_end is not None and all([await consumer.position(tp) >= end for tp, end in alerts_end.items()]):
                 break
             fetched = await consumer.getmany(timeout_ms=200)
             for tp, records in fetched.items():
@@ -194,14 +201,26 @@ async def collect_run(settings: Settings, lines: list[LineEvent], timeout_s: flo
                     if event.article_id not in articles:
                         continue
                     seen.add(event.event_id)
-                    last_event = time.monotonic()
                     run.events.append(event)
-                    if isinstance(event, ClassifiedLine):
+                    if isinstance(event, ClassifiedLine) and event.line_event_id in run.waiting_for:
                         run.waiting_for.discard(event.line_event_id)
+                        classified_at[tp] = max(classified_at.get(tp, -1), record.offset)
             await asyncio.sleep(0)
     finally:
+        await admin.close()
         await consumer.stop()
     return run
+
+
+async def _alerts_caught_up(
+    admin: AIOKafkaAdminClient, settings: Settings, classified_at: dict[TopicPartition, int]
+) -> bool:
+    """Whether the alert agent (the workers' group) has committed past every classification given:
+    it commits a line only once Kafka has the alerts the line raised."""
+    if not classified_at:
+        return True
+    committed = await admin.list_consumer_group_offsets(settings.app_id, partitions=list(classified_at))
+    return all(tp in committed and committed[tp].offset > offset for tp, offset in classified_at.items())
 
 
 def _output_event(topic: str, value: bytes | None, settings: Settings) -> Alert | ClassifiedLine | DeadLetter | None:
