@@ -26,19 +26,20 @@ from faust.types import TP
 
 from pipeline.delivery import AlertDelivery, ItemDelivery, LineDelivery, position_key
 from pipeline.domain.classifier import LineClassifier
-from pipeline.faust_fixes import count_gap_offsets_once
+from pipeline.faust_fixes import count_gap_offsets_once, idempotent_producer
 from pipeline.kafka_options import faust_broker_options
 from pipeline.logs import configure_logging
 from pipeline.settings import Settings
 from pipeline.streaming import Batches, Outbox, Tables, finish, messages_of
 from pipeline.taxonomy_file import load_taxonomy
-from pipeline.topics_admin import alert_kind_topic
+from pipeline.topics_admin import alert_kind_topic, topic_configs
 
 log = structlog.get_logger("pipeline.worker")
 
 
 def build_app(settings: Settings, classifier: LineClassifier | None = None) -> faust.App:
     count_gap_offsets_once()  # see faust_fixes: without it, commits crawl after a rebalance
+    idempotent_producer()  # see faust_fixes: a retried send must not write twice or out of order
     classifier = classifier or LineClassifier(load_taxonomy(settings.taxonomy_path))
     app = faust.App(
         settings.app_id,
@@ -63,7 +64,13 @@ def build_app(settings: Settings, classifier: LineClassifier | None = None) -> f
         # internal=True: the worker declares its topics with the configured partition count, so it
         # can start before anything has been ingested.
         return app.topic(
-            name, key_serializer="raw", value_serializer="raw", partitions=settings.partitions, internal=True
+            name,
+            key_serializer="raw",
+            value_serializer="raw",
+            partitions=settings.partitions,
+            replicas=settings.replication_factor,
+            config=topic_configs(settings),
+            internal=True,
         )
 
     items_topic = raw_topic(settings.topic_items)
@@ -78,7 +85,7 @@ def build_app(settings: Settings, classifier: LineClassifier | None = None) -> f
             kind_topics[kind] = raw_topic(alert_kind_topic(settings, kind))
         return kind_topics[kind]
 
-    tables = Tables(app, settings.partitions)
+    tables = Tables(app, settings.partitions, topic_configs(settings))
     outbox = Outbox(app, dlq_topic)
     lines, alerts = LineDelivery(classifier, settings.max_text_bytes), AlertDelivery(classifier)
     items = ItemDelivery()

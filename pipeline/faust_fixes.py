@@ -1,4 +1,5 @@
-"""A correction to faust-streaming's offset bookkeeping, applied when the app is built.
+"""Corrections to faust-streaming, applied when the app is built: its offset bookkeeping, and its
+producer's idempotence.
 
 When a partition's messages arrive with a jump, Faust records the offsets jumped over as
 a gap that counts as processed once something beyond it is processed. The gap's offsets
@@ -23,6 +24,7 @@ from __future__ import annotations
 from typing import Any
 
 from faust.transport.consumer import Consumer
+from faust.transport.drivers import aiokafka as faust_aiokafka
 from faust.types import TP
 
 _original_add_gap = Consumer._add_gap
@@ -42,3 +44,14 @@ async def _add_gap_once(self: Any, tp: TP, offset_from: int, offset_to: int) -> 
 
 def count_gap_offsets_once() -> None:
     Consumer._add_gap = _add_gap_once  # type: ignore[method-assign]
+
+
+def _idempotent_settings(self: Any) -> dict[str, Any]:
+    return {"acks": "all", "enable_idempotence": True}
+
+
+def idempotent_producer() -> None:
+    """Faust's producer is idempotent only inside its transactions, which the agents do not use (see
+    README). Without idempotence a send retried after a broker fails over can be written twice, or
+    land after a later one of the same partition; with it the broker drops the repeat and keeps the order."""
+    faust_aiokafka.Producer._settings_extra = _idempotent_settings  # type: ignore[method-assign]

@@ -38,7 +38,13 @@ class Settings(BaseSettings):
     topic_alerts: str = "news.alerts"
     topic_dlq: str = "news.dlq"
     partitions: int = Field(default=4, ge=1, le=1000, description="partitions of every pipeline topic")
-    replication_factor: int = Field(default=1, ge=1, le=10)
+    replication_factor: int = Field(default=1, ge=1, le=10, description="of every topic the pipeline creates")
+    min_insync_replicas: int | None = Field(
+        default=None,
+        ge=1,
+        le=10,
+        description="replicas that must have a write before it is acknowledged; default 2 with 3 or more, else 1",
+    )
     taxonomy_path: Path | None = Field(default=None, description="taxonomy YAML; the bundled default if unset")
     max_text_bytes: int = Field(default=65_536, ge=1, description="longer lines go to the dead-letter topic")
     processing_guarantee: Literal["at_least_once"] = Field(
@@ -97,6 +103,21 @@ class Settings(BaseSettings):
             for name in PREFIXED:
                 data[name] = prefix + str(data.get(name, cls.model_fields[name].default))
         return data
+
+    @property
+    def insync_replicas(self) -> int:
+        if self.min_insync_replicas is not None:
+            return self.min_insync_replicas
+        return 2 if self.replication_factor >= 3 else 1
+
+    @model_validator(mode="after")
+    def _replicas_are_possible(self) -> Settings:
+        if self.insync_replicas > self.replication_factor:
+            raise ValueError(
+                f"NEWS_MIN_INSYNC_REPLICAS={self.insync_replicas} exceeds NEWS_REPLICATION_FACTOR="
+                f"{self.replication_factor}: no write could ever be acknowledged"
+            )
+        return self
 
     @model_validator(mode="after")
     def _security_is_complete(self) -> Settings:

@@ -217,11 +217,17 @@ class Record:
 class Tables:
     """The worker's changelogged tables, as the delivery reads them (``StoredState``)."""
 
-    def __init__(self, app: faust.App, partitions: int) -> None:
+    def __init__(self, app: faust.App, partitions: int, topic_configs: dict[str, str]) -> None:
         def table(name: str, model: type[ModelT], help_text: str) -> ModelTable[ModelT]:
             # Keys are JSON strings; values stay bytes, in the store as in the changelog and after a recovery.
             changelogged = app.Table(
-                name, default=None, key_type=str, value_type=bytes, partitions=partitions, help=help_text
+                name,
+                default=None,
+                key_type=str,
+                value_type=bytes,
+                partitions=partitions,
+                help=help_text,
+                extra_topic_configs=topic_configs,
             )
             return ModelTable(changelogged, model)
 

@@ -158,3 +158,55 @@ def http_server(pipeline_env: dict[str, str], tmp_path_factory: pytest.TempPathF
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
+
+
+@dataclass(frozen=True)
+class LocalCluster:
+    """scripts/kafka-local's three-node cluster, on ports of its own, with data under the test's tmp."""
+
+    base_port: int
+    env: dict[str, str]
+
+    @property
+    def bootstrap(self) -> str:
+        return ",".join(f"127.0.0.1:{self.base_port + n}" for n in range(3))
+
+    def run(self, *args: str, timeout: float = 240) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(REPO / "scripts" / "kafka-local"), *args],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+
+    def kill(self, node: int) -> None:
+        done = self.run("kill", str(node))
+        assert done.returncode == 0, done.stderr
+
+    def restart(self, node: int) -> None:
+        done = self.run("restart", str(node))
+        assert done.returncode == 0, done.stderr
+
+
+def _cluster_ports_free(base: int) -> bool:
+    return all(not _port_open("127.0.0.1", base + offset) for offset in (0, 1, 2, 10, 11, 12))
+
+
+@pytest.fixture(scope="module")
+def kafka_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalCluster]:
+    base = next(port for port in range(29_092, 39_092, 100) if _cluster_ports_free(port))
+    env = {
+        **os.environ,
+        "KAFKA_PORT": str(base),
+        "KAFKA_LOCAL_DIR": str(tmp_path_factory.mktemp("cluster")),
+        "KAFKA_HEAP": "384m",
+    }
+    cluster = LocalCluster(base, env)
+    started = cluster.run("start", "--nodes", "3")
+    assert started.returncode == 0, started.stderr
+    try:
+        yield cluster
+    finally:
+        cluster.run("stop", timeout=120)

@@ -184,3 +184,20 @@ def test_the_changelogs_reprocessing_clears_are_every_table_the_worker_keeps(set
     assert sorted(table.changelog_topic.get_topic_name() for table in app.tables.values()) == sorted(
         changelog_topics(settings)
     )
+
+
+def test_with_three_replicas_every_topic_and_changelog_needs_two_in_sync(settings: Settings) -> None:
+    replicated = settings.model_copy(update={"replication_factor": 3})
+    app = build_app(replicated)
+    assert app.conf.topic_replication_factor == 3  # what a changelog is created with, unless it says otherwise
+    for table in app.tables.values():
+        changelog = table.changelog_topic
+        assert changelog.replicas in (None, 3) and changelog.config["min.insync.replicas"] == "2"
+    topics = {agent.channel.get_topic_name(): agent.channel for agent in app.agents.values()}
+    assert topics[replicated.topic_lines].config == {"min.insync.replicas": "2"}
+    assert topics[replicated.topic_lines].replicas == 3
+
+
+def test_the_worker_s_producer_is_idempotent_and_waits_for_every_in_sync_replica(settings: Settings) -> None:
+    app = build_app(settings)
+    assert app.producer._settings_extra() == {"acks": "all", "enable_idempotence": True}

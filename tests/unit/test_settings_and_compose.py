@@ -80,3 +80,14 @@ def test_the_cluster_profile_has_three_voting_nodes_and_a_worker_that_knows_them
     assert worker["NEWS_KAFKA_BOOTSTRAP_SERVERS"].split(",") == [f"{name}:9092" for name in sorted(nodes)]
     assert worker["NEWS_REPLICATION_FACTOR"] == "3"
     assert "profiles" not in services["kafka"] and "profiles" not in services["worker"]  # the default stays one node
+
+
+def test_three_replicas_need_two_in_sync_by_default_and_one_replica_needs_one() -> None:
+    assert Settings(replication_factor=3).insync_replicas == 2
+    assert Settings().insync_replicas == 1 and Settings(replication_factor=2).insync_replicas == 1
+    assert Settings(replication_factor=3, min_insync_replicas=3).insync_replicas == 3
+
+
+def test_more_in_sync_replicas_than_replicas_is_refused() -> None:
+    with pytest.raises(ValidationError, match="exceeds NEWS_REPLICATION_FACTOR=1"):
+        Settings(min_insync_replicas=2)
