@@ -31,12 +31,21 @@ class IngestError(RuntimeError):
     """The broker could not take the lines within the time allowed."""
 
 
+def _worth_waiting(error: BaseException) -> bool:
+    """A broker down, restarting or failing over: a node not ready, no leader yet, too few replicas."""
+    if isinstance(error, KafkaConnectionError | KafkaTimeoutError | OSError):
+        return True
+    return isinstance(error, KafkaError) and bool(getattr(error, "retriable", False))
+
+
 async def _until(deadline: float, what: str, attempt: Callable[[], Awaitable[T]]) -> T:
     delay = 0.5
     while True:
         try:
             return await attempt()
-        except (KafkaConnectionError, KafkaTimeoutError, OSError) as error:
+        except (KafkaError, OSError) as error:
+            if not _worth_waiting(error):
+                raise
             if time.monotonic() + delay > deadline:
                 raise IngestError(f"{what}: broker unreachable until the deadline ({error})") from error
             log.warning("broker_unreachable", action=what, retry_in_s=delay, error=str(error))

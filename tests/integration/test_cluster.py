@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import subprocess
+import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +16,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 
 from pipeline.settings import Settings
+from tests.conftest import REPO
 from tests.integration.conftest import LocalCluster, isolated_env, run_cli, settings_for, start_worker
 from tests.integration.kafka_helpers import read_json, run
 
@@ -74,3 +79,47 @@ def test_worker_ingest_and_tail_keep_working_with_the_leading_node_down(
         "cluster-before",
         "cluster-during",
     ]
+
+
+def test_with_two_of_three_nodes_down_ingest_waits_and_nothing_is_lost_when_one_returns(
+    kafka_cluster: LocalCluster, tmp_path: Path
+) -> None:
+    env = {**isolated_env(kafka_cluster.bootstrap), "NEWS_REPLICATION_FACTOR": "3", "NEWS_INGEST_TIMEOUT_S": "240"}
+    settings = settings_for(env)
+    article = "cluster-majority-down"
+    lines = [f"Line {n} of the briefing, read while the cluster had lost two of its nodes." for n in range(1, 11)]
+    source = tmp_path / "briefing.jsonl"
+    source.write_text(
+        "".join(json.dumps({"article_id": article, "line_no": n, "text": t}) + "\n" for n, t in enumerate(lines, 1))
+    )
+    worker = start_worker(env, tmp_path / "worker.log")
+    try:
+        worker.wait_ready()
+        kafka_cluster.kill(2)
+        kafka_cluster.kill(3)
+        ingest = subprocess.Popen(
+            [sys.executable, "-m", "pipeline", "ingest", str(source)],
+            env={**os.environ, **env},
+            cwd=REPO,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        try:
+            time.sleep(15)
+            assert ingest.poll() is None, "ingest gave up while a majority of nodes was down"
+            kafka_cluster.restart(2)
+            _, stderr = ingest.communicate(timeout=240)
+        finally:
+            if ingest.poll() is None:
+                ingest.kill()
+        assert ingest.returncode == 0, stderr.decode()
+        assert b"published 10 line(s)" in stderr
+        classified = run(
+            read_json(
+                settings, settings.topic_classified, until=10, timeout=240, where=lambda c: c["article_id"] == article
+            )
+        )
+    finally:
+        worker.stop()
+        kafka_cluster.restart(3)
+    assert sorted({c["line_no"] for c in classified}) == list(range(1, 11))

@@ -40,3 +40,17 @@ def test_lines_read_from_stdin_are_all_published(no_pipeline_env: None, monkeypa
     result = CliRunner().invoke(cli, ["ingest", "--article-id", "a", "-"], input="One line.\nTwo lines.\n")
     assert result.exit_code == 0, result.output
     assert published == ["One line.", "Two lines."]
+
+
+def test_ingest_waits_out_a_fail_over_but_not_a_refusal() -> None:
+    from aiokafka.errors import (
+        KafkaConnectionError,
+        NodeNotReadyError,
+        NotEnoughReplicasError,
+        TopicAuthorizationFailedError,
+    )
+
+    from pipeline.ingest import _worth_waiting
+
+    assert all(_worth_waiting(e) for e in (KafkaConnectionError(), NodeNotReadyError(), NotEnoughReplicasError()))
+    assert not _worth_waiting(TopicAuthorizationFailedError()) and not _worth_waiting(ValueError())
