@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import os
 import subprocess
 import sys
 import time
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +19,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 
 from pipeline.settings import Settings
-from tests.conftest import REPO
+from tests.conftest import REPO, SEED_ARTICLE
 from tests.integration.conftest import LocalCluster, isolated_env, run_cli, settings_for, start_worker
 from tests.integration.kafka_helpers import read_json, run
 
@@ -123,3 +126,105 @@ def test_with_two_of_three_nodes_down_ingest_waits_and_nothing_is_lost_when_one_
         worker.stop()
         kafka_cluster.restart(3)
     assert sorted({c["line_no"] for c in classified}) == list(range(1, 11))
+
+
+SEED_LINES = [line for line in SEED_ARTICLE.read_text().splitlines() if line.strip()]
+
+
+def _drill_source(tmp_path: Path, drill: str, copies: int) -> Path:
+    """The seed article, as several articles: its speakers and alerts are known exactly."""
+    path = tmp_path / f"{drill}.jsonl"
+    records = [
+        {"article_id": f"{drill}-{copy}", "line_no": n, "text": text}
+        for n, text in enumerate(SEED_LINES, 1)
+        for copy in range(copies)
+    ]
+    path.write_text("".join(json.dumps(record) + "\n" for record in records))
+    return path
+
+
+def _speakers_and_alerts(events: list[dict[str, Any]]) -> tuple[dict[tuple[str, int], Any], set[tuple[Any, ...]]]:
+    speakers = {
+        (e["article_id"], e["line_no"]): (e["speaker"] or {}).get("name")
+        for e in events
+        if e["type"] == "news.line.classified"
+    }
+    alerts = {
+        (e["article_id"], e["line_no"], e["kind"], (e["speaker"] or {}).get("name"))
+        for e in events
+        if e["type"] == "news.alert"
+    }
+    return speakers, alerts
+
+
+def _run_drill(cluster: LocalCluster, tmp_path: Path, drill: str, disrupt: Callable[[], None]) -> float:
+    """Lines flow while ``disrupt`` runs; every line classified with the speaker and alerts an undisturbed
+    run gives. Returns the longest time, in seconds, with nothing classified."""
+    env = {**isolated_env(cluster.bootstrap), "NEWS_REPLICATION_FACTOR": "3", "NEWS_INGEST_TIMEOUT_S": "240"}
+    settings = settings_for(env)
+    source = _drill_source(tmp_path, drill, copies=6)
+    offline = run_cli(env, "classify", str(source))
+    expected_speakers, expected_alerts = _speakers_and_alerts(
+        [json.loads(line) for line in offline.stdout.splitlines()]
+    )
+    worker = start_worker(env, tmp_path / f"{drill}-worker.log")
+    try:
+        worker.wait_ready()
+        ingest = subprocess.Popen(
+            [sys.executable, "-m", "pipeline", "ingest", "--rate", "3", str(source)],
+            env={**os.environ, **env},
+            cwd=REPO,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        try:
+            time.sleep(4)
+            disrupt()
+            _, stderr = ingest.communicate(timeout=240)
+        finally:
+            if ingest.poll() is None:
+                ingest.kill()
+        assert ingest.returncode == 0, stderr.decode()
+        mine = lambda e: e["article_id"].startswith(f"{drill}-")  # noqa: E731
+        classified = run(
+            read_json(settings, settings.topic_classified, until=len(expected_speakers), timeout=240, where=mine)
+        )
+        alerts = run(
+            read_json(settings, settings.topic_alerts, until=len(expected_alerts), timeout=120, settle=3, where=mine)
+        )
+    finally:
+        worker.stop()
+    speakers, raised = _speakers_and_alerts(classified + alerts)
+    assert speakers == expected_speakers  # every line, and no speaker changed (a repeat gives the same)
+    assert raised == expected_alerts
+    times = sorted(datetime.fromisoformat(c["classified_at"]) for c in classified)
+    return max((later - earlier).total_seconds() for earlier, later in itertools.pairwise(times))
+
+
+def _active_controller(cluster: LocalCluster) -> int:
+    described = cluster.run("tool", "metadata-quorum", "--bootstrap-server", cluster.bootstrap, "describe", "--status")
+    return int(next(line.split()[1] for line in described.stdout.splitlines() if line.startswith("LeaderId:")))
+
+
+def test_killing_the_active_controller_mid_stream_changes_nothing(kafka_cluster: LocalCluster, tmp_path: Path) -> None:
+    controller = _active_controller(kafka_cluster)
+
+    def kill_the_controller() -> None:
+        kafka_cluster.kill(controller)
+
+    try:
+        quiet = _run_drill(kafka_cluster, tmp_path, "controller", kill_the_controller)
+    finally:
+        kafka_cluster.restart(controller)
+    assert _active_controller(kafka_cluster) in {1, 2, 3}
+    print(f"active controller {controller} killed: at most {quiet:.1f} s with nothing classified")
+
+
+def test_a_rolling_restart_while_lines_flow_changes_nothing(kafka_cluster: LocalCluster, tmp_path: Path) -> None:
+    def roll() -> None:
+        for node in (1, 2, 3):
+            kafka_cluster.kill(node)
+            kafka_cluster.restart(node)
+
+    quiet = _run_drill(kafka_cluster, tmp_path, "rolling", roll)
+    print(f"rolling restart: at most {quiet:.1f} s with nothing classified")
