@@ -76,9 +76,9 @@ def build_app(settings: Settings, classifier: LineClassifier | None = None) -> f
     items_topic = raw_topic(settings.topic_items)
     lines_topic, classified_topic = raw_topic(settings.topic_lines), raw_topic(settings.topic_classified)
     alerts_topic, dlq_topic = raw_topic(settings.topic_alerts), raw_topic(settings.topic_dlq)
-    # For subscribers who want one kind: every alert is also on news.alerts.<kind>. An alert replayed
-    # after a crash may be of a kind the taxonomy has since dropped; its topic is made when needed.
-    kind_topics = {rule.kind: raw_topic(alert_kind_topic(settings, rule.kind)) for rule in classifier.taxonomy.alerts}
+    # For subscribers who want one kind: every alert is also on news.alerts.<kind>. By the kind the alert
+    # has, not the taxonomy's list: one replayed after a crash may be of a kind the taxonomy has since dropped.
+    kind_topics: dict[str, faust.TopicT] = {}
 
     def kind_topic(kind: str) -> faust.TopicT:
         if kind not in kind_topics:

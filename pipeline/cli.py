@@ -440,14 +440,16 @@ def worker(
         raise typer.Exit(code=run_supervised(worker_command(loglevel), stall))
     from pipeline.app import build_app
     from pipeline.domain.classifier import LineClassifier
+    from pipeline.ingest import ensure_topics_waiting
     from pipeline.logs import configure_logging
     from pipeline.taxonomy_file import load_taxonomy
-    from pipeline.topics_admin import ensure_topics
 
     settings = Settings()
     configure_logging(settings.log_level, settings.log_format)
     classifier = LineClassifier(load_taxonomy(settings.taxonomy_path))
-    asyncio.run(ensure_topics(settings, [rule.kind for rule in classifier.taxonomy.alerts]))
+    # Every topic it writes, each alert kind's too, before it starts (see ensure_topics); a broker
+    # still starting is waited for, as Faust itself would.
+    asyncio.run(ensure_topics_waiting(settings, [rule.kind for rule in classifier.taxonomy.alerts]))
     app = build_app(settings, classifier)
     sys.argv = ["pipeline", "worker", "--loglevel", loglevel]
     if settings.web_enabled:

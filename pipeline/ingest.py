@@ -101,10 +101,19 @@ class RecordBatches:
         self.sent.append((members, future))
 
 
+async def ensure_topics_waiting(
+    settings: Settings, alert_kinds: Sequence[str] = (), deadline: float | None = None
+) -> None:
+    """The pipeline's topics made sure of, waiting for a broker that is down or failing over,
+    up to ``deadline`` (default: ``ingest_timeout_s`` from now)."""
+    deadline = deadline if deadline is not None else time.monotonic() + settings.ingest_timeout_s
+    await _until(deadline, "create topics", lambda: ensure_topics(settings, alert_kinds))
+
+
 async def _producer(settings: Settings) -> AIOKafkaProducer:
     """A started idempotent producer, once the topics exist; waiting for the broker up to the deadline."""
     deadline = time.monotonic() + settings.ingest_timeout_s
-    await _until(deadline, "create topics", lambda: ensure_topics(settings))
+    await ensure_topics_waiting(settings, deadline=deadline)
 
     async def started() -> AIOKafkaProducer:
         producer = AIOKafkaProducer(
