@@ -12,6 +12,13 @@ uninterrupted in-process run of the same lines:
 Several workers can share the partitions (--workers); one can leave (SIGTERM)
 and another join part-way (--leave-at, --join-at), to drill a scale-out.
 
+With --nodes 3 the drill runs on scripts/kafka-local's three-node cluster (started
+if it is not running) with topics replicated three times, and can SIGKILL the node
+leading most partitions of the lines topic, or the active controller
+(--kill-node-at, --which-node), start it again later (--restart-node-at), or
+restart every node in turn while lines flow (--roll-at). Every drill reports the
+longest time during which nothing was classified.
+
 Lost lines, missing or unexpected alerts and speaker mismatches make the exit
 status 1; repeated records (the same event id twice) are counted and reported.
 Needs the local broker (scripts/kafka-local); the broker restart uses
@@ -20,6 +27,9 @@ scripts/kafka-local stop/start, so it must be that broker.
   python scripts/chaos.py                              # full size: 10,000 lines, 100 articles
   python scripts/chaos.py --lines 2000 --articles 40   # what the test suite runs
   python scripts/chaos.py --workers 2 --kill-at 0 --restart-broker-at 0 --leave-at 0.3 --join-at 0.5
+  python scripts/chaos.py --nodes 3 --kill-at 0 --restart-broker-at 0 --kill-node-at 0.3 --restart-node-at 0.6
+  python scripts/chaos.py --nodes 3 --kill-at 0 --restart-broker-at 0 --kill-node-at 0.3 --which-node controller
+  python scripts/chaos.py --nodes 3 --kill-at 0 --restart-broker-at 0 --roll-at 0.2 --rate 150
 """
 
 from __future__ import annotations
@@ -27,6 +37,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import itertools
 import json
 import logging
 import os
@@ -45,6 +56,7 @@ from pathlib import Path
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer
+from aiokafka.admin import AIOKafkaAdminClient
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -200,8 +212,43 @@ def port_open(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
+def kafka_local(env: dict[str, str], *args: str) -> str:
+    """Run scripts/kafka-local; its standard output."""
+    return subprocess.run([str(KAFKA_LOCAL), *args], check=True, env=env, capture_output=True, text=True).stdout
+
+
+def busiest_leader(servers: str, topic: str) -> int:
+    """The node that leads most partitions of ``topic``."""
+
+    async def described() -> list[int]:
+        admin = AIOKafkaAdminClient(bootstrap_servers=servers)
+        await admin.start()
+        try:
+            [topic_metadata] = await admin.describe_topics([topic])
+        finally:
+            await admin.close()
+        return [p["leader"] for p in topic_metadata["partitions"]]
+
+    leaders = asyncio.run(described())
+    return max(set(leaders), key=leaders.count)
+
+
+def active_controller(env: dict[str, str], servers: str) -> int:
+    """The node leading the controller quorum, as Kafka's metadata-quorum tool reports it."""
+    status = kafka_local(env, "tool", "metadata-quorum", "--bootstrap-server", servers, "describe", "--status")
+    return int(next(line.split()[1] for line in status.splitlines() if line.startswith("LeaderId:")))
+
+
+def longest_quiet(classified: list[dict[str, Any]]) -> float:
+    """The longest time, in seconds, between one classified record and the next."""
+    times = sorted(datetime.fromisoformat(c["classified_at"]) for c in classified)
+    return max(((b - a).total_seconds() for a, b in itertools.pairwise(times)), default=0.0)
+
+
 def main() -> int:
-    logging.basicConfig(level=logging.ERROR)  # the collector's reconnect chatter during a broker restart
+    logging.basicConfig(level=logging.ERROR)
+    # The collector's reconnect chatter while a broker or node is down, which the drill means to happen.
+    logging.getLogger("aiokafka").setLevel(logging.CRITICAL)
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--lines", type=int, default=10_000)
     parser.add_argument("--articles", type=int, default=100)
@@ -211,15 +258,31 @@ def main() -> int:
     parser.add_argument("--restart-broker-at", type=float, default=0.6, help="restart the broker at this share; 0: no")
     parser.add_argument("--leave-at", type=float, default=0.0, help="stop a worker (SIGTERM) at this share; 0: no")
     parser.add_argument("--join-at", type=float, default=0.0, help="start one more worker at this share; 0: no")
+    parser.add_argument("--nodes", type=int, choices=(1, 3), default=1, help="one broker, or the three-node cluster")
+    parser.add_argument("--kill-node-at", type=float, default=0.0, help="SIGKILL a cluster node at this share; 0: no")
+    parser.add_argument(
+        "--which-node",
+        choices=("leader", "controller"),
+        default="leader",
+        help="the node to kill: the one leading most lines partitions, or the active controller",
+    )
+    parser.add_argument("--restart-node-at", type=float, default=0.0, help="start the killed node again; 0: at the end")
+    parser.add_argument("--roll-at", type=float, default=0.0, help="kill and restart each node in turn; 0: no")
     parser.add_argument("--timeout", type=float, default=900.0)
     parser.add_argument("--port", type=int, default=int(os.environ.get("KAFKA_PORT", "9092")))
     parser.add_argument("--json", action="store_true", help="print only the counts, as JSON")
     args = parser.parse_args()
 
+    if args.nodes == 1 and (args.kill_node_at or args.restart_node_at or args.roll_at):
+        parser.error("--kill-node-at, --restart-node-at and --roll-at need --nodes 3")
+    if args.restart_node_at and not 0 < args.kill_node_at < args.restart_node_at:
+        parser.error("--restart-node-at must come after --kill-node-at")
     run = uuid.uuid4().hex[:8]
+    servers = ",".join(f"127.0.0.1:{args.port + n}" for n in range(args.nodes))
     env = {
         **os.environ,
-        "NEWS_KAFKA_BOOTSTRAP_SERVERS": f"127.0.0.1:{args.port}",
+        "NEWS_KAFKA_BOOTSTRAP_SERVERS": servers,
+        "NEWS_REPLICATION_FACTOR": str(args.nodes),
         "NEWS_APP_ID": f"chaos-{run}",
         "NEWS_TOPIC_LINES": f"chaos-{run}.lines",
         "NEWS_TOPIC_CLASSIFIED": f"chaos-{run}.lines.classified",
@@ -247,9 +310,13 @@ def main() -> int:
     expected_alerts = {e.event_id for e in expected if isinstance(e, Alert)}
 
     started_broker = False
-    if not port_open(args.port):
-        subprocess.run([str(KAFKA_LOCAL), "start"], check=True, env=env)
+    nodes_up = [port_open(args.port + n) for n in range(args.nodes)]
+    if not any(nodes_up):
+        subprocess.run([str(KAFKA_LOCAL), "start", "--nodes", str(args.nodes)], check=True, env=env)
         started_broker = True
+    elif not all(nodes_up):
+        sys.exit(f"chaos: only some of the cluster's nodes on {servers} are up: restart them or stop the cluster")
+    killed_node: int | None = None
     collected, stop = Collected(), threading.Event()
     collector = threading.Thread(target=collect, args=(env, collected, stop), daemon=True)
     workers: list[Worker] = []
@@ -288,6 +355,9 @@ def main() -> int:
                 (args.restart_broker_at, "restart_broker"),
                 (args.leave_at, "leave"),
                 (args.join_at, "join"),
+                (args.kill_node_at, "kill_node"),
+                (args.restart_node_at, "restart_node"),
+                (args.roll_at, "roll"),
             )
             if share > 0
         )
@@ -303,7 +373,7 @@ def main() -> int:
                 elif action == "restart_broker":
                     subprocess.run([str(KAFKA_LOCAL), "stop"], check=True, env=env)
                     time.sleep(2)
-                    subprocess.run([str(KAFKA_LOCAL), "start"], check=True, env=env)
+                    subprocess.run([str(KAFKA_LOCAL), "start", "--nodes", str(args.nodes)], check=True, env=env)
                     happened.append(f"broker restarted at {done} lines classified")
                 elif action == "leave":
                     live[0].stop()
@@ -311,6 +381,27 @@ def main() -> int:
                 elif action == "join":
                     start_worker().wait_ready()
                     happened.append(f"worker {len(workers)} joined at {done} lines classified")
+                elif action == "kill_node":
+                    if args.which_node == "leader":
+                        killed_node = busiest_leader(servers, env["NEWS_TOPIC_LINES"])
+                        role = "leading most lines partitions"
+                    else:
+                        killed_node = active_controller(env, servers)
+                        role = "the active controller"
+                    kafka_local(env, "kill", str(killed_node))
+                    happened.append(f"SIGKILL node {killed_node} ({role}) at {done} lines classified")
+                elif action == "restart_node" and killed_node is not None:
+                    kafka_local(env, "restart", str(killed_node))
+                    happened.append(f"node {killed_node} restarted at {done} lines classified")
+                    killed_node = None
+                elif action == "roll":
+                    for node in range(1, args.nodes + 1):
+                        kafka_local(env, "kill", str(node))
+                        kafka_local(env, "restart", str(node))
+                    happened.append(
+                        f"rolling restart of nodes 1 to {args.nodes} from {done} "
+                        f"to {collected.distinct_lines()} lines classified"
+                    )
                 say(f"chaos: {happened[-1]}")
             with collected.lock:
                 alerts_seen = len({a["event_id"] for a in collected.alerts})
@@ -328,6 +419,8 @@ def main() -> int:
             worker.stop()
         stop.set()
         collector.join(timeout=10)
+        if killed_node is not None:
+            subprocess.run([str(KAFKA_LOCAL), "restart", str(killed_node)], check=False, env=env)
         if started_broker:
             subprocess.run([str(KAFKA_LOCAL), "stop"], check=False, env=env)
 
@@ -369,6 +462,7 @@ def main() -> int:
         "articles_by_worker": [len(done[1]) for done in shares],
         "articles_moved": sum(1 for n in Counter(a for done in shares for a in done[1]).values() if n > 1),
         "events": happened,
+        "longest_quiet_s": round(longest_quiet(classified), 1),
         "seconds": round(time.monotonic() - began, 1),
         "folder": str(workdir),
     }

@@ -228,3 +228,31 @@ def test_a_rolling_restart_while_lines_flow_changes_nothing(kafka_cluster: Local
 
     quiet = _run_drill(kafka_cluster, tmp_path, "rolling", roll)
     print(f"rolling restart: at most {quiet:.1f} s with nothing classified")
+
+
+def test_the_chaos_drill_kills_and_restarts_the_leading_node(kafka_cluster: LocalCluster) -> None:
+    """scripts/chaos.py's cluster drill, scaled down (the full size is in benchmarks/chaos.md)."""
+    drill = subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "scripts" / "chaos.py"),
+            "--json",
+            *("--nodes", "3", "--port", str(kafka_cluster.base_port)),
+            *("--lines", "1000", "--articles", "20", "--rate", "200"),
+            *("--kill-at", "0", "--restart-broker-at", "0", "--kill-node-at", "0.3", "--restart-node-at", "0.6"),
+        ],
+        env=kafka_cluster.env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=REPO,
+        check=False,
+    )
+    assert drill.stdout.strip(), drill.stderr[-3000:]
+    counts = json.loads(drill.stdout.strip().splitlines()[-1])
+    assert counts["lines_classified"] == counts["lines_sent"] == 1000, counts
+    assert counts["lost_lines"] == counts["speaker_mismatches"] == counts["topic_mismatches"] == 0, counts
+    assert counts["missing_alerts"] == counts["unexpected_alerts"] == 0, counts
+    killed, restarted = counts["events"]
+    assert killed.startswith("SIGKILL node") and "restarted" in restarted, counts
+    assert drill.returncode == 0, counts
