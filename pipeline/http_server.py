@@ -16,9 +16,9 @@ from fastapi import FastAPI
 from pipeline.alert_feed import AlertFeed, feed_from_kafka
 from pipeline.events import ItemVersion, LineEvent
 from pipeline.http_api import Unavailable, build_http_app
+from pipeline.ingest import ensure_topics_waiting
 from pipeline.kafka_options import aiokafka_options
 from pipeline.settings import Settings
-from pipeline.topics_admin import ensure_topics
 
 log = structlog.get_logger("pipeline.http")
 
@@ -72,7 +72,9 @@ def http_app(settings: Settings) -> FastAPI:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        await ensure_topics(settings)
+        # A broker still starting is waited for, as ingest waits for it.
+        topics = [settings.topic_lines, settings.topic_items, settings.topic_alerts]
+        await ensure_topics_waiting(settings, topics=topics)
         await publisher.start()
         ready = asyncio.Event()
         reading = asyncio.create_task(feed_from_kafka(settings, feed, ready))

@@ -18,6 +18,7 @@ from aiokafka.errors import KafkaConnectionError, KafkaError, KafkaTimeoutError
 from aiokafka.partitioner import DefaultPartitioner
 from aiokafka.producer.message_accumulator import BatchBuilder
 
+from pipeline.broker_access import explain, refusal_of
 from pipeline.events import ItemVersion, LineEvent
 from pipeline.kafka_options import aiokafka_options
 from pipeline.settings import Settings
@@ -38,12 +39,17 @@ def _worth_waiting(error: BaseException) -> bool:
     return isinstance(error, KafkaError) and bool(getattr(error, "retriable", False))
 
 
-async def _until(deadline: float, what: str, attempt: Callable[[], Awaitable[T]]) -> T:
+async def _until(settings: Settings, deadline: float, what: str, attempt: Callable[[], Awaitable[T]]) -> T:
+    """``attempt`` until it succeeds, waiting out a broker that is down or failing over up to
+    ``deadline``; a broker that refuses this client (see broker_access) ends the wait at once."""
     delay = 0.5
     while True:
         try:
             return await attempt()
         except (KafkaError, OSError) as error:
+            refused = await explain(settings, error)
+            if refused is not None:
+                raise refused from error
             if not _worth_waiting(error):
                 raise
             if time.monotonic() + delay > deadline:
@@ -102,18 +108,21 @@ class RecordBatches:
 
 
 async def ensure_topics_waiting(
-    settings: Settings, alert_kinds: Sequence[str] = (), deadline: float | None = None
+    settings: Settings,
+    alert_kinds: Sequence[str] = (),
+    deadline: float | None = None,
+    topics: Sequence[str] | None = None,
 ) -> None:
-    """The pipeline's topics made sure of, waiting for a broker that is down or failing over,
-    up to ``deadline`` (default: ``ingest_timeout_s`` from now)."""
+    """The pipeline's topics (or only ``topics``) made sure of, waiting for a broker that is down
+    or failing over, up to ``deadline`` (default: ``ingest_timeout_s`` from now)."""
     deadline = deadline if deadline is not None else time.monotonic() + settings.ingest_timeout_s
-    await _until(deadline, "create topics", lambda: ensure_topics(settings, alert_kinds))
+    await _until(settings, deadline, "create topics", lambda: ensure_topics(settings, alert_kinds, topics))
 
 
-async def _producer(settings: Settings) -> AIOKafkaProducer:
-    """A started idempotent producer, once the topics exist; waiting for the broker up to the deadline."""
+async def _producer(settings: Settings, topic: str) -> AIOKafkaProducer:
+    """A started idempotent producer, once ``topic`` exists; waiting for the broker up to the deadline."""
     deadline = time.monotonic() + settings.ingest_timeout_s
-    await ensure_topics_waiting(settings, deadline=deadline)
+    await ensure_topics_waiting(settings, deadline=deadline, topics=[topic])
 
     async def started() -> AIOKafkaProducer:
         producer = AIOKafkaProducer(
@@ -131,12 +140,12 @@ async def _producer(settings: Settings) -> AIOKafkaProducer:
             raise
         return producer
 
-    return await _until(deadline, "connect", started)
+    return await _until(settings, deadline, "connect", started)
 
 
 async def publish_items(settings: Settings, items: Sequence[ItemVersion]) -> int:
     """Publish news item versions, in order, for the worker to split; return how many were acknowledged."""
-    producer = await _producer(settings)
+    producer = await _producer(settings, settings.topic_items)
     try:
         sent = [
             (
@@ -151,7 +160,9 @@ async def publish_items(settings: Settings, items: Sequence[ItemVersion]) -> int
             try:
                 await future
             except KafkaError as error:
-                raise IngestError(f"item {item.uri!r} was not acknowledged: {error}") from error
+                raise refusal_of(settings, error) or IngestError(
+                    f"item {item.uri!r} was not acknowledged: {error}"
+                ) from error
     finally:
         await producer.stop()
     return len(items)
@@ -165,7 +176,7 @@ async def publish_lines(
 ) -> int:
     """Publish ``lines`` in order, each no earlier than its ``due`` time (seconds from the start;
     see pacing), telling ``advanced`` how many more were acknowledged; return how many were."""
-    producer = await _producer(settings)
+    producer = await _producer(settings, settings.topic_lines)
     try:
         partition_of = ArticlePartitions(await producer.partitions_for(settings.topic_lines))
         outgoing = RecordBatches(producer, settings.topic_lines)
@@ -179,6 +190,8 @@ async def publish_lines(
                 try:
                     await future
                 except KafkaError as error:
+                    if (refused := refusal_of(settings, error)) is not None:
+                        raise refused from error
                     first = batch[0]
                     raise IngestError(
                         f"line {first.line_no} of {first.article_id!r} and {len(batch) - 1} after it"

@@ -5,10 +5,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import TopicAlreadyExistsError
+from aiokafka.errors import (
+    ClusterAuthorizationFailedError,
+    TopicAlreadyExistsError,
+    TopicAuthorizationFailedError,
+    for_code,
+)
 
 from pipeline.kafka_options import aiokafka_options
 from pipeline.settings import Settings
@@ -50,25 +56,33 @@ def changelog_topics(settings: Settings, tables: tuple[str, ...] = TABLE_NAMES) 
 _LISTED_WITHIN_S = 10.0
 
 
-async def ensure_topics(settings: Settings, alert_kinds: Sequence[str] = ()) -> None:
-    """Every pipeline topic (and each alert kind's) created if missing, and listed by the broker.
-    The worker makes sure of them before it starts: its first send to a topic just created can
-    meet a partition with no leader yet, and a producer retrying that was seen to stall for good."""
+async def ensure_topics(
+    settings: Settings, alert_kinds: Sequence[str] = (), topics: Sequence[str] | None = None
+) -> None:
+    """``topics`` (default: every pipeline topic, and each alert kind's) created if missing, and
+    listed by the broker. The worker makes sure of them before it starts: its first send to a topic
+    just created can meet a partition with no leader yet, and a producer retrying that was seen to
+    stall for good. A client allowed less (ingest may only write the lines topic) names only the
+    topics it uses: on a broker with ACLs it sees no other and may create none.
+
+    Raises the broker's error for a topic it refuses to create, with the topic named."""
+    wanted = list(topics) if topics is not None else pipeline_topics(settings, alert_kinds)
     admin = AIOKafkaAdminClient(**aiokafka_options(settings))
     await admin.start()
     try:
         existing = set(await admin.list_topics())
-        missing = [t for t in pipeline_topics(settings, alert_kinds) if t not in existing]
+        missing = [t for t in wanted if t not in existing]
         if not missing:
             return
         # Another process may create one between the listing and now.
         with contextlib.suppress(TopicAlreadyExistsError):
-            await admin.create_topics(
+            response = await admin.create_topics(
                 [
                     NewTopic(t, settings.partitions, settings.replication_factor, topic_configs=topic_configs(settings))
                     for t in missing
                 ]
             )
+            _raise_refusal(response.topic_errors)
         # Creation returns before every broker's metadata lists the topics; a client that asks
         # in between logs an error per retry. Wait for them to be listed, a little while at most.
         deadline = time.monotonic() + _LISTED_WITHIN_S
@@ -76,3 +90,16 @@ async def ensure_topics(settings: Settings, alert_kinds: Sequence[str] = ()) -> 
             await asyncio.sleep(0.1)
     finally:
         await admin.close()
+
+
+def _raise_refusal(topic_errors: Iterable[tuple[Any, ...]]) -> None:
+    """The first topic the broker would not create, as the error its code names (a retriable one is
+    waited out by the caller); a topic another process created meanwhile is no refusal."""
+    for topic, code, *message in topic_errors:
+        error = for_code(code)
+        if code == 0 or error is TopicAlreadyExistsError:
+            continue
+        detail = message[0] if message and message[0] else error.description
+        if error in (TopicAuthorizationFailedError, ClusterAuthorizationFailedError):
+            detail = "not allowed to create it: create it beforehand (the worker does) or grant Create"
+        raise error(f"topic {topic} not created: {detail}")

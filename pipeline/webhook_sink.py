@@ -22,9 +22,9 @@ from aiokafka.structs import ConsumerRecord
 from pydantic import ValidationError
 
 from pipeline.events import Alert, DeadLetter, event_id
+from pipeline.ingest import ensure_topics_waiting
 from pipeline.kafka_options import aiokafka_options
 from pipeline.settings import Settings
-from pipeline.topics_admin import ensure_topics
 from pipeline.webhooks import Subscriber, delay_before, signed_headers, worth_retrying
 
 log = structlog.get_logger("pipeline.webhooks")
@@ -79,7 +79,7 @@ def failed_delivery(subscriber: Subscriber, record: ConsumerRecord, outcome: Out
 
 
 async def run_webhooks(settings: Settings, subscribers: list[Subscriber]) -> None:
-    await ensure_topics(settings)
+    await ensure_topics_waiting(settings, topics=[settings.topic_alerts, settings.topic_dlq])
     consumer = AIOKafkaConsumer(
         settings.topic_alerts,
         **aiokafka_options(settings),

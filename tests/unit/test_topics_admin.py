@@ -1,0 +1,47 @@
+"""Making sure of topics: a refusal names the topic and who was refused; a client names only the topics it uses."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from aiokafka.errors import NotControllerError, TopicAuthorizationFailedError
+
+from pipeline.broker_access import BrokerRefused
+from pipeline.settings import Settings
+from pipeline.topics_admin import _raise_refusal
+
+ALREADY_EXISTS, TOPIC_AUTHORIZATION_FAILED, NOT_CONTROLLER = 36, 29, 41
+
+
+def test_created_and_already_there_are_no_refusal() -> None:
+    _raise_refusal([("news.lines", 0, None), ("news.alerts", ALREADY_EXISTS, "exists")])
+
+
+def test_a_topic_the_client_may_not_create_is_named() -> None:
+    with pytest.raises(TopicAuthorizationFailedError) as refused:
+        _raise_refusal([("news.lines", 0, None), ("news.items", TOPIC_AUTHORIZATION_FAILED, None)])
+    assert "topic news.items not created: not allowed to create it" in str(refused.value)
+
+
+def test_a_retriable_refusal_keeps_its_kind_so_the_caller_waits_it_out() -> None:
+    with pytest.raises(NotControllerError) as refused:
+        _raise_refusal([("news.dlq", NOT_CONTROLLER, "not the controller")])
+    assert refused.value.retriable and "news.dlq" in str(refused.value)
+
+
+def test_ingest_makes_sure_only_of_the_topic_it_writes(no_pipeline_env: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pipeline.ingest
+
+    asked: list[object] = []
+
+    async def recorded(settings: Settings, alert_kinds: object = (), topics: object = None) -> None:
+        asked.append(topics)
+        raise TopicAuthorizationFailedError("stop here")
+
+    monkeypatch.setattr(pipeline.ingest, "ensure_topics", recorded)
+    with pytest.raises(BrokerRefused):  # and told at once, not waited out
+        asyncio.run(pipeline.ingest.publish_lines(Settings(), []))
+    with pytest.raises(BrokerRefused):
+        asyncio.run(pipeline.ingest.publish_items(Settings(), []))
+    assert asked == [["news.lines"], ["news.items"]]
