@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import json
 import sys
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
@@ -33,6 +34,19 @@ def _read_bytes(path: str) -> bytes:
         return Path(path).read_bytes()
     except OSError as error:
         raise typer.BadParameter(f"{path}: {error.strerror}") from error
+
+
+@contextlib.contextmanager
+def _refusal_ends(command: str) -> Iterator[None]:
+    """A broker's refusal (credentials, TLS, permissions) ends ``command`` at once with its own status:
+    waiting, or a supervisor starting it again, would not change the answer."""
+    from pipeline.broker_access import REFUSED_EXIT_STATUS, BrokerRefused
+
+    try:
+        yield
+    except BrokerRefused as error:
+        typer.echo(f"{command} refused: {error}", err=True)
+        raise typer.Exit(code=REFUSED_EXIT_STATUS) from error
 
 
 def _format(value: str) -> SourceFormat:
@@ -139,9 +153,10 @@ def ingest(
         typer.echo(f"rejected {item}", err=True)
     try:
         published = 0
-        if events or not items:
-            published = asyncio.run(publish_lines(settings, events, at_rate(len(events), rate) if rate else None))
-        sent_items = asyncio.run(publish_items(settings, items)) if items else 0
+        with _refusal_ends("ingest"):
+            if events or not items:
+                published = asyncio.run(publish_lines(settings, events, at_rate(len(events), rate) if rate else None))
+            sent_items = asyncio.run(publish_items(settings, items)) if items else 0
     except IngestError as error:
         typer.echo(f"ingest failed: {error}", err=True)
         raise typer.Exit(code=3) from error
@@ -291,7 +306,8 @@ def _publish_replay(settings: Settings, lines: list[LineEvent], due: list[float]
     began = time.monotonic()
     with progress(f"replaying to {settings.topic_lines}", total=len(lines)) as meter:
         try:
-            published = asyncio.run(publish_lines(settings, lines, due, meter.advanced))
+            with _refusal_ends("replay"):
+                published = asyncio.run(publish_lines(settings, lines, due, meter.advanced))
         except IngestError as error:
             typer.echo(f"replay failed: {error}", err=True)
             raise typer.Exit(code=3) from error
@@ -386,7 +402,8 @@ def serve(
     if settings.http_token is None:
         typer.echo("serve refused: set NEWS_HTTP_TOKEN, the bearer token newsroom systems will send", err=True)
         raise typer.Exit(code=2)
-    run_server(settings)
+    with _refusal_ends("serve"):
+        run_server(settings)
 
 
 @cli.command()
@@ -410,7 +427,7 @@ def webhooks(
         subscribers = load_webhooks(path)
     except WebhookFileError as error:
         raise typer.BadParameter(str(error)) from error
-    with contextlib.suppress(KeyboardInterrupt):
+    with contextlib.suppress(KeyboardInterrupt), _refusal_ends("webhooks"):
         asyncio.run(run_webhooks(settings, subscribers))
 
 
@@ -449,7 +466,8 @@ def worker(
     classifier = LineClassifier(load_taxonomy(settings.taxonomy_path))
     # Every topic it writes, each alert kind's too, before it starts (see ensure_topics); a broker
     # still starting is waited for, as Faust itself would.
-    asyncio.run(ensure_topics_waiting(settings, [rule.kind for rule in classifier.taxonomy.alerts]))
+    with _refusal_ends("worker"):
+        asyncio.run(ensure_topics_waiting(settings, [rule.kind for rule in classifier.taxonomy.alerts]))
     app = build_app(settings, classifier)
     sys.argv = ["pipeline", "worker", "--loglevel", loglevel]
     if settings.web_enabled:
@@ -486,7 +504,7 @@ def tail(
 
     settings = Settings()
     configure_logging(settings.log_level, settings.log_format)
-    with contextlib.suppress(KeyboardInterrupt):
+    with contextlib.suppress(KeyboardInterrupt), _refusal_ends("tail"):
         wanted = AlertFilter.of(kinds or (), speakers or (), articles or ())
         asyncio.run(follow_alerts(settings, wanted, pretty, from_beginning, max_alerts, idle_timeout, first_wait))
 

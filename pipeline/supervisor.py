@@ -21,6 +21,7 @@ from typing import Any
 
 import structlog
 
+from pipeline.broker_access import REFUSED_EXIT_STATUS
 from pipeline.watchdog import ProgressWatch, group_progress
 
 log = structlog.get_logger("pipeline.supervisor")
@@ -68,7 +69,7 @@ def supervise(command: Sequence[str], stall: StallCheck | None = None, max_backo
         started = time.monotonic()
         child = subprocess.Popen(list(command), preexec_fn=die_with_parent)
         status = _wait(child, stall, lambda: stopping)
-        if stopping or status == 0:
+        if stopping or status in (0, REFUSED_EXIT_STATUS):  # refused: starting again would not change it
             return status
         ran_for = time.monotonic() - started
         backoff = 1.0 if ran_for > 60 else min(backoff * 2, max_backoff_s)

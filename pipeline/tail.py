@@ -8,9 +8,11 @@ import uuid
 from collections import OrderedDict
 
 from aiokafka import AIOKafkaConsumer
+from aiokafka.errors import KafkaError
 from pydantic import ValidationError
 
 from pipeline.alert_filter import AlertFilter
+from pipeline.broker_access import explain
 from pipeline.events import Alert
 from pipeline.kafka_options import aiokafka_options
 from pipeline.settings import Settings
@@ -63,7 +65,12 @@ async def follow_alerts(
         # The worker writes in transactions: show only what was committed, never an aborted attempt.
         isolation_level="read_committed",
     )
-    await consumer.start()
+    try:
+        await consumer.start()
+    except KafkaError as error:
+        await consumer.stop()
+        await _raise_refusal(settings, error)
+        raise
     shown = 0
     to_show = AlertsToShow(wanted)
     try:
@@ -73,6 +80,9 @@ async def follow_alerts(
                 message = await asyncio.wait_for(consumer.getone(), timeout=wait)
             except TimeoutError:
                 return
+            except KafkaError as error:
+                await _raise_refusal(settings, error)
+                raise
             try:
                 alert = Alert.model_validate_json(message.value)
             except ValidationError as error:
@@ -87,3 +97,8 @@ async def follow_alerts(
             shown += 1
     finally:
         await consumer.stop()
+
+
+async def _raise_refusal(settings: Settings, error: KafkaError) -> None:
+    if (refused := await explain(settings, error)) is not None:
+        raise refused from error

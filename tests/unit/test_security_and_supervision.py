@@ -87,3 +87,15 @@ def test_the_supervisor_restarts_a_crashed_worker(tmp_path: Path) -> None:
     )
     assert supervise([sys.executable, "-c", script, str(runs)]) == 0
     assert runs.read_text() == "2"
+
+
+def test_a_worker_the_broker_refused_is_not_started_again(tmp_path: Path) -> None:
+    from pipeline.broker_access import REFUSED_EXIT_STATUS
+
+    runs = tmp_path / "runs"
+    script = (
+        "import pathlib, sys; p = pathlib.Path(sys.argv[1]); p.write_text(p.read_text() + 'x' if p.exists() else 'x');"
+        f" sys.exit({REFUSED_EXIT_STATUS})"
+    )
+    assert supervise([sys.executable, "-c", script, str(runs)]) == REFUSED_EXIT_STATUS
+    assert runs.read_text() == "x"
