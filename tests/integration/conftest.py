@@ -210,3 +210,43 @@ def kafka_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalClu
         yield cluster
     finally:
         cluster.run("stop", timeout=120)
+
+
+@dataclass(frozen=True)
+class SecureBroker:
+    """scripts/kafka-local's broker that checks who you are (`start --secure`), on ports of its own."""
+
+    port: int
+    env: dict[str, str]
+
+    def client_env(self, user: str) -> dict[str, str]:
+        """The NEWS_ settings `kafka-local client-env USER` gives, as a pipeline process would have them."""
+        evaluated = subprocess.run(
+            ["bash", "-c", 'eval "$("$0" client-env "$1")" && env -0', str(REPO / "scripts" / "kafka-local"), user],
+            env=self.env,
+            capture_output=True,
+            check=True,
+        )
+        pairs = (entry.split("=", 1) for entry in evaluated.stdout.decode().split("\0") if "=" in entry)
+        return {key: value for key, value in pairs if key.startswith("NEWS_KAFKA_")} | {"NEWS_LOG_FORMAT": "json"}
+
+    def password(self, user: str) -> str:
+        return self.client_env(user)["NEWS_KAFKA_SASL_PASSWORD"]
+
+
+@pytest.fixture(scope="module")
+def secure_kafka(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SecureBroker]:
+    port = next(p for p in range(39_092, 49_092, 100) if not any(_port_open("127.0.0.1", p + n) for n in range(3)))
+    env = {
+        **os.environ,
+        "KAFKA_PORT": str(port),
+        "KAFKA_LOCAL_DIR": str(tmp_path_factory.mktemp("secure")),
+        "KAFKA_HEAP": "384m",
+    }
+    script = str(REPO / "scripts" / "kafka-local")
+    started = subprocess.run([script, "start", "--secure"], env=env, capture_output=True, text=True, check=False)
+    assert started.returncode == 0, started.stderr
+    try:
+        yield SecureBroker(port, env)
+    finally:
+        subprocess.run([script, "stop"], env=env, capture_output=True, check=False, timeout=120)

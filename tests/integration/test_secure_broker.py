@@ -1,0 +1,125 @@
+"""The pipeline on a broker that checks who you are: SASL_SSL (SCRAM-SHA-512), TLS verified, ACLs.
+
+The broker is `scripts/kafka-local start --secure`, which grants the worker, ingest
+and reader users only what each needs of the pipeline's default topics.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.errors import KafkaConnectionError, TopicAuthorizationFailedError
+
+from pipeline.broker_access import REFUSED_EXIT_STATUS
+from pipeline.kafka_options import aiokafka_options
+from pipeline.topics_admin import ensure_topics
+from tests.conftest import SEED_ARTICLE
+from tests.integration.conftest import SecureBroker, run_cli, settings_for, start_worker
+
+pytestmark = pytest.mark.integration
+
+WRONG_PASSWORD = "not-the-ingest-password-7d1e"
+
+
+def test_the_pipeline_works_end_to_end_each_service_as_its_own_user(secure_kafka: SecureBroker, tmp_path: Path) -> None:
+    worker_env = secure_kafka.client_env("worker")
+    assert worker_env["NEWS_KAFKA_SSL_CAFILE"]  # the broker's certificate is verified against this CA
+    worker = start_worker({**worker_env, "NEWS_LOG_LEVEL": "DEBUG"}, tmp_path / "worker.log")
+    try:
+        worker.wait_ready()
+        ingested = run_cli(secure_kafka.client_env("ingest"), "ingest", str(SEED_ARTICLE), timeout=120)
+        assert ingested.returncode == 0, ingested.stderr
+        tail = run_cli(
+            secure_kafka.client_env("reader"),
+            *("tail", "--from-beginning", "--max", "2", "--idle-timeout", "60"),
+            timeout=120,
+        )
+    finally:
+        worker.stop()
+    assert tail.returncode == 0, tail.stderr
+    alerts = [json.loads(line) for line in tail.stdout.decode().splitlines()]
+    assert sorted(a["kind"] for a in alerts) == ["corridor_proposal", "war_crimes"]
+    said = worker.log.read_bytes() + ingested.stdout + ingested.stderr + tail.stderr
+    for user in ("worker", "ingest", "reader"):
+        assert secure_kafka.password(user).encode() not in said
+
+
+def test_a_wrong_password_is_refused_at_once_and_never_shown(secure_kafka: SecureBroker, tmp_path: Path) -> None:
+    wrong = {**secure_kafka.client_env("ingest"), "NEWS_KAFKA_SASL_PASSWORD": WRONG_PASSWORD}
+    (tmp_path / "lines.txt").write_text("One line that should never be published.\n")
+    for args in (("ingest", str(tmp_path / "lines.txt")), ("tail", "--idle-timeout", "5"), ("worker",)):
+        refused = run_cli(wrong, *args, timeout=120)
+        said = (refused.stdout + refused.stderr).decode()
+        assert refused.returncode == REFUSED_EXIT_STATUS, (args, said[-2000:])
+        assert "refused user 'ingest' (SCRAM-SHA-512)" in said and "NEWS_KAFKA_SASL_PASSWORD" in said, said[-2000:]
+        assert WRONG_PASSWORD not in said and secure_kafka.password("ingest") not in said
+
+
+def test_a_client_without_tls_or_without_the_ca_is_refused(secure_kafka: SecureBroker, tmp_path: Path) -> None:
+    lines = tmp_path / "lines.txt"
+    lines.write_text("One line that should never be published.\n")
+    ingest_env = secure_kafka.client_env("ingest")
+    no_tls = run_cli({**ingest_env, "NEWS_KAFKA_SECURITY_PROTOCOL": "SASL_PLAINTEXT"}, "ingest", str(lines))
+    assert no_tls.returncode == REFUSED_EXIT_STATUS, no_tls.stderr[-2000:]
+    assert b"speaks TLS and this client does not" in no_tls.stderr
+    unverified = {key: value for key, value in ingest_env.items() if key != "NEWS_KAFKA_SSL_CAFILE"}
+    untrusting = run_cli(unverified, "ingest", str(lines))
+    assert untrusting.returncode == REFUSED_EXIT_STATUS, untrusting.stderr[-2000:]
+    assert b"TLS certificate could not be verified" in untrusting.stderr
+
+    async def plaintext_bootstrap() -> None:
+        admin = AIOKafkaAdminClient(bootstrap_servers=f"127.0.0.1:{secure_kafka.port}", request_timeout_ms=5000)
+        try:
+            await admin.start()
+        finally:
+            await admin.close()
+
+    with pytest.raises(KafkaConnectionError):  # the broker answers no plaintext Kafka request at all
+        asyncio.run(plaintext_bootstrap())
+
+
+def test_the_reader_may_read_the_alerts_and_nothing_else(secure_kafka: SecureBroker) -> None:
+    reader = settings_for(secure_kafka.client_env("reader"))
+    # As the worker's user, every topic made sure of: a refusal below is about rights, not absence.
+    asyncio.run(ensure_topics(settings_for(secure_kafka.client_env("worker"))))
+
+    async def read(topic: str) -> None:
+        consumer = AIOKafkaConsumer(topic, **aiokafka_options(reader), group_id=None, auto_offset_reset="earliest")
+        await consumer.start()
+        try:
+            await consumer.getmany(timeout_ms=5000)
+        finally:
+            await consumer.stop()
+
+    async def write(topic: str) -> None:
+        producer = AIOKafkaProducer(**aiokafka_options(reader), request_timeout_ms=10_000)
+        await producer.start()
+        try:
+            await producer.send_and_wait(topic, b'{"not": "allowed"}', key=b"reader")
+        finally:
+            await producer.stop()
+
+    asyncio.run(read(reader.topic_alerts))
+    with pytest.raises(TopicAuthorizationFailedError):
+        asyncio.run(read(reader.topic_lines))
+    for topic in (reader.topic_lines, reader.topic_alerts, reader.topic_dlq, reader.topic_classified):
+        with pytest.raises(TopicAuthorizationFailedError):
+            asyncio.run(write(topic))
+
+
+def test_the_password_is_in_no_repr_and_no_settings_dump(secure_kafka: SecureBroker) -> None:
+    password = secure_kafka.password("worker")
+    settings = settings_for(secure_kafka.client_env("worker"))
+    assert password not in repr(settings) and password not in str(settings)
+    assert password not in settings.model_dump_json()
+    # Nothing kafka-local wrote beside the password's own file holds it: not a configuration, not a log.
+    holding = subprocess.run(
+        ["grep", "-rlF", password, secure_kafka.env["KAFKA_LOCAL_DIR"]], capture_output=True, text=True, check=False
+    )
+    assert [Path(found).name for found in holding.stdout.splitlines()] == ["worker.password"]
