@@ -44,6 +44,8 @@ def build_app(settings: Settings, classifier: LineClassifier | None = None) -> f
     app = faust.App(
         settings.app_id,
         store=settings.table_store,
+        # Faust's default, "<app id>-data" in the working directory, left a folder there per app id.
+        datadir=str(settings.data_dir / settings.app_id),
         topic_partitions=settings.partitions,
         topic_replication_factor=settings.replication_factor,
         web_enabled=settings.web_enabled,

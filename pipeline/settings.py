@@ -55,6 +55,10 @@ class Settings(BaseSettings):
         ),
     )
     table_store: str = Field(default="memory://", description="Faust table store; state is rebuilt from changelogs")
+    data_dir: Path = Field(
+        default=Path(".news-data"),
+        description="a worker's local files (Faust's datadir), a folder per app id: a RocksDB table store's tables",
+    )
     commit_interval_s: float = Field(
         default=0.5,
         gt=0,

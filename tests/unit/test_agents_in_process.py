@@ -8,6 +8,7 @@ import asyncio
 import json
 import uuid
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import faust
@@ -47,8 +48,12 @@ class RecordingProducer:
 
 
 @pytest.fixture
-def settings(no_pipeline_env: None) -> Settings:
-    return Settings(app_id=f"in-process-{uuid.uuid4().hex[:8]}")
+def settings(no_pipeline_env: None, tmp_path: Path) -> Settings:
+    return Settings(app_id=f"in-process-{uuid.uuid4().hex[:8]}", data_dir=tmp_path)
+
+
+def test_a_workers_local_files_go_under_the_data_dir_in_a_folder_of_its_app_id(settings: Settings) -> None:
+    assert Path(build_app(settings).conf.datadir) == settings.data_dir / settings.app_id
 
 
 def run_agent(
