@@ -41,6 +41,7 @@ def build_app(settings: Settings, classifier: LineClassifier | None = None) -> f
     count_gap_offsets_once()  # see faust_fixes: without it, commits crawl after a rebalance
     idempotent_producer()  # see faust_fixes: a retried send must not write twice or out of order
     classifier = classifier or LineClassifier(load_taxonomy(settings.taxonomy_path))
+    settings.data_dir.mkdir(parents=True, exist_ok=True)  # Faust makes only the last folder of its datadir
     app = faust.App(
         settings.app_id,
         store=settings.table_store,

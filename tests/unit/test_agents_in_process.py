@@ -53,7 +53,10 @@ def settings(no_pipeline_env: None, tmp_path: Path) -> Settings:
 
 
 def test_a_workers_local_files_go_under_the_data_dir_in_a_folder_of_its_app_id(settings: Settings) -> None:
-    assert Path(build_app(settings).conf.datadir) == settings.data_dir / settings.app_id
+    settings = settings.model_copy(update={"data_dir": settings.data_dir / "not" / "made" / "yet"})
+    datadir = Path(build_app(settings).conf.datadir)
+    assert datadir == settings.data_dir / settings.app_id
+    datadir.mkdir(exist_ok=True)  # as Faust makes it when the worker starts: only the last folder
 
 
 def run_agent(
