@@ -52,7 +52,11 @@ def _compose_command() -> list[str] | None:
 
 
 @pytest.mark.skipif(shutil.which("docker") is None, reason="no docker client on this machine")
-@pytest.mark.parametrize("profile", [[], ["--profile", "cluster"]], ids=["one node", "cluster"])
+@pytest.mark.parametrize(
+    "profile",
+    [[], ["--profile", "cluster"], ["--profile", "http"], ["--profile", "webhooks"]],
+    ids=["one node", "cluster", "http", "webhooks"],
+)
 def test_docker_compose_file_is_valid(profile: list[str]) -> None:
     command = _compose_command()
     assert command is not None, "a docker client without compose: scripts/bootstrap installs docker-compose"
@@ -91,3 +95,12 @@ def test_three_replicas_need_two_in_sync_by_default_and_one_replica_needs_one() 
 def test_more_in_sync_replicas_than_replicas_is_refused() -> None:
     with pytest.raises(ValidationError, match="exceeds NEWS_REPLICATION_FACTOR=1"):
         Settings(min_insync_replicas=2)
+
+
+def test_the_http_service_listens_beyond_its_container_and_webhooks_read_the_mounted_file() -> None:
+    services = yaml.safe_load((REPO / "docker-compose.yml").read_text(encoding="utf-8"))["services"]
+    serve, webhooks = services["serve"], services["webhooks"]
+    assert serve["environment"]["NEWS_HTTP_HOST"] == "0.0.0.0"  # 127.0.0.1 would be unreachable from the host
+    assert "8080:8080" in serve["ports"] and "/healthz" in " ".join(serve["healthcheck"]["test"])
+    config = webhooks["command"][webhooks["command"].index("--config") + 1]
+    assert any(volume.endswith(f":{config}:ro") for volume in webhooks["volumes"])
