@@ -94,7 +94,7 @@ async def probe_refusal(settings: Settings) -> BrokerRefused | None:
             )
         except (KafkaError, OSError, TimeoutError) as error:
             if (refused := refusal_of(settings, error)) is not None:
-                return _at(server, refused)
+                return BrokerRefused(f"{server}: {refused}")
             if not settings.kafka_security_protocol.endswith("SSL") and await _speaks_tls(host, int(port)):
                 return BrokerRefused(
                     f"{server} speaks TLS and this client does not: set NEWS_KAFKA_SECURITY_PROTOCOL "
@@ -102,19 +102,17 @@ async def probe_refusal(settings: Settings) -> BrokerRefused | None:
                 )
             continue
         connection.close()
+        return None  # this server lets the client in: what failed was not a refusal
     return None
 
 
-async def explain(settings: Settings, error: BaseException) -> BrokerRefused | None:
-    """A refusal, if ``error`` is one or hides one (a connection the broker would not let through)."""
+async def raise_if_refused(settings: Settings, error: BaseException) -> None:
+    """Raise the refusal ``error`` is, or hides (a connection the broker would not let through)."""
     refused = refusal_of(settings, error)
     if refused is None and isinstance(error, KafkaConnectionError):
         refused = await probe_refusal(settings)
-    return refused
-
-
-def _at(server: str, refused: BrokerRefused) -> BrokerRefused:
-    return BrokerRefused(f"{server}: {refused}")
+    if refused is not None:
+        raise refused from error
 
 
 async def _speaks_tls(host: str, port: int) -> bool:

@@ -18,7 +18,7 @@ from aiokafka.errors import KafkaConnectionError, KafkaError, KafkaTimeoutError
 from aiokafka.partitioner import DefaultPartitioner
 from aiokafka.producer.message_accumulator import BatchBuilder
 
-from pipeline.broker_access import explain, refusal_of
+from pipeline.broker_access import raise_if_refused, refusal_of
 from pipeline.events import ItemVersion, LineEvent
 from pipeline.kafka_options import aiokafka_options
 from pipeline.settings import Settings
@@ -47,9 +47,7 @@ async def _until(settings: Settings, deadline: float, what: str, attempt: Callab
         try:
             return await attempt()
         except (KafkaError, OSError) as error:
-            refused = await explain(settings, error)
-            if refused is not None:
-                raise refused from error
+            await raise_if_refused(settings, error)
             if not _worth_waiting(error):
                 raise
             if time.monotonic() + delay > deadline:

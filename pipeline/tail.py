@@ -12,7 +12,7 @@ from aiokafka.errors import KafkaError
 from pydantic import ValidationError
 
 from pipeline.alert_filter import AlertFilter
-from pipeline.broker_access import explain
+from pipeline.broker_access import raise_if_refused
 from pipeline.events import Alert
 from pipeline.kafka_options import aiokafka_options
 from pipeline.settings import Settings
@@ -69,7 +69,7 @@ async def follow_alerts(
         await consumer.start()
     except KafkaError as error:
         await consumer.stop()
-        await _raise_refusal(settings, error)
+        await raise_if_refused(settings, error)
         raise
     shown = 0
     to_show = AlertsToShow(wanted)
@@ -81,7 +81,7 @@ async def follow_alerts(
             except TimeoutError:
                 return
             except KafkaError as error:
-                await _raise_refusal(settings, error)
+                await raise_if_refused(settings, error)
                 raise
             try:
                 alert = Alert.model_validate_json(message.value)
@@ -97,8 +97,3 @@ async def follow_alerts(
             shown += 1
     finally:
         await consumer.stop()
-
-
-async def _raise_refusal(settings: Settings, error: KafkaError) -> None:
-    if (refused := await explain(settings, error)) is not None:
-        raise refused from error
