@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import itertools
 import json
 import os
 import subprocess
 import sys
 import time
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +21,9 @@ from tests.conftest import REPO, SEED_ARTICLE
 from tests.integration.conftest import LocalCluster, isolated_env, run_cli, settings_for, start_worker
 from tests.integration.kafka_helpers import read_json, run
 
+sys.path.insert(0, str(REPO / "scripts"))
+from chaos import active_controller, busiest_leader, longest_quiet
+
 pytestmark = pytest.mark.integration
 
 
@@ -34,20 +35,41 @@ def story(article: str) -> str:
     return "".join(json.dumps({"article_id": article, "line_no": n, "text": t}) + "\n" for n, t in enumerate(lines, 1))
 
 
-async def leaders_and_configs(settings: Settings) -> tuple[dict[int, int], list[int], str]:
-    """The leader of each partition of the lines topic, its replica count, and its min.insync.replicas."""
+async def replicas_and_min_isr(settings: Settings) -> tuple[list[int], str]:
+    """The replica count of each partition of the lines topic, and its min.insync.replicas."""
     admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers)
     await admin.start()
     try:
         [described] = await admin.describe_topics([settings.topic_lines])
-        leaders = {p["partition"]: p["leader"] for p in described["partitions"]}
         replicas = [len(p["replicas"]) for p in described["partitions"]]
         [response] = await admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, settings.topic_lines)])
         entries: list[Any] = response.resources[0][4]
         min_isr = next(entry[1] for entry in entries if entry[0] == "min.insync.replicas")
     finally:
         await admin.close()
-    return leaders, replicas, min_isr
+    return replicas, min_isr
+
+
+def _ingest_disturbed(env: dict[str, str], args: list[str], after_s: float, disturb: Callable[[], None]) -> bytes:
+    """Ingest ``args``, calling ``disturb`` ``after_s`` seconds in; its standard error, once it has
+    exited 0 (a disturbance it did not outlast fails the test)."""
+    ingest = subprocess.Popen(
+        [sys.executable, "-m", "pipeline", "ingest", *args],
+        env={**os.environ, **env},
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        time.sleep(after_s)
+        assert ingest.poll() is None, "ingest gave up before the disturbance was over"
+        disturb()
+        _, stderr = ingest.communicate(timeout=240)
+    finally:
+        if ingest.poll() is None:
+            ingest.kill()
+    assert ingest.returncode == 0, stderr.decode()
+    return stderr
 
 
 def test_worker_ingest_and_tail_keep_working_with_the_leading_node_down(
@@ -62,10 +84,10 @@ def test_worker_ingest_and_tail_keep_working_with_the_leading_node_down(
         worker.wait_ready()
         assert run_cli(env, "ingest", str(tmp_path / "before.jsonl")).returncode == 0
         run(read_json(settings, settings.topic_alerts, until=1, timeout=90))
-        leaders, replicas, min_isr = asyncio.run(leaders_and_configs(settings))
+        replicas, min_isr = asyncio.run(replicas_and_min_isr(settings))
         assert replicas == [3] * settings.partitions and min_isr == "2"
 
-        busiest = max(set(leaders.values()), key=list(leaders.values()).count)
+        busiest = busiest_leader(kafka_cluster.bootstrap, settings.topic_lines)
         kafka_cluster.kill(busiest)
         try:
             ingested = run_cli(env, "ingest", str(tmp_path / "during.jsonl"), timeout=180)
@@ -100,22 +122,8 @@ def test_with_two_of_three_nodes_down_ingest_waits_and_nothing_is_lost_when_one_
         worker.wait_ready()
         kafka_cluster.kill(2)
         kafka_cluster.kill(3)
-        ingest = subprocess.Popen(
-            [sys.executable, "-m", "pipeline", "ingest", str(source)],
-            env={**os.environ, **env},
-            cwd=REPO,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        )
-        try:
-            time.sleep(15)
-            assert ingest.poll() is None, "ingest gave up while a majority of nodes was down"
-            kafka_cluster.restart(2)
-            _, stderr = ingest.communicate(timeout=240)
-        finally:
-            if ingest.poll() is None:
-                ingest.kill()
-        assert ingest.returncode == 0, stderr.decode()
+        # Still waiting 15 s on, a majority of nodes down; done once one of them is back.
+        stderr = _ingest_disturbed(env, [str(source)], 15, lambda: kafka_cluster.restart(2))
         assert b"published 10 line(s)" in stderr
         classified = run(
             read_json(
@@ -170,21 +178,7 @@ def _run_drill(cluster: LocalCluster, tmp_path: Path, drill: str, disrupt: Calla
     worker = start_worker(env, tmp_path / f"{drill}-worker.log")
     try:
         worker.wait_ready()
-        ingest = subprocess.Popen(
-            [sys.executable, "-m", "pipeline", "ingest", "--rate", "3", str(source)],
-            env={**os.environ, **env},
-            cwd=REPO,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
-        try:
-            time.sleep(4)
-            disrupt()
-            _, stderr = ingest.communicate(timeout=240)
-        finally:
-            if ingest.poll() is None:
-                ingest.kill()
-        assert ingest.returncode == 0, stderr.decode()
+        _ingest_disturbed(env, ["--rate", "3", str(source)], 4, disrupt)
         mine = lambda e: e["article_id"].startswith(f"{drill}-")  # noqa: E731
         classified = run(
             read_json(settings, settings.topic_classified, until=len(expected_speakers), timeout=240, where=mine)
@@ -197,17 +191,11 @@ def _run_drill(cluster: LocalCluster, tmp_path: Path, drill: str, disrupt: Calla
     speakers, raised = _speakers_and_alerts(classified + alerts)
     assert speakers == expected_speakers  # every line, and no speaker changed (a repeat gives the same)
     assert raised == expected_alerts
-    times = sorted(datetime.fromisoformat(c["classified_at"]) for c in classified)
-    return max((later - earlier).total_seconds() for earlier, later in itertools.pairwise(times))
-
-
-def _active_controller(cluster: LocalCluster) -> int:
-    described = cluster.run("tool", "metadata-quorum", "--bootstrap-server", cluster.bootstrap, "describe", "--status")
-    return int(next(line.split()[1] for line in described.stdout.splitlines() if line.startswith("LeaderId:")))
+    return longest_quiet(classified)
 
 
 def test_killing_the_active_controller_mid_stream_changes_nothing(kafka_cluster: LocalCluster, tmp_path: Path) -> None:
-    controller = _active_controller(kafka_cluster)
+    controller = active_controller(kafka_cluster.env, kafka_cluster.bootstrap)
 
     def kill_the_controller() -> None:
         kafka_cluster.kill(controller)
@@ -216,7 +204,7 @@ def test_killing_the_active_controller_mid_stream_changes_nothing(kafka_cluster:
         quiet = _run_drill(kafka_cluster, tmp_path, "controller", kill_the_controller)
     finally:
         kafka_cluster.restart(controller)
-    assert _active_controller(kafka_cluster) in {1, 2, 3}
+    assert active_controller(kafka_cluster.env, kafka_cluster.bootstrap) in {1, 2, 3}
     print(f"active controller {controller} killed: at most {quiet:.1f} s with nothing classified")
 
 
