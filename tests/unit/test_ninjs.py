@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from pipeline.ninjs import NinjsError, is_ninjs, item_lines, read_item
@@ -106,3 +108,33 @@ def test_what_is_not_a_readable_item_says_why(record: dict[str, object], words: 
 def test_what_counts_as_ninjs() -> None:
     assert is_ninjs({"uri": "u", "bodies": []}) and is_ninjs({"uri": "u", "body_text": ""})
     assert not is_ninjs({"article_id": "a", "line_no": 1, "text": "x"}) and not is_ninjs([1])
+
+
+ADVERSARIAL_HTML = {
+    "tags never closed": "<a" * 500_000,
+    "attributes never closed (CVE-2025-6069)": "<b " * 333_333,
+    "a comment never closed": "<!--" + "x" * 1_000_000,
+    "comments opened over and over": "<!--x" * 200_000,
+    "an attribute value never closed": '<p title="' + "x" * 1_000_000,
+    "end tags with nothing to end": "</" * 500_000,
+    "a megabyte of nesting": "<div><em>" * 110_000 + "tail",
+}
+
+
+@pytest.mark.parametrize("html", ADVERSARIAL_HTML.values(), ids=ADVERSARIAL_HTML.keys())
+def test_a_megabyte_of_adversarial_html_is_read_in_time_that_grows_with_its_size(html: str) -> None:
+    # The standard library's parser took 12 s on 40 KB of the second and minutes on the first;
+    # this parser takes milliseconds (a few hundred at most for the nesting). The bound is loose
+    # so that a loaded machine does not fail it; a quadratic parser would miss it by minutes.
+    started = time.perf_counter()
+    lines_of(html_item(html))
+    assert time.perf_counter() - started < 5
+
+
+def test_text_after_markup_never_closed_is_still_read() -> None:
+    assert lines_of(html_item("<b " * 1_000 + "><p>The vote is on Friday.</p>")) == ["The vote is on Friday."]
+    assert lines_of(html_item("<div>" * 10_000 + "Deep text.")) == ["Deep text."]
+
+
+def test_a_lone_surrogate_from_json_is_read_as_a_replacement_character() -> None:
+    assert lines_of(html_item("<p>Half \ud800 a pair.</p>")) == ["Half \ufffd a pair."]
