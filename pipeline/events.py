@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 import uuid
 from datetime import datetime
 from typing import Annotated, Literal
@@ -41,7 +42,60 @@ def _printable_text(text: str) -> str:
     return text
 
 
-ArticleId = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^\S(.*\S)?$")]
+_UNPRINTABLE_KINDS = {
+    "Cc": "a control character",
+    "Cf": "a format character (such as a bidirectional control or a zero-width space)",
+    "Cs": "a lone surrogate",
+    "Co": "a private-use character",
+    "Cn": "an unassigned code point",
+    "Zl": "a line separator",
+    "Zp": "a paragraph separator",
+    "Zs": "a space other than U+0020",
+}
+_REFUSED_IN_THE_BMP = (
+    "\\u0000-\\u001f\\u007f-\\u00a0\\u00ad\\u0600-\\u0605\\u061c\\u06dd\\u070f\\u0890\\u0891\\u08e2"
+    "\\u1680\\u180e\\u2000-\\u200f\\u2028-\\u202f\\u205f-\\u2064\\u2066-\\u206f\\u3000\\ue000-\\uf8ff"
+    "\\ufeff\\ufff9-\\ufffb"
+)
+ARTICLE_ID_PATTERN = f"^[^{_REFUSED_IN_THE_BMP} ]([^{_REFUSED_IN_THE_BMP}]*[^{_REFUSED_IN_THE_BMP} ])?$"
+"""the article id rule as a regular expression every JSON Schema validator reads (Python's, ECMA-262's,
+Rust's): it names the characters of the Basic Multilingual Plane the rule refuses, leaving out the
+unassigned ones, which differ between Unicode versions"""
+ARTICLE_ID_RULE = (
+    "An article id is 1 to 200 printable characters: letters, marks, numbers, punctuation and symbols of"
+    " any script (Unicode categories L, M, N, P, S), and the plain space U+0020 between them, never at"
+    " either end. No control character (Cc: NUL, ESC, CR, LF, U+0085), no format character (Cf: the"
+    " bidirectional controls U+202A-U+202E and U+2066-U+2069, zero-width characters), no line or paragraph"
+    " separator (U+2028, U+2029), no other space (Zs), and no surrogate, private-use or unassigned code"
+    " point: it is shown to editors and written in logs as it is. Slugs, URNs and URLs fit."
+)
+
+
+def _printable_id(article_id: str) -> str:
+    if article_id != article_id.strip(" "):
+        raise ValueError("an article id does not start or end with a space")
+    if article_id.isprintable():  # the usual case, at C speed: every line event is checked
+        return article_id
+    for position, char in enumerate(article_id, start=1):
+        if char != " " and not char.isprintable():
+            kind = _UNPRINTABLE_KINDS.get(unicodedata.category(char), "not printable")
+            raise ValueError(
+                f"character {position} is U+{ord(char):04X}, {kind}: an article id holds only letters, marks,"
+                " numbers, punctuation, symbols and spaces between them"
+            )
+    return article_id
+
+
+ArticleId = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=200,
+        description=ARTICLE_ID_RULE,
+        json_schema_extra={"pattern": ARTICLE_ID_PATTERN},
+    ),
+    AfterValidator(_printable_id),
+]
 LineNo = Annotated[int, Field(ge=1, le=10_000_000)]
 LineText = Annotated[str, Field(min_length=1), AfterValidator(_printable_text)]
 

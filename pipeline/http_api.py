@@ -23,7 +23,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from pipeline.alert_feed import AlertFeed
 from pipeline.alert_filter import AlertFilter
-from pipeline.events import ItemVersion, LineEvent, LineNo, LineText
+from pipeline.events import ArticleId, ItemVersion, LineEvent, LineNo, LineText
 from pipeline.settings import Settings
 from pipeline.sources import Rejected, item_version
 
@@ -87,9 +87,7 @@ class Problem(BaseModel):
     detail: list[dict[str, Any]] | str | None = None
 
 
-ARTICLE_ID = Path(
-    min_length=1, max_length=200, pattern=r"^\S(.*\S)?$", description="the article's id: its lines' Kafka key"
-)
+ARTICLE_ID = Path(description="the article's id: its lines' Kafka key")
 
 
 class _BodyLimit:
@@ -219,7 +217,7 @@ def build_http_app(
         responses=_refusals("a field is wrong: which, and why", "lines"),
         summary="Publish one line, or a batch, of an article",
     )
-    async def post_lines(article_id: Annotated[str, ARTICLE_ID], body: Submission) -> Accepted | JSONResponse:
+    async def post_lines(article_id: Annotated[ArticleId, ARTICLE_ID], body: Submission) -> Accepted | JSONResponse:
         submitted = body.lines if isinstance(body, LineBatch) else [body]
         problems = _problems(submitted, settings)
         if problems:
@@ -263,7 +261,7 @@ def build_http_app(
     )
     async def post_item(
         item: Annotated[dict[str, Any], Body(description="a ninjs item: uri, and bodies, body_html or body_text")],
-        article_id: Annotated[str | None, Query(min_length=1, max_length=200, pattern=r"^\S(.*\S)?$")] = None,
+        article_id: Annotated[ArticleId | None, Query()] = None,
     ) -> ItemAccepted | JSONResponse:
         version = item_version("request", 1, item, datetime.now(UTC), article_id)
         if isinstance(version, Rejected):
