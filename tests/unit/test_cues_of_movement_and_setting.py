@@ -25,7 +25,7 @@ from tests.unit.helpers import topics_of
     ],
 )
 def test_people_moved_out_through_a_border_are_evacuating(classifier: LineClassifier, line: str) -> None:
-    assert "corridors" in topics_of(classifier, line)
+    assert topics_of(classifier, line) == {"corridors"}
 
 
 @pytest.mark.parametrize(
@@ -36,8 +36,8 @@ def test_people_moved_out_through_a_border_are_evacuating(classifier: LineClassi
     ],
 )
 def test_departures_and_hospital_transfers_continue_an_evacuation(classifier: LineClassifier, lines: list[str]) -> None:
-    assert "corridors" in topics_of(classifier, *lines)
-    assert "corridors" not in topics_of(classifier, lines[-1])
+    assert topics_of(classifier, *lines) == {"corridors"}
+    assert topics_of(classifier, lines[-1]) == set()
 
 
 @pytest.mark.parametrize(
@@ -51,9 +51,7 @@ def test_departures_and_hospital_transfers_continue_an_evacuation(classifier: Li
 def test_a_siege_or_a_war_that_sets_the_scene_is_not_the_topic(
     classifier: LineClassifier, line: str, topic: str
 ) -> None:
-    found = topics_of(classifier, line)
-    assert topic in found
-    assert "military" not in found
+    assert topics_of(classifier, line) == {topic}
 
 
 @pytest.mark.parametrize(
@@ -66,33 +64,37 @@ def test_a_siege_or_a_war_that_sets_the_scene_is_not_the_topic(
     ],
 )
 def test_the_dead_counted_and_the_ruins_of_war_are_military(classifier: LineClassifier, line: str) -> None:
-    assert "military" in topics_of(classifier, line)
+    assert topics_of(classifier, line) == {"military"}
 
 
 def test_prisoners_killed_after_torture_are_a_crime_not_a_battle(classifier: LineClassifier) -> None:
-    found = topics_of(classifier, "They were tortured before they were killed, the adviser said.")
-    assert "war_crimes" in found
-    assert "military" not in found
+    assert topics_of(classifier, "They were tortured before they were killed, the adviser said.") == {"war_crimes"}
 
 
 def test_relief_felt_is_not_relief_delivered(classifier: LineClassifier) -> None:
-    assert "humanitarian_aid" not in topics_of(classifier, "The news came as a huge relief for the families.")
-    assert "humanitarian_aid" in topics_of(classifier, "Relief reached the valley on Sunday.")
+    assert topics_of(classifier, "The news came as a huge relief for the families.") == set()
+    assert topics_of(classifier, "Relief reached the valley on Sunday.") == {"humanitarian_aid"}
 
 
 def test_trucks_after_a_line_about_aid_are_aid(classifier: LineClassifier) -> None:
     lines = ["Aid deliveries resumed at the Nolo crossing.", "About 90 trucks entered on Monday."]
-    assert "humanitarian_aid" in topics_of(classifier, *lines)
-    assert "humanitarian_aid" not in topics_of(classifier, lines[-1])
+    assert topics_of(classifier, *lines) == {"humanitarian_aid"}
+    assert topics_of(classifier, lines[-1]) == set()
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="labels.md: two envoys meeting over a question is an official meeting (diplomacy) as well as "
+    "humanitarian_aid; the classifier finds only humanitarian_aid",
+)
 def test_humanitarian_problems_are_humanitarian(classifier: LineClassifier) -> None:
-    assert "humanitarian_aid" in topics_of(classifier, "The two envoys went over humanitarian problems in the north.")
+    line = "The two envoys went over humanitarian problems in the north."
+    assert topics_of(classifier, line) == {"humanitarian_aid", "diplomacy"}
 
 
 def test_breaches_of_the_law_of_war_are_war_crimes(classifier: LineClassifier) -> None:
     line = "Those responsible for breaches of international humanitarian law must face justice."
-    assert "war_crimes" in topics_of(classifier, line)
+    assert topics_of(classifier, line) == {"war_crimes"}
 
 
 @pytest.mark.parametrize(
@@ -107,11 +109,11 @@ def test_breaches_of_the_law_of_war_are_war_crimes(classifier: LineClassifier) -
     ],
 )
 def test_governments_addressing_one_another_are_diplomacy(classifier: LineClassifier, line: str) -> None:
-    assert "diplomacy" in topics_of(classifier, line)
+    assert topics_of(classifier, line) == {"diplomacy"}
 
 
 def test_a_lower_case_word_after_a_possessive_is_not_an_official_named(classifier: LineClassifier) -> None:
-    assert "diplomacy" not in topics_of(classifier, "The mayor told Lorsk's residents to stay indoors.")
+    assert topics_of(classifier, "The mayor told Lorsk's residents to stay indoors.") == set()
 
 
 @pytest.mark.parametrize(
@@ -124,9 +126,7 @@ def test_a_lower_case_word_after_a_possessive_is_not_an_official_named(classifie
 def test_a_front_line_crossed_and_fighters_carried_out_are_a_way_out_not_a_battle(
     classifier: LineClassifier, line: str
 ) -> None:
-    found = topics_of(classifier, line)
-    assert "corridors" in found
-    assert "military" not in found
+    assert topics_of(classifier, line) == {"corridors"}
 
 
 @pytest.mark.parametrize(
@@ -136,15 +136,20 @@ def test_a_front_line_crossed_and_fighters_carried_out_are_a_way_out_not_a_battl
         "Buses filled with the elderly drove south.",
         "Medics will take the wounded to a clinic 30km away, across the border.",
         "Officials guaranteed the safety of those who wish to leave.",
-        "The truce is meant to exit the fighters from the old city.",
     ],
 )
 def test_buses_on_the_move_and_people_taken_out_are_corridors(classifier: LineClassifier, line: str) -> None:
-    assert "corridors" in topics_of(classifier, line)
+    assert topics_of(classifier, line) == {"corridors"}
+
+
+def test_a_truce_that_takes_fighters_out_is_a_way_out_and_a_truce(classifier: LineClassifier) -> None:
+    line = "The truce is meant to exit the fighters from the old city."
+    assert topics_of(classifier, line) == {"corridors", "peace_talks"}
 
 
 def test_military_activity_is_military(classifier: LineClassifier) -> None:
-    assert "military" in topics_of(classifier, "The army said it would scale back military activity in the north.")
+    line = "The army said it would scale back military activity in the north."
+    assert topics_of(classifier, line) == {"military"}
 
 
 @pytest.mark.parametrize(
@@ -152,44 +157,54 @@ def test_military_activity_is_military(classifier: LineClassifier) -> None:
     ["Talks between the two sides will resume next week.", "Both armies agreed to reduce hostilities along the river."],
 )
 def test_talks_between_the_parties_and_less_fighting_are_peace_talks(classifier: LineClassifier, line: str) -> None:
-    assert "peace_talks" in topics_of(classifier, line)
+    assert topics_of(classifier, line) == {"peace_talks"}
 
 
 def test_bound_hands_and_crimes_committed_by_troops_are_war_crimes_not_battles(classifier: LineClassifier) -> None:
-    assert "war_crimes" in topics_of(classifier, "Six bodies were found with their hands tied behind their backs.")
-    found = topics_of(classifier, "She described abuses committed by government troops in the valley.")
-    assert "war_crimes" in found
-    assert "military" not in found
+    assert topics_of(classifier, "Six bodies were found with their hands tied behind their backs.") == {"war_crimes"}
+    line = "She described abuses committed by government troops in the valley."
+    assert topics_of(classifier, line) == {"war_crimes"}
 
 
 def test_agreements_named_by_their_term_and_a_declaration_under_review_are_peace_talks(
     classifier: LineClassifier,
 ) -> None:
-    assert "peace_talks" in topics_of(classifier, "Both armies hope to reach a near-term agreement by Friday.")
+    assert topics_of(classifier, "Both armies hope to reach a near-term agreement by Friday.") == {"peace_talks"}
     lines = ["The ceasefire talks resumed on Sunday.", "Delegates began a review of the proposed declaration."]
-    assert "peace_talks" in topics_of(classifier, *lines)
+    assert topics_of(classifier, *lines) == {"peace_talks"}
 
 
 @pytest.mark.parametrize(
     "line", ["The children will get the care they need in Lorsk.", "Many patients need lifesaving care."]
 )
 def test_care_for_the_sick_is_humanitarian(classifier: LineClassifier, line: str) -> None:
-    assert "humanitarian_aid" in topics_of(classifier, line)
+    assert topics_of(classifier, line) == {"humanitarian_aid"}
 
 
 @pytest.mark.parametrize(
-    "line",
-    ["Some 900 patients need treatment abroad.", "Families were boarding the buses at the school gate."],
+    ("line", "topics"),
+    [
+        pytest.param(
+            "Some 900 patients need treatment abroad.",
+            {"corridors", "humanitarian_aid"},
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="labels.md: patients in need of treatment are medical care for civilians "
+                "(humanitarian_aid) besides a way out (corridors); the classifier finds only corridors",
+            ),
+        ),
+        ("Families were boarding the buses at the school gate.", {"corridors"}),
+    ],
 )
-def test_treatment_abroad_and_boarding_buses_are_ways_out(classifier: LineClassifier, line: str) -> None:
-    assert "corridors" in topics_of(classifier, line)
+def test_treatment_abroad_and_boarding_buses_are_ways_out(
+    classifier: LineClassifier, line: str, topics: set[str]
+) -> None:
+    assert topics_of(classifier, line) == topics
 
 
 def test_a_war_dated_by_the_attack_that_began_it_is_the_setting(classifier: LineClassifier) -> None:
     line = "Some 500 patients have been evacuated since the war erupted after the militia's attack on the capital."
-    found = topics_of(classifier, line)
-    assert "corridors" in found
-    assert "military" not in found
+    assert topics_of(classifier, line) == {"corridors"}
 
 
 @pytest.mark.parametrize(
@@ -200,13 +215,12 @@ def test_a_war_dated_by_the_attack_that_began_it_is_the_setting(classifier: Line
     ],
 )
 def test_deportations_and_the_geneva_conventions_are_war_crimes(classifier: LineClassifier, line: str) -> None:
-    assert "war_crimes" in topics_of(classifier, line)
+    assert topics_of(classifier, line) == {"war_crimes"}
 
 
 def test_an_allegation_of_killing_civilians_is_a_war_crime_not_a_battle(classifier: LineClassifier) -> None:
-    found = topics_of(classifier, "Korvia denied allegations of its soldiers killing civilians in Tarvo.")
-    assert "war_crimes" in found
-    assert "military" not in found
+    line = "Korvia denied allegations of its soldiers killing civilians in Tarvo."
+    assert topics_of(classifier, line) == {"war_crimes"}
 
 
 @pytest.mark.parametrize(
@@ -219,13 +233,13 @@ def test_an_allegation_of_killing_civilians_is_a_war_crime_not_a_battle(classifi
 def test_witnesses_and_warrants_after_a_line_about_war_crimes_are_war_crimes(
     classifier: LineClassifier, lines: list[str]
 ) -> None:
-    assert "war_crimes" in topics_of(classifier, *lines)
-    assert "war_crimes" not in topics_of(classifier, lines[-1])
+    assert topics_of(classifier, *lines) == {"war_crimes"}
+    assert topics_of(classifier, lines[-1]) == set()
 
 
 def test_stopping_military_operations_is_peace_talks_and_still_military(classifier: LineClassifier) -> None:
-    found = topics_of(classifier, "Both envoys urged the parties to stop military operations.")
-    assert {"peace_talks", "military"} <= found
+    line = "Both envoys urged the parties to stop military operations."
+    assert topics_of(classifier, line) == {"peace_talks", "military"}
 
 
 def test_an_army_that_speaks_is_not_fighting(classifier: LineClassifier) -> None:
@@ -243,27 +257,33 @@ def test_an_army_that_speaks_is_not_fighting(classifier: LineClassifier) -> None
 def test_convoys_of_ambulances_medevacs_and_patients_travelling_are_corridors(
     classifier: LineClassifier, line: str
 ) -> None:
-    assert "corridors" in topics_of(classifier, line)
+    assert topics_of(classifier, line) == {"corridors"}
 
 
 def test_the_capture_of_a_base_is_military(classifier: LineClassifier) -> None:
-    assert "military" in topics_of(classifier, "The capture of the base would be a setback.")
+    assert topics_of(classifier, "The capture of the base would be a setback.") == {"military"}
 
 
 @pytest.mark.parametrize(
     "line", ["Rebels seized the airport on Sunday.", "The army continued operations against the rebels."]
 )
 def test_seizures_and_operations_against_a_foe_are_military(classifier: LineClassifier, line: str) -> None:
-    assert "military" in topics_of(classifier, line)
+    assert topics_of(classifier, line) == {"military"}
 
 
 def test_displaced_people_weigh_towards_aid_without_carrying_it_alone(classifier: LineClassifier) -> None:
-    assert "humanitarian_aid" in topics_of(classifier, "Aid groups are helping displaced families in the north.")
-    assert "humanitarian_aid" not in topics_of(classifier, "Displaced families said they wanted to go home.")
+    assert topics_of(classifier, "Aid groups are helping displaced families in the north.") == {"humanitarian_aid"}
+    assert topics_of(classifier, "Displaced families said they wanted to go home.") == set()
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="labels.md: troops on the move are military, besides being moved out of a place (corridors); "
+    "the classifier finds only corridors",
+)
 def test_people_being_moved_from_a_place_are_corridors(classifier: LineClassifier) -> None:
-    assert "corridors" in topics_of(classifier, "The soldiers are being moved from the base to the capital.")
+    line = "The soldiers are being moved from the base to the capital."
+    assert topics_of(classifier, line) == {"corridors", "military"}
 
 
 @pytest.mark.parametrize(
@@ -275,29 +295,29 @@ def test_people_being_moved_from_a_place_are_corridors(classifier: LineClassifie
     ],
 )
 def test_aid_groups_and_embassies_taking_their_people_out_are_evacuating(classifier: LineClassifier, line: str) -> None:
-    assert "corridors" in topics_of(classifier, line)
+    assert topics_of(classifier, line) == {"corridors"}
 
 
 def test_humanitarian_services_are_aid(classifier: LineClassifier) -> None:
-    assert "humanitarian_aid" in topics_of(classifier, "It was no longer safe to provide humanitarian services.")
+    assert topics_of(classifier, "It was no longer safe to provide humanitarian services.") == {"humanitarian_aid"}
 
 
 @pytest.mark.parametrize(
-    ("line", "topic"),
+    ("line", "topics"),
     [
-        ("The deal ensures the withdrawal of civilians from the old town.", "corridors"),
-        ("The minister urged the military to stop firing.", "peace_talks"),
-        ("They must cease fire until nine.", "peace_talks"),
-        ("A silence mode was agreed for Saturday.", "peace_talks"),
-        ("Both sides held direct talks in Minsk.", "peace_talks"),
-        ("We will try to bring food to the town today.", "humanitarian_aid"),
-        ("He called the shelling of the market mass murder.", "war_crimes"),
+        ("The deal ensures the withdrawal of civilians from the old town.", {"corridors"}),
+        ("The minister urged the military to stop firing.", {"peace_talks"}),
+        ("They must cease fire until nine.", {"peace_talks"}),
+        ("A silence mode was agreed for Saturday.", {"peace_talks"}),
+        ("Both sides held direct talks in Minsk.", {"peace_talks"}),
+        ("We will try to bring food to the town today.", {"humanitarian_aid"}),
+        ("He called the shelling of the market mass murder.", {"war_crimes", "military"}),
     ],
 )
 def test_withdrawals_of_civilians_silence_modes_direct_talks_and_food_brought(
-    classifier: LineClassifier, line: str, topic: str
+    classifier: LineClassifier, line: str, topics: set[str]
 ) -> None:
-    assert topic in topics_of(classifier, line)
+    assert topics_of(classifier, line) == topics
 
 
 @pytest.mark.parametrize(
@@ -312,9 +332,7 @@ def test_withdrawals_of_civilians_silence_modes_direct_talks_and_food_brought(
 def test_sieges_invasions_fighting_and_forces_named_in_passing_are_not_the_topic(
     classifier: LineClassifier, line: str, topic: str
 ) -> None:
-    found = topics_of(classifier, line)
-    assert topic in found
-    assert "military" not in found
+    assert topics_of(classifier, line) == {topic}
 
 
 def test_a_bomb_shelter_is_not_relief(classifier: LineClassifier) -> None:
@@ -325,13 +343,21 @@ def test_a_bomb_shelter_is_not_relief(classifier: LineClassifier) -> None:
 @pytest.mark.parametrize(
     "line",
     [
-        "The mediator met negotiators from both sides on Tuesday.",
         "Korvia is sending a senior delegation to Lorsk.",
         "The two presidents said they would be in contact over the coming hours.",
     ],
 )
 def test_delegations_and_leaders_in_contact_are_diplomacy(classifier: LineClassifier, line: str) -> None:
-    assert "diplomacy" in topics_of(classifier, line)
+    assert topics_of(classifier, line) == {"diplomacy"}
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="labels.md: diplomacy is diplomatic activity that is not itself peace negotiation, and a mediator "
+    "meeting both sides' negotiators is the negotiation; the classifier adds diplomacy",
+)
+def test_a_mediator_meeting_the_negotiators_is_the_negotiation(classifier: LineClassifier) -> None:
+    assert topics_of(classifier, "The mediator met negotiators from both sides on Tuesday.") == {"peace_talks"}
 
 
 @pytest.mark.parametrize(
@@ -347,15 +373,15 @@ def test_delegations_and_leaders_in_contact_are_diplomacy(classifier: LineClassi
 def test_phases_implementation_releases_and_a_deal_in_talks_are_peace_talks(
     classifier: LineClassifier, lines: list[str]
 ) -> None:
-    assert "peace_talks" in topics_of(classifier, *lines)
+    assert topics_of(classifier, *lines) == {"peace_talks"}
 
 
 def test_a_troop_withdrawal_is_military(classifier: LineClassifier) -> None:
-    assert "military" in topics_of(classifier, "The plan includes a partial troop withdrawal.")
+    assert topics_of(classifier, "The plan includes a partial troop withdrawal.") == {"military"}
 
 
 def test_convoys_run_by_aid_agencies_are_aid(classifier: LineClassifier) -> None:
-    assert "humanitarian_aid" in topics_of(classifier, "WFP-led convoys are back on the road.")
+    assert topics_of(classifier, "WFP-led convoys are back on the road.") == {"humanitarian_aid"}
 
 
 @pytest.mark.parametrize(
@@ -377,7 +403,7 @@ def test_convoys_run_by_aid_agencies_are_aid(classifier: LineClassifier) -> None
 def test_executions_aid_operations_thirst_swaps_thanks_and_people_flooding_out(
     classifier: LineClassifier, lines: list[str], topic: str
 ) -> None:
-    assert topic in topics_of(classifier, *lines)
+    assert topics_of(classifier, *lines) == {topic}
 
 
 @pytest.mark.parametrize(
@@ -390,15 +416,24 @@ def test_executions_aid_operations_thirst_swaps_thanks_and_people_flooding_out(
 def test_soldiers_exchanged_and_a_war_dated_by_its_first_months_are_not_fighting(
     classifier: LineClassifier, line: str
 ) -> None:
-    found = topics_of(classifier, line)
-    assert "peace_talks" in found
-    assert "military" not in found
+    assert topics_of(classifier, line) == {"peace_talks"}
 
 
 def test_thanking_leaders_is_diplomacy_and_thanks_to_is_not(classifier: LineClassifier) -> None:
-    assert "diplomacy" in topics_of(classifier, "I thank the leaders in Kyiv and Moscow for ensuring the pauses.")
+    line = "I thank the leaders in Kyiv and Moscow for ensuring the pauses."
+    assert topics_of(classifier, line) == {"diplomacy", "peace_talks"}
     line = "The children got care thanks to cooperation between partners and countries."
     assert "diplomacy" not in topics_of(classifier, line)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="labels.md: care the children got is relief for civilians (humanitarian_aid), as in "
+    "test_care_for_the_sick_is_humanitarian; the classifier finds no topic",
+)
+def test_care_got_thanks_to_partners_is_aid(classifier: LineClassifier) -> None:
+    line = "The children got care thanks to cooperation between partners and countries."
+    assert topics_of(classifier, line) == {"humanitarian_aid"}
 
 
 @pytest.mark.parametrize(
@@ -410,49 +445,60 @@ def test_thanking_leaders_is_diplomacy_and_thanks_to_is_not(classifier: LineClas
     ],
 )
 def test_foreigners_taken_out_of_a_country_are_evacuated(classifier: LineClassifier, line: str) -> None:
-    assert "corridors" in topics_of(classifier, line)
+    assert topics_of(classifier, line) == {"corridors"}
 
 
 @pytest.mark.parametrize(
-    ("line", "topic"),
+    ("line", "topics"),
     [
-        ("The four-day break in fighting begins on Friday.", "peace_talks"),
+        ("The four-day break in fighting begins on Friday.", {"peace_talks"}),
+        # Only absence: whether "the missions" leaving are foreigners getting out (corridors) the line
+        # alone does not say.
         ("In Lorsk, the spokesperson for the Sudanese army, Brig Gen Ali Noor, said the missions would leave.", None),
-        ("Weeks of talks involved the fighting group and three mediators.", None),
+        ("Weeks of talks involved the fighting group and three mediators.", {"peace_talks"}),
     ],
 )
 def test_a_break_in_fighting_an_army_speaking_and_a_fighting_group_are_not_battles(
-    classifier: LineClassifier, line: str, topic: str | None
+    classifier: LineClassifier, line: str, topics: set[str] | None
 ) -> None:
     found = topics_of(classifier, line)
     assert "military" not in found
-    if topic is not None:
-        assert topic in found
+    assert topics is None or found == topics
 
 
 def test_reaching_people_in_need_is_aid(classifier: LineClassifier) -> None:
-    assert "humanitarian_aid" in topics_of(classifier, "The pause lets us reach the people who need us.")
+    line = "The pause lets us reach the people who need us."
+    assert topics_of(classifier, line) == {"humanitarian_aid", "peace_talks"}
 
 
 def test_nationals_brought_home_from_a_war_are_evacuated(classifier: LineClassifier) -> None:
-    assert "corridors" in topics_of(classifier, "Some of the 40 nationals in the capital asked to be repatriated.")
+    line = "Some of the 40 nationals in the capital asked to be repatriated."
+    assert topics_of(classifier, line) == {"corridors"}
 
 
 @pytest.mark.parametrize(
-    "line",
+    ("line", "topics"),
     [
-        "We are working through diplomacy to bring the two governments back to the table.",
-        "Thank you, Mr. President.",
-        "I regret that some members of this Council still refuse to condemn the raid.",
-        "As I said in the Chamber this morning, we will not give up.",
+        pytest.param(
+            "We are working through diplomacy to bring the two governments back to the table.",
+            {"diplomacy", "peace_talks"},
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="labels.md: bringing the two sides back to the table is negotiation towards a "
+                "diplomatic solution (peace_talks) besides diplomacy; the classifier finds only diplomacy",
+            ),
+        ),
+        ("Thank you, Mr. President.", {"diplomacy"}),
+        ("I regret that some members of this Council still refuse to condemn the raid.", {"diplomacy"}),
+        ("As I said in the Chamber this morning, we will not give up.", {"diplomacy"}),
     ],
 )
-def test_diplomacy_by_name_and_speaking_in_the_council(classifier: LineClassifier, line: str) -> None:
-    assert "diplomacy" in topics_of(classifier, line)
+def test_diplomacy_by_name_and_speaking_in_the_council(classifier: LineClassifier, line: str, topics: set[str]) -> None:
+    assert topics_of(classifier, line) == topics
 
 
 def test_an_address_that_only_names_a_president_is_not_the_council(classifier: LineClassifier) -> None:
-    assert "diplomacy" not in topics_of(classifier, "The crowd waited to thank you, said the mayor of Lorsk.")
+    assert topics_of(classifier, "The crowd waited to thank you, said the mayor of Lorsk.") == set()
 
 
 @pytest.mark.parametrize(
@@ -467,12 +513,12 @@ def test_an_address_that_only_names_a_president_is_not_the_council(classifier: L
     ],
 )
 def test_force_posture_and_the_toll_of_a_conflict_are_military(classifier: LineClassifier, line: str) -> None:
-    assert "military" in topics_of(classifier, line)
+    assert topics_of(classifier, line) == {"military"}
 
 
 def test_sexual_assault_in_the_ranks_is_not_fighting(classifier: LineClassifier) -> None:
     line = "The department reported fewer cases of sexual assault in the military this year."
-    assert "military" not in topics_of(classifier, line)
+    assert topics_of(classifier, line) == set()
 
 
 def test_an_insult_is_not_an_offensive(classifier: LineClassifier) -> None:
@@ -482,29 +528,31 @@ def test_an_insult_is_not_an_offensive(classifier: LineClassifier) -> None:
         "The remark was offensive, she said.",
         "Such remarks are offensive to the families.",
     ):
-        assert "military" not in topics_of(classifier, line)
-    assert "military" in topics_of(classifier, "The army launched an offensive near Lorsk.")
+        assert topics_of(classifier, line) == set()
+    assert topics_of(classifier, "The army launched an offensive near Lorsk.") == {"military"}
 
 
 def test_a_summary_execution_is_a_war_crime_whoever_reports_it(classifier: LineClassifier) -> None:
     line = "Residents said the militia had summarily executed a dozen men in the village."
-    assert "war_crimes" in topics_of(classifier, line)
+    assert topics_of(classifier, line) == {"war_crimes"}
 
 
 def test_convoys_moving_out_are_an_evacuation(classifier: LineClassifier) -> None:
     line = "The minister said the shelling had stopped and convoys were moving out."
+    # Only presence: whether shelling named as over makes the line military is a call labels.md leaves open.
     assert "corridors" in topics_of(classifier, line)
 
 
 @pytest.mark.parametrize(
-    "line",
+    ("line", "topics"),
     [
-        "Korvia denied arming the rebels in the north.",
-        "Thousands have fled the town since the militia's takeover.",
+        ("Korvia denied arming the rebels in the north.", {"military"}),
+        # People fleeing are corridors (labels.md), whatever they flee.
+        ("Thousands have fled the town since the militia's takeover.", {"military", "corridors"}),
     ],
 )
-def test_arming_a_side_and_a_takeover_are_military(classifier: LineClassifier, line: str) -> None:
-    assert "military" in topics_of(classifier, line)
+def test_arming_a_side_and_a_takeover_are_military(classifier: LineClassifier, line: str, topics: set[str]) -> None:
+    assert topics_of(classifier, line) == topics
 
 
 def test_taking_children_away_is_a_war_crime(classifier: LineClassifier) -> None:
@@ -512,11 +560,11 @@ def test_taking_children_away_is_a_war_crime(classifier: LineClassifier) -> None
         "Officials said the deportation of hundreds of children had been recorded.",
         "The court said the army deported 200 children from the region.",
     ):
-        assert "war_crimes" in topics_of(classifier, line)
+        assert topics_of(classifier, line) == {"war_crimes"}
 
 
 def test_not_a_single_civilian_has_come_out(classifier: LineClassifier) -> None:
-    assert "corridors" in topics_of(classifier, "The general said not a single civilian has come out.")
+    assert topics_of(classifier, "The general said not a single civilian has come out.") == {"corridors"}
 
 
 @pytest.mark.parametrize(
@@ -534,11 +582,12 @@ def test_not_a_single_civilian_has_come_out(classifier: LineClassifier) -> None:
     ],
 )
 def test_foreigners_and_staff_getting_out_are_an_evacuation(classifier: LineClassifier, line: str) -> None:
-    assert "corridors" in topics_of(classifier, line)
+    assert topics_of(classifier, line) == {"corridors"}
 
 
 def test_water_and_power_shortages_are_the_aid_story(classifier: LineClassifier) -> None:
-    assert "humanitarian_aid" in topics_of(classifier, "She said water and electricity shortages were the least of it.")
+    line = "She said water and electricity shortages were the least of it."
+    assert topics_of(classifier, line) == {"humanitarian_aid"}
 
 
 def test_the_path_of_diplomacy_out_of_a_war_is_the_peace_process(classifier: LineClassifier) -> None:
@@ -559,4 +608,4 @@ def test_member_states_named_in_passing_are_not_the_council(classifier: LineClas
     ],
 )
 def test_moving_people_out_and_helping_them_leave_are_an_evacuation(classifier: LineClassifier, line: str) -> None:
-    assert "corridors" in topics_of(classifier, line)
+    assert topics_of(classifier, line) == {"corridors"}

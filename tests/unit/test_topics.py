@@ -18,7 +18,7 @@ from tests.unit.helpers import topics_of, verdicts_of
     ],
 )
 def test_corridor_phrasings_in_any_inflection(classifier: LineClassifier, line: str) -> None:
-    assert "corridors" in topics_of(classifier, line)
+    assert topics_of(classifier, line) == {"corridors"}
 
 
 @pytest.mark.parametrize(
@@ -32,7 +32,7 @@ def test_corridor_phrasings_in_any_inflection(classifier: LineClassifier, line: 
     ],
 )
 def test_war_crimes_phrasings(classifier: LineClassifier, line: str) -> None:
-    assert "war_crimes" in topics_of(classifier, line)
+    assert topics_of(classifier, line) == {"war_crimes"}
 
 
 def test_war_alone_is_not_war_crimes_nor_military(classifier: LineClassifier) -> None:
@@ -49,8 +49,8 @@ def test_investigation_counts_as_war_crimes_only_after_a_war_crimes_line(classif
         classifier, "Reports of alleged war crimes emerged.", "The claims need an independent investigation."
     )
     alone = verdicts_of(classifier, "The claims need an independent investigation.")
-    assert "war_crimes" in after[1].topic_ids
-    assert "war_crimes" not in alone[0].topic_ids
+    assert set(after[1].topic_ids) == {"war_crimes"}
+    assert set(alone[0].topic_ids) == set()
 
 
 def test_scores_are_calibrated_noisy_or_with_evidence() -> None:
@@ -70,51 +70,57 @@ def test_scores_are_calibrated_noisy_or_with_evidence() -> None:
     ],
 )
 def test_deliveries_to_people_are_humanitarian_aid(classifier: LineClassifier, line: str) -> None:
-    assert "humanitarian_aid" in topics_of(classifier, line)
+    assert topics_of(classifier, line) == {"humanitarian_aid"}
 
 
 def test_taking_control_of_ground_is_military(classifier: LineClassifier) -> None:
     line = "The defence ministry said its troops had taken control of two villages near the river."
-    assert "military" in topics_of(classifier, line)
+    assert topics_of(classifier, line) == {"military"}
 
 
 def test_a_pause_is_peace_talks_and_a_un_resolution_is_diplomacy(classifier: LineClassifier) -> None:
-    assert {"peace_talks", "diplomacy"} <= topics_of(
-        classifier, "She said the US would push for a resolution demanding a humanitarian pause."
-    )
-    assert {"peace_talks", "humanitarian_aid"} <= topics_of(
-        classifier, "Both sides had agreed to a pause to allow fuel trucks into the north."
-    )
+    assert topics_of(classifier, "She said the US would push for a resolution demanding a humanitarian pause.") == {
+        "peace_talks",
+        "diplomacy",
+    }
+    assert topics_of(classifier, "Both sides had agreed to a pause to allow fuel trucks into the north.") == {
+        "peace_talks",
+        "humanitarian_aid",
+    }
 
 
 def test_disease_in_camps_is_humanitarian_and_a_denied_accusation_follows_its_topic(classifier: LineClassifier) -> None:
-    assert "humanitarian_aid" in topics_of(classifier, "Aid workers say cholera is spreading in the camps.")
+    assert topics_of(classifier, "Aid workers say cholera is spreading in the camps.") == {"humanitarian_aid"}
     article = verdicts_of(
         classifier,
         "Armenia's prime minister accused Azerbaijan of ethnic cleansing.",
         "Baku rejected the accusation as absurd.",
     )
-    assert "war_crimes" in article[1].topic_ids
+    # A denial continues the account it answers (labels.md), and a charge of a crime is that topic.
+    assert set(article[1].topic_ids) == {"war_crimes"}
 
 
 @pytest.mark.parametrize(
-    ("line", "present", "absent"),
+    ("line", "topics"),
     [
-        ("The envoy urged both armies to stop the fighting and return to talks.", "peace_talks", "military"),
-        ("Aid chief Sara Lind said the ceasefire talks had stalled.", "peace_talks", "humanitarian_aid"),
-        ("The government decides when the pause is over.", "peace_talks", None),
-        ("The council will vote on the Norwegian resolution on Friday.", "diplomacy", None),
-        ("Washington designated 12 members of parliament and imposed export controls.", "diplomacy", None),
-        ("The city has lost access to clean water and essential services.", "humanitarian_aid", None),
-        ("Thousands more arrived at refugee camps along the border.", "humanitarian_aid", None),
-        ("The shelling brought carnage to the market.", "military", None),
-        ("Officials are working on getting foreign nationals out through the crossing.", "corridors", None),
+        ("The envoy urged both armies to stop the fighting and return to talks.", {"peace_talks"}),
+        ("Aid chief Sara Lind said the ceasefire talks had stalled.", {"peace_talks"}),
+        ("The government decides when the pause is over.", {"peace_talks"}),
+        ("The council will vote on the Norwegian resolution on Friday.", {"diplomacy"}),
+        ("Washington designated 12 members of parliament and imposed export controls.", {"diplomacy"}),
+        ("The city has lost access to clean water and essential services.", {"humanitarian_aid"}),
+        ("The shelling brought carnage to the market.", {"military"}),
+        ("Officials are working on getting foreign nationals out through the crossing.", {"corridors"}),
     ],
 )
-def test_cues_learnt_from_real_copy(classifier: LineClassifier, line: str, present: str, absent: str | None) -> None:
-    found = topics_of(classifier, line)
-    assert present in found
-    assert absent is None or absent not in found
+def test_cues_learnt_from_real_copy(classifier: LineClassifier, line: str, topics: set[str]) -> None:
+    assert topics_of(classifier, line) == topics
+
+
+def test_arrivals_at_refugee_camps_are_aid(classifier: LineClassifier) -> None:
+    # Only presence: whether people arriving at camps count as fleeing (corridors) or as a
+    # displacement figure (not corridors) is a call labels.md leaves open.
+    assert "humanitarian_aid" in topics_of(classifier, "Thousands more arrived at refugee camps along the border.")
 
 
 def test_an_operation_after_a_line_about_evacuation_is_about_evacuation(classifier: LineClassifier) -> None:
@@ -123,12 +129,22 @@ def test_an_operation_after_a_line_about_evacuation_is_about_evacuation(classifi
         "The Red Cross said it was ready to lead a safe passage operation out of the city.",
         "It is vital that this operation goes ahead on Friday.",
     )
-    assert "corridors" in article[1].topic_ids
+    assert set(article[1].topic_ids) == {"corridors"}
 
 
 def test_holding_a_state_to_account_alone_is_not_war_crimes(classifier: LineClassifier) -> None:
     assert "war_crimes" not in topics_of(classifier, "The allies took steps to hold the government to account.")
-    assert "war_crimes" in topics_of(classifier, "The allies vowed to hold the militia to account for the atrocities.")
+    line = "The allies vowed to hold the militia to account for the atrocities."
+    assert topics_of(classifier, line) == {"war_crimes"}
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="labels.md: states acting against a government are positions and grievances between states "
+    "(diplomacy); the classifier finds no topic",
+)
+def test_allies_holding_a_government_to_account_are_diplomacy(classifier: LineClassifier) -> None:
+    assert topics_of(classifier, "The allies took steps to hold the government to account.") == {"diplomacy"}
 
 
 @pytest.mark.parametrize(
@@ -140,32 +156,35 @@ def test_holding_a_state_to_account_alone_is_not_war_crimes(classifier: LineClas
     ],
 )
 def test_readouts_of_calls_and_positions_are_diplomacy(classifier: LineClassifier, line: str) -> None:
-    assert "diplomacy" in topics_of(classifier, line)
+    assert topics_of(classifier, line) == {"diplomacy"}
 
 
 def test_ceasefire_violations_are_not_war_crimes(classifier: LineClassifier) -> None:
     line = "The committee is looking into reports of ceasefire violations by both sides."
-    assert "war_crimes" not in topics_of(classifier, line)
-    assert "war_crimes" in topics_of(
-        classifier, "Investigators documented violations of international humanitarian law."
-    )
+    assert topics_of(classifier, line) == {"peace_talks"}
+    assert topics_of(classifier, "Investigators documented violations of international humanitarian law.") == {
+        "war_crimes"
+    }
 
 
 def test_a_signed_declaration_and_its_mechanism_are_peace_talks(classifier: LineClassifier) -> None:
-    assert "peace_talks" in topics_of(classifier, "Both armies signed a declaration in Jeddah on Thursday.")
+    assert topics_of(classifier, "Both armies signed a declaration in Jeddah on Thursday.") == {"peace_talks"}
     article = verdicts_of(
         classifier,
         "The truce is due to come into force at midnight.",
         "The monitoring mechanism is made up of twelve officials.",
     )
-    assert "peace_talks" in article[1].topic_ids
+    assert set(article[1].topic_ids) == {"peace_talks"}
 
 
 def test_humanitarian_action_is_aid(classifier: LineClassifier) -> None:
-    assert "humanitarian_aid" in topics_of(classifier, "Both sides must facilitate humanitarian action in the region.")
+    line = "Both sides must facilitate humanitarian action in the region."
+    assert topics_of(classifier, line) == {"humanitarian_aid"}
 
 
 def test_people_left_without_heat_need_aid(classifier: LineClassifier) -> None:
+    # Only presence: whether strikes named as the cause make the line military too, or only date
+    # it as a war that sets the scene does, is a call labels.md leaves open.
     assert "humanitarian_aid" in topics_of(classifier, "Millions of people are without heat after the strikes.")
 
 
@@ -183,16 +202,15 @@ def test_people_left_without_heat_need_aid(classifier: LineClassifier) -> None:
     ],
 )
 def test_wire_phrasings_of_each_topic(classifier: LineClassifier, line: str, topic: str) -> None:
-    assert topic in topics_of(classifier, line)
+    assert topics_of(classifier, line) == {topic}
 
 
 def test_negotiators_meeting_is_talks_not_diplomacy(classifier: LineClassifier) -> None:
-    found = topics_of(classifier, "The two sides' negotiators have not met in person since March.")
-    assert "peace_talks" in found and "diplomacy" not in found
+    assert topics_of(classifier, "The two sides' negotiators have not met in person since March.") == {"peace_talks"}
 
 
 def test_safe_zones_for_civilians_are_about_corridors(classifier: LineClassifier) -> None:
-    assert "corridors" in topics_of(classifier, "The agencies oppose the creation of safe zones in the south.")
+    assert topics_of(classifier, "The agencies oppose the creation of safe zones in the south.") == {"corridors"}
 
 
 def test_a_short_aside_does_not_end_the_subject_under_discussion(classifier: LineClassifier) -> None:
@@ -202,7 +220,7 @@ def test_a_short_aside_does_not_end_the_subject_under_discussion(classifier: Lin
         "Can I just follow up?",
         "How will the monitoring mechanism work?",
     )
-    assert "peace_talks" in article[2].topic_ids
+    assert set(article[2].topic_ids) == {"peace_talks"}
 
 
 def test_a_long_line_with_no_topic_does_end_it(classifier: LineClassifier) -> None:
@@ -212,22 +230,24 @@ def test_a_long_line_with_no_topic_does_end_it(classifier: LineClassifier) -> No
         "The spokesman then took questions on an unrelated matter from reporters in the room for some time.",
         "How will the monitoring mechanism work?",
     )
-    assert "peace_talks" not in article[2].topic_ids
+    assert set(article[2].topic_ids) == set()
 
 
 @pytest.mark.parametrize(
-    ("line", "topic"),
+    ("line", "topics"),
     [
-        ("The first group of about 100 people is already heading to the controlled area.", "corridors"),
-        ("Who will be able to leave once the gate opens?", "corridors"),
-        ("Moscow's forces remain stalled north of the capital.", "military"),
-        ("The package provides security, economic and humanitarian assistance.", "military"),
+        ("The first group of about 100 people is already heading to the controlled area.", {"corridors"}),
+        ("Who will be able to leave once the gate opens?", {"corridors"}),
+        ("Moscow's forces remain stalled north of the capital.", {"military"}),
+        ("The package provides security, economic and humanitarian assistance.", {"military", "humanitarian_aid"}),
     ],
 )
-def test_movement_of_people_and_forces_named_by_their_state(classifier: LineClassifier, line: str, topic: str) -> None:
-    assert topic in topics_of(classifier, line)
+def test_movement_of_people_and_forces_named_by_their_state(
+    classifier: LineClassifier, line: str, topics: set[str]
+) -> None:
+    assert topics_of(classifier, line) == topics
 
 
 def test_an_army_chief_is_not_fighting(classifier: LineClassifier) -> None:
     line = "Sudan's army chief has said he will not negotiate until the talks move to Jeddah."
-    assert "military" not in topics_of(classifier, line)
+    assert topics_of(classifier, line) == {"peace_talks"}

@@ -230,7 +230,7 @@ def test_rescues_done_agreements_reported_and_lines_with_nobody_proposing_do_not
 )
 def test_cues_of_agency_copy(classifier: LineClassifier, line: str, topic: str) -> None:
     (verdict,) = verdicts_of(classifier, line)
-    assert topic in verdict.topic_ids
+    assert set(verdict.topic_ids) == {topic}
 
 
 def test_the_name_after_a_title_and_its_complement_is_the_speaker(classifier: LineClassifier) -> None:
@@ -252,11 +252,12 @@ def test_letting_people_move_to_safer_areas_is_a_proposal(classifier: LineClassi
     line = "The envoy said people wishing to move to safer areas must be allowed to do so."
     assert kinds(classifier, line) == ["corridor_proposal"]
     (verdict,) = verdicts_of(classifier, line)
-    assert "corridors" in verdict.topic_ids
+    assert set(verdict.topic_ids) == {"corridors"}
 
 
 def test_a_war_counted_in_months_is_military(classifier: LineClassifier) -> None:
     (verdict,) = verdicts_of(classifier, "The two-year conflict has emptied the border towns.")
+    # Only presence: whether towns emptied are people who fled (corridors) the line alone leaves open.
     assert "military" in verdict.topic_ids
 
 
