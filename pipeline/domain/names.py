@@ -9,8 +9,10 @@ Vereshchuk" names Iryna Vereshchuk and teaches that she is a deputy prime minist
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import itemgetter
 
 from pipeline.domain.lexicon import (
     CALENDAR_WORDS,
@@ -268,7 +270,7 @@ def name_after_body(words: list[str]) -> list[str] | None:
 def find_mentions(text: str, directory: Directory) -> list[Mention]:
     """Every person or organisation named in ``text`` (already ``plain``), in order."""
     found: list[Mention] = []
-    taken: list[tuple[int, int]] = []
+    taken: list[tuple[int, int]] = []  # in order, never overlapping: one pattern's matches
     for start, end, entity in directory.configured(text):
         found.append(Mention(start, end, entity, _learned(text, start, end)))
         taken.append((start, end))
@@ -284,7 +286,7 @@ def find_mentions(text: str, directory: Directory) -> list[Mention]:
         name_text = " ".join(name_tokens)
         start = match.start() + match.group().index(name_tokens[0])
         end = start + len(name_text)
-        if any(s < end and start < e for s, e in taken):
+        if _overlaps(taken, start, end):
             continue
         cleaned = name_text.removesuffix("'s").removesuffix("'")
         if _SENTENCE_END.search(cleaned):  # "... al-Sisi." ends the sentence; "J." is an initial
@@ -306,9 +308,17 @@ def find_mentions(text: str, directory: Directory) -> list[Mention]:
     return found
 
 
+def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether ``start``..``end`` overlaps one of ``spans`` (in order, never overlapping): only the
+    last span to start before ``end`` can, as each ends before the next starts."""
+    index = bisect_left(spans, end, key=itemgetter(0)) - 1
+    return index >= 0 and spans[index][1] > start
+
+
 def _word_before(text: str, position: int) -> str:
     """The lower-case word just before ``position`` ("group" in "the militant group Islamic Jihad")."""
-    before = _WORD_BEFORE.search(text, 0, position)
+    # Only the last few words are searched: from the start of a long line, this was a search per name.
+    before = _WORD_BEFORE.search(text, max(0, position - 120), position)
     return before.group(1) if before else ""
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from itertools import pairwise
+from operator import itemgetter
 
 from pipeline.domain.lexicon import (
     CAPITALS_AND_STATES,
@@ -62,6 +63,20 @@ def prefix(text: str, length: int) -> str:
 
 def tokens(text: str) -> list[Token]:
     return list(TOKEN_RE.finditer(text))
+
+
+def window_tokens(text: str, start: int, end: int) -> list[Token]:
+    """The tokens between ``start`` and ``end``, as tokenising the whole line would give them: the
+    window opens after a space (no token spans one) and closes at the space after ``end``, as ``prefix``
+    cuts, so no word is split. A run of 200 characters without a space is no word: the window closes
+    inside it rather than read on to the end of the line."""
+    if start > 0:
+        space = _SPACE.search(text, start, end)
+        start = space.end() if space else end
+    if end >= len(text):
+        return list(TOKEN_RE.finditer(text, start))
+    cut = text.find(" ", end, end + _LONGEST_WORD)
+    return list(TOKEN_RE.finditer(text, start, end + _LONGEST_WORD if cut < 0 else cut))
 
 
 def phrase_before(tokens: list[Token], position: int) -> tuple[list[Token], str] | None:
@@ -158,7 +173,10 @@ def quotations(text: str) -> tuple[tuple[int, int], ...]:
 
 
 def inside(spans: tuple[tuple[int, int], ...], position: int) -> bool:
-    return any(start < position < end for start, end in spans)
+    """Whether ``position`` falls inside one of ``spans`` (in order, never overlapping, as ``quotations``
+    gives them): found by halving, since a line of many quotations is asked about every verb in it."""
+    index = bisect_right(spans, position, key=itemgetter(0)) - 1
+    return index >= 0 and spans[index][0] < position < spans[index][1]
 
 
 def name_beside(tokens: list[Token], last: Token) -> list[Token] | None:
@@ -447,6 +465,8 @@ ROLES_AND_BODIES = ROLE_WORDS | ORGANISATION_HEADS
 
 
 _QUOTE_MARK = re.compile('"')
+_SPACE = re.compile(r"\s")
+_LONGEST_WORD = 200
 
 
 def is_title_word(word: str) -> bool:

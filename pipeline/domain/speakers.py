@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from pipeline.domain import candidates, phrases
+from pipeline.domain.known import KnownEntities
 from pipeline.domain.lexicon import (
     CAPITALS_AND_STATES,
     CLAUSE_OPENERS,
@@ -51,12 +52,18 @@ from pipeline.domain.names import (
     descriptor_key,
     find_mentions,
     name_after_body,
-    surname_key,
 )
 from pipeline.domain.text import fold
 from pipeline.domain.transcripts import speaker_label
 
 MAX_REMEMBERED = 40
+# How far before a reporting verb its subject is looked for, in characters: several times the longest
+# subject phrase ("The UN humanitarian coordinator for ..., who ..., said"), and a bound that keeps the
+# work per verb the same however long the line.
+_SUBJECT_REACH = 1_000
+# Reporting verbs read per line, after those inside quotations or negated: copy has a handful, and a
+# line of nothing but "said" must not be read thousands of times.
+_MOST_VERBS_READ = 24
 
 # Frames that name the source after them: "according to X", "the below is attributable to X:".
 _SOURCE_FRAMES = ("according to", "According to", "attributable to", "stated by", "As stated by")
@@ -103,13 +110,18 @@ class _LineContext:
         self.mentions = mentions
         self.memory = memory
         self.directory = directory
-        self.entities: list[RememberedEntity] = list(memory.entities)
+        self.known = KnownEntities(memory.entities)
         for mention in mentions:
             self.remember(mention.entity, mention.learned_roles)
 
     @cached_property
     def quotations(self) -> tuple[tuple[int, int], ...]:
         return phrases.quotations(self.text) if '"' in self.text else ()
+
+    @cached_property
+    def opening_tokens(self) -> list[phrases.Token]:
+        """The words that open the line, as far as a subject is ever looked for."""
+        return phrases.window_tokens(self.text, 0, _SUBJECT_REACH)
 
     def remember(self, entity: Entity, roles: tuple[Descriptor, ...] = ()) -> RememberedEntity:
         existing = self.find_by_name(entity.name)
@@ -131,33 +143,15 @@ class _LineContext:
             else RememberedEntity(name=name, kind=entity.kind, gender=gender, roles=merged_roles)
         )
         if existing is not None:
-            self.entities = [e for e in self.entities if e is not existing]
-        self.entities.append(updated)
+            self.known.forget(existing)
+        self.known.add(updated)
         return updated
 
     def find_by_name(self, name: str) -> RememberedEntity | None:
-        folded = fold(name)
-        for entity in reversed(self.entities):
-            if fold(entity.name) == folded:
-                return entity
-        return None
+        return self.known.by_name(name)
 
     def find_by_surname(self, name: str) -> RememberedEntity | None:
-        key = surname_key(name)
-        for entity in reversed(self.entities):
-            if entity.kind == "person" and surname_key(entity.name) == key:
-                return entity
-        # Where the given name is the name in use (Ethiopian, Burmese, many Arabic names):
-        # "Getachew said" after "Getachew Reda said".
-        if len(name.split()) == 1:
-            holders = {
-                e.name: e
-                for e in self.entities
-                if e.kind == "person" and len(e.name.split()) > 1 and key in map(fold, e.name.split())
-            }
-            if len(holders) == 1:
-                return next(iter(holders.values()))
-        return None
+        return self.known.by_surname(name)
 
 
 class SpeakerAttributor:
@@ -190,7 +184,7 @@ class SpeakerAttributor:
         if speaker is not None and speaker.method not in {"continuation", "turn"}:
             context.remember(Entity(speaker.name, speaker.kind))
         transcript = memory.transcript or label is not None
-        return Attribution(speaker, tuple(context.entities[-MAX_REMEMBERED:]), transcript, turn)
+        return Attribution(speaker, context.known.latest(MAX_REMEMBERED), transcript, turn)
 
     def _labelled(self, context: _LineContext, name: str | None) -> Speaker | None:
         """ "MR PRICE:" is Price, or whoever the article named in full with that surname."""
@@ -284,13 +278,16 @@ class SpeakerAttributor:
         """The subject of the first reporting verb outside a quotation that has one."""
         text = context.text
         fallback: Speaker | None = None
+        read = 0
         for verb in _VERB_RE.finditer(text):
             if context.quotations and phrases.inside(context.quotations, verb.start()):
                 continue  # "what the UN called ..." inside a quotation is not who says it
             if phrases.negated(text, verb.start(), verb.end()):
                 continue
-            # Only the words up to a little past the verb are ever read.
-            tokens = phrases.tokens(phrases.prefix(text, verb.end() + 60))
+            read += 1
+            if read > _MOST_VERBS_READ:
+                break
+            tokens = phrases.window_tokens(text, verb.start() - _SUBJECT_REACH, verb.end() + 60)
             before = phrases.phrase_before(tokens, verb.start())
             found = self._attribute_verb(context, tokens, verb, before)
             if found is None or candidates.is_news_agency(found.name):
@@ -377,7 +374,7 @@ class SpeakerAttributor:
                     return found
             return self._appositive_subject(context, tokens, verb.start(), verb)
         if phrase and phrase[-1].group().casefold() == "and":
-            return self._line_subject(context, tokens, verb.group())
+            return self._line_subject(context, context.opening_tokens, verb.group())
         return None
 
     def _appositive_subject(
@@ -570,7 +567,7 @@ class SpeakerAttributor:
         }
         bodies = [
             e
-            for e in reversed(context.entities)
+            for e in context.known.newest_first()
             if e.kind == "organisation" and candidates.is_body_name(e.name) and fold(e.name) in known_before
         ]
         fitting = next(
@@ -610,7 +607,7 @@ class SpeakerAttributor:
         key = descriptor_key(words)
         if key is None:
             return None
-        for entity in reversed(context.entities):
+        for entity in context.known.newest_first():
             if any(_descriptor_matches(key, role) for role in entity.roles):
                 return Speaker(entity.name, entity.kind, "descriptor", evidence)
         # A configured title stands for its holder only once the article has named them: offices
@@ -654,7 +651,7 @@ class SpeakerAttributor:
         last_entity = context.find_by_name(last) if last else None
         if fits(last_entity) and last_entity is not None:
             return Speaker(last_entity.name, last_entity.kind, "pronoun", evidence)
-        for entity in reversed(context.entities):
+        for entity in context.known.newest_first():
             if fits(entity):
                 return Speaker(entity.name, entity.kind, "pronoun", evidence)
         return None
