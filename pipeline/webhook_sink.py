@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import logging
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -51,12 +52,20 @@ async def deliver(
             status, retry_after = response.status_code, response.headers.get("retry-after")
             last = f"HTTP {status}"
         except httpx.HTTPError as error:
-            last = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+            said = subscriber.without_secrets(str(error))
+            last = f"{type(error).__name__}: {said}" if said else type(error).__name__
         if status is not None and 200 <= status < 300:
             return Outcome(True, attempt, last)
         if not worth_retrying(status) or attempt == attempts:
             return Outcome(False, attempt, last)
-        log.warning("webhook_retry", webhook=subscriber.hook.name, attempt=attempt, answer=last, alert=alert_id)
+        log.warning(
+            "webhook_retry",
+            webhook=subscriber.hook.name,
+            host=subscriber.hook.host,
+            attempt=attempt,
+            answer=last,
+            alert=alert_id,
+        )
         await asyncio.sleep(delay_before(attempt, backoff_s, retry_after))
     return Outcome(False, attempts, last)
 
@@ -67,7 +76,7 @@ def failed_delivery(subscriber: Subscriber, record: ConsumerRecord, outcome: Out
     return DeadLetter(
         event_id=event_id("dead-letter", "webhook", hook.name, record.topic, record.partition, record.offset),
         reason="webhook_failed",
-        detail=f"webhook {hook.name} ({hook.url}): {outcome.last} after {outcome.attempts} attempt(s)",
+        detail=f"webhook {hook.where}: {outcome.last} after {outcome.attempts} attempt(s)",
         source_topic=record.topic,
         partition=record.partition,
         offset=record.offset,
@@ -79,6 +88,10 @@ def failed_delivery(subscriber: Subscriber, record: ConsumerRecord, outcome: Out
 
 
 async def run_webhooks(settings: Settings, subscribers: list[Subscriber]) -> None:
+    # The HTTP client logs each request with its whole URL, which may hold a subscriber's user, password
+    # or token; the sink logs each delivery itself, by subscriber name and host.
+    for talkative in ("httpx", "httpcore"):
+        logging.getLogger(talkative).setLevel(logging.WARNING)
     await ensure_topics_waiting(settings, topics=[settings.topic_alerts, settings.topic_dlq])
     consumer = AIOKafkaConsumer(
         settings.topic_alerts,
@@ -95,7 +108,7 @@ async def run_webhooks(settings: Settings, subscribers: list[Subscriber]) -> Non
     try:
         async with httpx.AsyncClient(timeout=settings.webhook_timeout_s) as client:
             await _wait_for_partitions(consumer)
-            log.info("webhooks_ready", webhooks=[s.hook.name for s in subscribers], topic=settings.topic_alerts)
+            log.info("webhooks_ready", webhooks=[s.hook.where for s in subscribers], topic=settings.topic_alerts)
             while True:
                 fetched = await consumer.getmany(timeout_ms=1_000)
                 for records in fetched.values():
@@ -141,7 +154,13 @@ async def _handle(
     )
     for subscriber, outcome in zip(wanting, outcomes, strict=True):
         if outcome.delivered:
-            log.info("webhook_delivered", webhook=subscriber.hook.name, alert=alert.event_id, attempts=outcome.attempts)
+            log.info(
+                "webhook_delivered",
+                webhook=subscriber.hook.name,
+                host=subscriber.hook.host,
+                alert=alert.event_id,
+                attempts=outcome.attempts,
+            )
             continue
         letter = failed_delivery(subscriber, record, outcome)
         await producer.send_and_wait(settings.topic_dlq, letter.model_dump_json().encode(), key=record.key)

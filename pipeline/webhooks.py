@@ -5,6 +5,10 @@ Pure: the file's model, the signature and the retry policy. Sending is in ``webh
 A receiver checks a request by computing HMAC-SHA256, keyed with its secret, over
 ``"<X-News-Timestamp>." + body`` and comparing it with ``X-News-Signature`` (``sha256=<hex>``);
 the timestamp in the signed text lets it refuse an old request replayed.
+
+A subscriber's URL may carry secrets of its own (a user and password, a token in its path or
+query), so logs and dead letters name a subscriber by its name and host only (``where``), and
+an error's text is cleared of the URL's secrets and the signing secret before it is kept.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import hashlib
 import hmac
 import os
 from pathlib import Path
+from urllib.parse import parse_qsl, unquote
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, SecretStr, ValidationError, field_validator
@@ -23,6 +28,8 @@ SIGNATURE_HEADER = "X-News-Signature"
 TIMESTAMP_HEADER = "X-News-Timestamp"
 EVENT_ID_HEADER = "X-News-Event-Id"
 MAX_BACKOFF_S = 30.0
+_SHORTEST_TOKEN = 4
+"""a shorter path segment or query value (``v1``, ``en``) is no secret, and hiding it would garble errors"""
 
 
 class WebhookFileError(ValueError):
@@ -33,7 +40,7 @@ class Webhook(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: str = Field(pattern=r"^[A-Za-z0-9_.-]+$", description="names the subscriber in logs and dead letters")
-    url: HttpUrl
+    url: HttpUrl = Field(repr=False, description="may hold secrets: a user and password, a token in its path or query")
     secret_env: str = Field(
         pattern=r"^[A-Z_][A-Z0-9_]*$",
         description="the environment variable holding the HMAC secret: secrets stay out of the file",
@@ -44,6 +51,18 @@ class Webhook(BaseModel):
 
     def wanted(self) -> AlertFilter:
         return AlertFilter.of(self.kinds, self.speakers, self.articles)
+
+    @property
+    def host(self) -> str:
+        """Where the subscriber is, and nothing else of its URL: its host, and its port when not the usual one."""
+        default_port = 443 if self.url.scheme == "https" else 80
+        host = self.url.host or ""
+        return host if self.url.port in (None, default_port) else f"{host}:{self.url.port}"
+
+    @property
+    def where(self) -> str:
+        """The subscriber as logs and dead letters name it: ``desk (desk.example.org)``."""
+        return f"{self.name} ({self.host})"
 
 
 class WebhookFile(BaseModel):
@@ -69,6 +88,24 @@ class Subscriber(BaseModel):
     hook: Webhook
     secret: SecretStr
 
+    def secrets(self) -> list[str]:
+        """What must never be shown: the signing secret and the URL's user, password, path, query and
+        fragment, and each path segment and query value long enough to be a token, as written and
+        percent-decoded; the longest first, so the whole is replaced before a part."""
+        url = self.hook.url
+        path = url.path if url.path not in (None, "/") else None
+        parts = [str(url), url.username, url.password, path, url.query, url.fragment, self.secret.get_secret_value()]
+        pieces = [*(path or "").split("/"), *(value for _, value in parse_qsl(url.query or ""))]
+        parts += [piece for piece in pieces if len(piece) >= _SHORTEST_TOKEN]
+        spelt = {spelling for part in parts if part for spelling in (part, unquote(part))}
+        return sorted(spelt, key=len, reverse=True)
+
+    def without_secrets(self, text: str) -> str:
+        """``text`` (an error from the HTTP client, which may quote the URL) with every secret hidden."""
+        for secret in self.secrets():
+            text = text.replace(secret, "***")
+        return text
+
 
 def load_webhooks(path: Path, environ: dict[str, str] | None = None) -> list[Subscriber]:
     environ = dict(os.environ) if environ is None else environ
@@ -77,7 +114,7 @@ def load_webhooks(path: Path, environ: dict[str, str] | None = None) -> list[Sub
     except OSError as error:
         raise WebhookFileError(f"{path}: {error.strerror}") from error
     except yaml.YAMLError as error:
-        raise WebhookFileError(f"{path}: not YAML: {error}") from error
+        raise WebhookFileError(f"{path}: not YAML: {_where_yaml_fails(error)}") from error
     try:
         parsed = WebhookFile.model_validate(data)
     except ValidationError as error:
@@ -90,6 +127,14 @@ def load_webhooks(path: Path, environ: dict[str, str] | None = None) -> list[Sub
             raise WebhookFileError(f"{path}: webhook {hook.name!r}: environment variable {hook.secret_env} is not set")
         subscribers.append(Subscriber(hook=hook, secret=SecretStr(secret)))
     return subscribers
+
+
+def _where_yaml_fails(error: yaml.YAMLError) -> str:
+    """The problem and its line, without the snippet of the file PyYAML quotes: it may be a URL's password."""
+    if isinstance(error, yaml.MarkedYAMLError) and error.problem_mark is not None:
+        mark = error.problem_mark
+        return f"{error.problem or error.context} at line {mark.line + 1}, column {mark.column + 1}"
+    return type(error).__name__
 
 
 def signature(secret: SecretStr, timestamp: int, body: bytes) -> str:

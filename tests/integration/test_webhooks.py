@@ -12,16 +12,19 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 
+from pipeline.events import Alert
 from pipeline.settings import Settings
 from tests.conftest import REPO
-from tests.integration.conftest import WorkerProcess, run_cli
-from tests.integration.kafka_helpers import read_json, run
+from tests.integration.conftest import WorkerProcess, free_port, isolated_env, run_cli, settings_for
+from tests.integration.kafka_helpers import produce_raw, read_json, run
 
 pytestmark = pytest.mark.integration
 
@@ -31,12 +34,14 @@ class Receiver:
 
     def __init__(self, status: int) -> None:
         self.requests: list[tuple[dict[str, str], bytes]] = []
+        self.paths: list[str] = []
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 receiver.requests.append(({k.lower(): v for k, v in self.headers.items()}, body))
+                receiver.paths.append(self.path)
                 self.send_response(status)
                 self.end_headers()
 
@@ -44,7 +49,8 @@ class Receiver:
                 pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+        self.port = self.server.server_address[1]
+        self.url = f"http://127.0.0.1:{self.port}/hook"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
 
@@ -134,3 +140,102 @@ def test_alerts_are_posted_signed_and_a_failing_receiver_leaves_dead_letters(
     assert "webhook broken" in letter["detail"] and "HTTP 500 after 3 attempt(s)" in letter["detail"]
     assert json.loads(letter["payload_text"])["event_id"] == alert["event_id"]
     assert b"desk-secret-1" not in log.read_bytes() and b"broken-secret-2" not in log.read_bytes()
+
+
+def test_no_secret_a_subscriber_was_given_reaches_the_logs_or_the_dead_letters(
+    kafka_broker: str, tmp_path: Path
+) -> None:
+    """A real sink, logging everything it can (DEBUG), posting to a receiver that fails and to one that
+    never answers, each URL holding a user, a password, a secret path and a query token."""
+    env = isolated_env(kafka_broker)
+    settings = settings_for(env)
+    run_id = uuid.uuid4().hex[:8]
+    secrets = {
+        "user": f"hook-user-{run_id}",
+        "password": f"p@ss:w/rd-{run_id}",
+        "path token": f"path-token-{run_id}",
+        "query token": f"query-token-{run_id}",
+        "second query token": f"other-token-{run_id}",
+        "signing secret": f"signing-secret-{run_id}",
+        "unanswered signing secret": f"silent-secret-{run_id}",
+    }
+    failing, silent_port = Receiver(500), free_port()
+    failing_url = (
+        f"http://{secrets['user']}:{quote(secrets['password'], safe='')}@127.0.0.1:{failing.port}"
+        f"/hooks/{secrets['path token']}?token={secrets['query token']}&lang=en"
+    )
+    silent_url = (
+        f"http://{secrets['user']}:{quote(secrets['password'], safe='')}@127.0.0.1:{silent_port}"
+        f"/hooks/{secrets['path token']}?key={secrets['second query token']}"
+    )
+    config = tmp_path / "webhooks.yaml"
+    config.write_text(
+        "webhooks:\n"
+        f"  - {{name: broken, url: '{failing_url}', secret_env: BROKEN_SECRET}}\n"
+        f"  - {{name: silent, url: '{silent_url}', secret_env: SILENT_SECRET}}\n"
+    )
+    sink_env = {
+        **os.environ,
+        **env,
+        "BROKEN_SECRET": secrets["signing secret"],
+        "SILENT_SECRET": secrets["unanswered signing secret"],
+        "NEWS_LOG_LEVEL": "DEBUG",
+        "NEWS_WEBHOOK_ATTEMPTS": "2",
+        "NEWS_WEBHOOK_BACKOFF_S": "0.1",
+        "NEWS_WEBHOOK_TIMEOUT_S": "2",
+    }
+    article = f"secret-{run_id}"
+    alert = Alert(
+        event_id=Alert.id_for(article, "war_crimes", "x"),
+        kind="war_crimes",
+        severity="critical",
+        article_id=article,
+        line_no=1,
+        line_event_id="line",
+        speaker=None,
+        text="He said the killings were war crimes.",
+        evidence=("war crimes",),
+        raised_at=datetime.now(UTC),
+    )
+    log = tmp_path / "webhooks.log"
+    try:
+        with log.open("wb") as out:
+            sink = subprocess.Popen(
+                [sys.executable, "-m", "pipeline", "webhooks", "--config", str(config)],
+                env=sink_env,
+                cwd=REPO,
+                stdout=out,
+                stderr=out,
+            )
+            try:
+                wait_for(lambda: b"webhooks_ready" in log.read_bytes(), 60, f"sink not ready; see {log}")
+                published = [(article.encode(), alert.model_dump_json().encode())]
+                run(produce_raw(settings, settings.topic_alerts, published))
+                letters = run(
+                    read_json(settings, settings.topic_dlq, until=2, timeout=60, where=lambda d: d["key"] == article)
+                )
+            finally:
+                sink.terminate()
+                sink.wait(timeout=30)
+    finally:
+        failing.server.shutdown()
+
+    # the secrets were really used: the failing receiver was asked at its secret path, twice
+    assert failing.paths == [f"/hooks/{secrets['path token']}?token={secrets['query token']}&lang=en"] * 2
+    details = sorted(letter["detail"] for letter in letters)
+    assert details == [
+        f"webhook broken (127.0.0.1:{failing.port}): HTTP 500 after 2 attempt(s)",
+        f"webhook silent (127.0.0.1:{silent_port}): ConnectError: All connection attempts failed after 2 attempt(s)",
+    ]
+    logged = log.read_text(encoding="utf-8", errors="replace")
+    assert "webhook_retry" in logged and "webhook_failed" in logged and '"level": "debug"' in logged
+    spellings = {name: {value, quote(value, safe="")} for name, value in secrets.items()}
+    spellings["URL"] = {failing_url, silent_url}
+    shown = {"log": logged, **{f"dead letter {n}": json.dumps(letter) for n, letter in enumerate(letters)}}
+    leaks = [
+        f"{name} in {where}"
+        for where, text in shown.items()
+        for name, values in spellings.items()
+        if any(value in text for value in values)
+    ]
+    assert leaks == []

@@ -119,3 +119,71 @@ def test_a_receiver_that_keeps_failing_is_given_up_after_the_attempts_allowed() 
 
 def test_a_refusal_that_will_not_change_is_not_tried_again() -> None:
     assert attempt_with([404]) == (False, 1, "HTTP 404", 1)
+
+
+SECRET_URL = "https://news-bot:pa%24%24word-9@hooks.example.org:8443/t/hook-path-7f3a?token=query-token-51c2#frag-8d"
+SIGNING_SECRET = "signing-secret-e41b"
+URL_SECRETS = ["news-bot", "pa%24%24word-9", "pa$$word-9", "/t/hook-path-7f3a", "query-token-51c2", "frag-8d"]
+
+
+def secretive() -> Subscriber:
+    return Subscriber(
+        hook=Webhook(name="desk", url=SECRET_URL, secret_env="S"),  # type: ignore[arg-type]
+        secret=SecretStr(SIGNING_SECRET),
+    )
+
+
+def test_a_subscriber_is_shown_by_its_name_and_host_only() -> None:
+    hook = secretive().hook
+    assert hook.where == "desk (hooks.example.org:8443)"
+    plain = Webhook(name="d", url="https://desk.example.org/h?k=v", secret_env="S")  # type: ignore[arg-type]
+    local = Webhook(name="d", url="http://[::1]:8080/h", secret_env="S")  # type: ignore[arg-type]
+    assert (plain.where, local.host) == ("d (desk.example.org)", "[::1]:8080")
+
+
+def test_neither_a_subscriber_nor_its_webhook_shows_a_secret_when_printed() -> None:
+    subscriber = secretive()
+    for shown in (repr(subscriber), str(subscriber), repr(subscriber.hook), str(subscriber.hook)):
+        assert not [s for s in [*URL_SECRETS, SIGNING_SECRET, SECRET_URL] if s in shown], shown
+
+
+def test_an_error_quoting_the_url_is_cleared_of_every_secret() -> None:
+    subscriber = secretive()
+    said = subscriber.without_secrets(
+        f"cannot reach {SECRET_URL}; user news-bot, password pa$$word-9, key {SIGNING_SECRET}, query-token-51c2"
+    )
+    assert not [s for s in [*URL_SECRETS, SIGNING_SECRET] if s in said], said
+    assert said.startswith("cannot reach ***;")
+
+
+def test_a_failed_delivery_names_the_subscriber_and_host_and_the_answer_and_no_secret() -> None:
+    from aiokafka.structs import ConsumerRecord
+
+    from pipeline.webhook_sink import Outcome, failed_delivery
+
+    record = ConsumerRecord("news.alerts", 0, 7, 0, 0, b"a", b"{}", None, 1, 2, ())
+    letter = failed_delivery(secretive(), record, Outcome(False, 5, "HTTP 503"))
+    assert letter.detail == "webhook desk (hooks.example.org:8443): HTTP 503 after 5 attempt(s)"
+    assert not [s for s in [*URL_SECRETS, SIGNING_SECRET] if s in letter.model_dump_json()]
+
+
+def test_an_answer_that_never_came_is_kept_without_the_secrets_the_error_quotes() -> None:
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError(f"cannot connect to {request.url} for {SIGNING_SECRET}", request=request)
+
+    async def run() -> str:
+        async with httpx.AsyncClient(transport=httpx.MockTransport(refuse)) as client:
+            outcome = await deliver(client, secretive(), b"{}", "alert-1", 2, backoff_s=0.001)
+        return outcome.last
+
+    last = asyncio.run(run())
+    assert last.startswith("ConnectError: cannot connect to ")
+    assert not [s for s in [*URL_SECRETS, SIGNING_SECRET] if s in last], last
+
+
+def test_a_webhooks_file_that_is_not_yaml_is_named_by_line_without_quoting_it(tmp_path: Path) -> None:
+    text = f"webhooks:\n  - name: desk\n    url: {SECRET_URL}\n    secret_env: [DESK\n"
+    with pytest.raises(WebhookFileError) as refused:
+        load_webhooks(write(tmp_path, text), {})
+    assert "not YAML" in str(refused.value) and "line " in str(refused.value)
+    assert not [s for s in URL_SECRETS if s in str(refused.value)], str(refused.value)
