@@ -12,6 +12,7 @@ from pipeline.domain import candidates
     [
         ("Reuters", True),
         ("Korvia's National News Agency", True),
+        ("the Ruritanian Press Agency", True),
         ("news agency AFP", True),
         ("Russian media Interfax", True),
         ("state broadcaster RIA", True),

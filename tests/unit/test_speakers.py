@@ -640,3 +640,53 @@ def test_the_charity_is_the_body_named_before(classifier: LineClassifier) -> Non
         "The Korvian Relief Agency said on Monday it was moving staff out of Lorsk.",
         "Its last team left the city overnight, the charity said.",
     ) == ["Korvian Relief Agency", "Korvian Relief Agency"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The crossing will stay closed until Friday, the Korvian Press Agency reported.",
+        "The Tarvo Press Agency said the first buses had left the city.",
+    ],
+)
+def test_a_press_agency_nobody_configured_only_carries_the_story(classifier: LineClassifier, line: str) -> None:
+    # labels.md: agencies quoted as sources are never the speaker. Any "... Press Agency" is one,
+    # not only those the lexicon lists by name.
+    assert speakers_of(classifier, line) == [None]
+
+
+def test_the_one_a_press_agency_cites_is_the_speaker(classifier: LineClassifier) -> None:
+    line = "The Korvian Press Agency, citing Deputy Mayor Ivo Marek, said the crossing was closed."
+    assert speakers_of(classifier, line) == ["Ivo Marek"]
+
+
+def test_a_statement_quoted_from_its_start_names_its_author_after_a_long_title(classifier: LineClassifier) -> None:
+    # The author's title runs to some ninety characters between the opening quotation mark and the verb.
+    line = (
+        "In a brief statement, \"Korvia's deputy minister for the reintegration of the occupied territories, "
+        'Anna Lind, called for a safe route out of Tarvo."'
+    )
+    assert speakers_of(classifier, line) == ["Anna Lind"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        'Foreign Minister Anna Lind: "We will not accept a corridor that leads only north."',
+        "Korvia's Deputy Foreign Minister Anna Lind: we will not accept this.",
+    ],
+)
+def test_a_title_and_name_of_up_to_six_words_before_a_colon_is_the_speaker(
+    classifier: LineClassifier, line: str
+) -> None:
+    assert speakers_of(classifier, line) == ["Anna Lind"]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="labels.md: the canonical form is the person's name; the classifier gives the name with its "
+    "appositive title ('Anna Lind , Korvia's deputy foreign minister')",
+)
+def test_a_name_and_its_appositive_title_before_a_colon_is_the_person(classifier: LineClassifier) -> None:
+    line = "Anna Lind, Korvia's deputy foreign minister: we will not accept this."
+    assert speakers_of(classifier, line) == ["Anna Lind"]
