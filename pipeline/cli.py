@@ -17,6 +17,7 @@ from pydantic import BaseModel
 from pipeline.events import LineEvent
 from pipeline.settings import Settings
 from pipeline.sources import Rejected, SourcedLine, SourceFormat, read_events, read_lines
+from pipeline.visible import visible
 
 cli = typer.Typer(add_completion=False, no_args_is_help=True, help="An event-driven news pipeline on Kafka.")
 
@@ -33,7 +34,7 @@ def _read_bytes(path: str) -> bytes:
     try:
         return Path(path).read_bytes()
     except OSError as error:
-        raise typer.BadParameter(f"{path}: {error.strerror}") from error
+        raise typer.BadParameter(visible(f"{path}: {error.strerror}")) from error
 
 
 @contextlib.contextmanager
@@ -45,7 +46,7 @@ def _refusal_ends(command: str) -> Iterator[None]:
     try:
         yield
     except BrokerRefused as error:
-        typer.echo(f"{command} refused: {error}", err=True)
+        typer.echo(visible(f"{command} refused: {error}"), err=True)
         raise typer.Exit(code=REFUSED_EXIT_STATUS) from error
 
 
@@ -75,11 +76,11 @@ def classify(paths: PathsArg, article_id: ArticleIdOpt = None, fmt: FormatOpt = 
 
     # One pass over all inputs, so an article split over several files keeps its memory.
     for event in classify_events(classifier, lines, now, refuse):
-        sys.stdout.write(event.model_dump_json())
+        sys.stdout.write(visible(event.model_dump_json()))
         sys.stdout.write("\n")
     sys.stdout.flush()
     for message in [*map(str, rejected), *refused]:
-        typer.echo(f"rejected {message}", err=True)
+        typer.echo(visible(f"rejected {message}"), err=True)
     if rejected or refused:
         raise typer.Exit(code=1)
 
@@ -150,7 +151,7 @@ def ingest(
     events, refused = screen(sourced, settings.max_text_bytes)
     rejected += unreadable + refused
     for item in rejected:
-        typer.echo(f"rejected {item}", err=True)
+        typer.echo(visible(f"rejected {item}"), err=True)
     try:
         published = 0
         with _refusal_ends("ingest"):
@@ -158,7 +159,7 @@ def ingest(
                 published = asyncio.run(publish_lines(settings, events, at_rate(len(events), rate) if rate else None))
             sent_items = asyncio.run(publish_items(settings, items)) if items else 0
     except IngestError as error:
-        typer.echo(f"ingest failed: {error}", err=True)
+        typer.echo(visible(f"ingest failed: {error}"), err=True)
         raise typer.Exit(code=3) from error
     summary = f"published {published} line(s) to {settings.topic_lines}"
     if items:
@@ -211,10 +212,10 @@ def archive_record(
         try:
             summary = asyncio.run(record_archive(settings, chosen, out, bounds, meter.total_known, meter.advanced))
         except ArchiveError as error:
-            typer.echo(f"archive failed: {error}", err=True)
+            typer.echo(visible(f"archive failed: {error}"), err=True)
             raise typer.Exit(code=1) from error
     for problem in summary.not_lines[:20]:
-        typer.echo(f"left out {chosen}:{problem}", err=True)
+        typer.echo(visible(f"left out {chosen}:{problem}"), err=True)
     typer.echo(
         f"recorded {summary.written} line(s) of {len(summary.articles)} article(s) from {chosen}"
         f" to {output}; left out {len(summary.not_lines)} record(s) that are not line events",
@@ -267,7 +268,7 @@ def replay(
         per_archive.append(kept)
         rejected += refused + screened
     for item in rejected:
-        typer.echo(f"rejected {item}", err=True)
+        typer.echo(visible(f"rejected {item}"), err=True)
     lines = in_time_order(per_archive)
     if offline:
         events = _classified_offline(settings, lines, now)
@@ -309,7 +310,7 @@ def _publish_replay(settings: Settings, lines: list[LineEvent], due: list[float]
             with _refusal_ends("replay"):
                 published = asyncio.run(publish_lines(settings, lines, due, meter.advanced))
         except IngestError as error:
-            typer.echo(f"replay failed: {error}", err=True)
+            typer.echo(visible(f"replay failed: {error}"), err=True)
             raise typer.Exit(code=3) from error
     took = time.monotonic() - began
     typer.echo(
@@ -344,15 +345,15 @@ def _against_golden(events: list[BaseModel], expect: Path, write: bool, with_lin
     try:
         expected = read_golden(expect, with_lines)
     except OSError as error:
-        raise typer.BadParameter(f"{expect}: {error.strerror}") from error
+        raise typer.BadParameter(visible(f"{expect}: {error.strerror}")) from error
     except GoldenError as error:
-        raise typer.BadParameter(str(error)) from error
+        raise typer.BadParameter(visible(str(error))) from error
     diff = differences(expected, actual, str(expect))
     if not diff:
         typer.echo(f"same as {expect}: {len(actual)} record(s)", err=True)
         return 0
     for line in diff:
-        typer.echo(line)
+        typer.echo(visible(line))
     typer.echo(f"differs from {expect}: {summary(expected, actual)}", err=True)
     return 1
 
@@ -376,7 +377,7 @@ def reprocess(
     try:
         plan = asyncio.run(reset_for_reprocessing(settings, _moment(since, "--since"), execute))
     except ReprocessError as error:
-        typer.echo(f"reprocess refused: {error}", err=True)
+        typer.echo(visible(f"reprocess refused: {error}"), err=True)
         raise typer.Exit(code=1) from error
     for line in plan.describe():
         typer.echo(line)
@@ -426,7 +427,7 @@ def webhooks(
     try:
         subscribers = load_webhooks(path)
     except WebhookFileError as error:
-        raise typer.BadParameter(str(error)) from error
+        raise typer.BadParameter(visible(str(error))) from error
     with contextlib.suppress(KeyboardInterrupt), _refusal_ends("webhooks"):
         asyncio.run(run_webhooks(settings, subscribers))
 
@@ -540,7 +541,7 @@ def evaluate(
             ]
             predicted = [json.loads(event.model_dump_json()) for event in classify_events(classifier, events, now)]
     except (OSError, ValueError) as error:
-        raise typer.BadParameter(str(error)) from error
+        raise typer.BadParameter(visible(str(error))) from error
     report = score(gold_lines, expected, predicted)
     figures = report.figures()
     if not as_json:
@@ -574,7 +575,7 @@ def labels(
         for path in build(source, source.parent):
             typer.echo(f"wrote {path}", err=True)
     except (OSError, LabelsError) as error:
-        raise typer.BadParameter(str(error)) from error
+        raise typer.BadParameter(visible(str(error))) from error
 
 
 @cli.command()

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.domain.text import fold
+from pipeline.visible import visible
 
 CONTRACT_TOPICS = ("corridors", "war_crimes", "peace_talks", "humanitarian_aid", "military", "diplomacy")
 _UNDISTINCTIVE = frozenset(
@@ -242,6 +243,12 @@ def evaluate(
     return report
 
 
+def _mistake(what: str, text: str) -> str:
+    """A mistake as it is listed: what went wrong, then the line's text indented under it. Ids, names
+    and text come from label files and predictions, so none of them may act on the terminal."""
+    return f"{visible(what)}\n    {visible(text)}"
+
+
 def _score_line(report: Report, line: Mapping[str, Any], got: Mapping[str, Any] | None) -> None:
     where = f"{line['article_id']}:{line['line_no']}"
     text = str(line.get("text", ""))
@@ -254,7 +261,7 @@ def _score_line(report: Report, line: Mapping[str, Any], got: Mapping[str, Any] 
             report.speaker_correct += 1
         else:
             said = _name_of(got.get("speaker")) if got else "<missing>"
-            report.speaker_errors.append(f"speaker {where} want {line.get('speaker')!r} got {said!r}\n    {text}")
+            report.speaker_errors.append(_mistake(f"speaker {where} want {line.get('speaker')!r} got {said!r}", text))
     want = set(line.get("topics") or ()) & set(CONTRACT_TOPICS)
     have = _predicted_topics(got.get("topics")) if got else set()
     for topic, counts in report.topics.items():
@@ -263,7 +270,7 @@ def _score_line(report: Report, line: Mapping[str, Any], got: Mapping[str, Any] 
         counts.fn += topic in want and topic not in have
     if want != have:
         report.topic_errors.append(
-            f"topics  {where} missing {sorted(want - have)} extra {sorted(have - want)}\n    {text}"
+            _mistake(f"topics  {where} missing {sorted(want - have)} extra {sorted(have - want)}", text)
         )
 
 
@@ -316,14 +323,16 @@ def _score_alerts(
             continue
         text = texts.get((article, line_no), "")
         report.false_alerts.append(
-            f"alert+  {article}:{line_no} {kind} by {_name_of(alert.get('speaker'))!r} was not expected\n    {text}"
+            _mistake(f"alert+  {article}:{line_no} {kind} by {_name_of(alert.get('speaker'))!r} was not expected", text)
         )
     report.alerts_found = len(found)
     for index, e in enumerate(expected):
         if index not in found:
             first = texts.get((str(e["article_id"]), int(e["lines"][0])), "")
             report.missed_alerts.append(
-                f"alert-  {e['article_id']} {e['kind']} by {e.get('speaker')!r} on {e['lines']} missing\n    {first}"
+                _mistake(
+                    f"alert-  {e['article_id']} {e['kind']} by {e.get('speaker')!r} on {e['lines']} missing", first
+                )
             )
 
 

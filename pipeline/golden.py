@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from pipeline.events import Alert, ClassifiedLine, SpeakerRef
+from pipeline.visible import visible
 
 Record = dict[str, Any]
 
@@ -93,10 +94,12 @@ _FIELD_ORDER = ("record", "article_id", "line_no", "kind", "severity", "speaker"
 
 
 def _line(record: Record) -> str:
-    """One record as one line, its fields in reading order whatever order the file had them in."""
+    """One record as one line, its fields in reading order whatever order the file had them in. Its
+    evidence is quoted from lines, and a golden file may come from anyone: written, compared and shown
+    with nothing in it that could act on a terminal (the same JSON)."""
     known = {name: record[name] for name in _FIELD_ORDER if name in record}
     rest = {name: record[name] for name in sorted(record) if name not in known}
-    return json.dumps({**known, **rest}, ensure_ascii=False)
+    return visible(json.dumps({**known, **rest}, ensure_ascii=False))
 
 
 def differences(expected: list[Record], actual: list[Record], expected_name: str) -> list[str]:

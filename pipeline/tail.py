@@ -16,6 +16,7 @@ from pipeline.broker_access import raise_if_refused
 from pipeline.events import Alert
 from pipeline.kafka_options import aiokafka_options
 from pipeline.settings import Settings
+from pipeline.visible import visible
 
 _REMEMBERED_IDS = 100_000
 
@@ -39,10 +40,16 @@ class AlertsToShow:
 
 
 def pretty_line(alert: Alert) -> str:
+    """One line for an editor: the alert's text is anyone's, so nothing in it may act on the terminal."""
     who = alert.speaker.name if alert.speaker else "(no speaker)"
     evidence = ", ".join(alert.evidence)
     where = f"{alert.article_id}#{alert.line_no}"
-    return f"[{alert.severity.upper()}] {alert.kind} · {who} · {where} · {alert.text} ({evidence})"
+    return visible(f"[{alert.severity.upper()}] {alert.kind} · {who} · {where} · {alert.text} ({evidence})")
+
+
+def json_line(alert: Alert) -> str:
+    """The alert as one JSON line for scripts, which people read on a terminal too: the same JSON."""
+    return visible(alert.model_dump_json())
 
 
 async def follow_alerts(
@@ -93,7 +100,7 @@ async def follow_alerts(
                 continue
             if not to_show.admit(alert):
                 continue
-            print(pretty_line(alert) if pretty else alert.model_dump_json(), flush=True)
+            print(pretty_line(alert) if pretty else json_line(alert), flush=True)
             shown += 1
     finally:
         await consumer.stop()

@@ -117,7 +117,7 @@ def test_ingest_refuses_an_article_whose_id_is_not_printable_naming_the_file_and
 
 @pytest.mark.parametrize("char", ["\x1b", "\r", "\x00", "\x85", "\u2028", "\u2029", "\u202e", "\u2066", "\u2069"])
 def test_the_http_api_answers_422_naming_the_article_id(char: str) -> None:
-    token = "t0ken-for-tests"
+    token = "a-t0ken-for-these-tests-only"
     http = TestClient(build_http_app(Settings(http_token=token), _Refusing(), AlertFeed()))
     headers = {"Authorization": f"Bearer {token}"}
     response = http.post(
