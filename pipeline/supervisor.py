@@ -16,7 +16,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import structlog
@@ -38,7 +38,7 @@ def die_with_parent() -> None:
 class StallCheck:
     """How to tell that the supervised worker is stuck (see watchdog)."""
 
-    options: dict[str, Any]
+    options: dict[str, Any] = field(repr=False)  # Kafka's options hold the SASL password in the clear
     group_id: str
     topics: list[str]
     stall_after_s: float
