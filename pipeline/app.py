@@ -24,6 +24,7 @@ import faust
 import structlog
 from faust.types import TP
 
+from pipeline.cpu_budget import CpuBudget
 from pipeline.delivery import AlertDelivery, ItemDelivery, LineDelivery, position_key
 from pipeline.domain.classifier import LineClassifier
 from pipeline.faust_fixes import count_gap_offsets_once, idempotent_producer
@@ -90,7 +91,10 @@ def build_app(settings: Settings, classifier: LineClassifier | None = None) -> f
 
     tables = Tables(app, settings.partitions, topic_configs(settings))
     outbox = Outbox(app, dlq_topic)
-    lines, alerts = LineDelivery(classifier, settings.max_text_bytes), AlertDelivery(classifier)
+    lines = LineDelivery(
+        classifier, settings.max_text_bytes, CpuBudget(settings.line_budget_s), batch_max_s=settings.batch_max_s
+    )
+    alerts = AlertDelivery(classifier)
     items = ItemDelivery()
 
     @app.on_partitions_revoked.connect

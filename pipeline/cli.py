@@ -59,6 +59,7 @@ def _format(value: str) -> SourceFormat:
 @cli.command()
 def classify(paths: PathsArg, article_id: ArticleIdOpt = None, fmt: FormatOpt = "auto") -> None:
     """Classify articles in-process (no broker) and write JSON lines to stdout."""
+    from pipeline.cpu_budget import CpuBudget
     from pipeline.decoding import Failure
     from pipeline.domain.classifier import LineClassifier
     from pipeline.offline import classify_events
@@ -75,7 +76,7 @@ def classify(paths: PathsArg, article_id: ArticleIdOpt = None, fmt: FormatOpt = 
         refused.append(f"{line.source}: line {line.line_no}: {failure.reason}: {failure.detail}")
 
     # One pass over all inputs, so an article split over several files keeps its memory.
-    for event in classify_events(classifier, lines, now, refuse):
+    for event in classify_events(classifier, lines, now, refuse, CpuBudget(settings.line_budget_s)):
         sys.stdout.write(visible(event.model_dump_json()))
         sys.stdout.write("\n")
     sys.stdout.flush()
@@ -288,12 +289,13 @@ def replay(
 
 
 def _classified_offline(settings: Settings, lines: list[LineEvent], now: datetime) -> list[BaseModel]:
+    from pipeline.cpu_budget import CpuBudget
     from pipeline.domain.classifier import LineClassifier
     from pipeline.offline import classify_events
     from pipeline.taxonomy_file import load_taxonomy
 
     classifier = LineClassifier(load_taxonomy(settings.taxonomy_path))
-    return list(classify_events(classifier, lines, now))
+    return list(classify_events(classifier, lines, now, budget=CpuBudget(settings.line_budget_s)))
 
 
 def _publish_replay(settings: Settings, lines: list[LineEvent], due: list[float] | None, archives: int) -> None:

@@ -30,13 +30,16 @@ items: their ledger remembers which version brought each line.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict
 
+from pipeline.cpu_budget import CpuBudget
 from pipeline.decoding import EventT, Failure, Origin, decode, decode_line
 from pipeline.domain.alerts import AlertLedger
 from pipeline.domain.classifier import LineClassifier
@@ -220,9 +223,17 @@ class LineDelivery:
     """The classify agent's logic, batch by batch. Holds only what a restart may lose:
     partitions being replayed, and the sequencer's pending re-reads."""
 
-    def __init__(self, classifier: LineClassifier, max_text_bytes: int) -> None:
+    def __init__(
+        self,
+        classifier: LineClassifier,
+        max_text_bytes: int,
+        line_budget: CpuBudget | None = None,
+        batch_max_s: float | None = None,
+    ) -> None:
         self._classifier = classifier
         self._max_text_bytes = max_text_bytes
+        self._budget = line_budget
+        self._batch_max_s = batch_max_s
         self._sequencer = OffsetSequencer()
         self._replays: dict[str, _Replay] = {}
 
@@ -233,12 +244,18 @@ class LineDelivery:
         self._sequencer.forget(positions)
 
     def take(self, messages: Sequence[Message], state: StoredState, now: datetime, clock: float) -> Batch:
+        with self._budget.enforced() if self._budget else nullcontext():
+            return self._take(messages, state, now, clock)
+
+    def _take(self, messages: Sequence[Message], state: StoredState, now: datetime, clock: float) -> Batch:
         batch = Batch()
         admissions = _Admissions(self._sequencer, state, clock, batch)
         latest: dict[str, tuple[int, ArticleMemory]] = {}
         checkpoint_full = False
+        ends_at = time.monotonic() + self._batch_max_s if self._batch_max_s else None
         for index, message in enumerate(messages):
-            if checkpoint_full:
+            # A batch of slow lines ends early: its offsets are committed only once it ends.
+            if checkpoint_full or (ends_at is not None and index and time.monotonic() > ends_at):
                 batch.left = len(messages) - index
                 break
             share = admissions.admit(index, message)
@@ -261,7 +278,7 @@ class LineDelivery:
             share.before.setdefault(article, memory)
             checkpoint_full = len(share.before) >= MAX_CHECKPOINT_ARTICLES
             try:
-                classified, after = classify_line(self._classifier, line, memory or ArticleMemory(), now)
+                classified, after = classify_line(self._classifier, line, memory or ArticleMemory(), now, self._budget)
             except Exception as error:  # a bug must not stop the stream; the line is kept on the DLQ
                 batch.processing_failed(error, message)
                 continue

@@ -223,6 +223,7 @@ DeadLetterReason = Literal[
     "line_out_of_order",
     "duplicate_line",
     "processing_error",
+    "line_too_slow",
     "webhook_failed",
 ]
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import nullcontext
 from datetime import datetime
 
 from pydantic import BaseModel
 
+from pipeline.cpu_budget import CpuBudget
 from pipeline.decoding import Failure
 from pipeline.domain.alerts import AlertLedger
 from pipeline.domain.classifier import LineClassifier
@@ -21,22 +23,24 @@ def classify_events(
     lines: Iterable[LineEvent],
     now: datetime,
     refused: Callable[[LineEvent, Failure], None] = lambda line, failure: None,
+    budget: CpuBudget | None = None,
 ) -> Iterator[BaseModel]:
     """Each classified line, followed by the alerts it raises, in input order.
-    Lines the worker would dead-letter (repeats, late lines) go to ``refused``."""
+    Lines the worker would dead-letter (repeats, late lines, lines over ``budget``) go to ``refused``."""
     memories: dict[str, ArticleMemory] = {}
     ledgers: dict[str, AlertLedger] = {}
-    for line in lines:
-        memory = memories.get(line.article_id) or ArticleMemory()
-        classified, memories[line.article_id] = classify_line(classifier, line, memory, now)
-        if isinstance(classified, Failure):
-            refused(line, classified)
-            continue
-        yield classified
-        alerts, ledgers[line.article_id] = raise_alerts(
-            classifier, classified, ledgers.get(line.article_id) or AlertLedger(), now
-        )
-        yield from alerts
+    with budget.enforced() if budget else nullcontext():
+        for line in lines:
+            memory = memories.get(line.article_id) or ArticleMemory()
+            classified, memories[line.article_id] = classify_line(classifier, line, memory, now, budget)
+            if isinstance(classified, Failure):
+                refused(line, classified)
+                continue
+            yield classified
+            alerts, ledgers[line.article_id] = raise_alerts(
+                classifier, classified, ledgers.get(line.article_id) or AlertLedger(), now
+            )
+            yield from alerts
 
 
 def lines_of_items(items: Iterable[ItemVersion]) -> Iterator[tuple[ItemVersion, LineEvent]]:

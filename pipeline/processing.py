@@ -6,8 +6,10 @@ functions, so what is measured offline is what runs in production.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from datetime import datetime
 
+from pipeline.cpu_budget import CpuBudget, OverBudget
 from pipeline.decoding import Failure
 from pipeline.domain.alerts import AlertLedger
 from pipeline.domain.classifier import LineClassifier
@@ -26,14 +28,23 @@ def _speaker_ref(speaker: Speaker | None) -> SpeakerRef | None:
 
 
 def classify_line(
-    classifier: LineClassifier, line: LineEvent, memory: ArticleMemory, now: datetime
+    classifier: LineClassifier,
+    line: LineEvent,
+    memory: ArticleMemory,
+    now: datetime,
+    budget: CpuBudget | None = None,
 ) -> tuple[ClassifiedLine | Failure, ArticleMemory]:
-    """The classified line and the article's memory after it; or, for a line that repeats or
-    comes after a later one of its article, the reason it is refused and the memory unchanged."""
+    """The classified line and the article's memory after it; or, for a line that repeats, comes
+    after a later one of its article, or takes longer than ``budget`` (where it is enforced), the
+    reason it is refused and the memory unchanged."""
     refusal = _out_of_order(line, memory)
     if refusal is not None:
         return refusal, memory
-    verdict, memory = classifier.classify(line.text, line.line_no, memory)
+    try:
+        with budget.spending() if budget else nullcontext():
+            verdict, memory = classifier.classify(line.text, line.line_no, memory)
+    except OverBudget as over:  # read again, it would take as long: it is refused for good
+        return Failure("line_too_slow", f"classifying it {over}"), memory
     classified = ClassifiedLine(
         event_id=ClassifiedLine.id_for(line.article_id, line.line_no),
         line_event_id=line.event_id,

@@ -47,6 +47,16 @@ class Settings(BaseSettings):
     )
     taxonomy_path: Path | None = Field(default=None, description="taxonomy YAML; the bundled default if unset")
     max_text_bytes: int = Field(default=65_536, ge=1, description="longer lines go to the dead-letter topic")
+    line_budget_s: float = Field(
+        default=5.0,
+        gt=0,
+        description="processor time classifying one line may take; a line that takes longer is dead-lettered",
+    )
+    batch_max_s: float = Field(
+        default=10.0,
+        gt=0,
+        description="a batch that has taken this long ends early, so that its offsets are committed in time",
+    )
     processing_guarantee: Literal["at_least_once"] = Field(
         default="at_least_once",
         description=(
@@ -113,6 +123,15 @@ class Settings(BaseSettings):
         if self.min_insync_replicas is not None:
             return self.min_insync_replicas
         return 2 if self.replication_factor >= 3 else 1
+
+    @model_validator(mode="after")
+    def _batches_end_before_a_stall(self) -> Settings:
+        if self.batch_max_s + self.line_budget_s >= self.stall_after_s:
+            raise ValueError(
+                f"NEWS_BATCH_MAX_S={self.batch_max_s:g} plus NEWS_LINE_BUDGET_S={self.line_budget_s:g} must be under"
+                f" NEWS_STALL_AFTER_S={self.stall_after_s:g}: a batch that long would be taken for a stall"
+            )
+        return self
 
     @model_validator(mode="after")
     def _replicas_are_possible(self) -> Settings:

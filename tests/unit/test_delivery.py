@@ -4,6 +4,7 @@ what is written, and what a restart gives when it reads a partition again."""
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -14,6 +15,7 @@ import pytest
 from pydantic import BaseModel
 
 from pipeline import delivery
+from pipeline.cpu_budget import CpuBudget
 from pipeline.decoding import Origin
 from pipeline.delivery import (
     WRITTEN_AFTER,
@@ -31,6 +33,7 @@ from pipeline.domain.classifier import LineClassifier
 from pipeline.domain.items import ItemLedger
 from pipeline.domain.memory import ArticleMemory
 from pipeline.events import ClassifiedLine, ItemVersion, LineEvent
+from pipeline.offline import classify_events
 from pipeline.processing import classify_line, raise_alerts
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
@@ -392,6 +395,59 @@ def test_a_line_the_classifier_fails_on_is_dead_lettered_and_the_batch_goes_on(c
     assert [c.line_no for c in batch.classified] == [1]
     assert [f.reason for f, _ in batch.dead_letters] == ["processing_error", "invalid_json"]
     assert len(batch.errors) == 1
+
+
+class Slow(LineClassifier):
+    """Takes its time over one line: a rule gone quadratic, or input no rule foresaw."""
+
+    def classify(self, text: str, line_no: int, memory: ArticleMemory) -> Any:
+        if "Sirens" in text:
+            started = time.process_time()
+            while time.process_time() - started < 30:
+                pass
+        return super().classify(text, line_no, memory)
+
+
+def test_a_line_over_its_time_budget_is_dead_lettered_and_the_lines_after_it_classified(
+    classifier: LineClassifier,
+) -> None:
+    worker = LineDelivery(Slow(classifier.taxonomy), max_text_bytes=65_536, line_budget=CpuBudget(0.05))
+    state = State()
+    after = line(7, text="He said the shelling went on.")
+    batch = take(worker, state, [message(0, line(1)), message(1, line(6)), message(2, after)])
+    assert [(c.line_no, c.speaker.name if c.speaker else None) for c in batch.classified] == [
+        (1, "Dmytro Kuleba"),
+        (7, "Dmytro Kuleba"),
+    ]
+    assert [(f.reason, f.detail) for f, _ in batch.dead_letters] == [
+        ("line_too_slow", "classifying it took more than 0.05 s of processor time")
+    ]
+    assert not batch.errors
+    # The memory goes on from the line before: the slow line left nothing half done in it.
+    assert state.tables["memories"]["a"]["last_line_no"] == 7
+
+
+def test_offline_classification_refuses_the_line_the_worker_would_dead_letter(classifier: LineClassifier) -> None:
+    refused: list[tuple[int, str]] = []
+    events = classify_events(
+        Slow(classifier.taxonomy),
+        [line(1), line(6), line(7, text="He said the shelling went on.")],
+        NOW,
+        lambda event, failure: refused.append((event.line_no, failure.reason)),
+        CpuBudget(0.05),
+    )
+    assert [e.line_no for e in events if isinstance(e, ClassifiedLine)] == [1, 7]
+    assert refused == [(6, "line_too_slow")]
+
+
+def test_a_batch_that_has_taken_its_time_leaves_the_rest_for_the_next(classifier: LineClassifier) -> None:
+    worker = LineDelivery(
+        Slow(classifier.taxonomy), max_text_bytes=65_536, line_budget=CpuBudget(0.05), batch_max_s=0.01
+    )
+    later = [line(n, text="The shelling went on.") for n in (7, 8)]
+    batch = take(worker, State(), [message(0, line(6)), message(1, later[0]), message(2, later[1])])
+    assert batch.left == 2
+    assert [f.reason for f, _ in batch.dead_letters] == ["line_too_slow"]
 
 
 def classified_lines(classifier: LineClassifier, numbers: list[int]) -> list[ClassifiedLine]:
