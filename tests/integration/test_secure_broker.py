@@ -1,14 +1,20 @@
 """The pipeline on a broker that checks who you are: SASL_SSL (SCRAM-SHA-512), TLS verified, ACLs.
 
 The broker is `scripts/kafka-local start --secure`, which grants the worker, ingest
-and reader users only what each needs of the pipeline's default topics.
+and reader users only what each needs of the pipeline's default topics. Its setup is
+watched through the process list, where any local user could read a password.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import os
 import subprocess
+import threading
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,6 +31,80 @@ from tests.integration.conftest import SecureBroker, run_cli, settings_for, star
 pytestmark = pytest.mark.integration
 
 WRONG_PASSWORD = "not-the-ingest-password-7d1e"
+# A process shorter-lived than any JVM the setup runs, with this in its command line and environment:
+# a watch that catches it would catch those.
+CANARY = f"canary-{uuid.uuid4().hex}"
+CANARY_LIFETIME_S = 0.2
+
+
+class ProcessListWatch:
+    """Every process's command line (any local user may read it) and environment (where readable),
+    read again and again in a thread of its own until stopped."""
+
+    def __init__(self) -> None:
+        self.seen: set[bytes] = set()
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(target=self._watch, name="process-list-watch", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stopped.set()
+        self._thread.join()
+
+    def _watch(self) -> None:
+        while not self._stopped.is_set():
+            for process in Path("/proc").iterdir():
+                if not process.name.isdigit():
+                    continue
+                for shown in ("cmdline", "environ"):
+                    with contextlib.suppress(OSError):  # gone already, or another account's environment
+                        self.seen.add((process / shown).read_bytes())
+            self._stopped.wait(0.02)
+
+    def holding(self, secret: str) -> list[bytes]:
+        return [entry for entry in self.seen if secret.encode() in entry]
+
+
+@pytest.fixture(scope="module")
+def setup_watch() -> Iterator[ProcessListWatch]:
+    watch = ProcessListWatch()
+    watch.start()
+    try:
+        # The shell waits for sleep, and for its own exit, so its command line lasts as long as sleep.
+        waiting = f"sleep {CANARY_LIFETIME_S}; exit 0"
+        subprocess.run(["bash", "-c", waiting, CANARY], env={**os.environ, "CANARY": CANARY}, check=True)
+        yield watch
+    finally:
+        watch.stop()
+
+
+@pytest.fixture(scope="module")
+def secure_kafka(setup_watch: ProcessListWatch, secure_kafka: SecureBroker) -> SecureBroker:
+    """The shared fixture's broker (this one's namesake in conftest), set up while the process list is watched."""
+    setup_watch.stop()
+    return secure_kafka
+
+
+def test_setting_the_broker_up_shows_no_password_in_any_command_line_or_environment(
+    secure_kafka: SecureBroker, setup_watch: ProcessListWatch
+) -> None:
+    canary_seen = setup_watch.holding(CANARY)
+    assert any(entry.startswith(b"bash\0") for entry in canary_seen)  # its command line
+    assert any(f"CANARY={CANARY}".encode() in entry for entry in canary_seen)  # its environment
+    broker = f"kafka.Kafka {secure_kafka.env['KAFKA_LOCAL_DIR']}".encode()
+    assert any(broker in entry.replace(b"\0", b" ") for entry in setup_watch.seen)  # watched until it ran
+    passwords = {user: secure_kafka.password(user) for user in ("worker", "ingest", "reader")}
+
+    def hidden(entry: bytes) -> bytes:
+        for user, password in passwords.items():
+            entry = entry.replace(password.encode(), f"<{user}'s password>".encode())
+        return entry
+
+    for user, password in passwords.items():
+        shown = [hidden(entry) for entry in setup_watch.holding(password)]
+        assert not shown, f"{user}'s password was in {len(shown)} process(es): {shown[0][:600]!r}"
 
 
 def test_the_pipeline_works_end_to_end_each_service_as_its_own_user(secure_kafka: SecureBroker, tmp_path: Path) -> None:
