@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import io
 import json
+import re
 import unicodedata
+from contextlib import redirect_stderr
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import structlog
 from typer.testing import CliRunner
 
 from pipeline.cli import cli
 from pipeline.evaluation import evaluate
 from pipeline.events import Alert, SpeakerRef
 from pipeline.golden import differences, golden_text, read_golden, records_of
+from pipeline.logs import configure_logging
 from pipeline.tail import json_line, pretty_line
 from pipeline.visible import visible
 
@@ -169,3 +174,21 @@ def test_classify_writes_json_lines_that_are_the_same_json_and_cannot_act_on_a_t
     lines = result.stdout.splitlines()
     assert lines and all(acts_on_a_terminal(line) == [] for line in lines)
     assert {json.loads(line)["text"] for line in lines} == {"Guterres said\x85 the corridors \u202emust open."}
+
+
+def test_logs_on_a_terminal_show_what_a_record_quotes_escaped_and_tracebacks_keep_their_lines() -> None:
+    stream = io.StringIO()
+    with redirect_stderr(stream):
+        configure_logging("INFO", "console")
+        log = structlog.get_logger("t")
+        log.warning("dead_letter", key="cms\u2028\x85x", detail="\x1b[2J\u202e: Extra inputs are not permitted")
+        try:
+            raise ValueError("bad \x1b]0;owned\x07 input")
+        except ValueError:
+            log.exception("processing_failed")
+    logged = re.sub("\x1b\\[[0-9;]*m", "", stream.getvalue())  # the renderer's own colours
+    assert acts_on_a_terminal(logged.replace("\n", "")) == []
+    assert "key=cms\\u2028\\u0085x" in logged and "\\u001b]0;owned\\u0007" in logged
+    # a value with spaces is shown quoted, as Python writes a string, so its escapes' backslashes are doubled
+    assert "\\\\u001b[2J\\\\u202e: Extra inputs" in logged
+    assert "Traceback (most recent call last):\n" in logged
