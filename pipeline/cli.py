@@ -395,16 +395,19 @@ def serve(
     port: Annotated[int | None, typer.Option("--port", help="port to listen on (NEWS_HTTP_PORT)")] = None,
 ) -> None:
     """Run the HTTP server: POST /v1/articles/{id}/lines for newsroom systems (bearer NEWS_HTTP_TOKEN),
-    the live alerts page at /alerts, and its OpenAPI description at /openapi.json (readable at /docs)."""
+    the live alerts page at /alerts, and its OpenAPI description at /openapi.json (readable at /docs), these
+    with NEWS_HTTP_READ_TOKEN (a browser logs in at /login). Refuses to start on tokens that would not do."""
+    from pipeline.http_access import refusal_to_serve
     from pipeline.http_server import serve as run_server
     from pipeline.logs import configure_logging
 
     overrides = {k: v for k, v in {"http_host": host, "http_port": port}.items() if v is not None}
     settings = Settings(**overrides)  # type: ignore[arg-type]
-    configure_logging(settings.log_level, settings.log_format)
-    if settings.http_token is None:
-        typer.echo("serve refused: set NEWS_HTTP_TOKEN, the bearer token newsroom systems will send", err=True)
+    refusal = refusal_to_serve(settings)
+    if refusal:
+        typer.echo(f"serve refused: {refusal}", err=True)
         raise typer.Exit(code=2)
+    configure_logging(settings.log_level, settings.log_format)
     with _refusal_ends("serve"):
         run_server(settings)
 

@@ -1,5 +1,6 @@
 """The HTTP server for newsroom systems: lines in (``POST /v1/articles/{id}/lines``), alerts out
 (a live page and its server-sent events). Its OpenAPI description is served at ``/openapi.json``.
+Who may do what is decided before a request's body is read (``pipeline.http_access``).
 
 A request is answered 202 only once Kafka has acknowledged every line it carried, so a CMS that
 gets 202 may forget the lines; any other answer means none of it is to be counted on, and the
@@ -8,22 +9,26 @@ same request may be sent again (the event ids are the same, and the worker drops
 
 from __future__ import annotations
 
-import hmac
 import json
 from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import UTC, datetime
+from functools import partial
 from importlib import resources
 from typing import Annotated, Any, Protocol
 
-from fastapi import Body, Depends, FastAPI, Path, Query, Request
+import anyio
+from fastapi import Body, FastAPI, Path, Query, Request, Response, Security
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, StreamingResponse
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, SecretStr, Tag
+from fastapi.security import HTTPBearer
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from pipeline.alert_feed import AlertFeed
 from pipeline.alert_filter import AlertFilter
 from pipeline.events import ArticleId, ItemVersion, LineEvent, LineNo, LineText
+from pipeline.http_access import SESSION_PATH, Access, AccessGate
+from pipeline.ninjs import NinjsError, read_item
 from pipeline.settings import Settings
 from pipeline.sources import Rejected, item_version
 
@@ -138,25 +143,6 @@ class _BodyLimit:
         await send({"type": "http.response.body", "body": body})
 
 
-class _Refused(Exception):
-    def __init__(self, status: int, error: str, headers: dict[str, str] | None = None) -> None:
-        super().__init__(error)
-        self.status, self.error, self.headers = status, error, headers
-
-
-def _bearer(request: Request) -> str | None:
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
-
-
-def _check(presented: str | None, expected: SecretStr, realm: str) -> None:
-    if presented is None:
-        raise _Refused(401, "a bearer token is needed", {"WWW-Authenticate": f'Bearer realm="{realm}"'})
-    if not hmac.compare_digest(presented.encode(), expected.get_secret_value().encode()):
-        raise _Refused(403, "this token may not do that")
-
-
 def _field(location: Sequence[Any]) -> str:
     parts = list(location)
     if parts[:1] == ["body"]:
@@ -164,15 +150,27 @@ def _field(location: Sequence[Any]) -> str:
     return ".".join(str(part) for part in parts) or "body"
 
 
-def _refusals(invalid: str, what: str) -> dict[int | str, dict[str, Any]]:
+def _refusals(invalid: str, what: str, too_large: str = "NEWS_HTTP_MAX_BODY_BYTES") -> dict[int | str, dict[str, Any]]:
     """The answers other than 202 of an endpoint that publishes, for its OpenAPI description."""
     return {
-        401: {"model": Problem, "description": "no bearer token"},
+        401: {"model": Problem, "description": "no bearer token (refused before the body is read)"},
         403: {"model": Problem, "description": "a token that is not the one configured"},
-        413: {"model": Problem, "description": "the body is over NEWS_HTTP_MAX_BODY_BYTES"},
+        413: {"model": Problem, "description": f"over {too_large}"},
         422: {"model": Problem, "description": invalid},
         503: {"model": Problem, "description": f"Kafka did not take the {what}; send the same request again"},
     }
+
+
+_READING: dict[int | str, dict[str, Any]] = {
+    401: {"model": Problem, "description": "no read token (a browser is sent to /login instead)"},
+    403: {"model": Problem, "description": "a token that is not NEWS_HTTP_READ_TOKEN"},
+}
+
+# The tokens are checked by AccessGate before the body is read; this only describes them in OpenAPI.
+_BEARER = HTTPBearer(auto_error=False, description="NEWS_HTTP_TOKEN to publish; NEWS_HTTP_READ_TOKEN to read")
+
+_PARSERS = 2
+"""items split at once, each in a worker thread: the rest wait, and the event loop never does"""
 
 
 def build_http_app(
@@ -181,9 +179,8 @@ def build_http_app(
     feed: AlertFeed,
     lifespan: Callable[[FastAPI], Any] | None = None,
 ) -> FastAPI:
-    if settings.http_token is None:
-        raise ValueError("NEWS_HTTP_TOKEN is not set: the server will not take lines from anyone")
-    write_token: SecretStr = settings.http_token
+    access = Access(settings)  # ValueError, naming the setting, if the tokens will not do
+    parsing = anyio.CapacityLimiter(_PARSERS)
     app = FastAPI(
         title="news-pipeline",
         version="1",
@@ -191,29 +188,20 @@ def build_http_app(
         description=__doc__,
         lifespan=lifespan,
     )
+    # The last added runs first: the gate refuses before the body limit reads any of the body.
     app.add_middleware(_BodyLimit, limit=settings.http_max_body_bytes)
-
-    @app.exception_handler(_Refused)
-    async def refused(request: Request, error: _Refused) -> JSONResponse:
-        return JSONResponse({"error": error.error}, status_code=error.status, headers=error.headers)
+    app.add_middleware(AccessGate, access=access)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, error: RequestValidationError) -> JSONResponse:
         problems = [{"field": _field(e["loc"]), "message": e["msg"]} for e in error.errors()]
         return JSONResponse({"error": "the request is not valid", "detail": problems}, status_code=422)
 
-    async def may_write(request: Request) -> None:
-        _check(_bearer(request), write_token, "lines")
-
-    async def may_read(request: Request, access_token: Annotated[str | None, Query()] = None) -> None:
-        if settings.http_read_token is not None:
-            _check(_bearer(request) or access_token, settings.http_read_token, "alerts")
-
     @app.post(
         "/v1/articles/{article_id}/lines",
         status_code=202,
         response_model=Accepted,
-        dependencies=[Depends(may_write)],
+        dependencies=[Security(_BEARER)],
         responses=_refusals("a field is wrong: which, and why", "lines"),
         summary="Publish one line, or a batch, of an article",
     )
@@ -250,23 +238,27 @@ def build_http_app(
         "/v1/items",
         status_code=202,
         response_model=ItemAccepted,
-        dependencies=[Depends(may_write)],
-        responses=_refusals("not a ninjs text item: which field, and why", "item"),
+        dependencies=[Security(_BEARER)],
+        responses=_refusals(
+            "not a ninjs text item (which field, and why), or more lines than NEWS_HTTP_MAX_ITEM_LINES",
+            "item",
+            "NEWS_HTTP_MAX_BODY_BYTES, or an HTML body over NEWS_HTTP_MAX_ITEM_HTML_BYTES",
+        ),
         summary="Publish a version of a news item (IPTC ninjs 1.x or 2.x)",
         description=(
             "Send the whole item each time it changes (a live blog as it grows, a story corrected): the worker"
             " publishes only the lines not seen before, and a corrected line as a correction. The article id is"
-            " the item's uri unless `article_id` is given."
+            " the item's uri unless `article_id` is given. The body is split in a worker thread, never on the"
+            " server's event loop."
         ),
     )
     async def post_item(
         item: Annotated[dict[str, Any], Body(description="a ninjs item: uri, and bodies, body_html or body_text")],
         article_id: Annotated[ArticleId | None, Query()] = None,
     ) -> ItemAccepted | JSONResponse:
-        version = item_version("request", 1, item, datetime.now(UTC), article_id)
-        if isinstance(version, Rejected):
-            detail = version.reason.removeprefix("request:1: ")
-            return JSONResponse({"error": "not a news item this pipeline can read", "detail": detail}, 422)
+        version = await anyio.to_thread.run_sync(partial(_item_of, item, article_id, settings), limiter=parsing)
+        if isinstance(version, JSONResponse):
+            return version
         try:
             await publisher.publish_item(version)
         except Unavailable as error:
@@ -279,7 +271,10 @@ def build_http_app(
         )
 
     @app.get(
-        "/v1/alerts/stream", dependencies=[Depends(may_read)], summary="Alerts as they arrive (server-sent events)"
+        "/v1/alerts/stream",
+        dependencies=[Security(_BEARER)],
+        responses=_READING,
+        summary="Alerts as they arrive (server-sent events)",
     )
     async def alert_stream(
         kind: Annotated[list[str] | None, Query()] = None,
@@ -293,15 +288,65 @@ def build_http_app(
             headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
         )
 
-    @app.get("/alerts", response_class=HTMLResponse, dependencies=[Depends(may_read)], summary="The live alerts page")
+    @app.get("/alerts", response_class=HTMLResponse, responses=_READING, summary="The live alerts page")
     async def alerts_page() -> HTMLResponse:
-        return HTMLResponse(resources.files("pipeline").joinpath("data/alerts.html").read_text(encoding="utf-8"))
+        return _page("alerts.html")
+
+    @app.get("/login", response_class=HTMLResponse, summary="The page where an editor gives the read token")
+    async def login_page() -> HTMLResponse:
+        return _page("login.html")
+
+    @app.post(
+        SESSION_PATH,
+        status_code=204,
+        dependencies=[Security(_BEARER)],
+        responses=_READING,
+        summary="Log in: the read token as a bearer token, for a session cookie the alerts page and stream accept",
+    )
+    async def log_in() -> Response:
+        response = Response(status_code=204, headers={"Cache-Control": "no-store"})
+        if not access.reading_is_open:
+            response.headers["Set-Cookie"] = access.session_cookie()
+        return response
+
+    @app.delete(SESSION_PATH, status_code=204, summary="Log out: the session cookie is dropped")
+    async def log_out() -> Response:
+        return Response(status_code=204, headers={"Set-Cookie": access.ended_session_cookie()})
 
     @app.get("/healthz", summary="The server is up")
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
     return app
+
+
+def _page(name: str) -> HTMLResponse:
+    html = resources.files("pipeline").joinpath(f"data/{name}").read_text(encoding="utf-8")
+    return HTMLResponse(html, headers={"Cache-Control": "no-store", "X-Frame-Options": "DENY"})
+
+
+def _item_of(record: dict[str, Any], article_id: str | None, settings: Settings) -> ItemVersion | JSONResponse:
+    """The item version a request brings, or the answer refusing it. Run in a worker thread: splitting
+    a large body takes CPU time (linear in its size, which is capped before the split begins)."""
+    refused = "not a news item this pipeline can read"
+    try:
+        body = read_item(record).body()
+    except NinjsError:
+        body = None  # item_version says why, below
+    if body is not None and body[1]:
+        size = len(body[0].encode("utf-8", "surrogatepass"))
+        if size > settings.http_max_item_html_bytes:
+            limit = settings.http_max_item_html_bytes
+            error = f"the item's HTML body is {size} bytes; at most {limit} (NEWS_HTTP_MAX_ITEM_HTML_BYTES)"
+            return JSONResponse({"error": error}, status_code=413)
+    version = item_version("request", 1, record, datetime.now(UTC), article_id)
+    if isinstance(version, Rejected):
+        return JSONResponse({"error": refused, "detail": version.reason.removeprefix("request:1: ")}, 422)
+    if len(version.lines) > settings.http_max_item_lines:
+        limit = settings.http_max_item_lines
+        detail = f"the item has {len(version.lines)} lines; at most {limit} (NEWS_HTTP_MAX_ITEM_LINES)"
+        return JSONResponse({"error": refused, "detail": detail}, 422)
+    return version
 
 
 def _problems(lines: Sequence[SubmittedLine], settings: Settings) -> list[dict[str, Any]]:

@@ -93,5 +93,18 @@ def http_app(settings: Settings) -> FastAPI:
     return build_http_app(settings, publisher, feed, lifespan)
 
 
+def server_config(app: FastAPI, settings: Settings) -> uvicorn.Config:
+    """How uvicorn runs the app: at most NEWS_HTTP_MAX_CONNECTIONS open at once (beyond, 503 at once),
+    so a flood of connections or of live pages cannot take every file descriptor and all memory."""
+    return uvicorn.Config(
+        app,
+        host=settings.http_host,
+        port=settings.http_port,
+        # uvicorn counts the connection asking among those open: one more lets the setting's number in.
+        limit_concurrency=settings.http_max_connections + 1,
+        log_level="warning",
+    )
+
+
 def serve(settings: Settings) -> None:
-    uvicorn.run(http_app(settings), host=settings.http_host, port=settings.http_port, log_level="warning")
+    uvicorn.Server(server_config(http_app(settings), settings)).run()

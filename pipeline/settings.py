@@ -95,13 +95,27 @@ class Settings(BaseSettings):
     http_host: str = Field(default="127.0.0.1", description="where `serve` listens")
     http_port: int = Field(default=8080, ge=1, le=65535)
     http_token: SecretStr | None = Field(
-        default=None, description="bearer token a newsroom system sends to POST lines; `serve` needs one"
+        default=None,
+        description="bearer token a newsroom system sends to POST lines; `serve` needs one of 16 characters or more",
     )
     http_read_token: SecretStr | None = Field(
-        default=None, description="if set, the alerts page and stream need it too (?access_token= or bearer)"
+        default=None,
+        description=(
+            "bearer token for the alerts page and stream, /openapi.json and /docs (a browser logs in at /login);"
+            " `serve` needs one when it listens beyond loopback"
+        ),
     )
     http_max_body_bytes: int = Field(default=1_048_576, ge=1_024, description="larger requests get 413")
     http_max_lines: int = Field(default=1_000, ge=1, le=100_000, description="most lines in one request")
+    http_max_item_html_bytes: int = Field(
+        default=524_288, ge=1_024, description="a news item with a larger HTML body gets 413, before it is split"
+    )
+    http_max_item_lines: int = Field(
+        default=5_000, ge=1, le=100_000, description="a news item that splits into more lines gets 422"
+    )
+    http_max_connections: int = Field(
+        default=100, ge=2, le=100_000, description="open connections (each live page holds one); beyond, 503"
+    )
     webhooks_path: Path | None = Field(default=None, description="YAML file of webhook subscribers")
     webhook_attempts: int = Field(default=5, ge=1, le=50, description="tries per alert and URL before a dead letter")
     webhook_timeout_s: float = Field(default=10.0, gt=0)

@@ -1,11 +1,20 @@
-"""The HTTP server against the real broker and a real worker: lines in, alerts out, the live page in Chromium."""
+"""The HTTP server against the real broker and a real worker: lines in, alerts out, the live page in Chromium;
+and the server holding up against what a hostile client sends."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import shutil
+import socket
+import subprocess
+import sys
 import threading
+import time
 import uuid
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -13,10 +22,13 @@ import pytest
 
 from pipeline.events import LineEvent
 from pipeline.settings import Settings
-from tests.integration.conftest import HttpServer, WorkerProcess
+from tests.conftest import REPO
+from tests.integration.conftest import HttpServer, WorkerProcess, free_port
 from tests.integration.kafka_helpers import read_json, run
 
 pytestmark = pytest.mark.integration
+
+READ_TOKEN = "integration-read-token-8d41"
 
 LINES = [
     {"line_no": 1, "text": "Foreign Minister Dmytro Kuleba spoke to reporters in Kyiv on Tuesday."},
@@ -94,8 +106,63 @@ def test_the_alert_stream_sends_each_new_alert_as_a_server_sent_event(
     assert [(a["article_id"], a["kind"]) for a in found] == [(article, "war_crimes")]
 
 
+@contextlib.contextmanager
+def serving(env: dict[str, str], log_path: Path) -> Iterator[str]:
+    """`python -m pipeline serve` with ``env``, on a free port, until the block ends: its address."""
+    port = free_port()
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "pipeline", "serve"],
+            env={**os.environ, **env, "NEWS_HTTP_PORT": str(port)},
+            cwd=REPO,
+            stdout=log,
+            stderr=log,
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                if process.poll() is not None:
+                    raise RuntimeError(f"serve exited with {process.returncode}: {log_path.read_text()}")
+                with contextlib.suppress(httpx.TransportError):
+                    if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                        break
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"serve not up after 60 s; see {log_path}")
+                time.sleep(0.3)
+            yield url
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+@pytest.fixture(scope="module")
+def guarded_server(http_server: HttpServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[HttpServer]:
+    """A server whose alerts need the read token, for this session's pipeline."""
+    env = {**http_server.env, "NEWS_HTTP_READ_TOKEN": READ_TOKEN}
+    with serving(env, tmp_path_factory.mktemp("guarded") / "serve.log") as url:
+        yield HttpServer(url, http_server.token, env)
+
+
+@pytest.fixture(scope="module")
+def roomy_server(http_server: HttpServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[HttpServer]:
+    """A server whose size limits let a megabyte of HTML through to the splitter, and that takes
+    few connections at once."""
+    env = {
+        **http_server.env,
+        "NEWS_HTTP_MAX_BODY_BYTES": str(4 * 1_048_576),
+        "NEWS_HTTP_MAX_ITEM_HTML_BYTES": str(2 * 1_048_576),
+        "NEWS_HTTP_MAX_CONNECTIONS": "6",
+    }
+    with serving(env, tmp_path_factory.mktemp("roomy") / "serve.log") as url:
+        yield HttpServer(url, http_server.token, env)
+
+
 def test_the_live_page_shows_an_alert_as_it_arrives_in_headless_chromium(
-    http_server: HttpServer, worker: WorkerProcess
+    guarded_server: HttpServer, worker: WorkerProcess
 ) -> None:
     from playwright.sync_api import sync_playwright
 
@@ -109,9 +176,20 @@ def test_the_live_page_shows_an_alert_as_it_arrives_in_headless_chromium(
         )
         try:
             page = browser.new_page()
-            page.goto(f"{http_server.url}/alerts?article={article}")
+            page.goto(f"{guarded_server.url}/alerts?article={article}")
+            # Without a session the page sends the browser to log in, and back to the page after.
+            page.wait_for_url("**/login?next=*", timeout=15_000)
+            page.fill("#token", "not-the-read-token")
+            page.click("button[type=submit]")
+            page.wait_for_selector("#problem:text('not the read token')", timeout=15_000)
+            page.fill("#token", READ_TOKEN)
+            page.click("button[type=submit]")
+            page.wait_for_url(f"**/alerts?article={article}", timeout=15_000)
             page.wait_for_selector("#status:text('live')", timeout=15_000)
-            assert post(http_server, article, {"lines": LINES}).status_code == 202
+            cookies = page.context.cookies()
+            assert [(c["name"], c["httpOnly"], c["sameSite"]) for c in cookies] == [("news_session", True, "Strict")]
+            assert all(READ_TOKEN not in c["value"] for c in cookies)
+            assert post(guarded_server, article, {"lines": LINES}).status_code == 202
             row = page.wait_for_selector("#alerts tr", timeout=60_000)
             assert row is not None
             cells = [cell.text_content() for cell in row.query_selector_all("td")]
@@ -120,3 +198,111 @@ def test_the_live_page_shows_an_alert_as_it_arrives_in_headless_chromium(
             assert page.locator("#alerts tr").count() == 1
         finally:
             browser.close()
+
+
+def test_the_guarded_stream_takes_the_read_token_in_a_header_and_never_in_the_address(
+    guarded_server: HttpServer,
+) -> None:
+    stream = f"{guarded_server.url}/v1/alerts/stream"
+    assert httpx.get(f"{stream}?access_token={READ_TOKEN}", timeout=10).status_code == 401
+    assert httpx.get(f"{guarded_server.url}/openapi.json", timeout=10).status_code == 401
+    with httpx.stream("GET", stream, headers={"Authorization": f"Bearer {READ_TOKEN}"}, timeout=10) as response:
+        assert response.status_code == 200
+        assert next(response.iter_lines()) == ": alerts follow"
+
+
+def _answer_to_headers_alone(url: str, path: str, token: str | None) -> bytes:
+    """What the server answers to a POST that announces ten megabytes and sends none of them."""
+    host, port = url.removeprefix("http://").split(":")
+    auth = f"Authorization: Bearer {token}\r\n" if token else ""
+    head = (
+        f"POST {path} HTTP/1.1\r\nHost: {host}\r\n{auth}Content-Type: application/json\r\n"
+        f"Content-Length: {10 * 1_048_576}\r\n\r\n"
+    )
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        sock.sendall(head.encode())
+        return sock.recv(4096)
+
+
+def test_a_post_without_a_valid_token_is_refused_before_its_body_is_sent(http_server: HttpServer) -> None:
+    assert _answer_to_headers_alone(http_server.url, "/v1/items", None).startswith(b"HTTP/1.1 401")
+    assert _answer_to_headers_alone(http_server.url, "/v1/items", "wrong-token").startswith(b"HTTP/1.1 403")
+    # With the token, a body announced over the limit is refused at once too.
+    assert _answer_to_headers_alone(http_server.url, "/v1/items", http_server.token).startswith(b"HTTP/1.1 413")
+
+
+def test_with_the_default_limits_a_megabyte_of_html_is_refused_before_it_is_split(http_server: HttpServer) -> None:
+    item = {"uri": "urn:test:big", "body_html": "<p>x" * 200_000}
+    response = httpx.post(
+        f"{http_server.url}/v1/items", json=item, headers={"Authorization": f"Bearer {http_server.token}"}, timeout=30
+    )
+    assert response.status_code == 413 and "NEWS_HTTP_MAX_ITEM_HTML_BYTES" in response.json()["error"]
+
+
+ADVERSARIAL_HTML = {
+    "tags never closed": "<a" * 500_000,
+    "attributes never closed (CVE-2025-6069)": "<b " * 333_333,
+    "comments never closed": "<!--x" * 200_000,
+    "a quarter of a million paragraphs": "<p>x" * 250_000,
+}
+
+
+@pytest.mark.parametrize("html", ADVERSARIAL_HTML.values(), ids=ADVERSARIAL_HTML.keys())
+def test_the_health_check_answers_while_a_megabyte_of_adversarial_html_is_posted(
+    roomy_server: HttpServer, html: str
+) -> None:
+    waits: list[float] = []
+    checking, posted = threading.Event(), threading.Event()
+
+    def check_health() -> None:
+        with httpx.Client(timeout=30) as client:
+            while not posted.is_set():
+                started = time.perf_counter()
+                response = client.get(f"{roomy_server.url}/healthz")
+                waits.append(time.perf_counter() - started if response.status_code == 200 else float("inf"))
+                checking.set()
+                time.sleep(0.02)
+
+    checker = threading.Thread(target=check_health)
+    checker.start()
+    try:
+        assert checking.wait(30)
+        started = time.perf_counter()
+        response = httpx.post(
+            f"{roomy_server.url}/v1/items",
+            json={"uri": "urn:test:adversarial", "body_html": html},
+            headers={"Authorization": f"Bearer {roomy_server.token}"},
+            timeout=120,
+        )
+        took = time.perf_counter() - started
+    finally:
+        posted.set()
+        checker.join(timeout=30)
+    # None of these has lines to publish, or has more than NEWS_HTTP_MAX_ITEM_LINES: 422 either way.
+    assert response.status_code == 422, response.text
+    print(f"POST {took * 1000:.0f} ms; /healthz x{len(waits)}, longest {max(waits) * 1000:.1f} ms")
+    # Measured on an idle 2-core machine: tens of milliseconds at most. The bound is loose so that
+    # a loaded machine does not fail it; a parse on the event loop would hold /healthz for seconds.
+    assert waits and max(waits) < 1.0, waits
+
+
+def test_beyond_the_connection_cap_new_requests_get_503_and_the_server_recovers(roomy_server: HttpServer) -> None:
+    host, port = roomy_server.url.removeprefix("http://").split(":")
+    held: list[socket.socket] = []
+    try:
+        answers = []
+        for _ in range(7):  # NEWS_HTTP_MAX_CONNECTIONS=6 live pages' streams, and one more
+            sock = socket.create_connection((host, int(port)), timeout=10)
+            held.append(sock)
+            # Each answered before the next connects: uvicorn counts every open connection, idle or not.
+            sock.sendall(f"GET /v1/alerts/stream HTTP/1.1\r\nHost: {host}\r\n\r\n".encode())
+            answers.append(sock.recv(4096).split(b"\r\n", 1)[0])
+        assert answers == [b"HTTP/1.1 200 OK"] * 6 + [b"HTTP/1.1 503 Service Unavailable"]
+        assert httpx.get(f"{roomy_server.url}/healthz", timeout=10).status_code == 503
+    finally:
+        for sock in held:
+            sock.close()
+    deadline = time.monotonic() + 30
+    while httpx.get(f"{roomy_server.url}/healthz", timeout=10).status_code != 200:
+        assert time.monotonic() < deadline, "the server did not take connections again"
+        time.sleep(0.2)

@@ -3,19 +3,24 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import Sequence
 from typing import Any
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
 from pipeline.alert_feed import AlertFeed
 from pipeline.events import ItemVersion, LineEvent
+from pipeline.http_access import SESSION_COOKIE, SESSION_SECONDS, Access, refusal_to_serve
 from pipeline.http_api import Unavailable, build_http_app
 from pipeline.settings import Settings
 
 pytestmark = pytest.mark.usefixtures("no_pipeline_env")
-TOKEN = "t0ken-for-tests"
+TOKEN = "t0ken-for-tests-only"
+READ_TOKEN = "reader-token-for-tests"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 URL = "/v1/articles/cms-7/lines"
 
@@ -135,12 +140,34 @@ def test_the_openapi_description_documents_the_endpoint_and_its_answers() -> Non
     assert "/v1/alerts/stream" in spec["paths"] and "/alerts" in spec["paths"]
 
 
-def test_the_alerts_page_and_stream_need_the_read_token_when_one_is_set() -> None:
-    http, _ = client(http_read_token="reader")
-    assert http.get("/alerts").status_code == 401
-    assert http.get("/alerts?access_token=wrong").status_code == 403
-    page = http.get("/alerts?access_token=reader")
+@pytest.mark.parametrize("path", ["/alerts", "/v1/alerts/stream", "/openapi.json", "/docs"])
+def test_reading_needs_the_read_token_when_one_is_set_and_the_write_token_will_not_do(path: str) -> None:
+    http, _ = client(http_read_token=READ_TOKEN)
+    refused = http.get(path, headers={"Accept": "application/json"})
+    assert refused.status_code == 401 and refused.headers["WWW-Authenticate"].startswith("Bearer")
+    assert http.get(path, headers={"Authorization": f"Bearer {TOKEN}"}).status_code == 403
+    assert http.get("/healthz").status_code == 200  # the health check stays open
+
+
+def test_the_read_token_opens_the_page_and_the_description() -> None:
+    http, _ = client(http_read_token=READ_TOKEN)
+    reader = {"Authorization": f"Bearer {READ_TOKEN}"}
+    page = http.get("/alerts", headers=reader)
     assert page.status_code == 200 and "EventSource" in page.text
+    assert "/v1/items" in http.get("/openapi.json", headers=reader).json()["paths"]
+
+
+def test_a_token_in_the_address_opens_nothing() -> None:
+    http, _ = client(http_read_token=READ_TOKEN)
+    for path in ("/alerts", "/v1/alerts/stream", "/openapi.json"):
+        response = http.get(f"{path}?access_token={READ_TOKEN}", headers={"Accept": "application/json"})
+        assert response.status_code == 401, path
+    assert "access_token" not in http.get("/openapi.json", headers={"Authorization": f"Bearer {READ_TOKEN}"}).text
+
+
+def test_on_loopback_without_a_read_token_reading_is_open() -> None:
+    http, _ = client(http_host="127.0.0.1")
+    assert http.get("/alerts").status_code == 200 and http.get("/openapi.json").status_code == 200
 
 
 def test_a_news_item_is_published_whole_for_the_worker_to_split() -> None:
@@ -153,3 +180,175 @@ def test_a_news_item_is_published_whole_for_the_worker_to_split() -> None:
     refused = http.post("/v1/items", json={"uri": "u", "headline": "no body"}, headers=AUTH)
     assert refused.status_code == 422 and "no body" in refused.json()["detail"]
     assert http.post("/v1/items", json=item).status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("settings", "words"),
+    [
+        ({}, "set NEWS_HTTP_TOKEN"),
+        ({"http_token": ""}, "NEWS_HTTP_TOKEN is empty"),
+        ({"http_token": "   "}, "NEWS_HTTP_TOKEN is empty"),
+        ({"http_token": "fifteen-chars.."}, "NEWS_HTTP_TOKEN has 15 characters: it needs at least 16"),
+        ({"http_token": TOKEN, "http_read_token": ""}, "NEWS_HTTP_READ_TOKEN is empty"),
+        ({"http_token": TOKEN, "http_read_token": "short"}, "NEWS_HTTP_READ_TOKEN has 5 characters"),
+        ({"http_token": TOKEN, "http_read_token": TOKEN}, "NEWS_HTTP_READ_TOKEN is NEWS_HTTP_TOKEN"),
+        ({"http_token": TOKEN, "http_host": "0.0.0.0"}, "set NEWS_HTTP_READ_TOKEN: serve listens on 0.0.0.0"),
+        ({"http_token": TOKEN, "http_host": "news.example"}, "set NEWS_HTTP_READ_TOKEN"),
+    ],
+)
+def test_the_server_will_not_run_with_tokens_that_do_not_protect_it(settings: dict[str, str], words: str) -> None:
+    assert words in (refusal_to_serve(Settings(**settings)) or "")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=words.split(":")[0]):
+        build_http_app(Settings(**settings), Recorder(), AlertFeed())  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "127.0.0.53", "localhost", "::1"])
+def test_on_loopback_the_write_token_alone_will_do(host: str) -> None:
+    assert refusal_to_serve(Settings(http_token=TOKEN, http_host=host)) is None
+
+
+def test_beyond_loopback_both_tokens_will_do() -> None:
+    assert refusal_to_serve(Settings(http_token=TOKEN, http_read_token=READ_TOKEN, http_host="0.0.0.0")) is None
+
+
+def test_logging_in_trades_the_read_token_for_a_session_cookie_the_page_and_stream_accept() -> None:
+    http, _ = client(http_read_token=READ_TOKEN)
+    assert http.post("/v1/session", headers={"Authorization": "Bearer not-the-read-token"}).status_code == 403
+    assert http.post("/v1/session").status_code == 401
+    logged_in = http.post("/v1/session", headers={"Authorization": f"Bearer {READ_TOKEN}"})
+    assert logged_in.status_code == 204
+    cookie = logged_in.headers["set-cookie"]
+    assert cookie.startswith(f"{SESSION_COOKIE}=") and READ_TOKEN not in cookie
+    assert {"HttpOnly", "SameSite=Strict", "Path=/"} <= {part.strip() for part in cookie.split(";")}
+    assert "Secure" not in cookie  # on loopback, where the page is plain http://127.0.0.1
+    assert http.get("/alerts").status_code == 200  # the client keeps the cookie, as a browser does
+    with http.stream("GET", "/v1/alerts/stream") as stream:
+        assert stream.status_code == 200 and stream.headers["content-type"].startswith("text/event-stream")
+    assert http.delete("/v1/session").status_code == 204
+    assert http.get("/alerts", headers={"Accept": "application/json"}).status_code == 401
+
+
+def test_beyond_loopback_the_session_cookie_is_sent_over_tls_only() -> None:
+    http, _ = client(http_read_token=READ_TOKEN, http_host="0.0.0.0")
+    logged_in = http.post("/v1/session", headers={"Authorization": f"Bearer {READ_TOKEN}"})
+    assert "Secure" in {part.strip() for part in logged_in.headers["set-cookie"].split(";")}
+
+
+def test_a_forged_expired_or_other_servers_session_is_refused() -> None:
+    http, _ = client(http_read_token=READ_TOKEN)
+    other = Access(Settings(http_token=TOKEN, http_read_token="another-read-token-entirely"))
+    mine = Access(Settings(http_token=TOKEN, http_read_token=READ_TOKEN))
+    expired = mine.session_cookie(now=time.time() - SESSION_SECONDS - 1)
+    sessions = {
+        "forged": f"{int(time.time()) + 3600}.{'0' * 64}",
+        "expired": expired.split(";")[0].split("=", 1)[1],
+        "another server's": other.session_cookie().split(";")[0].split("=", 1)[1],
+        "malformed": "not-a-session",
+    }
+    for name, value in sessions.items():
+        http.cookies.set(SESSION_COOKIE, value)
+        assert http.get("/alerts", headers={"Accept": "application/json"}).status_code == 401, name
+    http.cookies.set(SESSION_COOKIE, mine.session_cookie().split(";")[0].split("=", 1)[1])
+    assert http.get("/alerts").status_code == 200
+
+
+def test_a_browser_without_a_session_is_sent_to_the_login_page_with_its_address() -> None:
+    http, _ = client(http_read_token=READ_TOKEN)
+    response = http.get("/alerts?kind=war_crimes", headers={"Accept": "text/html"}, follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/login?next=%2Falerts%3Fkind%3Dwar_crimes"
+    login = http.get(response.headers["location"])
+    assert login.status_code == 200 and "/v1/session" in login.text and "Authorization" in login.text
+
+
+def _asgi_request(app: Any, method: str, path: str, headers: list[tuple[bytes, bytes]]) -> tuple[int, bool]:
+    """The status of one request to the app, and whether the app asked for any of its body."""
+    asked: list[bool] = []
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        asked.append(True)
+        return {"type": "http.request", "body": b"{}", "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": method,
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"host", b"test"), (b"content-length", b"900000"), *headers],
+        "client": ("127.0.0.1", 1),
+        "server": ("127.0.0.1", 8080),
+    }
+    asyncio.run(app(scope, receive, send))
+    return sent[0]["status"], bool(asked)
+
+
+@pytest.mark.parametrize("path", [URL, "/v1/items"])
+def test_a_request_without_a_valid_token_is_refused_before_any_of_its_body_is_read(path: str) -> None:
+    app = build_http_app(Settings(http_token=TOKEN), Recorder(), AlertFeed())
+    assert _asgi_request(app, "POST", path, []) == (401, False)
+    assert _asgi_request(app, "POST", path, [(b"authorization", b"Bearer wrong")]) == (403, False)
+    status, asked = _asgi_request(app, "POST", path, [(b"authorization", f"Bearer {TOKEN}".encode())])
+    assert asked and status != 401 and status != 403  # with the token, the body is read
+
+
+def test_an_items_html_over_its_cap_is_413_naming_the_setting() -> None:
+    http, recorder = client(http_max_item_html_bytes=2_048)
+    item = {"uri": "u", "body_html": "<p>" + "x" * 3_000 + "</p>"}
+    response = http.post("/v1/items", json=item, headers=AUTH)
+    assert response.status_code == 413 and "NEWS_HTTP_MAX_ITEM_HTML_BYTES" in response.json()["error"]
+    assert "3007 bytes; at most 2048" in response.json()["error"] and recorder.items == []
+
+
+def test_an_item_of_more_lines_than_its_cap_is_422_naming_the_setting() -> None:
+    http, recorder = client(http_max_item_lines=3)
+    item = {"uri": "u", "body_html": "".join(f"<p>Line {n}.</p>" for n in range(4))}
+    response = http.post("/v1/items", json=item, headers=AUTH)
+    assert response.status_code == 422 and recorder.items == []
+    assert response.json()["detail"] == "the item has 4 lines; at most 3 (NEWS_HTTP_MAX_ITEM_LINES)"
+    item["body_html"] = "".join(f"<p>Line {n}.</p>" for n in range(3))
+    assert http.post("/v1/items", json=item, headers=AUTH).status_code == 202
+
+
+def test_the_health_check_answers_while_a_large_item_is_split() -> None:
+    # A body that splits into a quarter of a million lines takes the splitter about a second of CPU
+    # time; it runs in a worker thread, so the event loop goes on answering meanwhile.
+    app = build_http_app(
+        Settings(http_token=TOKEN, http_max_body_bytes=4_194_304, http_max_item_html_bytes=2_097_152),
+        Recorder(),
+        AlertFeed(),
+    )
+    item = {"uri": "u", "body_html": "<p>x" * 250_000}
+
+    async def scenario() -> tuple[int, list[float]]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+            posting = asyncio.create_task(http.post("/v1/items", json=item, headers=AUTH, timeout=60))
+            waits: list[float] = []
+            while not posting.done():
+                started = time.perf_counter()
+                assert (await http.get("/healthz")).status_code == 200
+                waits.append(time.perf_counter() - started)
+                await asyncio.sleep(0.02)
+            return (await posting).status_code, waits
+
+    status, waits = asyncio.run(scenario())
+    assert status == 422  # more lines than NEWS_HTTP_MAX_ITEM_LINES, found once split
+    assert len(waits) > 3 and max(waits) < 1.0, waits
+
+
+def test_the_server_takes_at_most_the_configured_connections() -> None:
+    from pipeline.http_server import server_config
+
+    settings = Settings(http_token=TOKEN, http_max_connections=40)
+    config = server_config(build_http_app(settings, Recorder(), AlertFeed()), settings)
+    # uvicorn refuses with 503 once the open connections, the asking one among them, reach its limit.
+    assert config.limit_concurrency == 41

@@ -1,0 +1,224 @@
+"""Who may use the HTTP server, decided from a request's line and headers before any of its body is
+read: newsroom systems publish with ``NEWS_HTTP_TOKEN``; editors read alerts with
+``NEWS_HTTP_READ_TOKEN``, sent as a bearer token or, from a browser, kept in a session cookie that
+the login page gets for it. Tokens travel in headers only, never in an address, where proxies,
+logs and browser histories would keep them."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import ipaddress
+import json
+import time
+from dataclasses import dataclass
+from http.cookies import SimpleCookie
+from urllib.parse import quote
+
+from pydantic import SecretStr
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from pipeline.settings import Settings
+
+MIN_TOKEN_CHARS = 16
+SESSION_COOKIE = "news_session"
+SESSION_SECONDS = 12 * 3600
+"""a newsroom shift: after it, the editor's browser asks for the read token again"""
+
+OPEN_PATHS = frozenset({"/healthz", "/login"})
+SESSION_PATH = "/v1/session"
+
+
+def is_loopback(host: str) -> bool:
+    """Whether a server listening on ``host`` can be reached from this machine only."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a name: it may resolve to any interface
+
+
+def _token_problem(name: str, token: SecretStr) -> str | None:
+    value = token.get_secret_value()
+    if not value.strip():
+        return f"{name} is empty: give it a random token of at least {MIN_TOKEN_CHARS} characters"
+    if len(value) < MIN_TOKEN_CHARS:
+        return f"{name} has {len(value)} characters: it needs at least {MIN_TOKEN_CHARS}, random"
+    return None
+
+
+def refusal_to_serve(settings: Settings) -> str | None:
+    """Why the server must not start with these settings (naming the setting to change), or None."""
+    if settings.http_token is None:
+        return "set NEWS_HTTP_TOKEN, the bearer token newsroom systems will send"
+    problem = _token_problem("NEWS_HTTP_TOKEN", settings.http_token)
+    if problem:
+        return problem
+    read = settings.http_read_token
+    if read is None:
+        if is_loopback(settings.http_host):
+            return None
+        return (
+            f"set NEWS_HTTP_READ_TOKEN: serve listens on {settings.http_host}, beyond this machine, and"
+            " alerts are for editors who hold the read token (or listen on 127.0.0.1, NEWS_HTTP_HOST)"
+        )
+    problem = _token_problem("NEWS_HTTP_READ_TOKEN", read)
+    if problem:
+        return problem
+    if hmac.compare_digest(read.get_secret_value().encode(), settings.http_token.get_secret_value().encode()):
+        return "NEWS_HTTP_READ_TOKEN is NEWS_HTTP_TOKEN: editors' browsers would hold the token that publishes"
+    return None
+
+
+@dataclass(frozen=True)
+class Refusal:
+    status: int
+    error: str
+    headers: tuple[tuple[bytes, bytes], ...] = ()
+
+
+def _same(presented: str, expected: SecretStr) -> bool:
+    return hmac.compare_digest(presented.encode(), expected.get_secret_value().encode())
+
+
+def _needs_bearer(realm: str) -> Refusal:
+    return Refusal(401, "a bearer token is needed", ((b"www-authenticate", f'Bearer realm="{realm}"'.encode()),))
+
+
+class Access:
+    """The server's tokens, and what each request presents of them."""
+
+    def __init__(self, settings: Settings) -> None:
+        problem = refusal_to_serve(settings)
+        if problem:
+            raise ValueError(problem)
+        assert settings.http_token is not None  # refusal_to_serve saw to it
+        self._write = settings.http_token
+        self._read = settings.http_read_token
+        self._secure_cookie = not is_loopback(settings.http_host)
+        self._session_key = (
+            None
+            if self._read is None
+            # Derived from the read token: a new read token ends every session made with the old one.
+            else hmac.new(self._read.get_secret_value().encode(), b"news-pipeline alerts session", "sha256").digest()
+        )
+
+    @property
+    def reading_is_open(self) -> bool:
+        return self._read is None
+
+    def may_write(self, headers: dict[bytes, bytes]) -> Refusal | None:
+        presented = _bearer(headers)
+        if presented is None:
+            return _needs_bearer("lines")
+        return None if _same(presented, self._write) else Refusal(403, "this token may not do that")
+
+    def may_read(self, headers: dict[bytes, bytes], *, by_cookie: bool = True) -> Refusal | None:
+        if self._read is None:
+            return None
+        presented = _bearer(headers)
+        if presented is not None:
+            return None if _same(presented, self._read) else Refusal(403, "this token may not read alerts")
+        if by_cookie and self._valid_session(_cookie(headers, SESSION_COOKIE)):
+            return None
+        return _needs_bearer("alerts")
+
+    def session_cookie(self, now: float | None = None) -> str:
+        """A Set-Cookie value holding a session that ends with the shift; the token itself stays out."""
+        expires = int((time.time() if now is None else now) + SESSION_SECONDS)
+        value = f"{expires}.{self._signature(expires)}"
+        return self._cookie(value, SESSION_SECONDS)
+
+    def ended_session_cookie(self) -> str:
+        return self._cookie("", 0)
+
+    def _cookie(self, value: str, max_age: int) -> str:
+        secure = "; Secure" if self._secure_cookie else ""
+        return f"{SESSION_COOKIE}={value}; Max-Age={max_age}; Path=/; HttpOnly; SameSite=Strict{secure}"
+
+    def _signature(self, expires: int) -> str:
+        assert self._session_key is not None
+        return hmac.new(self._session_key, str(expires).encode(), hashlib.sha256).hexdigest()
+
+    def _valid_session(self, value: str | None) -> bool:
+        if value is None or self._session_key is None:
+            return False
+        expires, _, signature = value.partition(".")
+        if not expires.isdigit() or int(expires) < time.time():
+            return False
+        return hmac.compare_digest(signature, self._signature(int(expires)))
+
+
+def _bearer(headers: dict[bytes, bytes]) -> str | None:
+    scheme, _, token = headers.get(b"authorization", b"").decode("latin-1").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def _cookie(headers: dict[bytes, bytes], name: str) -> str | None:
+    jar = SimpleCookie()
+    try:
+        jar.load(headers.get(b"cookie", b"").decode("latin-1"))
+    except Exception:  # a malformed Cookie header presents no session
+        return None
+    morsel = jar.get(name)
+    return morsel.value if morsel is not None else None
+
+
+def _wants_a_page(headers: dict[bytes, bytes]) -> bool:
+    return b"text/html" in headers.get(b"accept", b"")
+
+
+class AccessGate:
+    """Refuses a request that lacks what its method and path need, before its body is read: a
+    request without a valid token costs the server its headers only. Writing (any method but GET
+    and HEAD) needs the write token; reading, the read token, when reading is not open; the health
+    check and the login page are open. A browser sent to a page it may not read goes to the login page."""
+
+    def __init__(self, app: ASGIApp, access: Access) -> None:
+        self.app, self.access = app, access
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        refusal = self._refusal(scope)
+        if refusal is None:
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers", []))
+        if refusal.status == 401 and scope["method"] == "GET" and _wants_a_page(headers):
+            await _redirect_to_login(scope, send)
+            return
+        await _refuse(refusal, send)
+
+    def _refusal(self, scope: Scope) -> Refusal | None:
+        method, path = scope["method"], scope["path"]
+        headers = dict(scope.get("headers", []))
+        if path in OPEN_PATHS and method in ("GET", "HEAD"):
+            return None
+        if path == SESSION_PATH:
+            # Logging in takes the read token as a bearer token; logging out needs nothing.
+            return None if method == "DELETE" else self.access.may_read(headers, by_cookie=False)
+        if method in ("GET", "HEAD"):
+            return self.access.may_read(headers)
+        return self.access.may_write(headers)
+
+
+async def _refuse(refusal: Refusal, send: Send) -> None:
+    body = json.dumps({"error": refusal.error}).encode()
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(body)).encode()),
+        *refusal.headers,
+    ]
+    await send({"type": "http.response.start", "status": refusal.status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+async def _redirect_to_login(scope: Scope, send: Send) -> None:
+    wanted = scope["path"] + ("?" + scope["query_string"].decode("latin-1") if scope.get("query_string") else "")
+    location = "/login?next=" + quote(wanted, safe="")
+    headers = [(b"location", location.encode("latin-1")), (b"content-length", b"0"), (b"cache-control", b"no-store")]
+    await send({"type": "http.response.start", "status": 303, "headers": headers})
+    await send({"type": "http.response.body", "body": b""})
