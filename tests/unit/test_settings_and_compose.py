@@ -1,12 +1,18 @@
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+import sys
+from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 from pydantic import ValidationError
+from typer.testing import CliRunner
 
+from pipeline.cli import cli
 from pipeline.settings import Settings
 from tests.conftest import REPO
 
@@ -101,6 +107,137 @@ def test_the_http_service_listens_beyond_its_container_and_webhooks_read_the_mou
     services = yaml.safe_load((REPO / "docker-compose.yml").read_text(encoding="utf-8"))["services"]
     serve, webhooks = services["serve"], services["webhooks"]
     assert serve["environment"]["NEWS_HTTP_HOST"] == "0.0.0.0"  # 127.0.0.1 would be unreachable from the host
-    assert "8080:8080" in serve["ports"] and "/healthz" in " ".join(serve["healthcheck"]["test"])
+    assert serve["ports"] == ["127.0.0.1:8080:8080"] and "/healthz" in " ".join(serve["healthcheck"]["test"])
     config = webhooks["command"][webhooks["command"].index("--config") + 1]
     assert any(volume.endswith(f":{config}:ro") for volume in webhooks["volumes"])
+
+
+KAFKA_HOST_FILE = REPO / "docker-compose.kafka-host.yml"
+EVERY_PROFILE = ["--profile", "http", "--profile", "webhooks", "--profile", "cluster", "--profile", "tools"]
+
+
+def _composed(files: list[Path], env: dict[str, str]) -> dict[str, Any]:
+    """The services as compose resolves them (variables, profiles, merged files)."""
+    command = _compose_command()
+    assert command is not None, "a docker client without compose: scripts/bootstrap installs docker-compose"
+    named = [argument for path in files for argument in ("-f", str(path))]
+    result = subprocess.run(
+        [*command, *named, *EVERY_PROFILE, "config"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=REPO,
+        env={"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/"), **env},
+    )
+    assert result.returncode == 0, result.stderr
+    services: dict[str, Any] = yaml.safe_load(result.stdout)["services"]
+    return services
+
+
+def _published(port: Any) -> tuple[str, int]:
+    """Where a published port listens on the host, and its port in the container, in either
+    syntax compose prints ("127.0.0.1:8080:8080/tcp", or a mapping)."""
+    if isinstance(port, dict):
+        return str(port.get("host_ip", "")), int(port["target"])
+    parts = str(port).split("/")[0].split(":")
+    return (parts[0] if len(parts) == 3 else ""), int(parts[-1])
+
+
+@pytest.mark.skipif(shutil.which("docker") is None, reason="no docker client on this machine")
+@pytest.mark.parametrize("files", [["docker-compose.yml"], ["docker-compose.yml", KAFKA_HOST_FILE.name]])
+def test_compose_publishes_nothing_beyond_this_machine(files: list[str]) -> None:
+    services = _composed([REPO / name for name in files], {"KAFKA_HOST_PASSWORD": "x" * 24})
+    published = {name: [_published(port) for port in service.get("ports", [])] for name, service in services.items()}
+    assert published["serve"] == [("127.0.0.1", 8080)]
+    hosts = {host for ports in published.values() for host, _ in ports}
+    assert hosts <= {"127.0.0.1"}, published  # "" or 0.0.0.0 would be every interface
+
+
+@pytest.mark.skipif(shutil.which("docker") is None, reason="no docker client on this machine")
+def test_kafka_is_published_only_by_the_opt_in_file_and_then_only_with_scram_over_tls() -> None:
+    default = _composed([REPO / "docker-compose.yml"], {})
+    assert [name for name, service in default.items() if service.get("ports") and "kafka" in name] == []
+    opted = _composed([REPO / "docker-compose.yml", KAFKA_HOST_FILE], {"KAFKA_HOST_PASSWORD": "x" * 24})
+    kafka = opted["kafka"]["environment"]
+    protocols = dict(pair.split(":") for pair in kafka["KAFKA_LISTENER_SECURITY_PROTOCOL_MAP"].split(","))
+    ports = {
+        int(listener.rsplit(":", 1)[1]): listener.split("://")[0] for listener in kafka["KAFKA_LISTENERS"].split(",")
+    }
+    assert opted["kafka"]["ports"]
+    for host, target in (_published(port) for port in opted["kafka"]["ports"]):
+        listener = ports[target]
+        assert (host, protocols[listener]) == ("127.0.0.1", "SASL_SSL"), listener
+        assert kafka[f"KAFKA_LISTENER_NAME_{listener}_SASL_ENABLED_MECHANISMS"] == "SCRAM-SHA-512"
+    # The user's password is given to the tool in a file, never on its command line.
+    adding = " ".join(opted["kafka-host-user"]["entrypoint"])
+    assert "--add-config-file" in adding and "--add-config " not in adding
+
+
+@pytest.mark.skipif(shutil.which("docker") is None, reason="no docker client on this machine")
+def test_the_opt_in_kafka_file_will_not_resolve_without_a_password() -> None:
+    command = _compose_command()
+    assert command is not None
+    result = subprocess.run(
+        [*command, "-f", "docker-compose.yml", "-f", KAFKA_HOST_FILE.name, "config", "-q"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=REPO,
+        env={"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/")},
+    )
+    assert result.returncode != 0 and "KAFKA_HOST_PASSWORD" in result.stderr
+
+
+def _serve_environment(env: dict[str, str]) -> dict[str, str]:
+    """The environment compose gives serve's container."""
+    serve = _composed([REPO / "docker-compose.yml"], env)["serve"]
+    assert serve["command"] == ["python", "-m", "pipeline", "serve"]
+    return {name: "" if value is None else str(value) for name, value in serve["environment"].items()}
+
+
+@pytest.mark.skipif(shutil.which("docker") is None, reason="no docker client on this machine")
+def test_serve_as_composed_without_a_token_exits_saying_so_without_a_traceback() -> None:
+    started = subprocess.run(
+        [sys.executable, "-m", "pipeline", "serve"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=REPO,
+        timeout=60,
+        env={"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/"), **_serve_environment({})},
+    )
+    assert started.returncode == 2
+    assert (
+        started.stderr.strip()
+        == "serve refused: NEWS_HTTP_TOKEN is empty: give it a random token of at least 16 characters"
+    )
+
+
+@pytest.mark.skipif(shutil.which("docker") is None, reason="no docker client on this machine")
+@pytest.mark.parametrize(
+    ("env", "words"),
+    [
+        ({"NEWS_HTTP_TOKEN": "short"}, "NEWS_HTTP_TOKEN has 5 characters"),
+        ({"NEWS_HTTP_TOKEN": "a-write-token-long-enough"}, "NEWS_HTTP_READ_TOKEN is empty"),
+        ({"NEWS_HTTP_TOKEN": "a-write-token-long-enough", "NEWS_HTTP_READ_TOKEN": "0123456789"}, "READ_TOKEN has 10"),
+    ],
+    ids=["a short token", "no read token", "a short read token"],
+)
+def test_serve_as_composed_will_not_start_without_both_tokens(
+    env: dict[str, str], words: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in [n for n in os.environ if n.startswith("NEWS_")]:
+        monkeypatch.delenv(name)
+    result = CliRunner().invoke(cli, ["serve"], env=_serve_environment(env))
+    assert result.exit_code == 2 and isinstance(result.exception, SystemExit)
+    assert "serve refused: " in result.stderr and words in result.stderr
+
+
+def test_serve_refuses_bad_tokens_by_name_without_a_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in [n for n in os.environ if n.startswith("NEWS_")]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("NEWS_HTTP_TOKEN", "a-write-token-long-enough")
+    monkeypatch.setenv("NEWS_HTTP_HOST", "0.0.0.0")
+    result = CliRunner().invoke(cli, ["serve"])
+    assert result.exit_code == 2 and result.exception is not None and isinstance(result.exception, SystemExit)
+    assert "serve refused: set NEWS_HTTP_READ_TOKEN: serve listens on 0.0.0.0" in result.stderr
