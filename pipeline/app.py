@@ -94,8 +94,8 @@ def build_app(settings: Settings, classifier: LineClassifier | None = None) -> f
     lines = LineDelivery(
         classifier, settings.max_text_bytes, CpuBudget(settings.line_budget_s), batch_max_s=settings.batch_max_s
     )
-    alerts = AlertDelivery(classifier)
-    items = ItemDelivery()
+    alerts = AlertDelivery(classifier, batch_max_s=settings.batch_max_s)
+    items = ItemDelivery(batch_max_s=settings.batch_max_s)
 
     @app.on_partitions_revoked.connect
     async def forget_revoked(sender: Any, /, *args: Any, signal: Any, **kwargs: Any) -> None:

@@ -351,12 +351,18 @@ def _taken_in_order(
     state: StoredState,
     clock: float,
     batch: Batch,
+    batch_max_s: float | None,
 ) -> Iterator[tuple[_Taken, Message, EventT]]:
     """For an agent whose ledgers remember what each input brought (so a replay needs no checkpoint):
     each message taken now, decoded, in offset order per partition; what does not decode is
-    dead-lettered. Once all are read, each partition's progress is in the batch."""
+    dead-lettered. A batch that has taken ``batch_max_s`` leaves the rest for the next. Once all
+    are read, each partition's progress is in the batch."""
     admissions = _Admissions(sequencer, state, clock, batch)
+    ends_at = time.monotonic() + batch_max_s if batch_max_s else None
     for index, message in enumerate(messages):
+        if ends_at is not None and index and time.monotonic() > ends_at:
+            batch.left = len(messages) - index
+            break
         share = admissions.admit(index, message)
         if share is None:
             continue
@@ -372,8 +378,9 @@ def _taken_in_order(
 class AlertDelivery:
     """The alert agent's logic, batch by batch."""
 
-    def __init__(self, classifier: LineClassifier) -> None:
+    def __init__(self, classifier: LineClassifier, batch_max_s: float | None = None) -> None:
         self._classifier = classifier
+        self._batch_max_s = batch_max_s
         self._sequencer = OffsetSequencer()
 
     def forget(self, positions: Sequence[str]) -> None:
@@ -382,7 +389,8 @@ class AlertDelivery:
     def take(self, messages: Sequence[Message], state: StoredState, now: datetime, clock: float) -> Batch:
         batch = Batch()
         ledgers: dict[str, tuple[int, AlertLedger]] = {}
-        for share, message, line in _taken_in_order(self._sequencer, ClassifiedLine, messages, state, clock, batch):
+        taken = _taken_in_order(self._sequencer, ClassifiedLine, messages, state, clock, batch, self._batch_max_s)
+        for share, message, line in taken:
             article = line.article_id
             ledger = ledgers[article][1] if article in ledgers else (state.ledger(article) or AlertLedger())
             try:
@@ -400,7 +408,8 @@ class AlertDelivery:
 class ItemDelivery:
     """The item agent's logic, batch by batch: each news item version into the lines it brings."""
 
-    def __init__(self) -> None:
+    def __init__(self, batch_max_s: float | None = None) -> None:
+        self._batch_max_s = batch_max_s
         self._sequencer = OffsetSequencer()
 
     def forget(self, positions: Sequence[str]) -> None:
@@ -409,7 +418,8 @@ class ItemDelivery:
     def take(self, messages: Sequence[Message], state: StoredState, now: datetime, clock: float) -> Batch:
         batch = Batch()
         ledgers: dict[str, tuple[int, ItemLedger]] = {}
-        for share, message, item in _taken_in_order(self._sequencer, ItemVersion, messages, state, clock, batch):
+        taken = _taken_in_order(self._sequencer, ItemVersion, messages, state, clock, batch, self._batch_max_s)
+        for share, message, item in taken:
             article = item.article_id
             ledger = ledgers[article][1] if article in ledgers else (state.item_ledger(article) or ItemLedger())
             offset = message.origin.offset

@@ -554,6 +554,16 @@ def test_item_versions_become_the_lines_they_bring_and_a_replay_brings_the_same(
     assert [e.model_dump() for e in again.lines] == [e.model_dump() for e in batch.lines]
 
 
+def test_an_item_batch_that_has_taken_its_time_leaves_the_rest_for_the_next() -> None:
+    versions = [["The summit opened."], ["The summit opened.", "Delegates arrived."], ["A truce was proposed."]]
+    state = State()
+    items = ItemDelivery(batch_max_s=1e-6)
+    batch = state.apply(items.take([message(i, item(v)) for i, v in enumerate(versions)], state, NOW, 0.0))
+    assert batch.left == 2 and [e.text for e in batch.lines] == ["The summit opened."]
+    rest = items.take([message(i, item(versions[i])) for i in (1, 2)], state, NOW, 0.0)
+    assert [e.text for e in rest.lines] == ["Delegates arrived."] and rest.left == 1
+
+
 def test_an_item_that_is_not_one_is_dead_lettered() -> None:
     batch = ItemDelivery().take([message(0, b'{"uri": "x"}')], State(), NOW, 0.0)
     assert [failure.reason for failure, _ in batch.dead_letters] == ["invalid_event"] and batch.lines == []
