@@ -78,8 +78,9 @@ class Refusal:
     headers: tuple[tuple[bytes, bytes], ...] = ()
 
 
-def _same(presented: str, expected: SecretStr) -> bool:
-    return hmac.compare_digest(presented.encode(), expected.get_secret_value().encode())
+def _same(presented: bytes, expected: SecretStr) -> bool:
+    # Bytes against bytes: the header's bytes as sent, the token's as the environment gave them.
+    return hmac.compare_digest(presented, expected.get_secret_value().encode("utf-8", "surrogateescape"))
 
 
 def _needs_bearer(realm: str) -> Refusal:
@@ -145,14 +146,14 @@ class Access:
         if value is None or self._session_key is None:
             return False
         expires, _, signature = value.partition(".")
-        if not expires.isdigit() or int(expires) < time.time():
+        if not (expires.isascii() and expires.isdigit() and len(expires) <= 12) or int(expires) < time.time():
             return False
-        return hmac.compare_digest(signature, self._signature(int(expires)))
+        return hmac.compare_digest(signature.encode("utf-8", "surrogateescape"), self._signature(int(expires)).encode())
 
 
-def _bearer(headers: dict[bytes, bytes]) -> str | None:
-    scheme, _, token = headers.get(b"authorization", b"").decode("latin-1").partition(" ")
-    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+def _bearer(headers: dict[bytes, bytes]) -> bytes | None:
+    scheme, _, token = headers.get(b"authorization", b"").partition(b" ")
+    return token.strip() if scheme.lower() == b"bearer" and token.strip() else None
 
 
 def _cookie(headers: dict[bytes, bytes], name: str) -> str | None:

@@ -352,3 +352,22 @@ def test_the_server_takes_at_most_the_configured_connections() -> None:
     config = server_config(build_http_app(settings, Recorder(), AlertFeed()), settings)
     # uvicorn refuses with 503 once the open connections, the asking one among them, reach its limit.
     assert config.limit_concurrency == 41
+
+
+def test_odd_bytes_in_a_token_or_a_cookie_are_refused_not_an_error() -> None:
+    http, _ = client(http_read_token=READ_TOKEN)
+    odd = ["\u00e9t\u00e9".encode("latin-1"), b"\xff\xfe", "²".encode()]
+    for value in odd:
+        assert http.get("/alerts", headers={"Authorization": b"Bearer " + value}).status_code == 403
+        assert http.post(URL, headers={"Authorization": b"Bearer " + value}, json={}).status_code == 403
+    for cookie in ["²³.abc", "9" * 5_000 + ".abc", f"{int(time.time()) + 99}.\u00e9", 'x="unclosed']:
+        headers = {"Accept": "application/json", "Cookie": f"{SESSION_COOKIE}={cookie}".encode()}
+        assert http.get("/alerts", headers=headers).status_code == 401, cookie
+
+
+def test_a_token_that_is_not_ascii_works_as_its_utf8_bytes() -> None:
+    http, _ = client(http_read_token="lecture-réservée-aux-éditeurs")
+    assert (
+        http.get("/alerts", headers={"Authorization": "Bearer lecture-réservée-aux-éditeurs".encode()}).status_code
+        == 200
+    )
