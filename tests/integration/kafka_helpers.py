@@ -1,4 +1,10 @@
-"""Plain aiokafka clients for the tests: produce raw bytes, read a topic until enough has arrived."""
+"""Plain aiokafka clients for the tests: produce raw bytes, read a topic until what must arrive has.
+
+"Nothing more arrives" is never a quiet spell here: either whatever could write has finished
+(``read_to_end``), or a marker is sent after the messages under test on their partition
+(``marker_beside``) and the reading stops at the marker's result, which comes out after
+anything the earlier messages caused.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +14,9 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.partitioner import DefaultPartitioner
 
 from pipeline.settings import Settings
 
@@ -35,6 +43,30 @@ async def read_json(
     """The JSON messages on ``topic`` from the start that ``where`` keeps: wait for ``until`` of them,
     then ``settle`` more seconds. Tests share topics, so each counts only its own messages, and
     skips what is not JSON."""
+    return await _read(settings, topic, lambda found: len(found) >= until, timeout, settle, where)
+
+
+async def read_until(
+    settings: Settings,
+    topic: str,
+    *,
+    done: Callable[[list[Any]], bool],
+    timeout: float = 60,
+    where: Callable[[dict[str, Any]], bool] = lambda message: True,
+) -> list[Any]:
+    """The JSON messages on ``topic`` from the start that ``where`` keeps, returned as soon as ``done``
+    holds for them, or at ``timeout`` with what came (the caller's assertions then say what is missing)."""
+    return await _read(settings, topic, done, timeout, 0.0, where)
+
+
+async def _read(
+    settings: Settings,
+    topic: str,
+    done: Callable[[list[Any]], bool],
+    timeout: float,
+    settle: float,
+    where: Callable[[dict[str, Any]], bool],
+) -> list[Any]:
     consumer = AIOKafkaConsumer(
         topic,
         bootstrap_servers=settings.kafka_bootstrap_servers,
@@ -50,7 +82,7 @@ async def read_json(
     try:
         while True:
             now = time.monotonic()
-            if len(found) >= until and settle_until is None:
+            if settle_until is None and done(found):
                 settle_until = now + settle
             limit = settle_until if settle_until is not None else deadline
             if now >= limit:
@@ -60,6 +92,62 @@ async def read_json(
                 found.extend(m for m in (_json(r.value) for r in records) if m is not None and where(m))
     finally:
         await consumer.stop()
+
+
+async def read_to_end(
+    settings: Settings,
+    topic: str,
+    *,
+    where: Callable[[dict[str, Any]], bool] = lambda message: True,
+    timeout: float = 60,
+) -> list[Any]:
+    """The JSON messages on ``topic`` that ``where`` keeps, up to the end each partition has when called:
+    all there will be once whatever could write to it has finished (ingest exited, the worker stopped)."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers)
+    await admin.start()
+    try:
+        [described] = await admin.describe_topics([topic])
+    finally:
+        await admin.close()
+    partitions = [TopicPartition(topic, p["partition"]) for p in described["partitions"]]
+    assert partitions, f"{topic} has no partitions: {described}"
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=settings.kafka_bootstrap_servers,
+        group_id=None,
+        enable_auto_commit=False,
+        fetch_max_wait_ms=100,
+    )
+    await consumer.start()
+    found: list[Any] = []
+    deadline = time.monotonic() + timeout
+    try:
+        consumer.assign(partitions)
+        await consumer.seek_to_beginning(*partitions)
+        ends = await consumer.end_offsets(partitions)
+        while any([await consumer.position(p) < ends[p] for p in partitions]):
+            assert time.monotonic() < deadline, f"{topic} not read to its end within {timeout} s"
+            for records in (await consumer.getmany(timeout_ms=500)).values():
+                found.extend(m for m in (_json(r.value) for r in records) if m is not None and where(m))
+    finally:
+        await consumer.stop()
+    return found
+
+
+def partition_of(key: str, partitions: int) -> int:
+    """The partition of ``key`` on every pipeline topic: ingest, the worker and Java-compatible clients
+    all use Kafka's default partitioner, and every pipeline topic has the same partition count."""
+    every = list(range(partitions))
+    return int(DefaultPartitioner()(key.encode(), every, every))
+
+
+def marker_beside(key: str, partitions: int, prefix: str) -> str:
+    """An article id starting with ``prefix`` on ``key``'s partition: its lines, sent after ``key``'s,
+    come out after everything ``key``'s lines cause, since each partition is processed in order."""
+    return next(
+        f"{prefix}-{n}"
+        for n in range(10_000)
+        if partition_of(f"{prefix}-{n}", partitions) == partition_of(key, partitions)
+    )
 
 
 def _json(value: bytes | None) -> Any:

@@ -11,7 +11,7 @@ import pytest
 
 from pipeline.settings import Settings
 from tests.integration.conftest import HttpServer, WorkerProcess, run_cli
-from tests.integration.kafka_helpers import read_json, run
+from tests.integration.kafka_helpers import read_json, read_until, run
 
 pytestmark = pytest.mark.integration
 
@@ -21,6 +21,9 @@ SECOND = [
     FIRST[0],
     "Prosecutor General Iryna Venediktova said the killings there were war crimes.",  # the attribution put right
 ]
+# A later version's new line, sent after the ones under test: once its line and its alert (a new
+# speaker's) are out, whatever the versions before it caused is out too, on the item's partition.
+MARKER = "Defence Minister Oleksii Reznikov said the shelling of the shelters amounted to war crimes."
 
 
 def ninjs(uri: str, lines: list[str], version: int) -> dict[str, object]:
@@ -64,9 +67,22 @@ def test_a_growing_live_blog_publishes_its_new_lines_and_a_correction_without_a_
         (3, SECOND[0], None),
         (4, SECOND[2], 2),
     ]
-    # Sent again unchanged, the item brings nothing.
+    # Sent again unchanged, the item brings nothing: nothing comes out before the next version's line.
     assert run_cli(pipeline_env, "ingest", str(first)).returncode == 0
-    lines = run(read_json(pipeline_settings, pipeline_settings.topic_lines, until=5, timeout=5, where=mine))
-    assert len(lines) == 4
-    alerts = run(read_json(pipeline_settings, pipeline_settings.topic_alerts, until=2, timeout=5, where=mine))
-    assert [(a["line_no"], a["kind"], a["speaker"]["name"]) for a in alerts] == [(2, "war_crimes", "Dmytro Kuleba")]
+    third = tmp_path / "live-v3.json"
+    third.write_text(json.dumps(ninjs(uri, [*SECOND, MARKER], 3), indent=2))
+    assert run_cli(pipeline_env, "ingest", str(third)).returncode == 0
+    marked = lambda found: any(m["line_no"] == 5 for m in found)  # noqa: E731
+    lines = run(read_until(pipeline_settings, pipeline_settings.topic_lines, done=marked, where=mine))
+    assert [(line["line_no"], line["text"]) for line in lines] == [
+        (1, FIRST[0]),
+        (2, FIRST[1]),
+        (3, SECOND[0]),
+        (4, SECOND[2]),
+        (5, MARKER),
+    ]
+    alerts = run(read_until(pipeline_settings, pipeline_settings.topic_alerts, done=marked, where=mine))
+    assert [(a["line_no"], a["kind"], a["speaker"]["name"]) for a in alerts] == [
+        (2, "war_crimes", "Dmytro Kuleba"),
+        (5, "war_crimes", "Oleksii Reznikov"),
+    ]
