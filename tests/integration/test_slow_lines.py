@@ -10,7 +10,7 @@ import pytest
 
 from pipeline.settings import Settings
 from tests.adversarial import FAMILIES, adversarial_line
-from tests.integration.conftest import WorkerProcess
+from tests.integration.conftest import WorkerProcess, isolated_env, settings_for, start_worker
 from tests.integration.kafka_helpers import produce_raw, read_json, run
 
 pytestmark = pytest.mark.integration
@@ -50,3 +50,39 @@ def test_64_kb_lines_built_to_be_slow_are_classified_and_the_lines_after_them_to
     log = worker.log.read_bytes()[log_before:]
     assert b"worker_exited" not in log and b"worker_stalled" not in log
     print(f"{len(FAMILIES)} lines of 64 KB and their next lines classified in {took:.1f} s")
+
+
+def test_a_worker_stops_a_line_over_its_budget_and_dead_letters_it(
+    kafka_broker: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """The budget works inside a real worker (signals reach only the main thread, where Faust runs
+    the agents): with a budget of 0.1 s, a line that takes longer is stopped and dead-lettered."""
+    env = {**isolated_env(kafka_broker), "NEWS_LINE_BUDGET_S": "0.1", "NEWS_MAX_TEXT_BYTES": str(4 * 65_536)}
+    settings = settings_for(env)
+    process = start_worker(env, tmp_path_factory.mktemp("budget") / "worker.log")
+    try:
+        process.wait_ready()
+        article = "over-budget"
+        slow = adversarial_line("acronyms", 4 * 65_536)  # about 1 s here: well past the budget
+        run(
+            produce_raw(
+                settings,
+                settings.topic_lines,
+                [
+                    (article.encode(), line(article, 1, "Antonio Guterres said the convoy was ready.")),
+                    (article.encode(), line(article, 2, slow)),
+                    (article.encode(), line(article, 3, "He said the convoy had left.")),
+                ],
+            )
+        )
+        letters = run(read_json(settings, settings.topic_dlq, until=1, timeout=120))
+        assert [(d["reason"], d["offset"]) for d in letters] == [("line_too_slow", 1)]
+        assert "more than 0.1 s of processor time" in letters[0]["detail"]
+        classified = run(read_json(settings, settings.topic_classified, until=2, timeout=120))
+        assert [(c["line_no"], c["speaker"]["name"]) for c in classified] == [
+            (1, "Antonio Guterres"),
+            (3, "Antonio Guterres"),
+        ]
+        assert process.process.poll() is None
+    finally:
+        process.stop()
