@@ -17,9 +17,9 @@ from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 
 from pipeline.settings import Settings
-from tests.conftest import REPO, SEED_ARTICLE
+from tests.conftest import REPO, SEED_ALERTS, SEED_ARTICLE
 from tests.integration.conftest import LocalCluster, isolated_env, run_cli, settings_for, start_worker
-from tests.integration.kafka_helpers import read_json, run
+from tests.integration.kafka_helpers import marker_beside, read_to_end, read_until, run
 
 sys.path.insert(0, str(REPO / "scripts"))
 from chaos import active_controller, busiest_leader, longest_quiet
@@ -33,6 +33,11 @@ def story(article: str) -> str:
         "He said the shelling of the maternity hospital was a war crime.",
     ]
     return "".join(json.dumps({"article_id": article, "line_no": n, "text": t}) + "\n" for n, t in enumerate(lines, 1))
+
+
+def _of_articles(*articles: str) -> Callable[[list[dict[str, Any]]], bool]:
+    """Done once each of ``articles`` has something on the topic."""
+    return lambda found: {m["article_id"] for m in found} >= set(articles)
 
 
 async def replicas_and_min_isr(settings: Settings) -> tuple[list[int], str]:
@@ -83,7 +88,7 @@ def test_worker_ingest_and_tail_keep_working_with_the_leading_node_down(
     try:
         worker.wait_ready()
         assert run_cli(env, "ingest", str(tmp_path / "before.jsonl")).returncode == 0
-        run(read_json(settings, settings.topic_alerts, until=1, timeout=90))
+        run(read_until(settings, settings.topic_alerts, done=_of_articles("cluster-before"), timeout=90))
         replicas, min_isr = asyncio.run(replicas_and_min_isr(settings))
         assert replicas == [3] * settings.partitions and min_isr == "2"
 
@@ -92,13 +97,16 @@ def test_worker_ingest_and_tail_keep_working_with_the_leading_node_down(
         try:
             ingested = run_cli(env, "ingest", str(tmp_path / "during.jsonl"), timeout=180)
             assert ingested.returncode == 0, ingested.stderr
-            alerts = run(read_json(settings, settings.topic_alerts, until=2, timeout=180))
+            done = _of_articles("cluster-before", "cluster-during")
+            run(read_until(settings, settings.topic_alerts, done=done, timeout=180))
             tail = run_cli(env, "tail", "--from-beginning", "--max", "2", "--idle-timeout", "60", timeout=120)
         finally:
             kafka_cluster.restart(busiest)
     finally:
         worker.stop()
-    assert sorted(a["article_id"] for a in alerts) == ["cluster-before", "cluster-during"]
+    # Everything the worker ever published, now that it has stopped; a repeat carries its first copy's id.
+    alerts = run(read_to_end(settings, settings.topic_alerts))
+    assert sorted({a["event_id"]: a["article_id"] for a in alerts}.values()) == ["cluster-before", "cluster-during"]
     assert tail.returncode == 0, tail.stderr
     assert sorted(json.loads(line)["article_id"] for line in tail.stdout.decode().splitlines()) == [
         "cluster-before",
@@ -126,8 +134,12 @@ def test_with_two_of_three_nodes_down_ingest_waits_and_nothing_is_lost_when_one_
         stderr = _ingest_disturbed(env, [str(source)], 15, lambda: kafka_cluster.restart(2))
         assert b"published 10 line(s)" in stderr
         classified = run(
-            read_json(
-                settings, settings.topic_classified, until=10, timeout=240, where=lambda c: c["article_id"] == article
+            read_until(
+                settings,
+                settings.topic_classified,
+                done=lambda found: {c["line_no"] for c in found} >= set(range(1, 11)),
+                timeout=240,
+                where=lambda c: c["article_id"] == article,
             )
         )
     finally:
@@ -137,18 +149,39 @@ def test_with_two_of_three_nodes_down_ingest_waits_and_nothing_is_lost_when_one_
 
 
 SEED_LINES = [line for line in SEED_ARTICLE.read_text().splitlines() if line.strip()]
+SEED_EXPECTED_ALERTS = [json.loads(line) for line in SEED_ALERTS.read_text().splitlines() if line.strip()]
+# Sent after a drill's lines, on each partition they use: its alert comes out after all of theirs.
+MARKER_TEXT = "Foreign Minister Dmytro Kuleba said the shelling of the maternity hospital was a war crime."
+
+
+def _drill_articles(drill: str, copies: int) -> list[str]:
+    return [f"{drill}-{copy}" for copy in range(copies)]
 
 
 def _drill_source(tmp_path: Path, drill: str, copies: int) -> Path:
     """The seed article, as several articles: its speakers and alerts are known exactly."""
     path = tmp_path / f"{drill}.jsonl"
     records = [
-        {"article_id": f"{drill}-{copy}", "line_no": n, "text": text}
+        {"article_id": article, "line_no": n, "text": text}
         for n, text in enumerate(SEED_LINES, 1)
-        for copy in range(copies)
+        for article in _drill_articles(drill, copies)
     ]
     path.write_text("".join(json.dumps(record) + "\n" for record in records))
     return path
+
+
+def _assert_the_seed_s_outcome(
+    speakers: dict[tuple[str, int], Any], alerts: set[tuple[Any, ...]], articles: list[str]
+) -> None:
+    """What the input implies, whoever computed it: every line of every copy, and each copy's alerts
+    those the seed's labels allow (kind and speaker, on one of the lines they name)."""
+    assert set(speakers) == {(article, n) for article in articles for n in range(1, len(SEED_LINES) + 1)}
+    allowed = {(row["kind"], row["speaker"]): set(row["lines"]) for row in SEED_EXPECTED_ALERTS}
+    for article in articles:
+        raised = {(kind, speaker): line for a, line, kind, speaker in alerts if a == article}
+        assert set(raised) == set(allowed), (article, raised)
+        assert len([a for a in alerts if a[0] == article]) == len(allowed), (article, alerts)
+        assert all(line in allowed[key] for key, line in raised.items()), (article, raised)
 
 
 def _speakers_and_alerts(events: list[dict[str, Any]]) -> tuple[dict[tuple[str, int], Any], set[tuple[Any, ...]]]:
@@ -170,26 +203,37 @@ def _run_drill(cluster: LocalCluster, tmp_path: Path, drill: str, disrupt: Calla
     run gives. Returns the longest time, in seconds, with nothing classified."""
     env = {**isolated_env(cluster.bootstrap), "NEWS_REPLICATION_FACTOR": "3", "NEWS_INGEST_TIMEOUT_S": "240"}
     settings = settings_for(env)
+    articles = _drill_articles(drill, copies=6)
     source = _drill_source(tmp_path, drill, copies=6)
-    offline = run_cli(env, "classify", str(source))
+    offline = run_cli(env, "classify", str(source), timeout=120)
+    # Were the offline side to fail or fall short, both sides could agree on nothing.
+    assert offline.returncode == 0, offline.stderr.decode()[-3000:]
     expected_speakers, expected_alerts = _speakers_and_alerts(
         [json.loads(line) for line in offline.stdout.splitlines()]
     )
+    _assert_the_seed_s_outcome(expected_speakers, expected_alerts, articles)
+    markers = sorted({marker_beside(article, settings.partitions, f"marker-{drill}") for article in articles})
+    (tmp_path / f"{drill}-markers.jsonl").write_text(
+        "".join(json.dumps({"article_id": m, "line_no": 1, "text": MARKER_TEXT}) + "\n" for m in markers)
+    )
+    drilled = lambda e: e["article_id"] in articles  # noqa: E731
     worker = start_worker(env, tmp_path / f"{drill}-worker.log")
     try:
         worker.wait_ready()
         _ingest_disturbed(env, ["--rate", "3", str(source)], 4, disrupt)
-        mine = lambda e: e["article_id"].startswith(f"{drill}-")  # noqa: E731
-        classified = run(
-            read_json(settings, settings.topic_classified, until=len(expected_speakers), timeout=240, where=mine)
-        )
-        alerts = run(
-            read_json(settings, settings.topic_alerts, until=len(expected_alerts), timeout=120, settle=3, where=mine)
-        )
+        ingested = run_cli(env, "ingest", str(tmp_path / f"{drill}-markers.jsonl"), timeout=240)
+        assert ingested.returncode == 0, ingested.stderr.decode()
+        every_line = lambda found: {(c["article_id"], c["line_no"]) for c in found} >= set(expected_speakers)  # noqa: E731
+        run(read_until(settings, settings.topic_classified, done=every_line, timeout=240, where=drilled))
+        run(read_until(settings, settings.topic_alerts, done=_of_articles(*markers), timeout=240))
     finally:
         worker.stop()
-    speakers, raised = _speakers_and_alerts(classified + alerts)
-    assert speakers == expected_speakers  # every line, and no speaker changed (a repeat gives the same)
+    # All the worker ever published for the drill, now that nothing writes any more.
+    classified = run(read_to_end(settings, settings.topic_classified, where=drilled))
+    alerts = run(read_to_end(settings, settings.topic_alerts, where=drilled))
+    _, raised = _speakers_and_alerts(alerts)
+    every_copy = {((c["article_id"], c["line_no"]), (c["speaker"] or {}).get("name")) for c in classified}
+    assert every_copy == set(expected_speakers.items())  # every line, and a repeat with its first speaker
     assert raised == expected_alerts
     return longest_quiet(classified)
 
