@@ -11,7 +11,6 @@ No two entities share a folded name: remembering one that is known by that name 
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Iterator
 
 from pipeline.domain.memory import RememberedEntity
@@ -21,14 +20,13 @@ from pipeline.domain.text import fold
 
 class KnownEntities:
     def __init__(self, entities: Iterable[RememberedEntity]) -> None:
-        self._in_order: dict[int, RememberedEntity] = {}
-        self._by_name: dict[str, RememberedEntity] = {}
-        # Every person added under a surname, most recent last; one no longer known is passed over.
-        self._by_surname: dict[str, list[RememberedEntity]] = {}
-        # For people with more than one name: each folded word of the name, and the names holding it.
-        self._names_by_word: dict[str, Counter[str]] = {}
-        for entity in entities:
-            self.add(entity)
+        self._in_order: dict[int, RememberedEntity] = {id(e): e for e in entities}
+        self._by_name: dict[str, RememberedEntity] = {fold(e.name): e for e in self._in_order.values()}
+        # Built when a surname is first asked for (most lines find everyone by name), then kept up:
+        # every person added under a surname, most recent last (one no longer known is passed over),
+        # and for people of more than one name, each folded word of it and the names that hold it.
+        self._by_surname: dict[str, list[RememberedEntity]] | None = None
+        self._names_by_word: dict[str, dict[str, int]] = {}
 
     def __iter__(self) -> Iterator[RememberedEntity]:
         return iter(self._in_order.values())
@@ -44,13 +42,8 @@ class KnownEntities:
         self._in_order.pop(id(entity), None)
         self._in_order[id(entity)] = entity
         self._by_name[fold(entity.name)] = entity
-        if entity.kind != "person":
-            return
-        self._by_surname.setdefault(surname_key(entity.name), []).append(entity)
-        words = entity.name.split()
-        if len(words) > 1:
-            for word in set(map(fold, words)):
-                self._names_by_word.setdefault(word, Counter())[entity.name] += 1
+        if self._by_surname is not None and entity.kind == "person":
+            self._index_person(entity)
 
     def forget(self, entity: RememberedEntity) -> None:
         if self._in_order.pop(id(entity), None) is None:
@@ -59,8 +52,8 @@ class KnownEntities:
         if self._by_name.get(folded) is entity:
             del self._by_name[folded]
         words = entity.name.split()
-        if entity.kind == "person" and len(words) > 1:
-            for word in set(map(fold, words)):
+        if self._by_surname is not None and entity.kind == "person" and len(words) > 1:
+            for word in {fold(w) for w in words}:
                 holders = self._names_by_word[word]
                 holders[entity.name] -= 1
                 if not holders[entity.name]:
@@ -70,9 +63,14 @@ class KnownEntities:
         return self._by_name.get(fold(name))
 
     def by_surname(self, name: str) -> RememberedEntity | None:
+        if self._by_surname is None:
+            self._by_surname = {}
+            for entity in self._in_order.values():
+                if entity.kind == "person":
+                    self._index_person(entity)
         key = surname_key(name)
         added = self._by_surname.get(key, [])
-        while added and not self._knows(added[-1]):
+        while added and self._in_order.get(id(added[-1])) is not added[-1]:
             added.pop()
         if added:
             return added[-1]
@@ -84,5 +82,11 @@ class KnownEntities:
                 return self._by_name.get(fold(next(iter(holders))))
         return None
 
-    def _knows(self, entity: RememberedEntity) -> bool:
-        return self._in_order.get(id(entity)) is entity
+    def _index_person(self, entity: RememberedEntity) -> None:
+        assert self._by_surname is not None
+        self._by_surname.setdefault(surname_key(entity.name), []).append(entity)
+        words = entity.name.split()
+        if len(words) > 1:
+            for word in {fold(w) for w in words}:
+                holders = self._names_by_word.setdefault(word, {})
+                holders[entity.name] = holders.get(entity.name, 0) + 1

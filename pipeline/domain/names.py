@@ -142,6 +142,7 @@ def _bare(alias: str) -> str:
 
 
 @lru_cache(maxsize=8192)
+@lru_cache(maxsize=8192)
 def surname_key(name: str) -> str:
     """The last name, folded, without an Arabic article and with the common transliterations of
     its ending made one: "al-Sisi" and "Sisi", "Gaiday" and "Gaidai", "Zelenskiy" and "Zelensky"."""
