@@ -31,6 +31,7 @@ from pipeline.http_access import SESSION_PATH, Access, AccessGate
 from pipeline.ninjs import NinjsError, read_item
 from pipeline.settings import Settings
 from pipeline.sources import Rejected, item_version
+from pipeline.visible import visible
 
 
 class Unavailable(RuntimeError):
@@ -144,10 +145,12 @@ class _BodyLimit:
 
 
 def _field(location: Sequence[Any]) -> str:
+    """Where a problem is, as the client named it: a key of its own may hold any character, so it
+    comes back escaped, never able to move a cursor or reorder the text around it where it is shown."""
     parts = list(location)
     if parts[:1] == ["body"]:
         parts = parts[2:] if parts[1:2] in (["line"], ["batch"]) else parts[1:]
-    return ".".join(str(part) for part in parts) or "body"
+    return visible(".".join(str(part) for part in parts) or "body")
 
 
 def _refusals(invalid: str, what: str, too_large: str = "NEWS_HTTP_MAX_BODY_BYTES") -> dict[int | str, dict[str, Any]]:
@@ -194,7 +197,8 @@ def build_http_app(
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, error: RequestValidationError) -> JSONResponse:
-        problems = [{"field": _field(e["loc"]), "message": e["msg"]} for e in error.errors()]
+        # A message may quote what the client sent (a custom validator's words): escaped like the field.
+        problems = [{"field": _field(e["loc"]), "message": visible(e["msg"])} for e in error.errors()]
         return JSONResponse({"error": "the request is not valid", "detail": problems}, status_code=422)
 
     @app.post(
@@ -341,7 +345,8 @@ def _item_of(record: dict[str, Any], article_id: str | None, settings: Settings)
             return JSONResponse({"error": error}, status_code=413)
     version = item_version("request", 1, record, datetime.now(UTC), article_id)
     if isinstance(version, Rejected):
-        return JSONResponse({"error": refused, "detail": version.reason.removeprefix("request:1: ")}, 422)
+        detail = visible(version.reason.removeprefix("request:1: "))  # it may quote the item's own text
+        return JSONResponse({"error": refused, "detail": detail}, 422)
     if len(version.lines) > settings.http_max_item_lines:
         limit = settings.http_max_item_lines
         detail = f"the item has {len(version.lines)} lines; at most {limit} (NEWS_HTTP_MAX_ITEM_LINES)"

@@ -17,6 +17,7 @@ from pipeline.events import ItemVersion, LineEvent
 from pipeline.http_access import SESSION_COOKIE, SESSION_SECONDS, Access, refusal_to_serve
 from pipeline.http_api import Unavailable, build_http_app
 from pipeline.settings import Settings
+from pipeline.visible import visible
 
 pytestmark = pytest.mark.usefixtures("no_pipeline_env")
 TOKEN = "t0ken-for-tests-only"
@@ -102,6 +103,18 @@ def test_a_bad_request_is_422_naming_the_field(body: dict[str, Any], field: str,
     assert response.status_code == 422 and recorder.published == []
     problems = response.json()["detail"]
     assert any(p["field"] == field and words in p["message"] for p in problems), problems
+
+
+@pytest.mark.parametrize("key", ["colour\x1b[2J", "speaker\u202eevil", "\u202e\x1b]0;title\x07"])
+def test_a_422_names_the_clients_own_key_escaped_never_raw(key: str) -> None:
+    http, recorder = client()
+    for body in ({"line_no": 1, "text": "x", key: "me"}, {"lines": [{"line_no": 1, "text": "x", key: "me"}]}):
+        response = http.post(URL, json=body, headers=AUTH)
+        assert response.status_code == 422 and recorder.published == []
+        fields = [problem["field"] for problem in response.json()["detail"]]
+        assert any(field.endswith(visible(key)) for field in fields), fields
+        assert not any(char in response.content.decode() for char in "\x1b\u202e\x07")
+        assert not any(char in field for field in fields for char in "\x1b\u202e\x07")
 
 
 def test_a_bad_article_id_is_422() -> None:
