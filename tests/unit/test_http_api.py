@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from collections.abc import Sequence
 from typing import Any
@@ -181,6 +182,34 @@ def test_a_token_in_the_address_opens_nothing() -> None:
 def test_on_loopback_without_a_read_token_reading_is_open() -> None:
     http, _ = client(http_host="127.0.0.1")
     assert http.get("/alerts").status_code == 200 and http.get("/openapi.json").status_code == 200
+
+
+ALERT_INPUT = ("alert.speaker.name", "alert.article_id", "alert.text", "alert.evidence")
+"""the fields of an alert the page shows that hold what the newsroom wrote"""
+
+
+def test_the_live_page_sets_alert_text_as_text_never_as_markup() -> None:
+    http, _ = client()
+    page = http.get("/alerts").text
+    script = page[page.index("<script>") : page.index("</script>")]
+    markup_sinks = re.findall(r"\.\s*(?:inner|outer)HTML\b|insertAdjacentHTML|document\.write|DOMParser", script)
+    assert markup_sinks == []
+    isolated = re.search(r"function isolated\(text\) \{(?P<body>.*?)\n  \}", script, re.DOTALL)
+    assert isolated is not None and ".textContent = text" in isolated["body"]
+
+
+def test_the_live_page_shows_each_piece_of_input_in_its_own_bidirectional_isolate() -> None:
+    http, _ = client()
+    page = http.get("/alerts").text
+    script = page[page.index("<script>") : page.index("</script>")]
+    isolated = re.search(r"function isolated\(text\) \{(?P<body>.*?)\n  \}", script, re.DOTALL)
+    assert isolated is not None
+    assert 'createElement("bdi")' in isolated["body"] and 'dir = "auto"' in isolated["body"]
+    assert re.search(r"bdi \{[^}]*unicode-bidi: isolate", page)
+    for field in ALERT_INPUT:
+        shown = re.findall(rf"{re.escape(field)}\b", script)
+        shown_isolated = re.findall(rf"isolated\({re.escape(field)}\)|{re.escape(field)}\.map\(isolated\)", script)
+        assert shown and len(shown_isolated) == len(shown), field
 
 
 def test_a_news_item_is_published_whole_for_the_worker_to_split() -> None:
