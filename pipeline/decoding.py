@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from pipeline.events import DeadLetter, DeadLetterReason, LineEvent
 
@@ -50,8 +51,10 @@ def _reason(error: ValidationError) -> DeadLetterReason:
     return "invalid_event"
 
 
-def _detail(error: ValidationError) -> str:
-    return "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'message'}: {e['msg']}" for e in error.errors())[:2000]
+def _detail(error: ValidationError, filled_in: frozenset[str] = frozenset()) -> str:
+    """Each problem, where it is and what it is; a field in ``filled_in`` is not one when it is missing."""
+    problems = [e for e in error.errors() if not _is_missing_of(e, filled_in)]
+    return "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'message'}: {e['msg']}" for e in problems)[:2000]
 
 
 def decode(model: type[EventT], raw: bytes | None) -> EventT | Failure:
@@ -68,8 +71,12 @@ FILLED_IN = frozenset({"event_id", "ingested_at"})
 and ``text`` are the minimal form, as a JSONL archive may hold them"""
 
 
+def _is_missing_of(problem: ErrorDetails, fields: frozenset[str]) -> bool:
+    return problem["type"] == "missing" and len(problem["loc"]) == 1 and problem["loc"][0] in fields
+
+
 def _lacks_only_filled_in(error: ValidationError) -> bool:
-    return all(e["type"] == "missing" and tuple(e["loc"]) in {(f,) for f in FILLED_IN} for e in error.errors())
+    return all(_is_missing_of(e, FILLED_IN) for e in error.errors())
 
 
 def _filled_in(raw: bytes, received_at: float) -> LineEvent | Failure:
@@ -95,8 +102,11 @@ def decode_line(raw: bytes | None, max_text_bytes: int, received_at: float | Non
     try:
         decoded: LineEvent | Failure = LineEvent.model_validate_json(raw)
     except ValidationError as error:
-        if received_at is None or not _lacks_only_filled_in(error):
+        if received_at is None:
             return Failure(_reason(error), _detail(error))
+        if not _lacks_only_filled_in(error):
+            # Refused for what else is wrong: the fields it would have filled in are no problem of the line.
+            return Failure(_reason(error), _detail(error, FILLED_IN))
         decoded = _filled_in(raw, received_at)
     if isinstance(decoded, LineEvent) and len(decoded.text.encode("utf-8")) > max_text_bytes:
         return Failure("text_too_long", f"text of {len(decoded.text.encode())} bytes exceeds {max_text_bytes}")

@@ -90,6 +90,23 @@ def test_an_incomplete_minimal_form_still_goes_to_the_dead_letters(record: dict[
     assert isinstance(failure, Failure) and failure.reason == reason
 
 
+@pytest.mark.parametrize(
+    ("record", "problem"),
+    [
+        ({**MINIMAL, "article_id": "wire\u202e-1"}, "article_id"),
+        ({**MINIMAL, "article_id": "wire\x1b-1"}, "article_id"),
+        ({"line_no": 3, "text": "x"}, "article_id"),
+        ({**MINIMAL, "line_no": 0}, "line_no"),
+    ],
+)
+def test_a_refused_minimal_form_is_told_only_its_real_problems(record: dict[str, object], problem: str) -> None:
+    failure = decode_line(json.dumps(record).encode(), 65536, RECORD_TIME)
+    assert isinstance(failure, Failure)
+    named = [part.split(":", 1)[0] for part in failure.detail.split("; ")]
+    assert named == [problem]  # not event_id nor ingested_at, which the worker fills in
+
+
 def test_without_a_record_time_the_minimal_form_is_refused() -> None:
     failure = decode_line(json.dumps(MINIMAL).encode(), 65536)
     assert isinstance(failure, Failure) and failure.reason == "invalid_event"
+    assert "event_id: Field required" in failure.detail and "ingested_at: Field required" in failure.detail
