@@ -19,9 +19,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
-from pipeline.events import ItemVersion, LineEvent
+from pipeline.events import ArticleId, ItemVersion, LineEvent
 from pipeline.ninjs import NinjsError, is_ninjs, item_lines, read_item
 
 SourceFormat = Literal["auto", "text", "jsonl", "ninjs"]
@@ -183,12 +183,18 @@ def screen(lines: list[SourcedLine], max_text_bytes: int) -> tuple[list[LineEven
     return kept, refused
 
 
+_ARTICLE_ID = TypeAdapter(ArticleId)
+
+
 def article_id_for_uri(uri: str) -> str:
-    """A news item's article id: its uri, the same for every version, or a digest of a uri too
-    long (or too oddly spaced) to be a Kafka key the pipeline accepts."""
-    if len(uri) <= 200 and uri == uri.strip() and uri:
-        return uri
-    return "item-" + hashlib.sha1(uri.encode()).hexdigest()[:20]
+    """A news item's article id: its uri, the same for every version, or a digest of a uri that is
+    no article id (too long, spaced at an end, holding a control or bidirectional character), so
+    that such an item is still read rather than refused for the id it was never asked for."""
+    try:
+        return _ARTICLE_ID.validate_python(uri)
+    except ValidationError:
+        # "surrogatepass": a uri from JSON may hold a lone surrogate, which plain UTF-8 cannot encode.
+        return "item-" + hashlib.sha1(uri.encode("utf-8", "surrogatepass")).hexdigest()[:20]
 
 
 def is_ninjs_source(source: str, data: bytes, fmt: SourceFormat) -> bool:

@@ -3,7 +3,10 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-from pipeline.events import ItemVersion, LineEvent
+import pytest
+from pydantic import TypeAdapter
+
+from pipeline.events import ArticleId, ItemVersion, LineEvent
 from pipeline.sources import (
     Rejected,
     SourcedLine,
@@ -127,3 +130,27 @@ def test_a_long_uri_becomes_a_short_stable_article_id() -> None:
     uri = "https://newsroom.example.org/" + "x" * 300
     assert article_id_for_uri(uri) == article_id_for_uri(uri) and len(article_id_for_uri(uri)) < 200
     assert article_id_for_uri("urn:a") == "urn:a"
+
+
+@pytest.mark.parametrize(
+    "uri",
+    [
+        "urn:newsroom:story\x1b[2J",  # ESC: a control character
+        "urn:newsroom:\u202estory",  # a bidirectional override
+        "urn:newsroom:story\u200b",  # a zero-width space
+        "urn:newsroom:story\ud800",  # a lone surrogate, as JSON may carry one
+        " urn:newsroom:story",
+        "",
+    ],
+)
+def test_a_uri_that_is_no_article_id_becomes_a_stable_digest_id_that_is_one(uri: str) -> None:
+    article_id = article_id_for_uri(uri)
+    assert article_id != uri and article_id == article_id_for_uri(uri)
+    assert TypeAdapter(ArticleId).validate_python(article_id) == article_id
+
+
+def test_an_item_whose_uri_holds_a_control_character_is_read_under_the_digest_id() -> None:
+    uri = "urn:newsroom:story\x07-9"
+    [version] = list(read_items("feed.json", json.dumps({"uri": uri, "body_text": "One."}).encode(), NOW))
+    assert isinstance(version, ItemVersion)
+    assert (version.article_id, version.uri) == (article_id_for_uri(uri), uri)
