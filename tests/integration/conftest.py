@@ -7,6 +7,7 @@ each other's events.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -127,37 +128,43 @@ class HttpServer:
 HTTP_TOKEN = "integration-token-5f2c"
 
 
+@contextlib.contextmanager
+def serving(env: dict[str, str], log_path: Path, timeout: float = 60) -> Iterator[HttpServer]:
+    """`python -m pipeline serve` with ``env`` (which holds NEWS_HTTP_TOKEN) on a free port, logging to
+    ``log_path``, until the block ends: the server, as soon as its /healthz answers (within ``timeout``)."""
+    env = {**env, "NEWS_HTTP_PORT": str(free_port())}
+    url = f"http://127.0.0.1:{env['NEWS_HTTP_PORT']}"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "pipeline", "serve"], env={**os.environ, **env}, cwd=REPO, stdout=log, stderr=log
+        )
+        try:
+            deadline = time.monotonic() + timeout
+            while True:
+                if process.poll() is not None:
+                    raise RuntimeError(f"serve exited with {process.returncode}: {log_path.read_text()[-3000:]}")
+                with contextlib.suppress(httpx.TransportError):
+                    if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                        break
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"serve not up after {timeout} s; see {log_path}")
+                time.sleep(0.3)
+            yield HttpServer(url, env["NEWS_HTTP_TOKEN"], env)
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
 @pytest.fixture(scope="session")
 def http_server(pipeline_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[HttpServer]:
     """`python -m pipeline serve` on a free port, for this session's pipeline."""
-    port = free_port()
-    env = {**pipeline_env, "NEWS_HTTP_TOKEN": HTTP_TOKEN, "NEWS_HTTP_PORT": str(port)}
-    log = (tmp_path_factory.mktemp("http") / "serve.log").open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "pipeline", "serve"], env={**os.environ, **env}, cwd=REPO, stdout=log, stderr=log
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"serve exited with {process.returncode}; see {log.name}")
-            try:
-                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"serve not up after 60 s; see {log.name}")
-            time.sleep(0.3)
-        yield HttpServer(url, HTTP_TOKEN, env)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
+    env = {**pipeline_env, "NEWS_HTTP_TOKEN": HTTP_TOKEN}
+    with serving(env, tmp_path_factory.mktemp("http") / "serve.log") as server:
+        yield server
 
 
 @dataclass(frozen=True)
