@@ -24,7 +24,7 @@ from pipeline.events import Alert
 from pipeline.settings import Settings
 from tests.conftest import REPO
 from tests.integration.conftest import WorkerProcess, free_port, isolated_env, run_cli, settings_for
-from tests.integration.kafka_helpers import produce_raw, read_json, run
+from tests.integration.kafka_helpers import produce_raw, read_json, read_to_end, run
 
 pytestmark = pytest.mark.integration
 
@@ -116,18 +116,20 @@ def test_alerts_are_posted_signed_and_a_failing_receiver_leaves_dead_letters(
             )
             assert run_cli(pipeline_env, "ingest", str(source)).returncode == 0
             wait_for(lambda: good.requests and len(failing.requests) >= 3, 90, f"no posts; see {log}")
-            letters = run(
+            run(
                 read_json(
                     pipeline_settings,
                     pipeline_settings.topic_dlq,
                     until=1,
-                    timeout=30,
+                    timeout=60,
                     where=lambda d: d["key"] == article,
                 )
             )
         finally:
             sink.terminate()
             sink.wait(timeout=30)
+    # All the sink wrote, now that it has stopped (the worker writes no dead letter of these valid lines).
+    letters = run(read_to_end(pipeline_settings, pipeline_settings.topic_dlq, where=lambda d: d["key"] == article))
 
     [(headers, body)] = good.requests
     alert = json.loads(body)
@@ -211,12 +213,12 @@ def test_no_secret_a_subscriber_was_given_reaches_the_logs_or_the_dead_letters(
                 wait_for(lambda: b"webhooks_ready" in log.read_bytes(), 60, f"sink not ready; see {log}")
                 published = [(article.encode(), alert.model_dump_json().encode())]
                 run(produce_raw(settings, settings.topic_alerts, published))
-                letters = run(
-                    read_json(settings, settings.topic_dlq, until=2, timeout=60, where=lambda d: d["key"] == article)
-                )
+                run(read_json(settings, settings.topic_dlq, until=2, timeout=60, where=lambda d: d["key"] == article))
             finally:
                 sink.terminate()
                 sink.wait(timeout=30)
+        # All the sink wrote, now that it has stopped: nothing else writes to this pipeline's topics.
+        letters = run(read_to_end(settings, settings.topic_dlq, where=lambda d: d["key"] == article))
     finally:
         failing.server.shutdown()
 
