@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Sequence
+from typing import Any
 
 import structlog
 import uvicorn
@@ -93,6 +94,19 @@ def http_app(settings: Settings) -> FastAPI:
     return build_http_app(settings, publisher, feed, lifespan)
 
 
+_UVICORN_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access")
+
+
+def _uvicorn_logs_to_ours() -> dict[str, Any]:
+    """uvicorn's logging configuration: none of its own handlers, which would print an exception raw.
+    Its records go up to the root logger, which escapes what they quote on a terminal (pipeline.logs)."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "loggers": {name: {"handlers": [], "propagate": True} for name in _UVICORN_LOGGERS},
+    }
+
+
 def server_config(app: FastAPI, settings: Settings) -> uvicorn.Config:
     """How uvicorn runs the app: at most NEWS_HTTP_MAX_CONNECTIONS open at once (beyond, 503 at once),
     so a flood of connections or of live pages cannot take every file descriptor and all memory."""
@@ -103,6 +117,7 @@ def server_config(app: FastAPI, settings: Settings) -> uvicorn.Config:
         # uvicorn counts the connection asking among those open: one more lets the setting's number in.
         limit_concurrency=settings.http_max_connections + 1,
         log_level="warning",
+        log_config=_uvicorn_logs_to_ours(),
     )
 
 

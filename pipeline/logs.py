@@ -46,11 +46,17 @@ def configure_logging(level: str = "INFO", fmt: Literal["auto", "json", "console
         logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
         cache_logger_on_first_use=True,
     )
-    # Faust, mode and aiokafka log through the standard library: send them the same way.
+    # Faust, mode, aiokafka and uvicorn log through the standard library: send them the same way. Their
+    # exceptions become text before the escaping too; left to the renderer, a message would reach the terminal raw.
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(
         structlog.stdlib.ProcessorFormatter(
-            processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, *escaping, renderer],
+            processors=[
+                structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                structlog.processors.format_exc_info,
+                *escaping,
+                renderer,
+            ],
             foreign_pre_chain=[*shared, structlog.stdlib.add_logger_name],
         )
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import re
 import unicodedata
 from contextlib import redirect_stderr
@@ -19,6 +20,7 @@ from pipeline.evaluation import evaluate
 from pipeline.events import Alert, SpeakerRef
 from pipeline.golden import differences, golden_text, read_golden, records_of
 from pipeline.logs import configure_logging
+from pipeline.settings import Settings
 from pipeline.tail import json_line, pretty_line
 from pipeline.visible import visible
 
@@ -192,3 +194,47 @@ def test_logs_on_a_terminal_show_what_a_record_quotes_escaped_and_tracebacks_kee
     # a value with spaces is shown quoted, as Python writes a string, so its escapes' backslashes are doubled
     assert "\\\\u001b[2J\\\\u202e: Extra inputs" in logged
     assert "Traceback (most recent call last):\n" in logged
+
+
+def _raise_and_log(logger: logging.Logger) -> None:
+    try:
+        raise ConnectionError("broker said \x1b[2J\x1b]0;owned\x07 and \u202etxt.exe")
+    except ConnectionError:
+        logger.exception("fetch failed for \x1b[31mred")
+
+
+def test_a_library_s_exception_on_a_terminal_is_shown_escaped_with_its_traceback() -> None:
+    # Faust, aiokafka and uvicorn log through the standard library: their tracebacks may quote input too.
+    stream = io.StringIO()
+    with redirect_stderr(stream):
+        configure_logging("INFO", "console")
+        _raise_and_log(logging.getLogger("aiokafka.consumer"))
+    logged = re.sub("\x1b\\[[0-9;]*m", "", stream.getvalue())  # the renderer's own colours
+    assert acts_on_a_terminal(logged.replace("\n", "")) == []
+    assert "\\u001b[2J" in logged and "\\u202etxt.exe" in logged
+    assert "Traceback (most recent call last):\n" in logged and "_raise_and_log" in logged
+
+
+def test_uvicorn_as_serve_configures_it_logs_through_the_same_escaping() -> None:
+    from fastapi import FastAPI
+
+    from pipeline.http_server import server_config
+
+    stream = io.StringIO()
+    with redirect_stderr(stream):
+        configure_logging("INFO", "console")
+        server_config(FastAPI(), Settings(http_token="t0ken-for-tests-only"))  # uvicorn sets up its loggers here
+        _raise_and_log(logging.getLogger("uvicorn.error"))  # as an exception in a request is logged
+    logged = re.sub("\x1b\\[[0-9;]*m", "", stream.getvalue())
+    assert acts_on_a_terminal(logged.replace("\n", "")) == []
+    assert "\\u202etxt.exe" in logged and "uvicorn.error" in logged
+
+
+def test_a_library_s_exception_in_json_lines_carries_its_traceback() -> None:
+    stream = io.StringIO()
+    with redirect_stderr(stream):
+        configure_logging("INFO", "json")
+        _raise_and_log(logging.getLogger("aiokafka.consumer"))
+    record = json.loads(stream.getvalue())
+    assert record["exception"].startswith("Traceback (most recent call last):\n")
+    assert "broker said \x1b[2J" in record["exception"] and "exc_info" not in record
