@@ -41,10 +41,15 @@ def is_loopback(host: str) -> bool:
 
 def _token_problem(name: str, token: SecretStr) -> str | None:
     value = token.get_secret_value()
-    if not value.strip():
+    meant = value.strip()
+    if not meant:
         return f"{name} is empty: give it a random token of at least {MIN_TOKEN_CHARS} characters"
-    if len(value) < MIN_TOKEN_CHARS:
-        return f"{name} has {len(value)} characters: it needs at least {MIN_TOKEN_CHARS}, random"
+    if meant != value:
+        # A presented token is read without surrounding whitespace, so this one could never match;
+        # and spaces around it are no part of a secret, to be counted towards its length.
+        return f"{name} begins or ends with whitespace (a newline or space copied with it?): remove it"
+    if len(meant) < MIN_TOKEN_CHARS:
+        return f"{name} has {len(meant)} characters: it needs at least {MIN_TOKEN_CHARS}, random"
     return None
 
 

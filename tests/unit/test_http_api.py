@@ -231,6 +231,10 @@ def test_a_news_item_is_published_whole_for_the_worker_to_split() -> None:
         ({"http_token": ""}, "NEWS_HTTP_TOKEN is empty"),
         ({"http_token": "   "}, "NEWS_HTTP_TOKEN is empty"),
         ({"http_token": "fifteen-chars.."}, "NEWS_HTTP_TOKEN has 15 characters: it needs at least 16"),
+        # Fifteen spaces are no part of a secret, and a header's token arrives without them: it would never match.
+        ({"http_token": " " * 15 + "a"}, "NEWS_HTTP_TOKEN begins or ends with whitespace"),
+        ({"http_token": TOKEN + "\n"}, "NEWS_HTTP_TOKEN begins or ends with whitespace"),
+        ({"http_token": TOKEN, "http_read_token": "\t" + READ_TOKEN}, "NEWS_HTTP_READ_TOKEN begins or ends with"),
         ({"http_token": TOKEN, "http_read_token": ""}, "NEWS_HTTP_READ_TOKEN is empty"),
         ({"http_token": TOKEN, "http_read_token": "short"}, "NEWS_HTTP_READ_TOKEN has 5 characters"),
         ({"http_token": TOKEN, "http_read_token": TOKEN}, "NEWS_HTTP_READ_TOKEN is NEWS_HTTP_TOKEN"),
@@ -247,6 +251,13 @@ def test_the_server_will_not_run_with_tokens_that_do_not_protect_it(settings: di
 @pytest.mark.parametrize("host", ["127.0.0.1", "127.0.0.53", "localhost", "::1"])
 def test_on_loopback_the_write_token_alone_will_do(host: str) -> None:
     assert refusal_to_serve(Settings(http_token=TOKEN, http_host=host)) is None
+
+
+def test_a_token_with_spaces_inside_counts_them_and_is_accepted_whole() -> None:
+    passphrase = "news desk reads alerts"
+    http, _ = client(http_read_token=passphrase)
+    assert http.get("/alerts", headers={"Authorization": f"Bearer {passphrase}"}).status_code == 200
+    assert http.get("/alerts", headers={"Authorization": "Bearer news desk"}).status_code == 403
 
 
 def test_beyond_loopback_both_tokens_will_do() -> None:
