@@ -116,6 +116,7 @@ def server_config(app: FastAPI, settings: Settings) -> uvicorn.Config:
         port=settings.http_port,
         # uvicorn counts the connection asking among those open: one more lets the setting's number in.
         limit_concurrency=settings.http_max_connections + 1,
+        ws="none",  # no route takes a websocket: an upgrade is not even attempted
         log_level="warning",
         log_config=_uvicorn_logs_to_ours(),
     )

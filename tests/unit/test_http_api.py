@@ -11,6 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
+from fastapi import WebSocket, WebSocketDisconnect
 from fastapi.testclient import TestClient
 
 from pipeline.alert_feed import AlertFeed
@@ -424,3 +425,27 @@ def test_a_token_that_is_not_ascii_works_as_its_utf8_bytes() -> None:
         http.get("/alerts", headers={"Authorization": "Bearer lecture-réservée-aux-éditeurs".encode()}).status_code
         == 200
     )
+
+
+@pytest.mark.parametrize("headers", [{}, AUTH, {"Authorization": f"Bearer {READ_TOKEN}"}])
+def test_a_websocket_is_closed_before_any_route_sees_it_whatever_token_it_brings(headers: dict[str, str]) -> None:
+    # There are no websocket routes: one added later must not be reached past the gate unchecked.
+    app = build_http_app(Settings(http_token=TOKEN, http_read_token=READ_TOKEN), Recorder(), AlertFeed())
+    reached: list[str] = []
+
+    async def echo(socket: WebSocket) -> None:
+        reached.append(socket.url.path)
+        await socket.accept()
+        await socket.send_text("open")
+
+    app.add_api_websocket_route("/v1/socket", echo)
+    with pytest.raises(WebSocketDisconnect) as closed, TestClient(app).websocket_connect("/v1/socket", headers=headers):
+        pass
+    assert closed.value.code == 1008 and reached == []
+
+
+def test_the_server_takes_no_websocket_upgrade_itself() -> None:
+    from pipeline.http_server import server_config
+
+    settings = Settings(http_token=TOKEN)
+    assert server_config(build_http_app(settings, Recorder(), AlertFeed()), settings).ws == "none"
