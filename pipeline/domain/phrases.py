@@ -349,8 +349,11 @@ def without_place_of_body(words: list[Token]) -> list[Token]:
 
 
 def strip_subject(phrase: list[Token]) -> list[Token]:
-    words = without_place_of_body(
-        without_place_of_person(without_trailing_time(without_medium(without_leading_time(phrase))))
+    """The subject within ``phrase``, as a new list: ``phrase`` is left as it was."""
+    words = list(
+        without_place_of_body(
+            without_place_of_person(without_trailing_time(without_medium(without_leading_time(phrase))))
+        )
     )
     described = bool(words) and words[0].group().casefold() in _ARTICLES
     # "Witnesses who fled Mariupol said": the subject is what the relative clause describes.
@@ -592,6 +595,15 @@ def head_of_list(tokens: list[Token], phrase: list[Token], boundary: str) -> tup
             position = item[0].start()
             continue
         return before
+
+
+def ends_in_and(phrase: list[Token]) -> bool:
+    """ "Russia denied it and later said", "... and has repeatedly warned": the verb is the second of
+    two the sentence's subject shares, whatever adverbs stand between."""
+    words = [t.group().casefold() for t in phrase]
+    while words and words[-1] in SUBJECT_TRAILERS:
+        words.pop()
+    return bool(words) and words[-1] == "and"
 
 
 def ends_line(text: str, last: Token) -> bool:

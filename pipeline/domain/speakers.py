@@ -373,7 +373,7 @@ class SpeakerAttributor:
                 if found is not None:
                     return found
             return self._appositive_subject(context, tokens, verb.start(), verb)
-        if phrase and phrase[-1].group().casefold() == "and":
+        if phrases.ends_in_and(phrase):
             return self._line_subject(context, context.opening_tokens, verb.group())
         return None
 
@@ -468,6 +468,8 @@ class SpeakerAttributor:
         return self._resolve_phrase(context, opening, opening[0].start(), cue)
 
     def _resolve_phrase(self, context: _LineContext, phrase: list[phrases.Token], at: int, cue: str) -> Speaker | None:
+        if not phrase:
+            return None  # "a spokesman for the said ...": what was to name someone names nobody
         phrase = phrases.first_conjunct(phrase)
         words = [t.group() for t in phrase]
         lowered = [w.casefold() for w in words]

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from pipeline.domain import phrases
 from pipeline.domain.classifier import LineClassifier
 from tests.unit.helpers import speakers_of, verdicts_of
 
@@ -690,3 +691,27 @@ def test_a_title_and_name_of_up_to_six_words_before_a_colon_is_the_speaker(
 def test_a_name_and_its_appositive_title_before_a_colon_is_the_person(classifier: LineClassifier) -> None:
     line = "Anna Lind, Korvia's deputy foreign minister: we will not accept this."
     assert speakers_of(classifier, line) == ["Anna Lind"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A spokesman for the opposition said the talks would resume.",  # a side with no name of its own
+        "Separately, said the talks would resume.",  # an opener and no subject at all
+    ],
+)
+def test_a_subject_that_names_nobody_gives_no_error(classifier: LineClassifier, text: str) -> None:
+    speakers_of(classifier, text)  # each raised IndexError once: a phrase stripped to nothing was read on
+
+
+def test_reading_a_phrase_for_its_subject_leaves_the_phrase_as_it_was() -> None:
+    phrase = phrases.tokens("and later")
+    assert phrases.strip_subject(phrase) == []
+    assert [t.group() for t in phrase] == ["and", "later"]
+
+
+@pytest.mark.parametrize("adverbs", ["", "later ", "has repeatedly "])
+def test_a_second_verb_after_and_shares_the_subject_whatever_adverbs_stand_between(
+    classifier: LineClassifier, adverbs: str
+) -> None:
+    assert speakers_of(classifier, f"Russia took the town and {adverbs}said it would hold it.") == ["Russia"]
