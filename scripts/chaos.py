@@ -19,8 +19,16 @@ leading most partitions of the lines topic, or the active controller
 restart every node in turn while lines flow (--roll-at). Every drill reports the
 longest time during which nothing was classified.
 
+Everything is counted once nothing more can come, never after a quiet spell: after
+the drill's lines, a marker line that raises a known alert is ingested for an article
+of its own on each partition the drill's articles use; each partition is processed in
+order, so once every marker's alert is out, all the drill's lines caused is out too.
+Then the workers stop and each output topic is read to its end. The markers' own
+records are left out of every figure.
+
 Lost lines, missing or unexpected alerts and speaker mismatches make the exit
-status 1; repeated records (the same event id twice) are counted and reported.
+status 1, and so do markers whose alerts never came; repeated records (the same
+event id twice) are counted and reported.
 Needs the local broker (scripts/kafka-local); the broker restart uses
 scripts/kafka-local stop/start, so it must be that broker.
 
@@ -55,8 +63,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer
+from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.partitioner import DefaultPartitioner
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -72,6 +81,8 @@ from pipeline.topics_admin import ensure_topics  # noqa: E402
 WRITTEN_GOLD = REPO / "evaluation" / "written" / "gold.jsonl"
 KAFKA_LOCAL = REPO / "scripts" / "kafka-local"
 READY = b"[^Worker]: Ready"  # what Faust logs once the worker has its partitions
+# A marker's line: it raises a war crimes alert (checked against the offline run before the drill).
+MARKER_TEXT = "Foreign Minister Dmytro Kuleba said the shelling of the maternity hospital was a war crime."
 
 
 def corpus(lines: int, articles: int) -> list[dict[str, Any]]:
@@ -99,6 +110,28 @@ def line_events(records: list[dict[str, Any]], now: datetime) -> list[LineEvent]
     return [LineEvent(event_id=LineEvent.id_for(r["article_id"], r["line_no"]), ingested_at=now, **r) for r in records]
 
 
+def partition_of(key: str, partitions: int) -> int:
+    """The partition of ``key`` on every pipeline topic: ingest and the worker use Kafka's default
+    partitioner, and every pipeline topic has the same partition count."""
+    every = list(range(partitions))
+    return int(DefaultPartitioner()(key.encode(), every, every))
+
+
+def markers(articles: set[str], partitions: int) -> list[dict[str, Any]]:
+    """A one-line marker article on each partition ``articles`` use, to be ingested after their lines:
+    each partition is processed in order, so a marker's alert comes out after all their lines cause."""
+    used = {partition_of(article, partitions) for article in articles}
+    chosen: dict[int, str] = {}
+    for number in itertools.count():
+        if len(chosen) == len(used):
+            break
+        article = f"marker-{number:04d}"
+        partition = partition_of(article, partitions)
+        if partition in used:
+            chosen.setdefault(partition, article)
+    return [{"article_id": chosen[p], "line_no": 1, "text": MARKER_TEXT} for p in sorted(chosen)]
+
+
 def settings_from_env(env: dict[str, str]) -> Settings:
     """The settings a pipeline process started with ``env`` reads."""
     return Settings(**{k.removeprefix("NEWS_").lower(): v for k, v in env.items() if k.startswith("NEWS_")})
@@ -108,12 +141,16 @@ def settings_from_env(env: dict[str, str]) -> Settings:
 class Collected:
     classified: list[dict[str, Any]] = field(default_factory=list)
     alerts: list[dict[str, Any]] = field(default_factory=list)
-    dead_letters: list[dict[str, Any]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def distinct_lines(self) -> int:
+    def distinct_lines(self, besides: set[str]) -> int:
+        """Lines classified, but for those of the articles ``besides``."""
         with self.lock:
-            return len({(c["article_id"], c["line_no"]) for c in self.classified})
+            return len({(c["article_id"], c["line_no"]) for c in self.classified if c["article_id"] not in besides})
+
+    def alert_ids(self) -> set[str]:
+        with self.lock:
+            return {a["event_id"] for a in self.alerts}
 
 
 def committed_reader(servers: str, *topics: str, fetch_max_wait_ms: int = 200) -> AIOKafkaConsumer:
@@ -131,14 +168,11 @@ def committed_reader(servers: str, *topics: str, fetch_max_wait_ms: int = 200) -
 
 
 def collect(env: dict[str, str], into: Collected, stop: threading.Event) -> None:
-    """Read the output topics, committed records only, until told to stop."""
+    """Read the classified lines and the alerts, committed records only, until told to stop: how far
+    the drill has got."""
 
     async def run() -> None:
-        topics = {
-            env["NEWS_TOPIC_CLASSIFIED"]: into.classified,
-            env["NEWS_TOPIC_ALERTS"]: into.alerts,
-            env["NEWS_TOPIC_DLQ"]: into.dead_letters,
-        }
+        topics = {env["NEWS_TOPIC_CLASSIFIED"]: into.classified, env["NEWS_TOPIC_ALERTS"]: into.alerts}
         consumer = committed_reader(env["NEWS_KAFKA_BOOTSTRAP_SERVERS"], *topics)
         await consumer.start()
         try:
@@ -151,6 +185,44 @@ def collect(env: dict[str, str], into: Collected, stop: threading.Event) -> None
             await consumer.stop()
 
     asyncio.run(run())
+
+
+def read_to_end(servers: str, topics: list[str], timeout: float = 120) -> dict[str, list[dict[str, Any]]]:
+    """Every committed record of ``topics``, up to the end each partition has when called: all there will
+    be once whatever could write to them has stopped."""
+
+    async def run() -> dict[str, list[dict[str, Any]]]:
+        admin = AIOKafkaAdminClient(bootstrap_servers=servers)
+        await admin.start()
+        try:
+            described = await admin.describe_topics(topics)
+        finally:
+            await admin.close()
+        partitions = [TopicPartition(t["topic"], p["partition"]) for t in described for p in t["partitions"]]
+        consumer = AIOKafkaConsumer(
+            bootstrap_servers=servers,
+            group_id=None,
+            enable_auto_commit=False,
+            isolation_level="read_committed",
+            fetch_max_wait_ms=100,
+        )
+        await consumer.start()
+        found: dict[str, list[dict[str, Any]]] = {topic: [] for topic in topics}
+        deadline = time.monotonic() + timeout
+        try:
+            consumer.assign(partitions)
+            await consumer.seek_to_beginning(*partitions)
+            ends = await consumer.end_offsets(partitions)
+            while any([await consumer.position(p) < ends[p] for p in partitions]):
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"{', '.join(topics)} not read to their end within {timeout} s")
+                for partition, records in (await consumer.getmany(timeout_ms=500)).items():
+                    found[partition.topic].extend(json.loads(r.value) for r in records)
+        finally:
+            await consumer.stop()
+        return found
+
+    return asyncio.run(run())
 
 
 class Worker:
@@ -192,15 +264,17 @@ class Worker:
         self.handle.close()
 
 
-def work_done(log: Path) -> tuple[int, set[str]]:
-    """How many lines a worker logged as classified, and of which articles."""
+def work_done(log: Path, besides: set[str]) -> tuple[int, set[str]]:
+    """How many lines a worker logged as classified, and of which articles, leaving out the
+    one-line articles ``besides`` (the markers)."""
     lines, articles = 0, set()
     for raw in log.read_bytes().splitlines():
         if b'"lines_classified"' in raw:
             with contextlib.suppress(ValueError, KeyError):
                 record = json.loads(raw)
-                articles.update(record["articles"])
-                lines += record["lines"]
+                logged = set(record["articles"])
+                articles.update(logged - besides)
+                lines += record["lines"] - len(logged & besides)
     return lines, articles
 
 
@@ -308,6 +382,15 @@ def main() -> int:
         (e.article_id, e.line_no): sorted(t.id for t in e.topics) for e in expected if isinstance(e, ClassifiedLine)
     }
     expected_alerts = {e.event_id for e in expected if isinstance(e, Alert)}
+    marker_lines = markers({r["article_id"] for r in records}, settings_from_env(env).partitions)
+    marker_articles = {m["article_id"] for m in marker_lines}
+    marker_alerts = {
+        e.event_id: e.article_id
+        for e in classify_events(LineClassifier(load_taxonomy()), line_events(marker_lines, now), now)
+        if isinstance(e, Alert)
+    }
+    if set(marker_alerts.values()) != marker_articles:
+        sys.exit(f"chaos: the marker line raises no alert, so it cannot mark anything: {MARKER_TEXT!r}")
 
     started_broker = False
     nodes_up = [port_open(args.port + n) for n in range(args.nodes)]
@@ -327,6 +410,22 @@ def main() -> int:
         workers.append(Worker(worker_env, workdir / f"worker-{len(workers) + 1}.log"))
         return workers[-1]
 
+    def ingest_markers() -> subprocess.Popen[bytes]:
+        with (workdir / "markers.log").open("wb") as log:
+            sending = subprocess.Popen(
+                [sys.executable, "-m", "pipeline", "ingest", "--format", "jsonl", "-"],
+                stdin=subprocess.PIPE,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=env,
+                cwd=REPO,
+            )
+        assert sending.stdin is not None
+        sending.stdin.write("".join(json.dumps(m) + "\n" for m in marker_lines).encode())
+        sending.stdin.close()
+        return sending
+
+    marker_ingest: subprocess.Popen[bytes] | None = None
     began = time.monotonic()
     try:
         for started in [start_worker() for _ in range(args.workers)]:
@@ -362,7 +461,7 @@ def main() -> int:
             if share > 0
         )
         while time.monotonic() - began < args.timeout:
-            done = collected.distinct_lines()
+            done = collected.distinct_lines(besides=marker_articles)
             while plan and done >= plan[0][0] * len(records):
                 _, action = plan.pop(0)
                 live = [w for w in workers if w.process.poll() is None]
@@ -400,20 +499,30 @@ def main() -> int:
                         kafka_local(env, "restart", str(node))
                     happened.append(
                         f"rolling restart of nodes 1 to {args.nodes} from {done} "
-                        f"to {collected.distinct_lines()} lines classified"
+                        f"to {collected.distinct_lines(besides=marker_articles)} lines classified"
                     )
                 say(f"chaos: {happened[-1]}")
-            with collected.lock:
-                alerts_seen = len({a["event_id"] for a in collected.alerts})
-            if ingest.poll() is not None and done >= len(records) and alerts_seen >= len(expected_alerts):
+            if marker_ingest is None and ingest.poll() is not None:
+                marker_ingest = ingest_markers()  # after every line of the drill, on each partition it used
+            if marker_ingest is not None and marker_ingest.poll() not in (None, 0):
+                sys.exit(f"chaos: the markers could not be ingested; see {workdir / 'markers.log'}")
+            # Once every marker's alert is out, so is everything the drill's lines caused.
+            if marker_ingest is not None and marker_ingest.poll() == 0 and set(marker_alerts) <= collected.alert_ids():
                 break
             time.sleep(0.5)
-        time.sleep(5)  # let the last alerts and dead letters arrive
-        if ingest.poll() is None:
-            ingest.kill()
-        ingest.wait()
+        markers_unanswered = sorted(set(marker_alerts) - collected.alert_ids())
+        for process in (ingest, marker_ingest):
+            if process is not None and process.poll() is None:
+                process.kill()
+            if process is not None:
+                process.wait()
         ingest_log.close()
         ingest_out = (workdir / "ingest.log").read_text(errors="replace")
+        for worker in workers:
+            worker.stop()
+        # Nothing writes to the output topics any more: all they will ever hold is there to read.
+        outputs = [env["NEWS_TOPIC_CLASSIFIED"], env["NEWS_TOPIC_ALERTS"], env["NEWS_TOPIC_DLQ"]]
+        final = read_to_end(servers, outputs)
     finally:
         for worker in workers:
             worker.stop()
@@ -424,12 +533,12 @@ def main() -> int:
         if started_broker:
             subprocess.run([str(KAFKA_LOCAL), "stop"], check=False, env=env)
 
-    with collected.lock:
-        classified = list(collected.classified)
-        alerts = list(collected.alerts)
-        dead = list(collected.dead_letters)
+    # The markers' own records are no part of the drill.
+    classified = [c for c in final[outputs[0]] if c["article_id"] not in marker_articles]
+    alerts = [a for a in final[outputs[1]] if a["article_id"] not in marker_articles]
+    dead = [d for d in final[outputs[2]] if d["key"] not in marker_articles]
     seen = {(c["article_id"], c["line_no"]): c for c in classified}
-    shares = [work_done(worker.log) for worker in workers]
+    shares = [work_done(worker.log, besides=marker_articles) for worker in workers]
     dead_keys = {
         (json.loads(d["payload_text"])["article_id"], json.loads(d["payload_text"])["line_no"])
         for d in dead
@@ -467,7 +576,14 @@ def main() -> int:
         "folder": str(workdir),
     }
     print(json.dumps(counts) if args.json else json.dumps(counts, indent=2))
-    failed = any(
+    if markers_unanswered:
+        # Then what the drill's lines caused may not all have come out: the counts may be short of it.
+        print(
+            f"chaos: {len(markers_unanswered)} of {len(marker_alerts)} markers' alerts never came "
+            f"({', '.join(sorted(marker_alerts[m] for m in markers_unanswered))})",
+            file=sys.stderr,
+        )
+    failed = markers_unanswered or any(
         counts[k]
         # Repeated records (same event id) are what at-least-once delivery allows: counted, not failed.
         for k in ("lost_lines", "missing_alerts", "unexpected_alerts", "speaker_mismatches", "topic_mismatches")
