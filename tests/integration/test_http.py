@@ -171,6 +171,41 @@ def test_the_live_page_shows_an_alert_as_it_arrives_in_headless_chromium(
             browser.close()
 
 
+def test_after_logging_in_from_an_address_built_to_leave_the_browser_stays_on_this_server(
+    guarded_server: HttpServer,
+) -> None:
+    from playwright.sync_api import Route, sync_playwright
+
+    chromium = shutil.which("chromium")
+    assert chromium is not None, "Debian's chromium is needed: scripts/bootstrap installs it"
+    elsewhere: list[str] = []
+
+    def only_this_server(route: Route) -> None:
+        if route.request.url.startswith(f"{guarded_server.url}/"):
+            route.continue_()
+        else:
+            elsewhere.append(route.request.url)
+            route.fulfill(status=200, content_type="text/html", body="elsewhere")  # not fetched, but arrived at
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+        )
+        try:
+            page = browser.new_page()
+            page.set_default_timeout(60_000)
+            page.route("**/*", only_this_server)
+            # "/<tab>/evil.invalid": a browser drops the tab from an address, leaving "//evil.invalid".
+            page.goto(f"{guarded_server.url}/login?next=%2F%09%2Fevil.invalid")
+            page.fill("#token", READ_TOKEN)
+            page.click("button[type=submit]")
+            page.wait_for_url(lambda url: not url.startswith(f"{guarded_server.url}/login"), timeout=60_000)
+            assert (page.url, elsewhere) == (f"{guarded_server.url}/alerts", [])
+        finally:
+            browser.close()
+
+
 def test_the_guarded_stream_takes_the_read_token_in_a_header_and_never_in_the_address(
     guarded_server: HttpServer,
 ) -> None:
