@@ -290,12 +290,17 @@ def replay(
 
 def _classified_offline(settings: Settings, lines: list[LineEvent], now: datetime) -> list[BaseModel]:
     from pipeline.cpu_budget import CpuBudget
+    from pipeline.decoding import Failure
     from pipeline.domain.classifier import LineClassifier
     from pipeline.offline import classify_events
     from pipeline.taxonomy_file import load_taxonomy
 
     classifier = LineClassifier(load_taxonomy(settings.taxonomy_path))
-    return list(classify_events(classifier, lines, now, budget=CpuBudget(settings.line_budget_s)))
+
+    def refuse(line: LineEvent, failure: Failure) -> None:  # as the worker would dead-letter it: said, not dropped
+        typer.echo(visible(f"refused {line.source}: line {line.line_no}: {failure.reason}: {failure.detail}"), err=True)
+
+    return list(classify_events(classifier, lines, now, refuse, CpuBudget(settings.line_budget_s)))
 
 
 def _publish_replay(settings: Settings, lines: list[LineEvent], due: list[float] | None, archives: int) -> None:

@@ -3,9 +3,14 @@
 Classifying a line is pure Python with no await in it, so nothing can stop it from outside but a
 signal. While ``enforced`` is in force, a profiling timer interrupts the process every so often
 (of processor time, not of the clock, so a busy machine does not count against a line); if the work
-begun with ``spending`` has run past its budget, the interruption raises ``OverBudget`` inside it.
+begun with ``spending`` has used more than its budget of the thread's processor time, the
+interruption raises ``OverBudget`` inside it. ``OverBudget`` is not an ``Exception``: a rule's own
+``except Exception`` must not take the interruption for a failure of its own and carry on.
 
 Signals reach only the main thread: elsewhere the budget is not enforced, and work runs to its end.
+Once a budget has been enforced, the profiling signal is ignored rather than left to its default
+action, which ends the process: an interruption already on its way when the timer is disarmed
+must find nothing to do.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from contextlib import contextmanager
 from types import FrameType
 
 
-class OverBudget(Exception):
+class OverBudget(BaseException):
     def __init__(self, seconds: float) -> None:
         super().__init__(f"took more than {seconds:g} s of processor time")
         self.seconds = seconds
@@ -45,19 +50,19 @@ class CpuBudget:
             yield
         finally:
             signal.setitimer(signal.ITIMER_PROF, 0)
-            # An interruption already on its way must not meet the default action, which ends the process.
             signal.signal(signal.SIGPROF, previous if callable(previous) else signal.SIG_IGN)
 
     @contextmanager
     def spending(self) -> Iterator[None]:
-        self._started = time.process_time()
+        self._started = time.thread_time()
         try:
             yield
         finally:
             self._started = None
 
     def _look(self, signum: int, frame: FrameType | None) -> None:
+        # Raised again at every look while the work goes on: one swallowed (in a finaliser, say)
+        # must not leave the rest of the work unbounded. Work that has ended has cleared _started.
         started = self._started
-        if started is not None and time.process_time() - started > self.seconds:
-            self._started = None  # raised once: the handler of OverBudget is not interrupted in turn
+        if started is not None and time.thread_time() - started > self.seconds:
             raise OverBudget(self.seconds)

@@ -31,7 +31,7 @@ items: their ledger remembers which version brought each line.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -252,10 +252,9 @@ class LineDelivery:
         admissions = _Admissions(self._sequencer, state, clock, batch)
         latest: dict[str, tuple[int, ArticleMemory]] = {}
         checkpoint_full = False
-        ends_at = time.monotonic() + self._batch_max_s if self._batch_max_s else None
+        time_up = _time_limit(self._batch_max_s)
         for index, message in enumerate(messages):
-            # A batch of slow lines ends early: its offsets are committed only once it ends.
-            if checkpoint_full or (ends_at is not None and index and time.monotonic() > ends_at):
+            if checkpoint_full or time_up(index):
                 batch.left = len(messages) - index
                 break
             share = admissions.admit(index, message)
@@ -344,6 +343,16 @@ class LineDelivery:
         )
 
 
+def _time_limit(seconds: float | None) -> Callable[[int], bool]:
+    """Whether a batch begun now has taken ``seconds`` by the time it reaches message ``index``: a
+    batch of slow messages ends early, since its offsets are committed only once it ends. The first
+    message is always taken, so every batch moves on."""
+    if not seconds:
+        return lambda index: False
+    ends_at = time.monotonic() + seconds
+    return lambda index: index > 0 and time.monotonic() > ends_at
+
+
 def _taken_in_order(
     sequencer: OffsetSequencer,
     model: type[EventT],
@@ -358,9 +367,9 @@ def _taken_in_order(
     dead-lettered. A batch that has taken ``batch_max_s`` leaves the rest for the next. Once all
     are read, each partition's progress is in the batch."""
     admissions = _Admissions(sequencer, state, clock, batch)
-    ends_at = time.monotonic() + batch_max_s if batch_max_s else None
+    time_up = _time_limit(batch_max_s)
     for index, message in enumerate(messages):
-        if ends_at is not None and index and time.monotonic() > ends_at:
+        if time_up(index):
             batch.left = len(messages) - index
             break
         share = admissions.admit(index, message)

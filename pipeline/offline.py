@@ -29,18 +29,19 @@ def classify_events(
     Lines the worker would dead-letter (repeats, late lines, lines over ``budget``) go to ``refused``."""
     memories: dict[str, ArticleMemory] = {}
     ledgers: dict[str, AlertLedger] = {}
-    with budget.enforced() if budget else nullcontext():
-        for line in lines:
-            memory = memories.get(line.article_id) or ArticleMemory()
+    for line in lines:
+        memory = memories.get(line.article_id) or ArticleMemory()
+        # Enforced for the line alone: a generator's caller runs between its yields.
+        with budget.enforced() if budget else nullcontext():
             classified, memories[line.article_id] = classify_line(classifier, line, memory, now, budget)
-            if isinstance(classified, Failure):
-                refused(line, classified)
-                continue
-            yield classified
-            alerts, ledgers[line.article_id] = raise_alerts(
-                classifier, classified, ledgers.get(line.article_id) or AlertLedger(), now
-            )
-            yield from alerts
+        if isinstance(classified, Failure):
+            refused(line, classified)
+            continue
+        yield classified
+        alerts, ledgers[line.article_id] = raise_alerts(
+            classifier, classified, ledgers.get(line.article_id) or AlertLedger(), now
+        )
+        yield from alerts
 
 
 def lines_of_items(items: Iterable[ItemVersion]) -> Iterator[tuple[ItemVersion, LineEvent]]:

@@ -140,6 +140,8 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _batches_end_before_a_stall(self) -> Settings:
+        # A batch ends within its own time and one line's: a rough sum, since the line's budget is of
+        # processor time, which a busy machine stretches. The defaults (10 + 5 s against 60) leave room.
         if self.batch_max_s + self.line_budget_s >= self.stall_after_s:
             raise ValueError(
                 f"NEWS_BATCH_MAX_S={self.batch_max_s:g} plus NEWS_LINE_BUDGET_S={self.line_budget_s:g} must be under"

@@ -9,10 +9,8 @@ Vereshchuk" names Iryna Vereshchuk and teaches that she is a deputy prime minist
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
-from operator import itemgetter
 
 from pipeline.domain.lexicon import (
     CALENDAR_WORDS,
@@ -24,7 +22,7 @@ from pipeline.domain.lexicon import (
 )
 from pipeline.domain.matching import word_start_alternation
 from pipeline.domain.taxonomy import Taxonomy
-from pipeline.domain.text import fold, plain
+from pipeline.domain.text import fold, last_span_before, plain
 
 Descriptor = tuple[str | None, str]
 """(qualifier, core): "Russia's foreign minister" is ("russia", "foreign minister")."""
@@ -141,7 +139,6 @@ def _bare(alias: str) -> str:
     return re.sub(r"^(?:the|The)\s+", "", plain(alias).strip())
 
 
-@lru_cache(maxsize=8192)
 @lru_cache(maxsize=8192)
 def surname_key(name: str) -> str:
     """The last name, folded, without an Arabic article and with the common transliterations of
@@ -310,16 +307,19 @@ def find_mentions(text: str, directory: Directory) -> list[Mention]:
 
 
 def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
-    """Whether ``start``..``end`` overlaps one of ``spans`` (in order, never overlapping): only the
-    last span to start before ``end`` can, as each ends before the next starts."""
-    index = bisect_left(spans, end, key=itemgetter(0)) - 1
-    return index >= 0 and spans[index][1] > start
+    """Whether ``start``..``end`` overlaps one of ``spans`` (in order, never overlapping)."""
+    span = last_span_before(spans, end)
+    return span is not None and span[1] > start
 
 
 def _word_before(text: str, position: int) -> str:
     """The lower-case word just before ``position`` ("group" in "the militant group Islamic Jihad")."""
-    # Only the last few words are searched: from the start of a long line, this was a search per name.
-    before = _WORD_BEFORE.search(text, max(0, position - 120), position)
+    # Only the last few words are searched (from the start of a long line, this was a search per name),
+    # counted from the end of the spaces before the name, however many there are.
+    end = position
+    while end and text[end - 1].isspace():
+        end -= 1
+    before = _WORD_BEFORE.search(text, max(0, end - 120), position)
     return before.group(1) if before else ""
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from itertools import pairwise
-from operator import itemgetter
 
 from pipeline.domain.lexicon import (
     CAPITALS_AND_STATES,
@@ -28,7 +27,7 @@ from pipeline.domain.lexicon import (
     TIME_WORDS,
 )
 from pipeline.domain.names import NAME_FUNCTION_WORDS, name_after_body
-from pipeline.domain.text import fold
+from pipeline.domain.text import fold, last_span_before
 
 SPOKESPEOPLE = frozenset({"spokesman", "spokeswoman", "spokesperson", "representative", "spokespeople"})
 Token = re.Match[str]  # a token is its match: text, start and end without building anything
@@ -174,9 +173,9 @@ def quotations(text: str) -> tuple[tuple[int, int], ...]:
 
 def inside(spans: tuple[tuple[int, int], ...], position: int) -> bool:
     """Whether ``position`` falls inside one of ``spans`` (in order, never overlapping, as ``quotations``
-    gives them): found by halving, since a line of many quotations is asked about every verb in it."""
-    index = bisect_right(spans, position, key=itemgetter(0)) - 1
-    return index >= 0 and spans[index][0] < position < spans[index][1]
+    gives them)."""
+    span = last_span_before(spans, position)
+    return span is not None and position < span[1]
 
 
 def name_beside(tokens: list[Token], last: Token) -> list[Token] | None:

@@ -61,9 +61,11 @@ MAX_REMEMBERED = 40
 # subject phrase ("The UN humanitarian coordinator for ..., who ..., said"), and a bound that keeps the
 # work per verb the same however long the line.
 _SUBJECT_REACH = 1_000
-# Reporting verbs read per line, after those inside quotations or negated: copy has a handful, and a
-# line of nothing but "said" must not be read thousands of times.
-_MOST_VERBS_READ = 24
+# What the reporting verbs of one line may read between them, in characters of their windows: a line
+# of nothing but "said" must not be read thousands of times over, and a line under 1,000 characters
+# (200 verbs at most, each reading at most the line) never comes near it, so a speaker is never lost
+# to the bound in a line of copy, however many verbs stand before the one that names it.
+_MOST_READ_FOR_VERBS = 262_144
 
 # Frames that name the source after them: "according to X", "the below is attributable to X:".
 _SOURCE_FRAMES = ("according to", "According to", "attributable to", "stated by", "As stated by")
@@ -284,10 +286,11 @@ class SpeakerAttributor:
                 continue  # "what the UN called ..." inside a quotation is not who says it
             if phrases.negated(text, verb.start(), verb.end()):
                 continue
-            read += 1
-            if read > _MOST_VERBS_READ:
+            window = (max(0, verb.start() - _SUBJECT_REACH), min(len(text), verb.end() + 60))
+            read += window[1] - window[0]
+            if read > _MOST_READ_FOR_VERBS:
                 break
-            tokens = phrases.window_tokens(text, verb.start() - _SUBJECT_REACH, verb.end() + 60)
+            tokens = phrases.window_tokens(text, *window)
             before = phrases.phrase_before(tokens, verb.start())
             found = self._attribute_verb(context, tokens, verb, before)
             if found is None or candidates.is_news_agency(found.name):

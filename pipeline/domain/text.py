@@ -9,7 +9,10 @@ evidence can be cut from the original text.
 from __future__ import annotations
 
 import unicodedata
+from bisect import bisect_left
+from collections.abc import Sequence
 from functools import lru_cache
+from operator import itemgetter
 
 _ONE_FOR_ONE = str.maketrans(
     {
@@ -53,3 +56,11 @@ def fold(text: str) -> str:
     """Lower case without diacritics, for comparing names (Erdoğan = erdogan)."""
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def last_span_before(spans: Sequence[tuple[int, int]], position: int) -> tuple[int, int] | None:
+    """Of ``spans`` in order and never overlapping, the last to start before ``position``: the only
+    one that can hold it or reach past it, as each ends before the next starts. Found by halving,
+    since a line of many spans is asked about many positions."""
+    index = bisect_left(spans, position, key=itemgetter(0)) - 1
+    return spans[index] if index >= 0 else None

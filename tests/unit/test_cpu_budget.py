@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import threading
 import time
@@ -68,3 +69,18 @@ def test_outside_the_main_thread_work_runs_unlimited() -> None:
 def test_a_budget_must_be_positive() -> None:
     with pytest.raises(ValueError):
         CpuBudget(0)
+
+
+def test_a_rule_that_catches_every_exception_does_not_swallow_the_interruption() -> None:
+    budget = CpuBudget(0.05)
+    # A rule's safety net, except Exception: the interruption is not one of its failures.
+    with budget.enforced(), pytest.raises(OverBudget), budget.spending(), contextlib.suppress(Exception):
+        spin(30)
+
+
+def test_an_interruption_swallowed_once_comes_again() -> None:
+    budget = CpuBudget(0.05)
+    with budget.enforced(), pytest.raises(OverBudget), budget.spending():
+        with contextlib.suppress(OverBudget):  # as a finaliser running at that moment would
+            spin(30)
+        spin(30)

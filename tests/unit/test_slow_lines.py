@@ -52,9 +52,15 @@ def test_eight_times_the_line_takes_about_eight_times_as_long(classifier: LineCl
 def test_a_64_kb_line_built_to_be_slow_takes_little_more_than_64_kb_of_news(
     classifier: LineClassifier, family: str, ordinary_64kb: float
 ) -> None:
-    """64 KB of news paragraphs in one line take well under a second (about 0.1 s here)."""
-    adversarial = seconds_to_classify(classifier, adversarial_line(family, 65_536), runs=1)
-    assert adversarial / ordinary_64kb < 15, f"{family}: {adversarial:.3f} s, against {ordinary_64kb:.3f} s"
+    """64 KB of news paragraphs in one line take about 0.05 s here; eight times that is still well
+    under a second. Measured again (up to three times, the best kept) only when over the bound, so a
+    busy moment of a shared machine does not fail it."""
+    text, adversarial = adversarial_line(family, 65_536), float("inf")
+    for _ in range(3):
+        adversarial = min(adversarial, seconds_to_classify(classifier, text, runs=1))
+        if adversarial / ordinary_64kb < 8:
+            break
+    assert adversarial / ordinary_64kb < 8, f"{family}: {adversarial:.3f} s, against {ordinary_64kb:.3f} s"
 
 
 def test_the_lines_are_as_long_as_they_say(classifier: LineClassifier) -> None:

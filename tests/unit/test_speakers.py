@@ -715,3 +715,19 @@ def test_a_second_verb_after_and_shares_the_subject_whatever_adverbs_stand_betwe
     classifier: LineClassifier, adverbs: str
 ) -> None:
     assert speakers_of(classifier, f"Russia took the town and {adverbs}said it would hold it.") == ["Russia"]
+
+
+@pytest.mark.parametrize("unit", ["said, ", "He was told, ", "Told. "])
+def test_a_speaker_after_dozens_of_verbs_that_name_nobody_is_still_found(classifier: LineClassifier, unit: str) -> None:
+    """The bound on what a line's verbs may read never cuts a line of copy short (under 1,000 characters)."""
+    text = unit * 40 + "Anna Lind said the talks would resume."
+    assert len(text) < 1_000
+    assert speakers_of(classifier, text) == ["Anna Lind"]
+
+
+def test_a_body_named_after_its_kind_is_an_organisation_however_many_spaces_stand_between(
+    classifier: LineClassifier,
+) -> None:
+    (verdict,) = verdicts_of(classifier, "Korvia's militant group" + " " * 150 + "Tarvo Brigades said it would fight.")
+    assert verdict.speaker is not None
+    assert (verdict.speaker.name, verdict.speaker.kind) == ("Tarvo Brigades", "organisation")
