@@ -33,6 +33,11 @@ class AlertFeed:
         self._recent: deque[Alert] = deque(maxlen=recent)
         self._seen: OrderedDict[str, None] = OrderedDict()
 
+    @property
+    def listening(self) -> int:
+        """How many listeners (live streams) the feed hands alerts to."""
+        return len(self._listeners)
+
     def publish(self, alert: Alert) -> None:
         if alert.event_id in self._seen:
             return

@@ -94,6 +94,7 @@ class Problem(BaseModel):
 
 
 ARTICLE_ID = Path(description="the article's id: its lines' Kafka key")
+STREAM_PATH = "/v1/alerts/stream"
 
 
 class _BodyLimit:
@@ -144,6 +145,40 @@ class _BodyLimit:
         await send({"type": "http.response.body", "body": body})
 
 
+class _StreamLimit:
+    """503 for a live stream beyond the limit: each holds a connection and a queue of alerts for as
+    long as it is open, so their number is capped, and nothing else is (a request that is answered
+    ends, and a connection that sends nothing is closed by the server)."""
+
+    def __init__(self, app: ASGIApp, path: str, limit: int) -> None:
+        self.app, self.path, self.limit = app, path, limit
+        self.open = 0
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] != self.path:
+            await self.app(scope, receive, send)
+            return
+        if self.open >= self.limit:
+            await self._full(send)
+            return
+        self.open += 1
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.open -= 1
+
+    async def _full(self, send: Send) -> None:
+        error = f"{self.limit} live streams are open, the most this server takes (NEWS_HTTP_MAX_STREAMS): try later"
+        body = json.dumps({"error": error}).encode()
+        headers = [
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(body)).encode()),
+            (b"retry-after", b"30"),
+        ]
+        await send({"type": "http.response.start", "status": 503, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+
 def _field(location: Sequence[Any]) -> str:
     """Where a problem is, as the client named it: a key of its own may hold any character, so it
     comes back escaped, never able to move a cursor or reorder the text around it where it is shown."""
@@ -191,7 +226,9 @@ def build_http_app(
         description=__doc__,
         lifespan=lifespan,
     )
-    # The last added runs first: the gate refuses before the body limit reads any of the body.
+    # The last added runs first: the gate refuses before the body limit reads any of the body, and
+    # before a stream without the read token takes a place among the streams.
+    app.add_middleware(_StreamLimit, path=STREAM_PATH, limit=settings.http_max_streams)
     app.add_middleware(_BodyLimit, limit=settings.http_max_body_bytes)
     app.add_middleware(AccessGate, access=access)
 
@@ -275,9 +312,12 @@ def build_http_app(
         )
 
     @app.get(
-        "/v1/alerts/stream",
+        STREAM_PATH,
         dependencies=[Security(_BEARER)],
-        responses=_READING,
+        responses={
+            **_READING,
+            503: {"model": Problem, "description": "NEWS_HTTP_MAX_STREAMS streams are open already: try later"},
+        },
         summary="Alerts as they arrive (server-sent events)",
     )
     async def alert_stream(

@@ -13,6 +13,7 @@ import uvicorn
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
 from fastapi import FastAPI
+from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from pipeline.alert_feed import AlertFeed, feed_from_kafka
 from pipeline.events import ItemVersion, LineEvent
@@ -107,15 +108,51 @@ def _uvicorn_logs_to_ours() -> dict[str, Any]:
     }
 
 
+class IdleClosingH11Protocol(H11Protocol):
+    """uvicorn's HTTP/1.1, but a connection with no request under way is closed after
+    ``timeout_keep_alive`` seconds, whether or not bytes trickle in. uvicorn itself waits for a first
+    request forever, and cancels its keep-alive timer at the first byte of the next one: a client could
+    hold a connection open for nothing, or for a header sent a byte at a time."""
+
+    _idle_deadline: asyncio.TimerHandle | None = None
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._arm_idle_deadline()
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        self._arm_idle_deadline()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self._idle_deadline is not None:
+            self._idle_deadline.cancel()
+        super().connection_lost(exc)
+
+    def _arm_idle_deadline(self) -> None:
+        if self._idle_deadline is not None:
+            self._idle_deadline.cancel()
+        self._idle_deadline = self.loop.call_later(self.timeout_keep_alive, self._close_if_idle)
+
+    def _close_if_idle(self) -> None:
+        # A request under way (its headers all in; an answer, a live stream, being sent) is left be:
+        # its answer's end arms the deadline again.
+        under_way = self.cycle is not None and not self.cycle.response_complete
+        if not under_way and not self.transport.is_closing():
+            self.transport.close()
+
+
 def server_config(app: FastAPI, settings: Settings) -> uvicorn.Config:
-    """How uvicorn runs the app: at most NEWS_HTTP_MAX_CONNECTIONS open at once (beyond, 503 at once),
-    so a flood of connections or of live pages cannot take every file descriptor and all memory."""
+    """How uvicorn runs the app. No cap on connections, which idle ones would reach for nothing and
+    shut everyone out; instead a connection with no request under way is closed after
+    NEWS_HTTP_IDLE_TIMEOUT_S, and what costs the server (a live stream) is limited in the app
+    (NEWS_HTTP_MAX_STREAMS). A request's headers are at most h11's 16 KiB, uvicorn's default."""
     return uvicorn.Config(
         app,
         host=settings.http_host,
         port=settings.http_port,
-        # uvicorn counts the connection asking among those open: one more lets the setting's number in.
-        limit_concurrency=settings.http_max_connections + 1,
+        http=IdleClosingH11Protocol,
+        timeout_keep_alive=settings.http_idle_timeout_s,
         ws="none",  # no route takes a websocket: an upgrade is not even attempted
         log_level="warning",
         log_config=_uvicorn_logs_to_ours(),

@@ -113,8 +113,14 @@ class Settings(BaseSettings):
     http_max_item_lines: int = Field(
         default=5_000, ge=1, le=100_000, description="a news item that splits into more lines gets 422"
     )
-    http_max_connections: int = Field(
-        default=100, ge=2, le=100_000, description="open connections (each live page holds one); beyond, 503"
+    http_max_streams: int = Field(
+        default=100, ge=1, le=100_000, description="live alert streams open at once (one a live page); beyond, 503"
+    )
+    http_idle_timeout_s: int = Field(
+        default=5,
+        ge=1,
+        le=300,
+        description="a connection without a request under way (none sent yet, headers still coming) is closed after it",
     )
     webhooks_path: Path | None = Field(default=None, description="YAML file of webhook subscribers")
     webhook_attempts: int = Field(default=5, ge=1, le=50, description="tries per alert and URL before a dead letter")

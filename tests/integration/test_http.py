@@ -4,6 +4,7 @@ and the server holding up against what a hostile client sends."""
 from __future__ import annotations
 
 import json
+import select
 import shutil
 import socket
 import threading
@@ -120,12 +121,12 @@ def guarded_server(http_server: HttpServer, tmp_path_factory: pytest.TempPathFac
 @pytest.fixture(scope="module")
 def roomy_server(http_server: HttpServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[HttpServer]:
     """A server whose size limits let a megabyte of HTML through to the splitter, and that takes
-    few connections at once."""
+    few live streams at once."""
     env = {
         **http_server.env,
         "NEWS_HTTP_MAX_BODY_BYTES": str(4 * 1_048_576),
         "NEWS_HTTP_MAX_ITEM_HTML_BYTES": str(2 * 1_048_576),
-        "NEWS_HTTP_MAX_CONNECTIONS": "6",
+        "NEWS_HTTP_MAX_STREAMS": "6",
     }
     with serving(env, tmp_path_factory.mktemp("roomy") / "serve.log") as server:
         yield server
@@ -292,23 +293,80 @@ def test_the_health_check_answers_while_a_megabyte_of_adversarial_html_is_posted
     assert waits and max(waits) < 1.0, waits
 
 
-def test_beyond_the_connection_cap_new_requests_get_503_and_the_server_recovers(roomy_server: HttpServer) -> None:
-    host, port = roomy_server.url.removeprefix("http://").split(":")
-    held: list[socket.socket] = []
+def _host_and_port(url: str) -> tuple[str, int]:
+    host, port = url.removeprefix("http://").split(":")
+    return host, int(port)
+
+
+def test_idle_connections_beyond_what_the_server_once_capped_leave_it_answering(http_server: HttpServer) -> None:
+    # Connections that never send a byte cost a client nothing: they must not stand in for requests.
+    held = [socket.create_connection(_host_and_port(http_server.url), timeout=10) for _ in range(120)]
     try:
-        answers = []
-        for _ in range(7):  # NEWS_HTTP_MAX_CONNECTIONS=6 live pages' streams, and one more
-            sock = socket.create_connection((host, int(port)), timeout=10)
-            held.append(sock)
-            # Each answered before the next connects: uvicorn counts every open connection, idle or not.
-            sock.sendall(f"GET /v1/alerts/stream HTTP/1.1\r\nHost: {host}\r\n\r\n".encode())
-            answers.append(sock.recv(4096).split(b"\r\n", 1)[0])
-        assert answers == [b"HTTP/1.1 200 OK"] * 6 + [b"HTTP/1.1 503 Service Unavailable"]
-        assert httpx.get(f"{roomy_server.url}/healthz", timeout=10).status_code == 503
+        assert httpx.get(f"{http_server.url}/healthz", timeout=30).status_code == 200
+        assert post(http_server, f"idle-{uuid.uuid4().hex[:6]}", LINES[0]).status_code == 202
     finally:
         for sock in held:
             sock.close()
-    deadline = time.monotonic() + 30
-    while httpx.get(f"{roomy_server.url}/healthz", timeout=10).status_code != 200:
-        assert time.monotonic() < deadline, "the server did not take connections again"
-        time.sleep(0.2)
+
+
+def _closed_by_the_server(sock: socket.socket, within: float, trickle: bytes = b"") -> bool:
+    """Whether the server closes ``sock`` within ``within`` seconds, while ``trickle`` is sent a byte a second."""
+    deadline = time.monotonic() + within
+    sent = 0
+    while time.monotonic() < deadline:
+        readable, _, _ = select.select([sock], [], [], 1.0)
+        try:
+            if readable:
+                if sock.recv(4096) == b"":
+                    return True  # the end of the stream; what was answered before it is read past
+            elif sent < len(trickle):
+                sock.sendall(trickle[sent : sent + 1])
+                sent += 1
+        except (ConnectionResetError, BrokenPipeError):
+            return True
+    return False
+
+
+def test_a_connection_that_sends_no_request_or_trickles_its_headers_is_closed(http_server: HttpServer) -> None:
+    silent = socket.create_connection(_host_and_port(http_server.url), timeout=10)
+    trickling = socket.create_connection(_host_and_port(http_server.url), timeout=10)
+    try:
+        trickling.sendall(b"GET /healthz HTTP/1.1\r\n")
+        # A header a byte a second, never ending: at most NEWS_HTTP_IDLE_TIMEOUT_S (5 s) is allowed.
+        assert _closed_by_the_server(trickling, within=60, trickle=b"X-Slow: " + b"x" * 100)
+        assert _closed_by_the_server(silent, within=60)
+    finally:
+        silent.close()
+        trickling.close()
+
+
+def _stream_answer(sock: socket.socket, host: str) -> bytes:
+    sock.sendall(f"GET /v1/alerts/stream HTTP/1.1\r\nHost: {host}\r\n\r\n".encode())
+    return sock.recv(4096).split(b"\r\n", 1)[0]
+
+
+def test_beyond_the_stream_limit_a_new_stream_gets_503_and_everything_else_is_answered(
+    roomy_server: HttpServer,
+) -> None:
+    host, port = _host_and_port(roomy_server.url)
+    held: list[socket.socket] = []
+    try:
+        answers = []
+        for _ in range(7):  # NEWS_HTTP_MAX_STREAMS=6 live pages' streams, and one more
+            held.append(socket.create_connection((host, port), timeout=10))
+            answers.append(_stream_answer(held[-1], host))
+        assert answers == [b"HTTP/1.1 200 OK"] * 6 + [b"HTTP/1.1 503 Service Unavailable"]
+        assert httpx.get(f"{roomy_server.url}/healthz", timeout=10).status_code == 200
+        assert post(roomy_server, f"streams-{uuid.uuid4().hex[:6]}", LINES[0]).status_code == 202
+        # A page closed gives its stream's place to the next.
+        held.pop(0).close()
+        deadline = time.monotonic() + 30
+        while True:
+            held.append(socket.create_connection((host, port), timeout=10))
+            if _stream_answer(held[-1], host) == b"HTTP/1.1 200 OK":
+                break
+            assert time.monotonic() < deadline, "the closed stream's place was not given back"
+            time.sleep(0.2)
+    finally:
+        for sock in held:
+            sock.close()

@@ -4,9 +4,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
+import select
+import socket
+import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import httpx
@@ -399,13 +403,103 @@ def test_the_health_check_answers_while_a_large_item_is_split() -> None:
     assert len(waits) > 3 and max(waits) < 1.0, waits
 
 
-def test_the_server_takes_at_most_the_configured_connections() -> None:
+def test_the_server_caps_no_connections_and_closes_idle_ones_after_the_setting() -> None:
+    from pipeline.http_server import IdleClosingH11Protocol, server_config
+
+    settings = Settings(http_token=TOKEN, http_idle_timeout_s=7)
+    config = server_config(build_http_app(settings, Recorder(), AlertFeed()), settings)
+    # A cap on connections is reached by idle ones for nothing: every request would get 503.
+    assert config.limit_concurrency is None
+    assert (config.http, config.timeout_keep_alive) == (IdleClosingH11Protocol, 7)
+
+
+@contextlib.contextmanager
+def _running(settings: Settings) -> Iterator[tuple[str, int]]:
+    """The app under uvicorn as serve configures it, in a thread, on a free port of loopback."""
+    import uvicorn
+
     from pipeline.http_server import server_config
 
-    settings = Settings(http_token=TOKEN, http_max_connections=40)
     config = server_config(build_http_app(settings, Recorder(), AlertFeed()), settings)
-    # uvicorn refuses with 503 once the open connections, the asking one among them, reach its limit.
-    assert config.limit_concurrency == 41
+    config.port = 0
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.01)
+    try:
+        yield "127.0.0.1", server.servers[0].sockets[0].getsockname()[1]
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+
+
+def _closed_by_the_server(sock: socket.socket, within: float, trickle: bytes = b"") -> bool:
+    """Whether the server closes ``sock`` within ``within`` seconds, while ``trickle`` is sent a byte at a time."""
+    deadline = time.monotonic() + within
+    sent = 0
+    while time.monotonic() < deadline:
+        readable, _, _ = select.select([sock], [], [], 0.2)
+        try:
+            if readable:
+                if sock.recv(65536) == b"":
+                    return True  # the end of the stream; what was answered before it is read past
+            elif sent < len(trickle):
+                sock.sendall(trickle[sent : sent + 1])
+                sent += 1
+        except (ConnectionResetError, BrokenPipeError):
+            return True
+    return False
+
+
+def test_a_connection_without_a_request_under_way_is_closed_and_a_live_stream_is_not() -> None:
+    with _running(Settings(http_token=TOKEN, http_idle_timeout_s=1)) as address:
+        silent, trickling, answered, streaming = (socket.create_connection(address, timeout=10) for _ in range(4))
+        with silent, trickling, answered, streaming:
+            trickling.sendall(b"GET /healthz HTTP/1.1\r\n")
+            answered.sendall(b"GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n")
+            assert answered.recv(4096).startswith(b"HTTP/1.1 200")
+            streaming.sendall(b"GET /v1/alerts/stream HTTP/1.1\r\nHost: t\r\n\r\n")
+            assert streaming.recv(4096).startswith(b"HTTP/1.1 200")
+            # A header a byte at a time, never ending; nothing at all; nothing more after an answer.
+            assert _closed_by_the_server(trickling, within=30, trickle=b"X-Slow: " + b"x" * 1_000)
+            assert _closed_by_the_server(silent, within=30)
+            assert _closed_by_the_server(answered, within=30)
+            # The stream's request is under way for as long as it is open: three times the timeout on, it is.
+            assert not _closed_by_the_server(streaming, within=3)
+
+
+async def _until(condition: Callable[[], bool], within: float = 30) -> None:
+    deadline = time.monotonic() + within
+    while not condition():
+        assert time.monotonic() < deadline, "not within the time allowed"
+        await asyncio.sleep(0.01)
+
+
+def test_beyond_the_stream_limit_a_new_stream_gets_503_and_everything_else_is_answered() -> None:
+    feed = AlertFeed()
+    app = build_http_app(Settings(http_token=TOKEN, http_max_streams=2), Recorder(), feed)
+
+    async def scenario() -> None:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test", timeout=30) as http:
+            streams = [asyncio.create_task(http.get("/v1/alerts/stream")) for _ in range(2)]
+            await _until(lambda: feed.listening == 2)
+            refused = await asyncio.wait_for(http.get("/v1/alerts/stream"), 30)  # a stream would never end
+            assert refused.status_code == 503 and "NEWS_HTTP_MAX_STREAMS" in refused.json()["error"]
+            assert (await http.get("/healthz")).status_code == 200
+            assert (await http.post(URL, json={"line_no": 1, "text": "Still taken."}, headers=AUTH)).status_code == 202
+            # A stream that ends gives its place to the next.
+            streams[0].cancel()
+            await _until(lambda: feed.listening == 1)
+            streams.append(asyncio.create_task(http.get("/v1/alerts/stream")))
+            await _until(lambda: feed.listening == 2)
+            for stream in streams:
+                stream.cancel()
+
+    asyncio.run(scenario())
 
 
 def test_odd_bytes_in_a_token_or_a_cookie_are_refused_not_an_error() -> None:
