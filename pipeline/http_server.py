@@ -146,7 +146,7 @@ def server_config(app: FastAPI, settings: Settings) -> uvicorn.Config:
     """How uvicorn runs the app. No cap on connections, which idle ones would reach for nothing and
     shut everyone out; instead a connection with no request under way is closed after
     NEWS_HTTP_IDLE_TIMEOUT_S, and what costs the server (a live stream) is limited in the app
-    (NEWS_HTTP_MAX_STREAMS). A request's headers are at most h11's 16 KiB, uvicorn's default."""
+    (NEWS_HTTP_MAX_STREAMS). Headers still unfinished after 16 KiB get 400 (h11's limit, uvicorn's default)."""
     return uvicorn.Config(
         app,
         host=settings.http_host,
