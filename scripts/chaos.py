@@ -435,17 +435,26 @@ def main() -> int:
         collector.start()
         say(f"chaos: {len(records)} lines over {args.articles} articles at {args.rate:.0f} lines/s ({workdir})")
         ingest_log = (workdir / "ingest.log").open("wb")
-        ingest = subprocess.Popen(
-            [sys.executable, "-m", "pipeline", "ingest", "--rate", str(args.rate), "--format", "jsonl", "-"],
-            stdin=subprocess.PIPE,
-            stdout=ingest_log,
-            stderr=subprocess.STDOUT,
-            env=env,
-            cwd=REPO,
-        )
-        assert ingest.stdin is not None
-        ingest.stdin.write("".join(json.dumps(r) + "\n" for r in records).encode())
-        ingest.stdin.close()
+
+        def ingest_records(part: list[dict[str, object]]) -> subprocess.Popen[bytes]:
+            sending = subprocess.Popen(
+                [sys.executable, "-m", "pipeline", "ingest", "--rate", str(args.rate), "--format", "jsonl", "-"],
+                stdin=subprocess.PIPE,
+                stdout=ingest_log,
+                stderr=subprocess.STDOUT,
+                env=env,
+                cwd=REPO,
+            )
+            assert sending.stdin is not None
+            sending.stdin.write("".join(json.dumps(r) + "\n" for r in part).encode())
+            sending.stdin.close()
+            return sending
+
+        # A worker that joins must find lines still to come, however long joining takes on a busy
+        # machine: the last lines are sent only once it is ready (and the first part has all gone).
+        held_back = records[int(min(1.0, args.join_at + 0.1) * len(records)) :] if args.join_at > 0 else []
+        ingest = ingest_records(records[: len(records) - len(held_back)])
+        joined = False
 
         plan = sorted(
             (share, action)
@@ -479,6 +488,7 @@ def main() -> int:
                     happened.append(f"worker {workers.index(live[0]) + 1} left at {done} lines classified")
                 elif action == "join":
                     start_worker().wait_ready()
+                    joined = True
                     happened.append(f"worker {len(workers)} joined at {done} lines classified")
                 elif action == "kill_node":
                     if args.which_node == "leader":
@@ -502,7 +512,10 @@ def main() -> int:
                         f"to {collected.distinct_lines(besides=marker_articles)} lines classified"
                     )
                 say(f"chaos: {happened[-1]}")
-            if marker_ingest is None and ingest.poll() is not None:
+            if held_back and joined and ingest.poll() is not None:
+                ingest, held_back = ingest_records(held_back), []
+                say(f"chaos: the last {len(records) - int(min(1.0, args.join_at + 0.1) * len(records))} lines sent")
+            if marker_ingest is None and not held_back and ingest.poll() is not None:
                 marker_ingest = ingest_markers()  # after every line of the drill, on each partition it used
             if marker_ingest is not None and marker_ingest.poll() not in (None, 0):
                 sys.exit(f"chaos: the markers could not be ingested; see {workdir / 'markers.log'}")
@@ -549,10 +562,10 @@ def main() -> int:
         classified, "speaker", lambda c: c["speaker"]["name"] if c["speaker"] else None, expected_speakers
     )
     topic_mismatches = mismatches(classified, "topics", lambda c: sorted(t["id"] for t in c["topics"]), expected_topics)
-    published = next((line for line in ingest_out.splitlines() if line.startswith("published")), "")
+    published = [line for line in ingest_out.splitlines() if line.startswith("published")]
     counts = {
         "lines_sent": len(records),
-        "lines_ingested": int(published.split()[1]) if published else 0,
+        "lines_ingested": sum(int(line.split()[1]) for line in published),
         "lines_classified": len(seen),
         "classified_records": len(classified),
         "dead_letters_by_reason": dict(Counter(d["reason"] for d in dead)),

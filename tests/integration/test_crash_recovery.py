@@ -39,6 +39,7 @@ def drill(kafka_broker: str, *args: str) -> dict[str, object]:
     )
     assert result.stdout.strip(), result.stderr[-3000:]
     counts: dict[str, object] = json.loads(result.stdout.strip().splitlines()[-1])
+    assert result.returncode == 0, (counts, result.stderr[-3000:])  # e.g. a marker's alert never came
     return counts
 
 
