@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
 import uuid
 from collections import OrderedDict, deque
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 import structlog
 from aiokafka import AIOKafkaConsumer
@@ -52,16 +53,23 @@ class AlertFeed:
             else:
                 queue.put_nowait(alert)
 
-    async def listen(self, wanted: AlertFilter) -> AsyncIterator[Alert]:
-        """The recent alerts, then each new one, that ``wanted`` wants."""
+    async def listen(
+        self, wanted: AlertFilter, lasting: Callable[[], float] = lambda: math.inf, recheck_s: float = 5.0
+    ) -> AsyncIterator[Alert]:
+        """The recent alerts, then each new one, that ``wanted`` wants, for as long as ``lasting`` gives
+        time left (seconds): it is asked before each alert is handed out and at least every ``recheck_s``."""
         queue: asyncio.Queue[Alert | None] = asyncio.Queue(maxsize=_LISTENER_QUEUE + 1)
         for earlier in self._recent:
             queue.put_nowait(earlier)
         self._listeners.add(queue)
         try:
-            while True:
-                alert = await queue.get()
-                if alert is None:
+            while (left := lasting()) > 0:
+                try:
+                    async with asyncio.timeout(min(left, recheck_s)):
+                        alert = await queue.get()  # cancelled by the timeout, it takes nothing off the queue
+                except TimeoutError:
+                    continue
+                if alert is None or lasting() <= 0:
                     return
                 if wanted.wants(alert):
                     yield alert

@@ -10,6 +10,8 @@ import hashlib
 import hmac
 import ipaddress
 import json
+import math
+import secrets
 import time
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
@@ -24,6 +26,10 @@ MIN_TOKEN_CHARS = 16
 SESSION_COOKIE = "news_session"
 SESSION_SECONDS = 12 * 3600
 """a newsroom shift: after it, the editor's browser asks for the read token again"""
+SESSION_RECHECK_SECONDS = 5.0
+"""how often a live stream opened with a session checks that the session has not been logged out"""
+MAX_ENDED_SESSIONS = 100_000
+"""sessions logged out and not yet expired that a server remembers; beyond, it ends every session"""
 
 OPEN_PATHS = frozenset({"/healthz", "/login"})
 SESSION_PATH = "/v1/session"
@@ -103,12 +109,10 @@ class Access:
         self._write = settings.http_token
         self._read = settings.http_read_token
         self._secure_cookie = not is_loopback(settings.http_host)
-        self._session_key = (
-            None
-            if self._read is None
-            # Derived from the read token: a new read token ends every session made with the old one.
-            else hmac.new(self._read.get_secret_value().encode(), b"news-pipeline alerts session", "sha256").digest()
-        )
+        self._generation = 0
+        self._session_key = self._key_of_generation(0)
+        self._ended: dict[str, int] = {}
+        """sessions logged out, by their id, with when they would have expired"""
 
     @property
     def reading_is_open(self) -> bool:
@@ -126,15 +130,41 @@ class Access:
         presented = _bearer(headers)
         if presented is not None:
             return None if _same(presented, self._read) else Refusal(403, "this token may not read alerts")
-        if by_cookie and self._valid_session(_cookie(headers, SESSION_COOKIE)):
+        if by_cookie and self._session(_cookie(headers, SESSION_COOKIE)) is not None:
             return None
         return _needs_bearer("alerts")
 
+    def reading_left(self, headers: dict[bytes, bytes]) -> float:
+        """Seconds left to what let a request read (``may_read`` having let it): for ever with the
+        read token or when reading is open; with a session, until it expires or is logged out (0 then)."""
+        if self._read is None or _bearer(headers) is not None:
+            return math.inf
+        session = self._session(_cookie(headers, SESSION_COOKIE))
+        return 0.0 if session is None else max(0.0, session.expires - time.time())
+
     def session_cookie(self, now: float | None = None) -> str:
-        """A Set-Cookie value holding a session that ends with the shift; the token itself stays out."""
+        """A Set-Cookie value holding a session that ends with the shift; the token itself stays out.
+        Each session has an id of its own, so that logging one out ends it and no other."""
         expires = int((time.time() if now is None else now) + SESSION_SECONDS)
-        value = f"{expires}.{self._signature(expires)}"
+        session_id = secrets.token_hex(8)
+        value = f"{expires}.{session_id}.{self._signature(expires, session_id)}"
         return self._cookie(value, SESSION_SECONDS)
+
+    def end_session(self, headers: dict[bytes, bytes]) -> None:
+        """Logging out: the request's session is refused from now on, by this server, though its cookie
+        would still be signed and unexpired (a copy kept of it, a stream open with it)."""
+        session = self._session(_cookie(headers, SESSION_COOKIE))
+        if session is None:
+            return
+        now = time.time()
+        self._ended = {ended: expires for ended, expires in self._ended.items() if expires >= now}
+        if len(self._ended) >= MAX_ENDED_SESSIONS:
+            # Too many to remember: a new key ends every session, and none need be remembered.
+            self._generation += 1
+            self._session_key = self._key_of_generation(self._generation)
+            self._ended.clear()
+            return
+        self._ended[session.session_id] = session.expires
 
     def ended_session_cookie(self) -> str:
         return self._cookie("", 0)
@@ -143,17 +173,37 @@ class Access:
         secure = "; Secure" if self._secure_cookie else ""
         return f"{SESSION_COOKIE}={value}; Max-Age={max_age}; Path=/; HttpOnly; SameSite=Strict{secure}"
 
-    def _signature(self, expires: int) -> str:
-        assert self._session_key is not None
-        return hmac.new(self._session_key, str(expires).encode(), hashlib.sha256).hexdigest()
+    def _key_of_generation(self, generation: int) -> bytes | None:
+        if self._read is None:
+            return None
+        # Derived from the read token: a new read token ends every session made with the old one.
+        purpose = b"news-pipeline alerts session" + (b" %d" % generation if generation else b"")
+        return hmac.new(self._read.get_secret_value().encode(), purpose, "sha256").digest()
 
-    def _valid_session(self, value: str | None) -> bool:
+    def _signature(self, expires: int, session_id: str) -> str:
+        assert self._session_key is not None
+        return hmac.new(self._session_key, f"{expires}.{session_id}".encode(), hashlib.sha256).hexdigest()
+
+    def _session(self, value: str | None) -> _Session | None:
+        """The session a cookie holds, if this server made it and it has neither expired nor been logged out."""
         if value is None or self._session_key is None:
-            return False
-        expires, _, signature = value.partition(".")
+            return None
+        expires, _, rest = value.partition(".")
+        session_id, _, signature = rest.partition(".")
         if not (expires.isascii() and expires.isdigit() and len(expires) <= 12) or int(expires) < time.time():
-            return False
-        return hmac.compare_digest(signature.encode("utf-8", "surrogateescape"), self._signature(int(expires)).encode())
+            return None
+        if not (session_id.isascii() and session_id.isalnum()) or session_id in self._ended:
+            return None
+        expected = self._signature(int(expires), session_id).encode()
+        if not hmac.compare_digest(signature.encode("utf-8", "surrogateescape"), expected):
+            return None
+        return _Session(int(expires), session_id)
+
+
+@dataclass(frozen=True)
+class _Session:
+    expires: int
+    session_id: str
 
 
 def _bearer(headers: dict[bytes, bytes]) -> bytes | None:

@@ -27,7 +27,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from pipeline.alert_feed import AlertFeed
 from pipeline.alert_filter import AlertFilter
 from pipeline.events import ArticleId, ItemVersion, LineEvent, LineNo, LineText
-from pipeline.http_access import SESSION_PATH, Access, AccessGate
+from pipeline.http_access import SESSION_PATH, SESSION_RECHECK_SECONDS, Access, AccessGate
 from pipeline.ninjs import NinjsError, read_item
 from pipeline.settings import Settings
 from pipeline.sources import Rejected, item_version
@@ -216,6 +216,8 @@ def build_http_app(
     publisher: LinePublisher,
     feed: AlertFeed,
     lifespan: Callable[[FastAPI], Any] | None = None,
+    *,
+    session_recheck_s: float = SESSION_RECHECK_SECONDS,
 ) -> FastAPI:
     access = Access(settings)  # ValueError, naming the setting, if the tokens will not do
     parsing = anyio.CapacityLimiter(_PARSERS)
@@ -321,13 +323,16 @@ def build_http_app(
         summary="Alerts as they arrive (server-sent events)",
     )
     async def alert_stream(
+        request: Request,
         kind: Annotated[list[str] | None, Query()] = None,
         speaker: Annotated[list[str] | None, Query()] = None,
         article: Annotated[list[str] | None, Query()] = None,
     ) -> StreamingResponse:
         wanted = AlertFilter.of(kind or (), speaker or (), article or ())
+        # Opened with a session, the stream ends with it: when it expires, or is logged out.
+        lasting = partial(access.reading_left, _headers(request))
         return StreamingResponse(
-            _events(feed.listen(wanted)),
+            _events(feed.listen(wanted, lasting=lasting, recheck_s=session_recheck_s)),
             media_type="text/event-stream",
             headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
         )
@@ -353,8 +358,13 @@ def build_http_app(
             response.headers["Set-Cookie"] = access.session_cookie()
         return response
 
-    @app.delete(SESSION_PATH, status_code=204, summary="Log out: the session cookie is dropped")
-    async def log_out() -> Response:
+    @app.delete(
+        SESSION_PATH,
+        status_code=204,
+        summary="Log out: the session ends (its streams too) and the browser drops its cookie",
+    )
+    async def log_out(request: Request) -> Response:
+        access.end_session(_headers(request))
         return Response(status_code=204, headers={"Set-Cookie": access.ended_session_cookie()})
 
     @app.get("/healthz", summary="The server is up")
@@ -362,6 +372,11 @@ def build_http_app(
         return {"status": "ok"}
 
     return app
+
+
+def _headers(request: Request) -> dict[bytes, bytes]:
+    """A request's headers as the access checks read them: raw bytes, as AccessGate did."""
+    return dict(request.scope.get("headers", []))
 
 
 def _page(name: str) -> HTMLResponse:

@@ -18,6 +18,7 @@ import pytest
 from fastapi import WebSocket, WebSocketDisconnect
 from fastapi.testclient import TestClient
 
+from pipeline import http_access
 from pipeline.alert_feed import AlertFeed
 from pipeline.events import ItemVersion, LineEvent
 from pipeline.http_access import SESSION_COOKIE, SESSION_SECONDS, Access, refusal_to_serve
@@ -284,6 +285,80 @@ def test_logging_in_trades_the_read_token_for_a_session_cookie_the_page_and_stre
         assert stream.status_code == 200 and stream.headers["content-type"].startswith("text/event-stream")
     assert http.delete("/v1/session").status_code == 204
     assert http.get("/alerts", headers={"Accept": "application/json"}).status_code == 401
+
+
+def _guarded_app(feed: AlertFeed) -> Any:
+    settings = Settings(http_token=TOKEN, http_read_token=READ_TOKEN)
+    return build_http_app(settings, Recorder(), feed, session_recheck_s=0.05)
+
+
+def _asgi_client(app: Any) -> httpx.AsyncClient:
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test")
+
+
+def test_a_stream_opened_with_a_session_ends_when_the_session_does() -> None:
+    app = _guarded_app(AlertFeed())
+    ending_soon = Access(Settings(http_token=TOKEN, http_read_token=READ_TOKEN)).session_cookie(
+        now=time.time() - SESSION_SECONDS + 2
+    )
+
+    async def scenario() -> httpx.Response:
+        async with _asgi_client(app) as http:
+            http.cookies.set(SESSION_COOKIE, ending_soon.split(";")[0].split("=", 1)[1])
+            return await asyncio.wait_for(http.get("/v1/alerts/stream"), 30)  # a stream that lasted would never end
+
+    ended = asyncio.run(scenario())
+    assert ended.status_code == 200 and ended.text == ": alerts follow\n\n"
+
+
+def test_logging_out_ends_the_session_its_open_stream_and_no_other() -> None:
+    feed = AlertFeed()
+    app = _guarded_app(feed)
+    read = {"Authorization": f"Bearer {READ_TOKEN}"}
+
+    async def scenario() -> None:
+        async with _asgi_client(app) as leaving, _asgi_client(app) as staying, _asgi_client(app) as program:
+            for editor in (leaving, staying):  # logged in within the same second, most likely
+                assert (await editor.post("/v1/session", headers=read)).status_code == 204
+            kept = leaving.cookies[SESSION_COOKIE]
+            assert kept != staying.cookies[SESSION_COOKIE]
+            streams = [asyncio.create_task(editor.get("/v1/alerts/stream")) for editor in (leaving, staying)]
+            by_token = asyncio.create_task(program.get("/v1/alerts/stream", headers=read))
+            await _until(lambda: feed.listening == 3)
+            assert (await leaving.delete("/v1/session")).status_code == 204
+            assert (await asyncio.wait_for(streams[0], 30)).status_code == 200  # ended, as the session did
+            # The cookie, had a copy of it been kept, is refused; the other editor's session and stream go on.
+            kept_copy = {"Cookie": f"{SESSION_COOKIE}={kept}", "Accept": "application/json"}
+            assert (await program.get("/alerts", headers=kept_copy)).status_code == 401
+            assert (await staying.get("/alerts")).status_code == 200
+            await asyncio.sleep(0.5)  # ten times the session check's interval
+            assert not streams[1].done() and not by_token.done()
+            for stream in (streams[1], by_token):
+                stream.cancel()
+
+    asyncio.run(scenario())
+
+
+def test_past_the_logged_out_sessions_it_remembers_the_server_ends_every_session(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(http_access, "MAX_ENDED_SESSIONS", 2)
+    access = Access(Settings(http_token=TOKEN, http_read_token=READ_TOKEN))
+
+    def new_session() -> dict[bytes, bytes]:
+        return {b"cookie": access.session_cookie().split(";")[0].encode()}
+
+    def reading(sessions: list[dict[bytes, bytes]]) -> list[bool]:
+        return [access.may_read(session) is None for session in sessions]
+
+    sessions = [new_session() for _ in range(4)]
+    for session in sessions[:2]:
+        access.end_session(session)
+    assert reading(sessions) == [False, False, True, True]
+    # A third to remember is one too many: rather than forget one, the server ends them all.
+    access.end_session(sessions[2])
+    assert reading(sessions) == [False, False, False, False]
+    assert reading([new_session()]) == [True]
 
 
 def test_beyond_loopback_the_session_cookie_is_sent_over_tls_only() -> None:
