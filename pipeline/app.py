@@ -128,6 +128,7 @@ def build_app(settings: Settings, classifier: LineClassifier | None = None) -> f
                 "lines_classified",
                 lines=len(outputs),
                 replayed=batch.replayed,
+                speaker_failures=len(batch.speaker_failures),
                 articles=sorted({c.article_id for c in batch.classified}),
             )
 

@@ -62,6 +62,7 @@ def classify(paths: PathsArg, article_id: ArticleIdOpt = None, fmt: FormatOpt = 
     from pipeline.cpu_budget import CpuBudget
     from pipeline.decoding import Failure
     from pipeline.domain.classifier import LineClassifier
+    from pipeline.events import ClassifiedLine
     from pipeline.offline import classify_events
     from pipeline.taxonomy_file import load_taxonomy
 
@@ -75,8 +76,12 @@ def classify(paths: PathsArg, article_id: ArticleIdOpt = None, fmt: FormatOpt = 
     def refuse(line: LineEvent, failure: Failure) -> None:
         refused.append(f"{line.source}: line {line.line_no}: {failure.reason}: {failure.detail}")
 
+    def speaker_failed(line: ClassifiedLine, error: Exception) -> None:  # the line is out, without a speaker
+        typer.echo(visible(f"speaker not found, by a bug: {line.article_id} line {line.line_no}: {error!r}"), err=True)
+
     # One pass over all inputs, so an article split over several files keeps its memory.
-    for event in classify_events(classifier, lines, now, refuse, CpuBudget(settings.line_budget_s)):
+    budget = CpuBudget(settings.line_budget_s)
+    for event in classify_events(classifier, lines, now, refuse, budget, speaker_failed):
         sys.stdout.write(visible(event.model_dump_json()))
         sys.stdout.write("\n")
     sys.stdout.flush()

@@ -141,6 +141,8 @@ class Batch:
     dead_letters: list[tuple[Failure, Message]] = field(default_factory=list)
     errors: list[tuple[Exception, Message]] = field(default_factory=list)
     """bugs met (each also dead-lettered as processing_error), for the log"""
+    speaker_failures: list[tuple[Exception, ClassifiedLine]] = field(default_factory=list)
+    """bugs met finding a speaker, for the log: those lines are classified without one"""
     held: list[int] = field(default_factory=list)
     """indexes of the messages not taken now: never to count as processed"""
     reread: bool = False
@@ -277,13 +279,17 @@ class LineDelivery:
             share.before.setdefault(article, memory)
             checkpoint_full = len(share.before) >= MAX_CHECKPOINT_ARTICLES
             try:
-                classified, after = classify_line(self._classifier, line, memory or ArticleMemory(), now, self._budget)
+                classified, after, speaker_failure = classify_line(
+                    self._classifier, line, memory or ArticleMemory(), now, self._budget
+                )
             except Exception as error:  # a bug must not stop the stream; the line is kept on the DLQ
                 batch.processing_failed(error, message)
                 continue
             if isinstance(classified, Failure):
                 batch.dead_letters.append((classified, message))
                 continue
+            if speaker_failure is not None:
+                batch.speaker_failures.append((speaker_failure, classified))
             latest[article] = (share.partition, after)
             if replay is not None:
                 replay.memories[article] = after

@@ -14,7 +14,7 @@ from pipeline.domain.alerts import AlertLedger
 from pipeline.domain.classifier import LineClassifier
 from pipeline.domain.items import ItemLedger
 from pipeline.domain.memory import ArticleMemory
-from pipeline.events import ItemVersion, LineEvent
+from pipeline.events import ClassifiedLine, ItemVersion, LineEvent
 from pipeline.processing import classify_line, raise_alerts, split_item
 
 
@@ -24,19 +24,25 @@ def classify_events(
     now: datetime,
     refused: Callable[[LineEvent, Failure], None] = lambda line, failure: None,
     budget: CpuBudget | None = None,
+    speaker_failed: Callable[[ClassifiedLine, Exception], None] = lambda line, error: None,
 ) -> Iterator[BaseModel]:
     """Each classified line, followed by the alerts it raises, in input order.
-    Lines the worker would dead-letter (repeats, late lines, lines over ``budget``) go to ``refused``."""
+    Lines the worker would dead-letter (repeats, late lines, lines over ``budget``) go to ``refused``;
+    a bug met finding a line's speaker goes to ``speaker_failed``, and the line on without one."""
     memories: dict[str, ArticleMemory] = {}
     ledgers: dict[str, AlertLedger] = {}
     for line in lines:
         memory = memories.get(line.article_id) or ArticleMemory()
         # Enforced for the line alone: a generator's caller runs between its yields.
         with budget.enforced() if budget else nullcontext():
-            classified, memories[line.article_id] = classify_line(classifier, line, memory, now, budget)
+            classified, memories[line.article_id], speaker_failure = classify_line(
+                classifier, line, memory, now, budget
+            )
         if isinstance(classified, Failure):
             refused(line, classified)
             continue
+        if speaker_failure is not None:
+            speaker_failed(classified, speaker_failure)
         yield classified
         alerts, ledgers[line.article_id] = raise_alerts(
             classifier, classified, ledgers.get(line.article_id) or AlertLedger(), now

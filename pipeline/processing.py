@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from contextlib import nullcontext
 from datetime import datetime
+from typing import NamedTuple
 
 from pipeline.cpu_budget import CpuBudget, OverBudget
 from pipeline.decoding import Failure
@@ -27,24 +28,31 @@ def _speaker_ref(speaker: Speaker | None) -> SpeakerRef | None:
     return SpeakerRef(name=speaker.name, kind=kind, method=speaker.method, evidence=speaker.evidence)
 
 
+class LineOutcome(NamedTuple):
+    result: ClassifiedLine | Failure
+    """the classified line; or, for a line that repeats, comes after a later one of its article,
+    or takes longer than its budget, the reason it is refused"""
+    memory: ArticleMemory
+    """the article's memory after the line (unchanged when it is refused)"""
+    speaker_failure: Exception | None = None
+    """a bug met finding the speaker: the line is classified without one, and this is for the log"""
+
+
 def classify_line(
     classifier: LineClassifier,
     line: LineEvent,
     memory: ArticleMemory,
     now: datetime,
     budget: CpuBudget | None = None,
-) -> tuple[ClassifiedLine | Failure, ArticleMemory]:
-    """The classified line and the article's memory after it; or, for a line that repeats, comes
-    after a later one of its article, or takes longer than ``budget`` (where it is enforced), the
-    reason it is refused and the memory unchanged."""
+) -> LineOutcome:
     refusal = _out_of_order(line, memory)
     if refusal is not None:
-        return refusal, memory
+        return LineOutcome(refusal, memory)
     try:
         with budget.spending() if budget else nullcontext():
             verdict, memory = classifier.classify(line.text, line.line_no, memory)
     except OverBudget as over:  # read again, it would take as long: it is refused for good
-        return Failure("line_too_slow", f"classifying it {over}"), memory
+        return LineOutcome(Failure("line_too_slow", f"classifying it {over}"), memory)
     classified = ClassifiedLine(
         event_id=ClassifiedLine.id_for(line.article_id, line.line_no),
         line_event_id=line.event_id,
@@ -58,7 +66,7 @@ def classify_line(
         classified_at=now,
         corrects_line_no=line.corrects_line_no,
     )
-    return classified, memory
+    return LineOutcome(classified, memory, verdict.speaker_failure)
 
 
 def _out_of_order(line: LineEvent, latest: ArticleMemory) -> Failure | None:

@@ -361,6 +361,14 @@ async def finish(
         events = events[: len(events) - batch.left]
     for error, message in batch.errors:
         log.error("processing_failed", topic=message.origin.topic, offset=message.origin.offset, exc_info=error)
+    for error, line in batch.speaker_failures:
+        log.error(
+            "speaker_attribution_failed",
+            article_id=line.article_id,
+            line_no=line.line_no,
+            event_id=line.event_id,
+            exc_info=error,
+        )
     for index in batch.held:
         # Marked done without telling the consumer: its offset never counts as processed, so no
         # commit passes the hole before it.

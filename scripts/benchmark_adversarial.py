@@ -57,7 +57,7 @@ def seconds_to_classify(classifier: LineClassifier, text: str, repeat: int, limi
         signal.alarm(limit_s)
         try:
             started = time.perf_counter()
-            classified, _ = classify_line(classifier, event, memory, now)
+            classified = classify_line(classifier, event, memory, now).result
             if isinstance(classified, ClassifiedLine):
                 raise_alerts(classifier, classified, AlertLedger(), now)
             best = min(best, time.perf_counter() - started)

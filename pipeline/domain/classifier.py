@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pipeline.domain.alerts import AlertRules
 from pipeline.domain.memory import ArticleMemory
 from pipeline.domain.names import Directory
-from pipeline.domain.speakers import Speaker, SpeakerAttributor
+from pipeline.domain.speakers import Attribution, Speaker, SpeakerAttributor
 from pipeline.domain.taxonomy import Taxonomy
 from pipeline.domain.text import plain
 from pipeline.domain.topics import TopicClassifier, TopicScore
@@ -17,6 +17,9 @@ from pipeline.domain.topics import TopicClassifier, TopicScore
 class LineVerdict:
     speaker: Speaker | None
     topics: tuple[TopicScore, ...]
+    speaker_failure: Exception | None = None
+    """a bug met while finding the speaker: the line has its topics and no speaker, and the
+    runner reports it (the domain logs nothing)"""
 
     @property
     def topic_ids(self) -> frozenset[str]:
@@ -34,7 +37,12 @@ class LineClassifier:
 
     def classify(self, text: str, line_no: int, memory: ArticleMemory) -> tuple[LineVerdict, ArticleMemory]:
         normalised = plain(text)
-        attribution = self._speakers.attribute(normalised, memory)
+        failure: Exception | None = None
+        try:
+            attribution = self._speakers.attribute(normalised, memory)
+        except Exception as error:  # a speaker rule's bug must not cost the line its topics and alerts
+            attribution = Attribution(None, memory.entities, memory.transcript, memory.turn_speaker)
+            failure = error
         speaker = attribution.speaker
         topics = self._topics.classify(normalised, frozenset(memory.previous_topics))
         memory = ArticleMemory(
@@ -50,4 +58,4 @@ class LineClassifier:
             turn_speaker=attribution.turn_speaker,
             skipped=memory.after_line(line_no),
         )
-        return LineVerdict(speaker, topics), memory
+        return LineVerdict(speaker, topics, failure), memory

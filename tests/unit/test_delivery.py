@@ -35,6 +35,7 @@ from pipeline.domain.memory import ArticleMemory
 from pipeline.events import ClassifiedLine, ItemVersion, LineEvent
 from pipeline.offline import classify_events
 from pipeline.processing import classify_line, raise_alerts
+from tests.unit.test_classification_never_raises import BrokenSpeakers
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -389,6 +390,21 @@ class Failing(LineClassifier):
         return super().classify(text, line_no, memory)
 
 
+def test_a_line_whose_speaker_rules_fail_is_classified_without_a_speaker_and_reported(
+    classifier: LineClassifier,
+) -> None:
+    worker = LineDelivery(BrokenSpeakers(classifier), max_text_bytes=65_536)
+    after = line(7, text="He said the convoy had left.")
+    batch = take(worker, State(), [message(0, line(1)), message(1, line(6)), message(2, after)])
+    assert [(c.line_no, c.speaker.name if c.speaker else None) for c in batch.classified] == [
+        (1, "Dmytro Kuleba"),
+        (6, None),
+        (7, "Dmytro Kuleba"),
+    ]
+    assert batch.dead_letters == [] and batch.errors == []
+    assert [(type(error), c.line_no) for error, c in batch.speaker_failures] == [(IndexError, 6)]
+
+
 def test_a_line_the_classifier_fails_on_is_dead_lettered_and_the_batch_goes_on(classifier: LineClassifier) -> None:
     worker = LineDelivery(Failing(classifier.taxonomy), max_text_bytes=65_536)
     batch = take(worker, State(), [message(0, line(6)), message(1, line(1)), message(2, b"{not json")])
@@ -582,7 +598,7 @@ def alerts_raised(classifier: LineClassifier, lines: list[tuple[str, int | None]
             ingested_at=NOW,
             corrects_line_no=corrects,
         )
-        classified, memory = classify_line(classifier, event, memory, NOW)
+        classified, memory, _ = classify_line(classifier, event, memory, NOW)
         assert isinstance(classified, ClassifiedLine) and classified.corrects_line_no == corrects
         alerts, ledger = raise_alerts(classifier, classified, ledger, NOW)
         raised += [(a.line_no, a.kind) for a in alerts]
