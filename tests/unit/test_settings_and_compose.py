@@ -173,6 +173,34 @@ def test_kafka_is_published_only_by_the_opt_in_file_and_then_only_with_scram_ove
     assert "--add-config-file" in adding and "--add-config " not in adding
 
 
+PASSWORD_FILE = "/tmp/host-user.properties"
+KAFKA_CONFIGS = "/opt/kafka/bin/kafka-configs.sh"
+
+
+@pytest.mark.skipif(shutil.which("docker") is None, reason="no docker client on this machine")
+@pytest.mark.parametrize("tool_status", [0, 1])
+def test_the_kafka_user_s_password_file_is_gone_once_the_tool_has_run_or_failed(
+    tool_status: int, tmp_path: Path
+) -> None:
+    opted = _composed([REPO / "docker-compose.yml", KAFKA_HOST_FILE], {"KAFKA_HOST_PASSWORD": "x" * 24})
+    shell, flag, script = opted["kafka-host-user"]["entrypoint"]
+    assert (shell, flag) == ("/bin/bash", "-c") and PASSWORD_FILE in script and KAFKA_CONFIGS in script
+    # The script as composed, run here: its file in tmp_path, the Kafka tool stood in for by one that
+    # keeps what it was given and exits as the real one would, done or failed.
+    password_file, given = tmp_path / "host-user.properties", tmp_path / "given"
+    tool = tmp_path / "kafka-configs.sh"
+    tool.write_text(f'#!/bin/bash\ncat "${{@: -1}}" > {given}\nexit {tool_status}\n', encoding="utf-8")
+    tool.chmod(0o755)
+    # `compose config` prints a "$" the container's shell is to see as "$$", as it would be written.
+    here = script.replace("$$", "$").replace(PASSWORD_FILE, str(password_file)).replace(KAFKA_CONFIGS, str(tool))
+    ran = subprocess.run(
+        [shell, flag, here], env={"PATH": os.environ["PATH"], "KAFKA_HOST_PASSWORD": "s3cret"}, check=False
+    )
+    assert ran.returncode == tool_status
+    assert given.read_text(encoding="utf-8") == "SCRAM-SHA-512=password=s3cret\n"
+    assert not password_file.exists()
+
+
 @pytest.mark.skipif(shutil.which("docker") is None, reason="no docker client on this machine")
 def test_the_opt_in_kafka_file_will_not_resolve_without_a_password() -> None:
     command = _compose_command()
