@@ -192,7 +192,7 @@ class Access:
         session_id, _, signature = rest.partition(".")
         if not (expires.isascii() and expires.isdigit() and len(expires) <= 12) or int(expires) < time.time():
             return None
-        if not (session_id.isascii() and session_id.isalnum()) or session_id in self._ended:
+        if not (session_id.isascii() and session_id.isalnum() and len(session_id) <= 32) or session_id in self._ended:
             return None
         expected = self._signature(int(expires), session_id).encode()
         if not hmac.compare_digest(signature.encode("utf-8", "surrogateescape"), expected):
