@@ -53,6 +53,7 @@ class EnglishLexicon(BaseModel):
     news_agencies: Words
     group_references: Words
     place_nouns: Words
+    regional_adjectives: Words
 
 
 def load_lexicon(text: str, origin: str = "english.yaml") -> EnglishLexicon:
@@ -90,3 +91,4 @@ QUANTIFIERS = frozenset(_LEXICON.quantifiers)
 NEWS_AGENCIES = frozenset(_LEXICON.news_agencies)
 GROUP_REFERENCES = frozenset(_LEXICON.group_references)
 PLACE_NOUNS = frozenset(_LEXICON.place_nouns)
+REGIONAL_ADJECTIVES = frozenset(_LEXICON.regional_adjectives)

@@ -312,6 +312,22 @@ def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     return span is not None and span[1] > start
 
 
+def find_bodies(text: str) -> list[tuple[int, str]]:
+    """Bodies named by capitalised words ending in what they are ("the Security Council", "the Tarvo
+    Movement"), with where each starts, wherever the line names them: a later "the council" or "the
+    movement" means the body the article named, though it was named in passing."""
+    bodies = []
+    for match in _NAME_RUN.finditer(text):
+        words = match.group().split()
+        if words[-1].casefold() not in ORGANISATION_HEADS or name_after_body(words) is not None:
+            continue
+        while words and (words[0].casefold() in _NOT_NAMES or words[0].casefold().endswith("'s")):
+            words.pop(0)  # "The", "Korvia's"
+        if len(words) >= 2:
+            bodies.append((match.end() - len(" ".join(words)), " ".join(words)))
+    return bodies
+
+
 def _word_before(text: str, position: int) -> str:
     """The lower-case word just before ``position`` ("group" in "the militant group Islamic Jihad")."""
     # Only the last few words are searched (from the start of a long line, this was a search per name),
@@ -335,4 +351,29 @@ _WORD_AFTER = re.compile(r"\s+([A-Za-z]+)")
 
 
 def _learned(text: str, start: int, end: int) -> tuple[Descriptor, ...]:
-    return tuple(role for role in (_role_before(text, start), _role_after(text, end)) if role)
+    roles = (_role_before(text, start), _title_set_off_before(text, start, end), _role_after(text, end))
+    return tuple(role for role in roles if role)
+
+
+def _title_set_off_before(text: str, start: int, end: int) -> Descriptor | None:
+    """A title set off by commas before the name, with what it is for: "The UN envoy for Korvia, Anna
+    Lind, arrived" teaches that Anna Lind is the UN envoy, so "the envoy" is her later on."""
+    if not text.startswith(",", end) and text[end:].strip(" .") != "":
+        return None
+    before = text[max(0, start - 80) : start]
+    if not before.endswith(", "):
+        return None
+    title = re.split(r'[,;:."()]', before[:-2])[-1]
+    words: list[str] = _WORD.findall(title)
+    role = next((i for i in range(len(words) - 1, -1, -1) if words[i].casefold() in ROLE_WORDS), None)
+    if role is None:
+        return None
+    complement = words[role + 1 :]
+    if complement and (
+        complement[0].casefold() not in {"for", "to", "in", "of", "at"}
+        or not all(w[:1].isupper() or w.casefold() in {"the", "of", "and"} for w in complement[1:])
+    ):
+        return None
+    if not all(_may_be_title(w) or w[:1].isupper() or w.casefold() in {"the", "a", "an"} for w in words[:role]):
+        return None
+    return descriptor_key(words[: role + 1])

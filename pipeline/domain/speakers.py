@@ -19,6 +19,7 @@ previous speaker's account (an opening quotation mark, "This would involve ...")
 from __future__ import annotations
 
 import re
+from collections import deque
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -37,6 +38,7 @@ from pipeline.domain.lexicon import (
     PERSONAL_PRONOUNS,
     PREPOSITIONS,
     QUALIFIERS,
+    REGIONAL_ADJECTIVES,
     RELATIVE_PRONOUNS,
     REPORTING_VERBS,
     ROLE_WORDS,
@@ -50,10 +52,11 @@ from pipeline.domain.names import (
     Entity,
     Mention,
     descriptor_key,
+    find_bodies,
     find_mentions,
     name_after_body,
 )
-from pipeline.domain.text import fold
+from pipeline.domain.text import fold, last_span_before
 from pipeline.domain.transcripts import speaker_label
 
 MAX_REMEMBERED = 40
@@ -113,8 +116,18 @@ class _LineContext:
         self.memory = memory
         self.directory = directory
         self.known = KnownEntities(memory.entities)
-        for mention in mentions:
-            self.remember(mention.entity, mention.learned_roles)
+        # Everyone the line names, in the order it names them; bodies named in passing too, so that a
+        # later "the council" finds the Security Council.
+        bodies = deque(find_bodies(text))
+        spans = [(m.start, m.end) for m in mentions]
+        for mention in [*mentions, None]:
+            while bodies and (mention is None or bodies[0][0] < mention.start):
+                at, name = bodies.popleft()
+                span = last_span_before(spans, at + 1)
+                if (span is None or span[1] <= at) and self.find_by_name(name) is None:
+                    self.remember(Entity(name, "organisation"))
+            if mention is not None:
+                self.remember(mention.entity, mention.learned_roles)
 
     @cached_property
     def quotations(self) -> tuple[tuple[int, int], ...]:
@@ -508,7 +521,12 @@ class SpeakerAttributor:
             body = " ".join(words[1:])
             return Speaker(f"{owner.name}'s {body}" if owner else body, "organisation", "organisation", evidence)
         for index, word in enumerate(lowered[:-1]):
-            if lowered[index + 1] in {"for", "of"} and word in phrases.SPOKESPEOPLE and index + 2 < len(words):
+            speaks_for = (word in phrases.SPOKESPEOPLE and lowered[index + 1] in {"for", "of"}) or (
+                # "a senior official of the movement", "an official from the ministry": an official left
+                # unnamed speaks for the side named.
+                word in _UNNAMED_OFFICIALS and lowered[index + 1] in {"of", "from"}
+            )
+            if speaks_for and index + 2 < len(words):
                 behalf = self._resolve_phrase(context, phrases.strip_subject(phrase[index + 2 :]), at, cue)
                 if behalf is not None:
                     return Speaker(behalf.name, behalf.kind, behalf.method, evidence)
@@ -550,6 +568,11 @@ class SpeakerAttributor:
             return self._resolve_name(context, name_words, words, evidence)
         if lowered[-1] in ROLE_WORDS:
             found = self._resolve_descriptor(context, words, evidence)
+            side = _side_of_officials(context, phrase) if lowered[-1] in _UNNAMED_OFFICIALS else None
+            if side is not None and found is not None and found.name == phrases.as_written(words):
+                # Nobody known holds the title: "a senior Tarvo official", "Russian officials" speak for their side.
+                entity = context.remember(Entity(side, "organisation"))
+                return Speaker(entity.name, entity.kind, "organisation", evidence)
             bodies = [m for m in inside if m.entity.kind == "organisation"]
             if found is not None and found.method == "descriptor" and found.kind == "organisation" and bodies:
                 entity = context.remember(bodies[-1].entity)
@@ -734,6 +757,32 @@ def _attributed_before(context: _LineContext, position: int) -> bool:
     )
 
 
+def _side_of_officials(context: _LineContext, phrase: list[phrases.Token]) -> str | None:
+    """The side named in an unnamed official's title, when it is a side: Russia for "Russian officials",
+    the US for "a US official", the Tarvo Movement for "a senior Tarvo official" once the article has
+    named it. A word nobody has named as a side is left alone ("Ruritanian officials")."""
+    for token in phrase[:-1]:
+        word = token.group().removesuffix("'s")
+        folded = fold(word)
+        state = QUALIFIERS.get(folded)
+        if state is not None and state != folded:  # a demonym: "Russian", "British"
+            configured = context.directory.lookup(state)
+            return configured.name if configured else state.upper() if len(state) <= 3 else state.title()
+        if state is not None and word[:1].isupper():
+            return word
+        if not phrases.is_name_word(word) or folded in REGIONAL_ADJECTIVES:
+            continue
+        if folded in CAPITALS_AND_STATES:
+            return word
+        body = next(
+            (e for e in context.known.newest_first() if e.kind == "organisation" and folded in fold(e.name).split()),
+            None,
+        )
+        if body is not None:
+            return body.name
+    return None
+
+
 def _closing_verb(context: _LineContext) -> re.Match[str] | None:
     """A saying verb in the last words of the line, outside any quotation."""
     text = context.text
@@ -744,6 +793,7 @@ def _closing_verb(context: _LineContext) -> re.Match[str] | None:
 
 
 _FIRST_PERSON = frozenset({"i", "we"})
+_UNNAMED_OFFICIALS = frozenset({"official", "officials"})
 # "The tribunal said" after "the International Criminal Court": one court, named two ways.
 _COURT_HEADS = frozenset({"court", "tribunal", "chamber"})
 _LOCATIVES = frozenset({"at", "in", "on", "near", "inside"})
@@ -756,7 +806,7 @@ _CLOSING_RE = re.compile(
     r"(?<![\w'-])(?:said|says|told|tells|added|adds|stated|wrote|noted|explained)(?![\w-])"
     r"(?=(?:[^A-Za-z]+[A-Za-z]+){0,8}[^A-Za-z]*$)"  # words and gaps alternate, so this cannot backtrack far
 )
-_QUOTED_AS = re.compile(r"\bquoted (?!by\b)((?:[\w.'-]+ ){1,8}?)as saying\b")
+_QUOTED_AS = re.compile(r"\b(?:quoted|cited) (?!by\b)((?:[\w.'-]+ ){1,8}?)as saying\b")
 # "..., the agency reported, citing X" and "The agency, citing X, said".
 _CITING = re.compile(
     r"\b(?:reported|reports|said|says|added|wrote),? citing "

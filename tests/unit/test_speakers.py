@@ -731,3 +731,68 @@ def test_a_body_named_after_its_kind_is_an_organisation_however_many_spaces_stan
     (verdict,) = verdicts_of(classifier, "Korvia's militant group" + " " * 150 + "Tarvo Brigades said it would fight.")
     assert verdict.speaker is not None
     assert (verdict.speaker.name, verdict.speaker.kind) == ("Tarvo Brigades", "organisation")
+
+
+# Institutions, their rulings and their officials (issue 22): our own sentences, after patterns in real copy.
+
+
+def test_a_council_named_in_passing_is_the_council_that_speaks_later(classifier: LineClassifier) -> None:
+    assert speakers_of(
+        classifier,
+        "The Security Council met in emergency session on Tuesday.",
+        "The council further called on both parties to respect the ceasefire.",
+    ) == [None, "Security Council"]
+
+
+def test_an_unnamed_official_of_a_named_side_speaks_for_that_side(classifier: LineClassifier) -> None:
+    assert speakers_of(
+        classifier,
+        "The Tarvo Movement has held the northern province since March.",
+        "A senior official of the movement told reporters the group would not disarm.",
+        "A senior Tarvo official said the ceasefire proposal was a trap.",
+        "An official from the movement said its fighters had withdrawn.",
+    ) == [None, "Tarvo Movement", "Tarvo Movement", "Tarvo Movement"]
+
+
+@pytest.mark.parametrize(
+    ("text", "side"),
+    [
+        ("Russian officials said the talks had failed.", "Russia"),
+        ("A US official said the convoy had left.", "US"),
+        ("British officials said the talks had failed.", "UK"),
+        ("A Western official said the talks had failed.", "Western official"),  # a region, not a side
+        ("Senior officials said the talks had failed.", "Senior officials"),  # a capital opening the line
+        ("Korvian officials said the talks had failed.", "Korvian officials"),  # a side nobody named
+    ],
+)
+def test_officials_named_after_their_side_speak_for_it_when_it_is_one(
+    classifier: LineClassifier, text: str, side: str
+) -> None:
+    assert speakers_of(classifier, text) == [side]
+
+
+def test_an_official_of_a_body_speaks_for_the_body_not_as_an_official(classifier: LineClassifier) -> None:
+    assert speakers_of(classifier, "An official of the ministry said the crossing would reopen.") == ["ministry"]
+
+
+def test_an_envoy_introduced_by_title_and_name_is_the_envoy_later(classifier: LineClassifier) -> None:
+    assert speakers_of(
+        classifier,
+        "The UN envoy for Korvia, Anna Lind, arrived in the capital on Wednesday.",
+        "The UN envoy told reporters the talks would resume next week.",
+        "The envoy said both sides had agreed to a prisoner exchange.",
+    ) == [None, "Anna Lind", "Anna Lind"]
+
+
+def test_a_court_or_a_person_citing_something_is_the_speaker(classifier: LineClassifier) -> None:
+    assert speakers_of(
+        classifier,
+        "The International Court of Justice heard the case on Monday.",
+        "The court cited shortages of food and water in the besieged city.",
+        "The court ruled that the blockade must end.",
+        "Colonel Erik Berg cited intelligence reports of troops massing at the border.",
+    ) == [None, "International Court of Justice", "International Court of Justice", "Erik Berg"]
+
+
+def test_an_agency_citing_a_source_as_saying_is_not_the_speaker(classifier: LineClassifier) -> None:
+    assert speakers_of(classifier, "The agency cited a senior official as saying the talks had failed.") != ["agency"]
