@@ -191,6 +191,17 @@ class SpeakerAttributor:
             who = phrases.strip_subject(phrases.tokens_in(normalised, author.span("who")))
             speaker = self._resolve_phrase(context, who, author.start("who"), "statement by") if who else None
             turn = speaker.name if speaker else memory.turn_speaker
+        elif (signed := None if memory.transcript else _byline(context)) is not None:
+            # "Ambassador Richard Mills" over remarks: the speech that follows is his, line after line.
+            speaker, turn = None, context.remember(signed).name
+        elif memory.turn_speaker is not None and not memory.transcript:
+            # Remarks under a byline, or a statement under its heading: each line of the speech is its
+            # speaker's, whatever it reports others saying; the headings around it (a title, a place, a
+            # date) are no one's.
+            turn = memory.turn_speaker
+            speaker = (
+                None if _is_heading(normalised) else Speaker(turn, "person", "turn", "the speech since its byline")
+            )
         else:
             speaker = self._find(context)
             turn = memory.turn_speaker
@@ -738,6 +749,47 @@ class SpeakerAttributor:
         ):
             return Speaker(previous, kind, "continuation", " ".join(words[:3]))
         return None
+
+
+def _byline(context: _LineContext) -> Entity | None:
+    """The person a line does nothing but name, with a title: "Ambassador Richard Mills", "Robert A.
+    Wood | Ambassador", "Michael R. Pompeo, Secretary of State": titles before the name, or a title set
+    off after it by a comma or a bar, and nothing else. A reporter's byline ("By ...") or a bare name
+    names no speaker, and neither does a headline ("... President, Rebel Chief Reach Cease-Fire Deal")."""
+    text = context.text.strip().rstrip(".:")
+    people = [m for m in context.mentions if m.entity.kind == "person"]
+    if len(people) != 1 or len(_BYLINE_WORD.findall(text)) > 10:
+        return None
+    name = people[0]
+    offset = len(context.text) - len(context.text.lstrip())
+    before = _BYLINE_WORD.findall(context.text[offset : name.start])
+    after = context.text[name.end :].strip().rstrip(".:")
+    if any(w.casefold() not in ROLE_WORDS and w.casefold() not in QUALIFIERS for w in before):
+        return None  # "By", a place, a headline's words
+    title_after: list[str] = []
+    if after:
+        if after[0] not in ",|":
+            return None
+        title_after = _BYLINE_WORD.findall(after[1:])
+        if not all(w[:1].isupper() or w.casefold() in _TITLE_LINKS for w in title_after):
+            return None
+    titled = any(w.casefold() in ROLE_WORDS for w in (*before, *title_after))
+    return name.entity if titled else None
+
+
+def _is_heading(text: str) -> bool:
+    """A line that names or dates rather than says: a title, a place, a date ("Permanent Representative
+    of Korvia", "New York, New York", "March 3, 2026"), with no sentence's end."""
+    stripped = text.strip()
+    if not stripped or stripped[-1] in _SENTENCE_CLOSERS:
+        return False
+    words = _BYLINE_WORD.findall(stripped)
+    return len(words) <= 12 and all(w[:1].isupper() or w.casefold() in _TITLE_LINKS for w in words)
+
+
+_BYLINE_WORD = re.compile(r"[A-Za-z][\w'.-]*")
+_TITLE_LINKS = frozenset({"of", "the", "to", "for", "and", "on", "in", "at", "a", "an"})
+_SENTENCE_CLOSERS = frozenset(".?!\"'")
 
 
 def _without_dateline(text: str, directory: Directory) -> str:

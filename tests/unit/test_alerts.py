@@ -195,3 +195,9 @@ def test_branding_the_other_sides_announcement_unacceptable_does_not_fire(classi
         ' announcement of humanitarian corridors "unacceptable."'
     )
     assert [k for _, k, _ in alerts_of(classifier, line) if k == "corridor_proposal"] == []
+
+
+def test_a_call_to_restore_free_movement_on_a_road_is_no_new_corridor(classifier: LineClassifier) -> None:
+    """labels.md: reopening a road to normal traffic is not a corridor proposal."""
+    line = "Anna Lind urged Ruritania to restore free movement through the corridor for private vehicles."
+    assert alerts_of(classifier, line) == []

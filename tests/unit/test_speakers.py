@@ -796,3 +796,36 @@ def test_a_court_or_a_person_citing_something_is_the_speaker(classifier: LineCla
 
 def test_an_agency_citing_a_source_as_saying_is_not_the_speaker(classifier: LineClassifier) -> None:
     assert speakers_of(classifier, "The agency cited a senior official as saying the talks had failed.") != ["agency"]
+
+
+# Remarks and statements under a byline: the speech is its speaker's, the headings no one's.
+
+
+@pytest.mark.parametrize(
+    "byline", ["Ambassador Anna Lind", "Anna Lind | Ambassador", "Anna Lind, Foreign Minister of Korvia"]
+)
+def test_remarks_under_a_byline_are_its_speakers_line_after_line(classifier: LineClassifier, byline: str) -> None:
+    assert speakers_of(
+        classifier,
+        byline,
+        "Korvian Representative to the United Nations",
+        "New York, New York",
+        "March 3, 2026",
+        "Thank you, Madam President.",
+        "The Security Council must condemn these attacks, as the Secretary-General said on Monday.",
+        "We call on both parties to return to the table",
+    ) == [None, None, None, None, "Anna Lind", "Anna Lind", "Anna Lind"]
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "By Erik Berg",  # the reporter's byline
+        "Erik Berg",  # a name alone
+        "Korvia President, Rebel Chief Reach Truce Deal",  # a headline
+    ],
+)
+def test_a_reporters_byline_a_bare_name_or_a_headline_gives_no_one_the_floor(
+    classifier: LineClassifier, heading: str
+) -> None:
+    assert speakers_of(classifier, heading, "Fighting continued in the north on Friday.") == [None, None]
