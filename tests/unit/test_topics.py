@@ -251,3 +251,26 @@ def test_movement_of_people_and_forces_named_by_their_state(
 def test_an_army_chief_is_not_fighting(classifier: LineClassifier) -> None:
     line = "Sudan's army chief has said he will not negotiate until the talks move to Jeddah."
     assert topics_of(classifier, line) == {"peace_talks"}
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "A suicide bomber detonated an explosive vest at a checkpoint outside the capital.",
+        "The envoy was killed in an assassination that the government called an act of terrorism.",
+        "Gang violence has closed schools across the capital for a month.",
+        "The first peacekeeping troops reached the eastern province on Sunday.",
+        "Soldiers fired warning shots as the crowd pushed toward the gate.",
+        "The security situation in the north has made the roads impassable.",
+    ],
+)
+def test_the_violence_of_wars_the_first_cues_did_not_know_is_military(classifier: LineClassifier, line: str) -> None:
+    assert topics_of(classifier, line) == {"military"}
+
+
+def test_an_arms_embargo_is_weapons_and_a_sanction(classifier: LineClassifier) -> None:
+    assert topics_of(classifier, "The member states must comply with the arms embargo.") == {"military", "diplomacy"}
+
+
+def test_food_security_is_not_the_security_of_a_war(classifier: LineClassifier) -> None:
+    assert "military" not in topics_of(classifier, "The food security situation has worsened since the harvest failed.")
