@@ -274,3 +274,28 @@ def test_an_arms_embargo_is_weapons_and_a_sanction(classifier: LineClassifier) -
 
 def test_food_security_is_not_the_security_of_a_war(classifier: LineClassifier) -> None:
     assert "military" not in topics_of(classifier, "The food security situation has worsened since the harvest failed.")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Thousands of families were looking for a way out of the capital.",
+        "Several governments have flown out their personnel since Monday.",
+        "The agency has relocated many of its locally hired staff to the coast.",
+        "More than 20,000 civilians sought refuge at the UN base.",
+    ],
+)
+def test_ways_out_as_other_wars_put_them_are_corridors(classifier: LineClassifier, line: str) -> None:
+    assert topics_of(classifier, line) == {"corridors"}
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Women in the camp said they had been raped by men in uniform.",
+        "The guards continue to mistreat the detainees held at the port.",
+        "The ministers discussed a transitional justice process for the victims.",
+    ],
+)
+def test_acts_named_without_the_crimes_name_are_war_crimes(classifier: LineClassifier, line: str) -> None:
+    assert "war_crimes" in topics_of(classifier, line)
