@@ -265,14 +265,19 @@ def name_after_body(words: list[str]) -> list[str] | None:
     return after
 
 
-def find_mentions(text: str, directory: Directory) -> list[Mention]:
-    """Every person or organisation named in ``text`` (already ``plain``), in order."""
+def name_runs(text: str) -> list[re.Match[str]]:
+    """The runs of capitalised words in ``text``, read once for the mentions and the bodies it names."""
+    return list(_NAME_RUN.finditer(text))
+
+
+def find_mentions(text: str, directory: Directory, runs: list[re.Match[str]]) -> list[Mention]:
+    """Every person or organisation named in ``text`` (already ``plain``, its ``name_runs`` given), in order."""
     found: list[Mention] = []
     taken: list[tuple[int, int]] = []  # in order, never overlapping: one pattern's matches
     for start, end, entity in directory.configured(text):
         found.append(Mention(start, end, entity, _learned(text, start, end)))
         taken.append((start, end))
-    for match in _NAME_RUN.finditer(text):
+    for match in runs:
         tokens = match.group().split()
         if _is_organisation_name(tokens):
             tokens = name_after_body(tokens) or []  # named bodies are resolved from the subject phrase itself
@@ -312,12 +317,12 @@ def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     return span is not None and span[1] > start
 
 
-def find_bodies(text: str) -> list[tuple[int, str]]:
+def find_bodies(runs: list[re.Match[str]]) -> list[tuple[int, str]]:
     """Bodies named by capitalised words ending in what they are ("the Security Council", "the Tarvo
     Movement"), with where each starts, wherever the line names them: a later "the council" or "the
     movement" means the body the article named, though it was named in passing."""
     bodies = []
-    for match in _NAME_RUN.finditer(text):
+    for match in runs:
         words = match.group().split()
         if words[-1].casefold() not in ORGANISATION_HEADS or name_after_body(words) is not None:
             continue

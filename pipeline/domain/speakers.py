@@ -55,6 +55,7 @@ from pipeline.domain.names import (
     find_bodies,
     find_mentions,
     name_after_body,
+    name_runs,
 )
 from pipeline.domain.text import fold, last_span_before
 from pipeline.domain.transcripts import speaker_label
@@ -110,7 +111,14 @@ def _descriptor_matches(phrase: Descriptor, role: Descriptor) -> bool:
 class _LineContext:
     """Everything known while attributing one line."""
 
-    def __init__(self, text: str, mentions: list[Mention], memory: ArticleMemory, directory: Directory) -> None:
+    def __init__(
+        self,
+        text: str,
+        mentions: list[Mention],
+        bodies: list[tuple[int, str]],
+        memory: ArticleMemory,
+        directory: Directory,
+    ) -> None:
         self.text = text
         self.mentions = mentions
         self.memory = memory
@@ -118,11 +126,11 @@ class _LineContext:
         self.known = KnownEntities(memory.entities)
         # Everyone the line names, in the order it names them; bodies named in passing too, so that a
         # later "the council" finds the Security Council.
-        bodies = deque(find_bodies(text))
+        in_passing = deque(bodies)
         spans = [(m.start, m.end) for m in mentions]
         for mention in [*mentions, None]:
-            while bodies and (mention is None or bodies[0][0] < mention.start):
-                at, name = bodies.popleft()
+            while in_passing and (mention is None or in_passing[0][0] < mention.start):
+                at, name = in_passing.popleft()
                 span = last_span_before(spans, at + 1)
                 if (span is None or span[1] <= at) and self.find_by_name(name) is None:
                     self.remember(Entity(name, "organisation"))
@@ -180,7 +188,9 @@ class SpeakerAttributor:
             normalised = " " * label.end + text[label.end :]  # the label is read, not searched for names
         else:
             normalised = _without_dateline(text, self._directory)
-        context = _LineContext(normalised, find_mentions(normalised, self._directory), memory, self._directory)
+        runs = name_runs(normalised)
+        mentions = find_mentions(normalised, self._directory, runs)
+        context = _LineContext(normalised, mentions, find_bodies(runs), memory, self._directory)
         author = _STATEMENT_BY.match(normalised) if label is None else None
         if label is not None:
             speaker = self._labelled(context, label.name)
