@@ -61,7 +61,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
@@ -187,42 +187,45 @@ def collect(env: dict[str, str], into: Collected, stop: threading.Event) -> None
     asyncio.run(run())
 
 
+async def values_to_end(servers: str, topics: list[str], timeout: float = 120) -> dict[str, list[bytes | None]]:
+    """The value of every committed record of ``topics``, up to the end each partition has when called:
+    all there will be once whatever could write to them has stopped."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=servers)
+    await admin.start()
+    try:
+        described = await admin.describe_topics(topics)
+    finally:
+        await admin.close()
+    partitions = [TopicPartition(t["topic"], p["partition"]) for t in described for p in t["partitions"]]
+    assert partitions, f"{', '.join(topics)}: no partitions ({described})"
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=servers,
+        group_id=None,
+        enable_auto_commit=False,
+        isolation_level="read_committed",
+        fetch_max_wait_ms=100,
+    )
+    await consumer.start()
+    found: dict[str, list[bytes | None]] = {topic: [] for topic in topics}
+    deadline = time.monotonic() + timeout
+    try:
+        consumer.assign(partitions)
+        await consumer.seek_to_beginning(*partitions)
+        ends = await consumer.end_offsets(partitions)
+        while any([await consumer.position(p) < ends[p] for p in partitions]):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{', '.join(topics)} not read to their end within {timeout} s")
+            for partition, records in (await consumer.getmany(timeout_ms=500)).items():
+                found[partition.topic].extend(r.value for r in records)
+    finally:
+        await consumer.stop()
+    return found
+
+
 def read_to_end(servers: str, topics: list[str], timeout: float = 120) -> dict[str, list[dict[str, Any]]]:
-    """Every committed record of ``topics``, up to the end each partition has when called: all there will
-    be once whatever could write to them has stopped."""
-
-    async def run() -> dict[str, list[dict[str, Any]]]:
-        admin = AIOKafkaAdminClient(bootstrap_servers=servers)
-        await admin.start()
-        try:
-            described = await admin.describe_topics(topics)
-        finally:
-            await admin.close()
-        partitions = [TopicPartition(t["topic"], p["partition"]) for t in described for p in t["partitions"]]
-        consumer = AIOKafkaConsumer(
-            bootstrap_servers=servers,
-            group_id=None,
-            enable_auto_commit=False,
-            isolation_level="read_committed",
-            fetch_max_wait_ms=100,
-        )
-        await consumer.start()
-        found: dict[str, list[dict[str, Any]]] = {topic: [] for topic in topics}
-        deadline = time.monotonic() + timeout
-        try:
-            consumer.assign(partitions)
-            await consumer.seek_to_beginning(*partitions)
-            ends = await consumer.end_offsets(partitions)
-            while any([await consumer.position(p) < ends[p] for p in partitions]):
-                if time.monotonic() > deadline:
-                    raise TimeoutError(f"{', '.join(topics)} not read to their end within {timeout} s")
-                for partition, records in (await consumer.getmany(timeout_ms=500)).items():
-                    found[partition.topic].extend(json.loads(r.value) for r in records)
-        finally:
-            await consumer.stop()
-        return found
-
-    return asyncio.run(run())
+    """Every committed record of ``topics`` as JSON, read as ``values_to_end`` reads them."""
+    values = asyncio.run(values_to_end(servers, topics, timeout))
+    return {topic: [json.loads(value) for value in read] for topic, read in values.items()}  # type: ignore[arg-type]
 
 
 class Worker:
@@ -410,20 +413,25 @@ def main() -> int:
         workers.append(Worker(worker_env, workdir / f"worker-{len(workers) + 1}.log"))
         return workers[-1]
 
-    def ingest_markers() -> subprocess.Popen[bytes]:
-        with (workdir / "markers.log").open("wb") as log:
-            sending = subprocess.Popen(
-                [sys.executable, "-m", "pipeline", "ingest", "--format", "jsonl", "-"],
-                stdin=subprocess.PIPE,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                env=env,
-                cwd=REPO,
-            )
+    def ingest(part: list[dict[str, Any]], log: IO[bytes], rate: float | None = None) -> subprocess.Popen[bytes]:
+        """An ingest of ``part`` (JSONL on its standard input), at ``rate`` lines a second if given."""
+        pacing = ["--rate", str(rate)] if rate else []
+        sending = subprocess.Popen(
+            [sys.executable, "-m", "pipeline", "ingest", *pacing, "--format", "jsonl", "-"],
+            stdin=subprocess.PIPE,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=env,
+            cwd=REPO,
+        )
         assert sending.stdin is not None
-        sending.stdin.write("".join(json.dumps(m) + "\n" for m in marker_lines).encode())
+        sending.stdin.write("".join(json.dumps(r) + "\n" for r in part).encode())
         sending.stdin.close()
         return sending
+
+    def ingest_markers() -> subprocess.Popen[bytes]:
+        with (workdir / "markers.log").open("wb") as log:
+            return ingest(marker_lines, log)
 
     marker_ingest: subprocess.Popen[bytes] | None = None
     began = time.monotonic()
@@ -435,25 +443,10 @@ def main() -> int:
         collector.start()
         say(f"chaos: {len(records)} lines over {args.articles} articles at {args.rate:.0f} lines/s ({workdir})")
         ingest_log = (workdir / "ingest.log").open("wb")
-
-        def ingest_records(part: list[dict[str, object]]) -> subprocess.Popen[bytes]:
-            sending = subprocess.Popen(
-                [sys.executable, "-m", "pipeline", "ingest", "--rate", str(args.rate), "--format", "jsonl", "-"],
-                stdin=subprocess.PIPE,
-                stdout=ingest_log,
-                stderr=subprocess.STDOUT,
-                env=env,
-                cwd=REPO,
-            )
-            assert sending.stdin is not None
-            sending.stdin.write("".join(json.dumps(r) + "\n" for r in part).encode())
-            sending.stdin.close()
-            return sending
-
         # A worker that joins must find lines still to come, however long joining takes on a busy
         # machine: the last lines are sent only once it is ready (and the first part has all gone).
         held_back = records[int(min(1.0, args.join_at + 0.1) * len(records)) :] if args.join_at > 0 else []
-        ingest = ingest_records(records[: len(records) - len(held_back)])
+        line_ingest = ingest(records[: len(records) - len(held_back)], ingest_log, args.rate)
         joined = False
 
         plan = sorted(
@@ -512,10 +505,10 @@ def main() -> int:
                         f"to {collected.distinct_lines(besides=marker_articles)} lines classified"
                     )
                 say(f"chaos: {happened[-1]}")
-            if held_back and joined and ingest.poll() is not None:
-                ingest, held_back = ingest_records(held_back), []
-                say(f"chaos: the last {len(records) - int(min(1.0, args.join_at + 0.1) * len(records))} lines sent")
-            if marker_ingest is None and not held_back and ingest.poll() is not None:
+            if held_back and joined and line_ingest.poll() is not None:
+                say(f"chaos: the last {len(held_back)} lines sent")
+                line_ingest, held_back = ingest(held_back, ingest_log, args.rate), []
+            if marker_ingest is None and not held_back and line_ingest.poll() is not None:
                 marker_ingest = ingest_markers()  # after every line of the drill, on each partition it used
             if marker_ingest is not None and marker_ingest.poll() not in (None, 0):
                 sys.exit(f"chaos: the markers could not be ingested; see {workdir / 'markers.log'}")
@@ -524,7 +517,7 @@ def main() -> int:
                 break
             time.sleep(0.5)
         markers_unanswered = sorted(set(marker_alerts) - collected.alert_ids())
-        for process in (ingest, marker_ingest):
+        for process in (line_ingest, marker_ingest):
             if process is not None and process.poll() is None:
                 process.kill()
             if process is not None:

@@ -14,9 +14,9 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
-from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.partitioner import DefaultPartitioner
+from chaos import values_to_end  # scripts/, on the path from conftest
 
 from pipeline.settings import Settings
 
@@ -102,35 +102,10 @@ async def read_to_end(
     timeout: float = 60,
 ) -> list[Any]:
     """The JSON messages on ``topic`` that ``where`` keeps, up to the end each partition has when called:
-    all there will be once whatever could write to it has finished (ingest exited, the worker stopped)."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers)
-    await admin.start()
-    try:
-        [described] = await admin.describe_topics([topic])
-    finally:
-        await admin.close()
-    partitions = [TopicPartition(topic, p["partition"]) for p in described["partitions"]]
-    assert partitions, f"{topic} has no partitions: {described}"
-    consumer = AIOKafkaConsumer(
-        bootstrap_servers=settings.kafka_bootstrap_servers,
-        group_id=None,
-        enable_auto_commit=False,
-        fetch_max_wait_ms=100,
-    )
-    await consumer.start()
-    found: list[Any] = []
-    deadline = time.monotonic() + timeout
-    try:
-        consumer.assign(partitions)
-        await consumer.seek_to_beginning(*partitions)
-        ends = await consumer.end_offsets(partitions)
-        while any([await consumer.position(p) < ends[p] for p in partitions]):
-            assert time.monotonic() < deadline, f"{topic} not read to its end within {timeout} s"
-            for records in (await consumer.getmany(timeout_ms=500)).values():
-                found.extend(m for m in (_json(r.value) for r in records) if m is not None and where(m))
-    finally:
-        await consumer.stop()
-    return found
+    all there will be once whatever could write to it has finished (ingest exited, the worker stopped).
+    Read as the drills read their outputs (``scripts/chaos.py``); what is not JSON is passed over."""
+    values = (await values_to_end(settings.kafka_bootstrap_servers, [topic], timeout))[topic]
+    return [m for m in map(_json, values) if m is not None and where(m)]
 
 
 def partition_of(key: str, partitions: int) -> int:

@@ -3,8 +3,8 @@ and the server holding up against what a hostile client sends."""
 
 from __future__ import annotations
 
+import contextlib
 import json
-import select
 import shutil
 import socket
 import threading
@@ -20,6 +20,7 @@ from pipeline.events import LineEvent
 from pipeline.settings import Settings
 from tests.integration.conftest import HttpServer, WorkerProcess, serving
 from tests.integration.kafka_helpers import marker_beside, read_until, run
+from tests.sockets import closed_by_the_server
 
 pytestmark = pytest.mark.integration
 
@@ -132,14 +133,14 @@ def roomy_server(http_server: HttpServer, tmp_path_factory: pytest.TempPathFacto
         yield server
 
 
-def test_the_live_page_shows_an_alert_as_it_arrives_in_headless_chromium(
-    guarded_server: HttpServer, worker: WorkerProcess
-) -> None:
+@contextlib.contextmanager
+def browser_page() -> Iterator[Any]:
+    """A page of Debian's Chromium, headless, with the flags this machine's closed network needs; its
+    navigation, filling and clicking wait up to 60 s, on a loaded machine too."""
     from playwright.sync_api import sync_playwright
 
     chromium = shutil.which("chromium")
     assert chromium is not None, "Debian's chromium is needed: scripts/bootstrap installs it"
-    article = f"page-{uuid.uuid4().hex[:6]}"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=chromium,
@@ -147,38 +148,44 @@ def test_the_live_page_shows_an_alert_as_it_arrives_in_headless_chromium(
         )
         try:
             page = browser.new_page()
-            page.set_default_timeout(60_000)  # its navigation, filling and clicking, on a loaded machine too
-            page.goto(f"{guarded_server.url}/alerts?article={article}")
-            # Without a session the page sends the browser to log in, and back to the page after.
-            page.wait_for_url("**/login?next=*", timeout=60_000)
-            page.fill("#token", "not-the-read-token")
-            page.click("button[type=submit]")
-            page.wait_for_selector("#problem:text('not the read token')", timeout=60_000)
-            page.fill("#token", READ_TOKEN)
-            page.click("button[type=submit]")
-            page.wait_for_url(f"**/alerts?article={article}", timeout=60_000)
-            page.wait_for_selector("#status:text('live')", timeout=60_000)
-            cookies = page.context.cookies()
-            assert [(c["name"], c["httpOnly"], c["sameSite"]) for c in cookies] == [("news_session", True, "Strict")]
-            assert all(READ_TOKEN not in c["value"] for c in cookies)
-            assert post(guarded_server, article, {"lines": LINES}).status_code == 202
-            row = page.wait_for_selector("#alerts tr", timeout=60_000)
-            assert row is not None
-            cells = [cell.text_content() for cell in row.query_selector_all("td")]
-            assert cells[1:6] == ["critical", "war_crimes", "Dmytro Kuleba", f"{article} #2", LINES[1]["text"]]
-            assert "war crime" in cells[6]
-            assert page.locator("#alerts tr").count() == 1
+            page.set_default_timeout(60_000)
+            yield page
         finally:
             browser.close()
+
+
+def test_the_live_page_shows_an_alert_as_it_arrives_in_headless_chromium(
+    guarded_server: HttpServer, worker: WorkerProcess
+) -> None:
+    article = f"page-{uuid.uuid4().hex[:6]}"
+    with browser_page() as page:
+        page.goto(f"{guarded_server.url}/alerts?article={article}")
+        # Without a session the page sends the browser to log in, and back to the page after.
+        page.wait_for_url("**/login?next=*", timeout=60_000)
+        page.fill("#token", "not-the-read-token")
+        page.click("button[type=submit]")
+        page.wait_for_selector("#problem:text('not the read token')", timeout=60_000)
+        page.fill("#token", READ_TOKEN)
+        page.click("button[type=submit]")
+        page.wait_for_url(f"**/alerts?article={article}", timeout=60_000)
+        page.wait_for_selector("#status:text('live')", timeout=60_000)
+        cookies = page.context.cookies()
+        assert [(c["name"], c["httpOnly"], c["sameSite"]) for c in cookies] == [("news_session", True, "Strict")]
+        assert all(READ_TOKEN not in c["value"] for c in cookies)
+        assert post(guarded_server, article, {"lines": LINES}).status_code == 202
+        row = page.wait_for_selector("#alerts tr", timeout=60_000)
+        assert row is not None
+        cells = [cell.text_content() for cell in row.query_selector_all("td")]
+        assert cells[1:6] == ["critical", "war_crimes", "Dmytro Kuleba", f"{article} #2", LINES[1]["text"]]
+        assert "war crime" in cells[6]
+        assert page.locator("#alerts tr").count() == 1
 
 
 def test_after_logging_in_from_an_address_built_to_leave_the_browser_stays_on_this_server(
     guarded_server: HttpServer,
 ) -> None:
-    from playwright.sync_api import Route, sync_playwright
+    from playwright.sync_api import Route
 
-    chromium = shutil.which("chromium")
-    assert chromium is not None, "Debian's chromium is needed: scripts/bootstrap installs it"
     elsewhere: list[str] = []
 
     def only_this_server(route: Route) -> None:
@@ -188,23 +195,14 @@ def test_after_logging_in_from_an_address_built_to_leave_the_browser_stays_on_th
             elsewhere.append(route.request.url)
             route.fulfill(status=200, content_type="text/html", body="elsewhere")  # not fetched, but arrived at
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
-        )
-        try:
-            page = browser.new_page()
-            page.set_default_timeout(60_000)
-            page.route("**/*", only_this_server)
-            # "/<tab>/evil.invalid": a browser drops the tab from an address, leaving "//evil.invalid".
-            page.goto(f"{guarded_server.url}/login?next=%2F%09%2Fevil.invalid")
-            page.fill("#token", READ_TOKEN)
-            page.click("button[type=submit]")
-            page.wait_for_url(lambda url: not url.startswith(f"{guarded_server.url}/login"), timeout=60_000)
-            assert (page.url, elsewhere) == (f"{guarded_server.url}/alerts", [])
-        finally:
-            browser.close()
+    with browser_page() as page:
+        page.route("**/*", only_this_server)
+        # "/<tab>/evil.invalid": a browser drops the tab from an address, leaving "//evil.invalid".
+        page.goto(f"{guarded_server.url}/login?next=%2F%09%2Fevil.invalid")
+        page.fill("#token", READ_TOKEN)
+        page.click("button[type=submit]")
+        page.wait_for_url(lambda url: not url.startswith(f"{guarded_server.url}/login"), timeout=60_000)
+        assert (page.url, elsewhere) == (f"{guarded_server.url}/alerts", [])
 
 
 def test_the_guarded_stream_takes_the_read_token_in_a_header_and_never_in_the_address(
@@ -309,32 +307,14 @@ def test_idle_connections_beyond_what_the_server_once_capped_leave_it_answering(
             sock.close()
 
 
-def _closed_by_the_server(sock: socket.socket, within: float, trickle: bytes = b"") -> bool:
-    """Whether the server closes ``sock`` within ``within`` seconds, while ``trickle`` is sent a byte a second."""
-    deadline = time.monotonic() + within
-    sent = 0
-    while time.monotonic() < deadline:
-        readable, _, _ = select.select([sock], [], [], 1.0)
-        try:
-            if readable:
-                if sock.recv(4096) == b"":
-                    return True  # the end of the stream; what was answered before it is read past
-            elif sent < len(trickle):
-                sock.sendall(trickle[sent : sent + 1])
-                sent += 1
-        except (ConnectionResetError, BrokenPipeError):
-            return True
-    return False
-
-
 def test_a_connection_that_sends_no_request_or_trickles_its_headers_is_closed(http_server: HttpServer) -> None:
     silent = socket.create_connection(_host_and_port(http_server.url), timeout=10)
     trickling = socket.create_connection(_host_and_port(http_server.url), timeout=10)
     try:
         trickling.sendall(b"GET /healthz HTTP/1.1\r\n")
         # A header a byte a second, never ending: at most NEWS_HTTP_IDLE_TIMEOUT_S (5 s) is allowed.
-        assert _closed_by_the_server(trickling, within=60, trickle=b"X-Slow: " + b"x" * 100)
-        assert _closed_by_the_server(silent, within=60)
+        assert closed_by_the_server(trickling, within=60, trickle=b"X-Slow: " + b"x" * 100)
+        assert closed_by_the_server(silent, within=60)
     finally:
         silent.close()
         trickling.close()

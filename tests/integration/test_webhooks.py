@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import json
@@ -108,6 +109,25 @@ def wait_for(condition: Any, timeout: float, what: str) -> None:
         time.sleep(0.2)
 
 
+@contextlib.contextmanager
+def running_sink(config: Path, env: dict[str, str], log: Path) -> Iterator[None]:
+    """The webhook sink on ``config``, logging to ``log``, ready to post, and stopped after."""
+    with log.open("wb") as out:
+        sink = subprocess.Popen(
+            [sys.executable, "-m", "pipeline", "webhooks", "--config", str(config)],
+            env=env,
+            cwd=REPO,
+            stdout=out,
+            stderr=out,
+        )
+        try:
+            wait_for(lambda: b"webhooks_ready" in log.read_bytes(), 60, f"sink not ready; see {log}")
+            yield
+        finally:
+            sink.terminate()
+            sink.wait(timeout=30)
+
+
 def test_alerts_are_posted_signed_and_a_failing_receiver_leaves_dead_letters(
     worker: WorkerProcess,
     pipeline_env: dict[str, str],
@@ -133,39 +153,25 @@ def test_alerts_are_posted_signed_and_a_failing_receiver_leaves_dead_letters(
         "NEWS_WEBHOOK_BACKOFF_S": "0.1",
     }
     log = tmp_path / "webhooks.log"
-    with log.open("wb") as out:
-        sink = subprocess.Popen(
-            [sys.executable, "-m", "pipeline", "webhooks", "--config", str(config)],
-            env=env,
-            cwd=REPO,
-            stdout=out,
-            stderr=out,
+    with running_sink(config, env, log):
+        source = tmp_path / "story.jsonl"
+        source.write_text(
+            json.dumps({"article_id": article, "line_no": 1, "text": "Foreign Minister Dmytro Kuleba visited Bucha."})
+            + "\n"
+            + json.dumps({"article_id": article, "line_no": 2, "text": "He said the killings were war crimes."})
+            + "\n"
         )
-        try:
-            wait_for(lambda: b"webhooks_ready" in log.read_bytes(), 60, f"sink not ready; see {log}")
-            source = tmp_path / "story.jsonl"
-            source.write_text(
-                json.dumps(
-                    {"article_id": article, "line_no": 1, "text": "Foreign Minister Dmytro Kuleba visited Bucha."}
-                )
-                + "\n"
-                + json.dumps({"article_id": article, "line_no": 2, "text": "He said the killings were war crimes."})
-                + "\n"
+        assert run_cli(pipeline_env, "ingest", str(source)).returncode == 0
+        wait_for(lambda: good.requests and len(failing.requests) >= 3, 90, f"no posts; see {log}")
+        run(
+            read_json(
+                pipeline_settings,
+                pipeline_settings.topic_dlq,
+                until=1,
+                timeout=60,
+                where=lambda d: d["key"] == article,
             )
-            assert run_cli(pipeline_env, "ingest", str(source)).returncode == 0
-            wait_for(lambda: good.requests and len(failing.requests) >= 3, 90, f"no posts; see {log}")
-            run(
-                read_json(
-                    pipeline_settings,
-                    pipeline_settings.topic_dlq,
-                    until=1,
-                    timeout=60,
-                    where=lambda d: d["key"] == article,
-                )
-            )
-        finally:
-            sink.terminate()
-            sink.wait(timeout=30)
+        )
     # All the sink wrote, now that it has stopped (the worker writes no dead letter of these valid lines).
     letters = run(read_to_end(pipeline_settings, pipeline_settings.topic_dlq, where=lambda d: d["key"] == article))
 
@@ -240,22 +246,10 @@ def test_no_secret_a_subscriber_was_given_reaches_the_logs_or_the_dead_letters(
     )
     log = tmp_path / "webhooks.log"
     try:
-        with log.open("wb") as out:
-            sink = subprocess.Popen(
-                [sys.executable, "-m", "pipeline", "webhooks", "--config", str(config)],
-                env=sink_env,
-                cwd=REPO,
-                stdout=out,
-                stderr=out,
-            )
-            try:
-                wait_for(lambda: b"webhooks_ready" in log.read_bytes(), 60, f"sink not ready; see {log}")
-                published = [(article.encode(), alert.model_dump_json().encode())]
-                run(produce_raw(settings, settings.topic_alerts, published))
-                run(read_json(settings, settings.topic_dlq, until=2, timeout=60, where=lambda d: d["key"] == article))
-            finally:
-                sink.terminate()
-                sink.wait(timeout=30)
+        with running_sink(config, sink_env, log):
+            published = [(article.encode(), alert.model_dump_json().encode())]
+            run(produce_raw(settings, settings.topic_alerts, published))
+            run(read_json(settings, settings.topic_dlq, until=2, timeout=60, where=lambda d: d["key"] == article))
         # All the sink wrote, now that it has stopped: nothing else writes to this pipeline's topics.
         letters = run(read_to_end(settings, settings.topic_dlq, where=lambda d: d["key"] == article))
     finally:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import re
-import select
 import socket
 import threading
 import time
@@ -25,6 +24,7 @@ from pipeline.http_access import SESSION_COOKIE, SESSION_SECONDS, Access, refusa
 from pipeline.http_api import Unavailable, build_http_app
 from pipeline.settings import Settings
 from pipeline.visible import visible
+from tests.sockets import closed_by_the_server
 
 pytestmark = pytest.mark.usefixtures("no_pipeline_env")
 TOKEN = "t0ken-for-tests-only"
@@ -511,24 +511,6 @@ def _running(settings: Settings) -> Iterator[tuple[str, int]]:
         thread.join(timeout=30)
 
 
-def _closed_by_the_server(sock: socket.socket, within: float, trickle: bytes = b"") -> bool:
-    """Whether the server closes ``sock`` within ``within`` seconds, while ``trickle`` is sent a byte at a time."""
-    deadline = time.monotonic() + within
-    sent = 0
-    while time.monotonic() < deadline:
-        readable, _, _ = select.select([sock], [], [], 0.2)
-        try:
-            if readable:
-                if sock.recv(65536) == b"":
-                    return True  # the end of the stream; what was answered before it is read past
-            elif sent < len(trickle):
-                sock.sendall(trickle[sent : sent + 1])
-                sent += 1
-        except (ConnectionResetError, BrokenPipeError):
-            return True
-    return False
-
-
 def test_a_connection_without_a_request_under_way_is_closed_and_a_live_stream_is_not() -> None:
     with _running(Settings(http_token=TOKEN, http_idle_timeout_s=1)) as address:
         silent, trickling, answered, streaming = (socket.create_connection(address, timeout=10) for _ in range(4))
@@ -539,11 +521,11 @@ def test_a_connection_without_a_request_under_way_is_closed_and_a_live_stream_is
             streaming.sendall(b"GET /v1/alerts/stream HTTP/1.1\r\nHost: t\r\n\r\n")
             assert streaming.recv(4096).startswith(b"HTTP/1.1 200")
             # A header a byte at a time, never ending; nothing at all; nothing more after an answer.
-            assert _closed_by_the_server(trickling, within=30, trickle=b"X-Slow: " + b"x" * 1_000)
-            assert _closed_by_the_server(silent, within=30)
-            assert _closed_by_the_server(answered, within=30)
+            assert closed_by_the_server(trickling, within=30, trickle=b"X-Slow: " + b"x" * 1_000, every=0.2)
+            assert closed_by_the_server(silent, within=30, every=0.2)
+            assert closed_by_the_server(answered, within=30, every=0.2)
             # The stream's request is under way for as long as it is open: three times the timeout on, it is.
-            assert not _closed_by_the_server(streaming, within=3)
+            assert not closed_by_the_server(streaming, within=3, every=0.2)
 
 
 async def _until(condition: Callable[[], bool], within: float = 30) -> None:
