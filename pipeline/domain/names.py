@@ -228,10 +228,12 @@ def _role_after(text: str, end: int) -> Descriptor | None:
     """An appositive after a name: "Dmitry Peskov, the Kremlin spokesman, said"."""
     if not text.startswith(",", end):
         return None
-    match = re.match(r",\s+(?:the\s+|a\s+)?((?:[A-Za-z.'-]+\s+){0,5}?[A-Za-z.'-]+),", text[end : end + 80])
+    match = re.match(r",\s+(?:the\s+|a\s+)?((?:[A-Za-z.'-]+\s+){0,8}?[A-Za-z.'-]+),", text[end : end + 100])
     if not match:
         return None
     words: list[str] = _WORD.findall(match.group(1))
+    # "Anna Lind, the UN envoy for Korvia, said": the title is what comes before what it is for.
+    words = _without_complement(words)
     if not words or words[-1].casefold() not in ROLE_WORDS:
         return None
     if any(
@@ -243,6 +245,20 @@ def _role_after(text: str, end: int) -> Descriptor | None:
     ):
         return None
     return descriptor_key(words)
+
+
+def _without_complement(words: list[str]) -> list[str]:
+    """A title without the place or body it is for: "UN envoy" of "UN envoy for the Korvia Talks"."""
+    for index, word in enumerate(words[1:], 1):
+        if word.casefold() in _COMPLEMENT_PREPOSITIONS and words[index - 1].casefold() in ROLE_WORDS:
+            complement = words[index + 1 :]
+            if complement and all(w[:1].isupper() or w.casefold() in {"the", "of", "and"} for w in complement):
+                return words[:index]
+            return []
+    return words
+
+
+_COMPLEMENT_PREPOSITIONS = frozenset({"for", "to", "in", "at"})
 
 
 def _is_organisation_name(tokens: list[str]) -> bool:

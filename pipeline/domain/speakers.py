@@ -132,7 +132,8 @@ class _LineContext:
             while in_passing and (mention is None or in_passing[0][0] < mention.start):
                 at, name = in_passing.popleft()
                 span = last_span_before(spans, at + 1)
-                if (span is None or span[1] <= at) and self.find_by_name(name) is None:
+                # "the African Union Commission" is a body of its own, though it holds a name known as another's.
+                if (span is None or span[1] < at + len(name)) and self.find_by_name(name) is None:
                     self.remember(Entity(name, "organisation"))
             if mention is not None:
                 self.remember(mention.entity, mention.learned_roles)
@@ -240,6 +241,7 @@ class SpeakerAttributor:
             self._citing,
             self._closing_attribution,
             self._statement_quoted,
+            self._statement_author,
             self._reporting_verbs,
             self._framed_source,
             self._finding_of,
@@ -309,6 +311,28 @@ class SpeakerAttributor:
             return None
         subject = phrases.strip_subject(phrases.tokens_in(context.text, (opening.end(), verb.start())))
         return self._resolve_phrase(context, subject, verb.start(), verb.group()) if subject else None
+
+    def _statement_author(self, context: _LineContext) -> Speaker | None:
+        """ "In a statement released by the army, ..." and "a spokesman read a statement on behalf of
+        the army": the statement speaks for its author, never for the one who reads it out. A statement
+        after someone's own words ("X said in a statement by ...") leaves them to be the speaker, and
+        one talked about mid-sentence is not what the line is."""
+        named = _STATEMENT_AUTHOR.search(context.text)
+        if named is None or (context.quotations and phrases.inside(context.quotations, named.start())):
+            return None
+        earlier = _VERB_RE.search(context.text, 0, named.start())
+        if earlier is None:
+            if len(context.text[: named.start()].split()) > 4:
+                return None  # "... because of the statement by the minister": a statement talked about
+        elif earlier.group().casefold() not in _READING_OUT:
+            return None
+        following = context.text[named.end() :].split(None, 1)
+        if not following or following[0].casefold() in phrases.POSSESSIVE_PRONOUNS:
+            return None  # "a statement from their headquarters": where it came from, not who wrote it
+        author = phrases.strip_subject(
+            _without_trailing_words(phrases.phrase_after(phrases.tokens(context.text), named.end()))
+        )
+        return self._resolve_phrase(context, author, named.start(), named.group().strip()) if author else None
 
     def _reporting_verbs(self, context: _LineContext) -> Speaker | None:
         """The subject of the first reporting verb outside a quotation that has one."""
@@ -623,8 +647,9 @@ class SpeakerAttributor:
             (e for e in bodies if head in fold(e.name).split() or head in context.directory.alias_words(e.name)),
             None,
         )
-        if fitting is None and head in _COURT_HEADS:
-            fitting = next((e for e in bodies if _COURT_HEADS & set(fold(e.name).split())), None)
+        for heads, name_words in ((_COURT_HEADS, _COURT_HEADS), (_ARMY_HEADS, _ARMY_NAME_WORDS)):
+            if fitting is None and head in heads:
+                fitting = next((e for e in bodies if name_words & set(fold(e.name).split())), None)
         generic = head in _GENERIC_BODY_HEADS or head in GROUP_REFERENCES
         if fitting is None and generic and len(words) <= 2 and bodies:
             fitting = bodies[0]
@@ -761,6 +786,20 @@ class SpeakerAttributor:
         return None
 
 
+def _without_trailing_words(phrase: list[phrases.Token]) -> list[phrases.Token]:
+    """ "the Korvian Armed Forces late on Sunday": a name ends where its capitals do, unless what
+    follows says what kind of body it is ("the Korvian army's press office")."""
+    if not any(t.group()[:1].isupper() for t in phrase):
+        return phrase
+    end = len(phrase)
+    while end and phrase[end - 1].group()[:1].islower() and phrase[end - 1].group().casefold() not in _KIND_WORDS:
+        end -= 1
+    return phrase[:end]
+
+
+_KIND_WORDS = ORGANISATION_HEADS | ROLE_WORDS
+
+
 def _byline(context: _LineContext) -> Entity | None:
     """The person a line does nothing but name, with a title: "Ambassador Richard Mills", "Robert A.
     Wood | Ambassador", "Michael R. Pompeo, Secretary of State": titles before the name, or a title set
@@ -858,11 +897,24 @@ _FIRST_PERSON = frozenset({"i", "we"})
 _UNNAMED_OFFICIALS = frozenset({"official", "officials"})
 # "The tribunal said" after "the International Criminal Court": one court, named two ways.
 _COURT_HEADS = frozenset({"court", "tribunal", "chamber"})
+# "the army said" after "the Korvian Armed Forces": an army is named for its forces as often as not.
+# A paramilitary's "Forces" does not make it the army.
+_ARMY_HEADS = frozenset({"army", "military"})
+_ARMY_NAME_WORDS = frozenset({"army", "armed", "military", "defense", "defence"})
 _LOCATIVES = frozenset({"at", "in", "on", "near", "inside"})
 # Boundaries that open a subordinate clause: its verb attributes only when the main clause's does not.
 _SUBORDINATE = phrases.SUBORDINATORS | {"although", "because", "if"}
 _DOCUMENTS = phrases.DOCUMENTS | {"document"}
-_GENERIC_BODY_HEADS = _DOCUMENTS | {"group", "organisation", "organization", "agency", "movement", "body", "charity"}
+_GENERIC_BODY_HEADS = _DOCUMENTS | {
+    "group",
+    "organisation",
+    "organization",
+    "agency",
+    "movement",
+    "body",
+    "charity",
+    "bloc",
+}
 # A saying verb with at most eight words after it to the end of the line.
 _CLOSING_RE = re.compile(
     r"(?<![\w'-])(?:said|says|told|tells|added|adds|stated|wrote|noted|explained)(?![\w-])"
@@ -884,6 +936,10 @@ _STATEMENT_BY = re.compile(
     r"^\s*(?:The following )?(?:statement|remarks|message|letter) (?:by|from|of) "
     r"(?P<who>[^:\"]{2,80}?)(?: (?:was|were|is) (?:issued|released|delivered|made)[^:\"]{0,40})?:\s*$"
 )
+_STATEMENT_AUTHOR = re.compile(
+    r"\bstatement (?:(?:was |were )?(?:issued|released|published|signed|sent|posted) )?(?:on behalf of|by|from) "
+)
+_READING_OUT = frozenset({"read", "reads", "issued", "released", "published", "posted"})
 _STATEMENT_QUOTED = re.compile(r'^\W*[Ii]n an? (?:joint |written |separate |brief )?statement(?: [^,"]{1,40})?,\s*"')
 _FRAMED_SOURCES = (
     re.compile(

@@ -829,3 +829,85 @@ def test_a_reporters_byline_a_bare_name_or_a_headline_gives_no_one_the_floor(
     classifier: LineClassifier, heading: str
 ) -> None:
     assert speakers_of(classifier, heading, "Fighting continued in the north on Friday.") == [None, None]
+
+
+def test_an_envoy_set_off_after_the_name_with_what_they_are_envoy_for_is_the_envoy_later(
+    classifier: LineClassifier,
+) -> None:
+    assert speakers_of(
+        classifier,
+        "Anna Lind, the UN envoy for Korvia, arrived in the capital on Monday.",
+        "The UN envoy told reporters both sides had agreed to a truce.",
+    ) == [None, "Anna Lind"]
+
+
+def test_a_title_set_off_after_a_name_with_a_lower_case_complement_teaches_nothing(
+    classifier: LineClassifier,
+) -> None:
+    assert speakers_of(
+        classifier,
+        "Anna Lind, the envoy to the region, arrived on Monday.",
+        "The envoy said talks would resume.",
+    ) == [None, "envoy"]
+
+
+def test_a_body_whose_name_holds_a_configured_name_is_the_body_its_head_refers_to(
+    classifier: LineClassifier,
+) -> None:
+    assert speakers_of(
+        classifier,
+        "The African Union Commission convened an emergency meeting on Korvia.",
+        "The commission urged the warring parties to return to talks.",
+    ) == [None, "African Union Commission"]
+
+
+def test_the_bloc_is_the_body_named_before(classifier: LineClassifier) -> None:
+    assert speakers_of(
+        classifier,
+        "The East African Community held a summit in Arusha.",
+        "The bloc urged the rebels to withdraw from the town.",
+    ) == [None, "East African Community"]
+
+
+def test_the_army_is_the_armed_forces_named_before_and_never_a_paramilitary(classifier: LineClassifier) -> None:
+    assert speakers_of(
+        classifier,
+        "Fighting between the Korvian Armed Forces and the Coastal Support Forces spread to the port.",
+        "The army said it had taken the airport.",
+    ) == [None, "Korvian Armed Forces"]
+    assert speakers_of(
+        classifier,
+        "The Coastal Support Forces shelled the port overnight.",
+        "The army said it had taken the airport.",
+    ) == [None, "army"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "A spokesman read a statement on behalf of the Korvian Armed Forces, denying the claims.",
+        "In a statement released by the Korvian Armed Forces, the army denied the claims.",
+        "The statement was issued by the Korvian Armed Forces late on Sunday.",
+    ],
+)
+def test_a_statement_speaks_for_its_author_not_for_who_reads_it(classifier: LineClassifier, line: str) -> None:
+    assert speakers_of(classifier, line) == ["Korvian Armed Forces"]
+
+
+@pytest.mark.parametrize(
+    ("line", "speaker"),
+    [
+        ("Anna Lind said in a statement from the Korvian presidency that the talks were over.", "Anna Lind"),
+        ("The rebels issued a statement from their headquarters in the hills.", "rebels"),
+    ],
+)
+def test_a_statement_after_its_speaker_or_from_a_place_leaves_the_speaker_who_spoke(
+    classifier: LineClassifier, line: str, speaker: str
+) -> None:
+    assert speakers_of(classifier, line) == [speaker]
+
+
+def test_a_statement_talked_about_mid_sentence_is_not_the_line_s_speaker(classifier: LineClassifier) -> None:
+    assert speakers_of(
+        classifier, "I must answer, because of the statement by the Korvian representative this morning."
+    ) == [None]
