@@ -44,16 +44,19 @@ class LineClassifier:
             attribution = Attribution(None, memory.entities, memory.transcript, memory.turn_speaker)
             failure = error
         speaker = attribution.speaker
-        topics = self._topics.classify(normalised, frozenset(memory.previous_topics))
+        topics = self._topics.classify(normalised, frozenset((*memory.previous_topics, *memory.earlier_topics)))
+        own = tuple(t.id for t in topics)
+        # A short line with no topic ("Can I just pursue that?") does not end the subject under discussion.
+        ends_subject = not own and len(normalised.split()) >= 12
         memory = ArticleMemory(
             last_line_no=line_no,
             entities=attribution.entities,
             last_speaker=speaker.name if speaker else memory.last_speaker,
             previous_line_speaker=speaker.name if speaker else None,
-            # A short line with no topic ("Can I just pursue that?") does not end the subject under discussion.
-            previous_topics=tuple(t.id for t in topics)
-            if topics or len(normalised.split()) >= 12
-            else memory.previous_topics,
+            previous_topics=own if own or ends_subject else memory.previous_topics,
+            # "She said 410 bodies had been recovered." between an account of killings and "the killings
+            # must be investigated" does not end the account; a long line about nothing in it does.
+            earlier_topics=memory.previous_topics if own else () if ends_subject else memory.earlier_topics,
             transcript=attribution.transcript,
             turn_speaker=attribution.turn_speaker,
             skipped=memory.after_line(line_no),

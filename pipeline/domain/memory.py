@@ -34,6 +34,7 @@ class ArticleMemory(BaseModel):
     last_speaker: str | None = None
     previous_line_speaker: str | None = None
     previous_topics: tuple[str, ...] = ()
+    earlier_topics: tuple[str, ...] = Field(default=(), description="the topics of the line before the previous one")
     transcript: bool = Field(default=False, description="the article labels its speakers ('MR PRICE: ...')")
     turn_speaker: str | None = Field(
         default=None, description="in a transcript, who has the floor until the next speaker label"

@@ -60,7 +60,7 @@ def test_evaluate_gives_the_figures_of_the_contract_scorer(split: str, tmp_path:
 
 @pytest.mark.parametrize(
     ("split", "speaker", "topic_f1", "alert_precision", "alert_recall"),
-    [("written", 0.9953, 0.9463, 1.0, 1.0), ("real-tune", 0.9129, 0.8469, 0.7368, 0.875)],
+    [("written", 0.9953, 0.9469, 1.0, 1.0), ("real-tune", 0.9129, 0.8563, 0.7368, 0.875)],
 )
 def test_a_tuning_set_keeps_what_it_reaches(
     split: str, speaker: float, topic_f1: float, alert_precision: float, alert_recall: float, tmp_path: Path

@@ -223,6 +223,30 @@ def test_a_short_aside_does_not_end_the_subject_under_discussion(classifier: Lin
     assert set(article[2].topic_ids) == {"peace_talks"}
 
 
+def test_a_line_on_another_topic_between_an_account_and_its_sequel_does_not_end_the_account(
+    classifier: LineClassifier,
+) -> None:
+    article = verdicts_of(
+        classifier,
+        "Investigators said the executions of prisoners in the village amounted to war crimes.",
+        "She said 52 bodies had been recovered so far.",
+        "The killings must be investigated, the minister said.",
+    )
+    assert article[1].topic_ids == {"military"}
+    assert "war_crimes" in article[2].topic_ids
+
+
+def test_an_account_two_lines_back_ended_by_a_long_line_with_no_topic_is_over(classifier: LineClassifier) -> None:
+    article = verdicts_of(
+        classifier,
+        "Investigators said the executions of prisoners in the village amounted to war crimes.",
+        "She said 52 bodies had been recovered so far.",
+        "The spokesman then took questions on an unrelated matter from reporters in the room for some time.",
+        "The killings must be investigated, the minister said.",
+    )
+    assert "war_crimes" not in article[3].topic_ids
+
+
 def test_a_long_line_with_no_topic_does_end_it(classifier: LineClassifier) -> None:
     article = verdicts_of(
         classifier,
