@@ -45,20 +45,28 @@ class LineClassifier:
             failure = error
         speaker = attribution.speaker
         topics = self._topics.classify(normalised, frozenset((*memory.previous_topics, *memory.earlier_topics)))
-        own = tuple(t.id for t in topics)
-        # A short line with no topic ("Can I just pursue that?") does not end the subject under discussion.
-        ends_subject = not own and len(normalised.split()) >= 12
+        previous_topics, earlier_topics = _subject_after(tuple(t.id for t in topics), normalised, memory)
         memory = ArticleMemory(
             last_line_no=line_no,
             entities=attribution.entities,
             last_speaker=speaker.name if speaker else memory.last_speaker,
             previous_line_speaker=speaker.name if speaker else None,
-            previous_topics=own if own or ends_subject else memory.previous_topics,
-            # "She said 410 bodies had been recovered." between an account of killings and "the killings
-            # must be investigated" does not end the account; a long line about nothing in it does.
-            earlier_topics=memory.previous_topics if own else () if ends_subject else memory.earlier_topics,
+            previous_topics=previous_topics,
+            earlier_topics=earlier_topics,
             transcript=attribution.transcript,
             turn_speaker=attribution.turn_speaker,
             skipped=memory.after_line(line_no),
         )
         return LineVerdict(speaker, topics, failure), memory
+
+
+def _subject_after(own: tuple[str, ...], text: str, memory: ArticleMemory) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The topics a context cue is read with after this line: the previous line's and the one's before.
+    "She said 410 bodies had been recovered." between an account of killings and "the killings must be
+    investigated" does not end the account; a short line with no topic ("Can I just pursue that?")
+    leaves both as they were; a long line about nothing in it ends the subject."""
+    if own:
+        return own, memory.previous_topics
+    if len(text.split()) >= 12:
+        return (), ()
+    return memory.previous_topics, memory.earlier_topics

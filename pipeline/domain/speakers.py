@@ -647,9 +647,9 @@ class SpeakerAttributor:
             (e for e in bodies if head in fold(e.name).split() or head in context.directory.alias_words(e.name)),
             None,
         )
-        for heads, name_words in ((_COURT_HEADS, _COURT_HEADS), (_ARMY_HEADS, _ARMY_NAME_WORDS)):
-            if fitting is None and head in heads:
-                fitting = next((e for e in bodies if name_words & set(fold(e.name).split())), None)
+        kin = _KIN_NAME_WORDS.get(head)
+        if fitting is None and kin is not None:
+            fitting = next((e for e in bodies if kin & set(fold(e.name).split())), None)
         generic = head in _GENERIC_BODY_HEADS or head in GROUP_REFERENCES
         if fitting is None and generic and len(words) <= 2 and bodies:
             fitting = bodies[0]
@@ -792,12 +792,13 @@ def _without_trailing_words(phrase: list[phrases.Token]) -> list[phrases.Token]:
     if not any(t.group()[:1].isupper() for t in phrase):
         return phrase
     end = len(phrase)
-    while end and phrase[end - 1].group()[:1].islower() and phrase[end - 1].group().casefold() not in _KIND_WORDS:
+    while (
+        end
+        and phrase[end - 1].group()[:1].islower()
+        and phrase[end - 1].group().casefold() not in phrases.ROLES_AND_BODIES
+    ):
         end -= 1
     return phrase[:end]
-
-
-_KIND_WORDS = ORGANISATION_HEADS | ROLE_WORDS
 
 
 def _byline(context: _LineContext) -> Entity | None:
@@ -899,8 +900,12 @@ _UNNAMED_OFFICIALS = frozenset({"official", "officials"})
 _COURT_HEADS = frozenset({"court", "tribunal", "chamber"})
 # "the army said" after "the Korvian Armed Forces": an army is named for its forces as often as not.
 # A paramilitary's "Forces" does not make it the army.
-_ARMY_HEADS = frozenset({"army", "military"})
 _ARMY_NAME_WORDS = frozenset({"army", "armed", "military", "defense", "defence"})
+# The words in a body's name that a head other than its own ("the tribunal", "the army") may stand for.
+_KIN_NAME_WORDS = {head: _COURT_HEADS for head in _COURT_HEADS} | {
+    "army": _ARMY_NAME_WORDS,
+    "military": _ARMY_NAME_WORDS,
+}
 _LOCATIVES = frozenset({"at", "in", "on", "near", "inside"})
 # Boundaries that open a subordinate clause: its verb attributes only when the main clause's does not.
 _SUBORDINATE = phrases.SUBORDINATORS | {"although", "because", "if"}
