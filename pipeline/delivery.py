@@ -47,7 +47,7 @@ from pipeline.domain.items import ItemLedger
 from pipeline.domain.memory import ArticleMemory
 from pipeline.events import Alert, ClassifiedLine, ItemVersion, LineEvent
 from pipeline.processing import classify_line, raise_alerts, split_item
-from pipeline.sequencing import OffsetSequencer
+from pipeline.sequencing import Admission, OffsetSequencer
 
 MAX_OPEN_CHECKPOINTS = 2_000
 """per partition; beyond it (commits stalled for that long) the oldest are dropped, and a
@@ -186,6 +186,10 @@ class _Admissions:
     def __init__(self, sequencer: OffsetSequencer, state: StoredState, clock: float, batch: Batch) -> None:
         self._sequencer, self._state, self._clock, self._batch = sequencer, state, clock, batch
         self.taken: dict[str, _Taken] = {}
+        self.restarted: set[str] = set()
+        """partitions the sequencer started afresh: the rest of the batch waits for the re-read, so
+        that a share stays one run of offsets"""
+        self._committed: dict[str, int | None] = {}
 
     def admit(self, index: int, message: Message) -> _Taken | None:
         """The partition's share if the message is taken (its progress as it was before it)."""
@@ -197,15 +201,22 @@ class _Admissions:
             last_taken = progress.last_taken
         else:
             progress, last_taken = share.progress, share.last_taken
-        if self._sequencer.started(position):
-            admission = self._sequencer.admit(position, offset, last_taken, self._clock)
+        if position not in self._committed:
+            self._committed[position] = self._state.committed(position)
+        committed = self._committed[position]
+        admission: Admission
+        if position in self.restarted:
+            admission = "hold"
+        elif self._sequencer.started(position):
+            admission = self._sequencer.admit(position, offset, last_taken, self._clock, committed)
         else:  # where this process starts reading the partition
             starts_batch = any(first == offset for first, _ in progress.open_checkpoints)
-            committed = self._state.committed(position)
             admission = self._sequencer.admit(position, offset, last_taken, self._clock, committed, starts_batch)
+        if admission == "restart":
+            self.restarted.add(position)
         if admission != "take":
             self._batch.held.append(index)
-            self._batch.reread |= admission == "reread"
+            self._batch.reread |= admission in ("reread", "restart")
             return None
         if share is None:
             share = self.taken[position] = _Taken(message.origin.partition, offset, offset, progress)
@@ -296,6 +307,8 @@ class LineDelivery:
                 batch.replayed += 1
             batch.classified.append(classified)
         batch.memories = dict(latest)
+        for position in admissions.restarted:  # read again from its committed offset, as after a rebalance
+            self._replays.pop(position, None)
         for position, share in admissions.taken.items():
             self._close(position, share, state, batch)
         return batch

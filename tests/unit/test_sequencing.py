@@ -96,3 +96,19 @@ def test_a_rebalance_forgets_what_this_process_took() -> None:
     assert sequencer.admit("p0", 7, None, now=0) == "take"
     sequencer.forget(["p0"])
     assert sequencer.admit("p0", 3, 7, 1, committed=3) == "take"  # read again from the committed offset
+
+
+def test_an_offset_passed_without_being_taken_starts_the_partition_again() -> None:
+    # 3 is fetched before the rebalance, and again before the seek: the copy looks like the re-read
+    # bringing the jump back. Then the re-read brings 1 and 2: they were there, and nobody took them.
+    taken, actions = admitted([3, 3, 1, 2, 3, 1, 2, 3, 4], committed=1)
+    assert actions[:3] == ["reread", "take", "restart"]
+    assert taken == [3, 1, 2, 3, 4]  # read again from the committed offset, 3 repeated
+
+
+def test_a_start_made_before_the_committed_offset_was_known_is_made_again_if_it_was_past_it() -> None:
+    sequencer = OffsetSequencer()
+    assert sequencer.admit("p0", 3, 2, now=0) == "take"  # after the last offset taken as stored
+    assert sequencer.admit("p0", 1, 3, now=1, committed=1) == "restart"  # 1 and 2 were never committed
+    assert sequencer.admit("p0", 1, 3, now=2, committed=1) == "take"
+    assert sequencer.admit("p0", 0, 3, now=3, committed=1) == "seen"  # committed: processed before
