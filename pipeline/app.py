@@ -105,6 +105,13 @@ def build_app(settings: Settings, classifier: LineClassifier | None = None) -> f
         alerts.forget(positions)
         items.forget(positions)
 
+    input_topics = {settings.topic_items, settings.topic_lines, settings.topic_classified}
+
+    @app.on_partitions_assigned.connect
+    async def learn_log_starts(sender: Any, /, *args: Any, signal: Any, **kwargs: Any) -> None:
+        assigned: set[TP] = args[0]
+        await tables.learn_log_starts(tp for tp in assigned if tp.topic in input_topics)
+
     @app.agent(items_topic, name="split_items")
     async def split_items(stream: faust.StreamT[Any]) -> None:
         taken = Batches(app, stream, settings.batch_max_messages)

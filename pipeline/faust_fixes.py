@@ -16,7 +16,11 @@ by then the re-read is done.
 
 For the same reason the offsets acknowledged before a gap is recorded are left out of it:
 a seek back (Faust's own, to the committed offsets, while messages fetched before it are
-still arriving) makes a gap over offsets that were processed already.
+still arriving) makes a gap over offsets that were processed already. Acknowledged means in
+Faust's list of acknowledged offsets: its index also holds the marks of an earlier gap, and the
+same gap recorded twice (one stale message after two seeks) must not take its own marks for
+acknowledgements, or those offsets would count neither as a gap nor as processed, and the
+commit would stop before them for good.
 """
 
 from __future__ import annotations
@@ -31,15 +35,16 @@ _original_add_gap = Consumer._add_gap
 
 
 async def _add_gap_once(self: Any, tp: TP, offset_from: int, offset_to: int) -> None:
-    acked: set[int] = self._acked_index[tp]
-    acked_already = [offset for offset in acked if offset_from <= offset <= offset_to]
+    # Acknowledged by the agent: in Faust's list of acknowledged offsets, and not only in its index,
+    # where an earlier gap over the same offsets (the same stale message after two seeks) marked them.
+    processed = [offset for offset in self._acked[tp] if offset_from <= offset <= offset_to]
     await _original_add_gap(self, tp, offset_from, offset_to)
     gap = self._gap[tp]
-    for offset in acked_already:
+    for offset in processed:
         gap.chop(offset, offset + 1)
     committed = self._committed_offset[tp]
     start = max(offset_from, committed + 1) if committed is not None else offset_from
-    acked.update(range(start, offset_to + 1))
+    self._acked_index[tp].update(range(start, offset_to + 1))
 
 
 def count_gap_offsets_once() -> None:

@@ -1,36 +1,30 @@
 """Taking each partition's messages in offset order, whatever order the client hands them over.
 
-Around a rebalance, faust-streaming can hand an agent a message fetched before the
-rebalance ahead of messages it has not delivered yet (faust-streaming issues #221
-and #606): the partition seems to jump forward. Taking that message would put an
-article's lines out of order, and Faust records the offsets jumped over as a gap that
-it may commit past once something beyond them is processed, so they would never be
-read again.
+Around a rebalance or a seek, faust-streaming can hand an agent messages fetched before it
+ahead of the ones it reads from the new position (faust-streaming issues #221 and #606): the
+partition seems to jump forward. Taking such a message would put an article's lines out of
+order, and Faust's commit arithmetic counts the offsets jumped over as processed once something
+beyond them is (a gap, or a first acknowledged offset one past the committed one), so they
+would never be read again.
 
-Our input topics are written without transactions and never compacted, so their
-offsets have no holes: a jump means messages were skipped. The agent then holds the
-message (never counted as processed, so no commit passes the hole) and has the
-consumer read its partitions again from their committed offsets. Should the re-read
-bring the same jump back, the hole is real (a transactional producer's markers) or
-the messages were processed elsewhere already, and the message is taken.
+Our input topics are written without transactions and never compacted, so their offsets have
+no holes: the only offsets a partition lacks are those before its log start, which the worker
+asks the broker for (``StoredState.committed`` gives the committed offset, or the log start
+when it is later). So where a partition is to be read is known: from the committed offset, then
+one offset after another. A message anywhere else is held (never counted as processed, so no
+commit passes it) and the consumer reads its partitions again from their committed offsets,
+asked again every ``reread_after_s`` until the partition arrives where it should. A copy of the
+jumped-to message may arrive again after the re-read was asked for (fetched before it): it is
+held like the first.
 
-A jump is judged against what this process took last from the partition. Before it has
-taken anything there, the first message must be where reading starts: the committed
-offset when the consumer knows it, else a place the stored progress allows (the offset
-after the last one taken, or the start of a batch, which the caller recognises). On a
-fresh start Faust can hand over messages fetched before its seek to the committed
-offsets, and skip some, while the partition is still being read again; taking one of
-those would start the partition in the wrong place. For the same reason a message this
-process has taken already is a repeat of the client's, and is not taken again.
+Only a worker that could not learn where a partition's log starts, and has nothing committed
+there, goes without: it starts the partition after the last offset taken as stored, or at a
+batch's start, and takes a jump that a later batch brings back, since nothing else says where
+the partition is. Should that start turn out wrong (an offset before it arrives, neither taken
+here nor committed), the partition is started afresh and read again from the committed offset,
+repeating what was taken since (same ids).
 
-"Taken already" means taken by this process, not merely passed: Faust commits only a run of
-offsets acknowledged one after another from the committed offset, and this process
-acknowledges only what it takes. Taking a jump the re-read seemed to bring back (a copy of
-the jumped-to message fetched before the seek may arrive ahead of the re-read), or starting
-after the committed offset when the consumer did not know it yet, passes offsets without
-taking them. One of those arriving later proves they were there: left alone, it would never
-be processed, and no commit could pass it again. The partition is then started afresh and
-read again from the committed offset, repeating what was taken since (same ids).
+A message this process has taken already is a repeat of the client's, and is not taken again.
 """
 
 from __future__ import annotations
@@ -67,8 +61,9 @@ class OffsetSequencer:
         starts_batch: bool = False,
     ) -> Admission:
         """``last_taken``: the last offset taken from the partition as stored, by any process;
-        ``committed``: the first offset not committed, if the consumer knows it; ``starts_batch``:
-        whether a batch taken before started at this offset."""
+        ``committed``: where the consumer reads the partition from (the first offset not committed,
+        or the log start when later), if known; ``starts_batch``: whether a batch taken before
+        started at this offset; ``now``: a clock that moves on between batches."""
         runs = self._taken_here.get(partition)
         here = runs[-1].stop - 1 if runs else None
         if here is not None:
@@ -88,7 +83,8 @@ class OffsetSequencer:
             self._jumps[partition] = (offset, now)
             return "reread"
         jumped_to, asked_at = jump
-        if offset == jumped_to:  # the re-read brought it back: that is where the partition is
+        if committed is None and offset == jumped_to and now > asked_at:
+            # Nothing says where the partition is but a later batch bringing the same jump back.
             del self._jumps[partition]
             self._take(partition, offset)
             return "take"

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, MutableMapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar, cast
@@ -232,6 +232,7 @@ class Tables:
             return ModelTable(changelogged, model)
 
         self.app = app
+        self.log_starts: dict[TP, int] = {}
         self.memories = table("article_memory", ArticleMemory, "article id -> its memory after its latest line")
         self.checkpoints = table(
             "checkpoints", Checkpoint, "input partition and offset -> memories before the batch that started there"
@@ -269,10 +270,26 @@ class Tables:
         return self.progress_table.get(position)
 
     def committed(self, position: str) -> int | None:
+        """Where the consumer reads the partition from: the first offset not committed, or where the
+        log starts when that is later (nothing committed yet, or retention deleted the rest), since
+        the consumer then resets to the earliest offset."""
         topic, partition = position.rsplit("/", 1)
+        tp = TP(topic, int(partition))
         # Faust keeps the offsets it committed last; there is no public accessor.
         committed: MutableMapping[TP, int | None] = cast(Consumer, self.app.consumer)._committed_offset
-        return committed.get(TP(topic, int(partition)))
+        offset, start = committed.get(tp), self.log_starts.get(tp)
+        if offset is None or start is None:
+            return start if offset is None else offset
+        return max(offset, start)
+
+    async def learn_log_starts(self, partitions: Iterable[TP]) -> None:
+        """Where each partition's log starts now. Without it, a partition nobody has committed yet
+        would be started wherever its first message comes from, and after a rebalance that can be
+        a message fetched before it, ahead of the ones the re-read brings (see sequencing)."""
+        try:
+            self.log_starts.update(await cast(Consumer, self.app.consumer).earliest_offsets(*partitions))
+        except Exception as error:  # those partitions start as before: from their first message
+            log.warning("log_starts_unknown", error=repr(error))
 
     def write(self, batch: Batch, names: Sequence[str]) -> list[Record]:
         """The batch's entries of the tables named (as ``Batch`` names them) stored, and their records."""
@@ -389,8 +406,9 @@ async def finish(
         raise
     await batches.settle(events, delivered)
     if batch.reread:
-        first_held = events[batch.held[0]].message
-        log.warning("partition_jumped", topic=first_held.topic, partition=first_held.partition)
+        jumped = {events[index].message.tp for index in batch.held}
+        log.warning("partition_jumped", partitions=sorted(f"{tp.topic}/{tp.partition}" for tp in jumped))
+        await tables.learn_log_starts(jumped)  # retention may have moved a log start past the commit
         await read_again_from_committed(tables.app)
 
 

@@ -312,7 +312,7 @@ def test_a_replay_the_client_skips_offsets_in_is_held_and_read_again(
     assert replayed.classified + again.classified == first.classified
 
 
-def test_a_partition_taken_past_offsets_the_reread_brings_is_started_again_from_its_checkpoint(
+def test_a_copy_of_the_jumped_to_message_ahead_of_the_reread_is_held_and_the_reread_replays(
     classifier: LineClassifier, worker: LineDelivery
 ) -> None:
     state = State()
@@ -320,20 +320,23 @@ def test_a_partition_taken_past_offsets_the_reread_brings_is_started_again_from_
     state.commits["lines/0"] = 1
     restarted = LineDelivery(classifier, max_text_bytes=65_536)
     assert take(restarted, state, [message(3, line(4))], clock=1.0).reread  # fetched before the rebalance
-    take(restarted, state, [message(3, line(4))], clock=1.1)  # again, ahead of the re-read: taken, replaying
-    reread = take(restarted, state, [message(i, line(i + 1)) for i in range(1, 5)], clock=1.2)
-    assert reread.reread and reread.held == [0, 1, 2, 3]  # 1 and 2 were there: start again at the commit
-    again = take(restarted, state, [message(i, line(i + 1)) for i in range(1, 5)], clock=1.3)
+    assert take(restarted, state, [message(3, line(4))], clock=1.1).held == [0]  # again, ahead of the re-read
+    again = take(restarted, state, [message(i, line(i + 1)) for i in range(1, 5)], clock=1.2)
     assert again.classified == first[1].classified + first[2].classified and not again.dead_letters
 
 
-def test_once_its_partition_is_started_again_the_rest_of_the_batch_waits_for_the_reread(worker: LineDelivery) -> None:
+def test_a_start_made_before_the_commit_was_known_and_past_it_is_made_again_from_its_checkpoint(
+    classifier: LineClassifier, worker: LineDelivery
+) -> None:
     state = State()
-    state.commits["lines/0"] = 1
-    assert take(worker, state, [message(3, line(4))], clock=1.0).reread
-    take(worker, state, [message(3, line(4))], clock=1.1)
-    batch = take(worker, state, [message(4, line(5)), message(2, line(3)), message(1, line(2))], clock=1.2)
+    first = [take(worker, state, [message(i, line(i + 1)) for i in offsets]) for offsets in ([0], [1, 2], [3, 4])]
+    restarted = LineDelivery(classifier, max_text_bytes=65_536)
+    take(restarted, state, [message(3, line(4))], clock=1.0)  # where a batch started: taken, replaying
+    state.commits["lines/0"] = 1  # then the consumer learns its commit: 1 and 2 were never taken here
+    batch = take(restarted, state, [message(4, line(5)), message(2, line(3)), message(1, line(2))], clock=1.1)
     assert batch.held == [1, 2] and batch.reread  # 1 is where the partition starts, after the re-read
+    again = take(restarted, state, [message(i, line(i + 1)) for i in range(1, 5)], clock=1.2)
+    assert again.classified == first[1].classified + first[2].classified and not again.dead_letters
 
 
 def test_a_line_published_twice_is_refused_as_a_duplicate_also_when_replayed(
@@ -364,7 +367,7 @@ def test_read_again_where_no_checkpoint_starts_the_lines_are_duplicates(
     midway = take(restarted, state, [message(1, line(2)), message(2, line(3))])
     assert midway.reread and midway.held == [0, 1]  # not where reading starts: read again from the commit
     # The re-read brings the same offsets back (the checkpoint is gone): there is nothing to replay from.
-    again = take(restarted, state, [message(1, line(2)), message(2, line(3))])
+    again = take(restarted, state, [message(1, line(2)), message(2, line(3))], clock=1.0)
     assert again.classified == [] and {f.reason for f, _ in again.dead_letters} == {"duplicate_line"}
 
 

@@ -85,3 +85,15 @@ def test_a_gap_over_offsets_processed_already_does_not_slow_the_commit() -> None
     for offset in range(15, 18):
         consumer.ack(_Message(offset))
     assert _commits(consumer) == [18]  # without leaving 11 to 14 out of the gap: 12, 13, 14, 15, 18
+
+
+def test_the_same_gap_recorded_twice_is_committed_once_its_offsets_are_processed() -> None:
+    count_gap_offsets_once()
+    consumer = _consumer(committed=1)
+    for _ in range(2):  # 3, fetched before a seek back to 1, handed over after two seeks
+        asyncio.run(consumer._add_gap(TOPIC_PARTITION, 2, 3))
+    for offset in range(1, 6):  # the partition read again, in order
+        consumer.ack(_Message(offset))
+    # Taking the first gap's marks for acknowledgements left 2 and 3 out of the second, and out of
+    # the acknowledged ones: the commit stopped at 2 for good.
+    assert _commits(consumer) == [6]

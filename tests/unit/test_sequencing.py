@@ -56,12 +56,18 @@ def test_with_no_commit_known_reading_starts_after_the_last_offset_taken_or_at_a
     assert actions[:2] == ["reread", "hold"] and taken == [7, 8]  # the re-read brought 7 back: taken
 
 
-def test_the_same_jump_after_the_reread_is_taken() -> None:
-    # Offsets 5 and 6 do not exist (transaction markers), or were processed elsewhere:
-    # the re-read starts at 7 again.
+def test_with_no_commit_known_the_same_jump_after_the_reread_is_taken() -> None:
+    # Nothing says whether offsets 5 and 6 exist: the re-read starting at 7 again is all there is.
     taken, actions = admitted([7, 8, 7, 8], start=4)
     assert taken == [7, 8]
     assert actions == ["reread", "hold", "take", "take"]
+
+
+def test_with_the_commit_known_a_jump_is_never_taken_however_often_it_comes_back() -> None:
+    # The commit (or the log start, if later) is where the consumer reads from: offsets 5 and 6 are
+    # there to be read, and taking 7 would let Faust commit past them.
+    taken, actions = admitted([7, 8, 7, 8, 7, 8], start=4, committed=5, every_s=0.6)
+    assert taken == [] and actions == ["reread", "hold", "reread", "hold", "reread", "hold"]
 
 
 def test_a_reread_that_never_comes_is_asked_for_again() -> None:
@@ -98,12 +104,16 @@ def test_a_rebalance_forgets_what_this_process_took() -> None:
     assert sequencer.admit("p0", 3, 7, 1, committed=3) == "take"  # read again from the committed offset
 
 
-def test_an_offset_passed_without_being_taken_starts_the_partition_again() -> None:
-    # 3 is fetched before the rebalance, and again before the seek: the copy looks like the re-read
-    # bringing the jump back. Then the re-read brings 1 and 2: they were there, and nobody took them.
-    taken, actions = admitted([3, 3, 1, 2, 3, 1, 2, 3, 4], committed=1)
-    assert actions[:3] == ["reread", "take", "restart"]
-    assert taken == [3, 1, 2, 3, 4]  # read again from the committed offset, 3 repeated
+def test_a_copy_of_the_jump_ahead_of_the_reread_is_held_like_the_first() -> None:
+    # 3 is fetched before the rebalance, and again before the seek: where the partition is read
+    # from is known (the committed offset), so the copy is no sign of where it is.
+    taken, actions = admitted([3, 3, 1, 2, 3, 4], committed=1)
+    assert actions[:2] == ["reread", "hold"] and taken == [1, 2, 3, 4]
+
+
+def test_with_no_commit_known_a_jump_is_taken_only_when_a_later_batch_brings_it_back() -> None:
+    taken, actions = admitted([7, 7, 8], start=4, every_s=0.0)  # one batch: the copies were fetched together
+    assert taken == [] and actions == ["reread", "hold", "hold"]
 
 
 def test_a_start_made_before_the_committed_offset_was_known_is_made_again_if_it_was_past_it() -> None:

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable
 from types import SimpleNamespace
 from typing import Any
 
 import faust
+import pytest
+import structlog
+from aiokafka.errors import KafkaConnectionError
+from faust.types import TP
+from structlog.testing import capture_logs
 
+from pipeline import streaming
 from pipeline.delivery import MAX_CHECKPOINT_ARTICLES, Checkpoint
 from pipeline.domain.memory import MAX_SKIPPED, ArticleMemory, RememberedEntity
 from pipeline.domain.speakers import MAX_REMEMBERED
-from pipeline.streaming import ModelTable, checkpoint_json, model_json
+from pipeline.streaming import ModelTable, Tables, checkpoint_json, model_json
 
 KULEBA = ArticleMemory(last_line_no=2, entities=(RememberedEntity(name="Dmytro Kuleba", roles=((None, "minister"),)),))
 
@@ -78,3 +86,38 @@ def test_a_full_checkpoint_of_large_memories_fits_in_one_producer_request() -> N
     articles = {f"article-{n:06d}-with-a-long-slug": memory for n in range(MAX_CHECKPOINT_ARTICLES)}
     checkpoint = checkpoint_json(Checkpoint(next_offset=10**12, memories=articles), lambda _, m: model_json(m))
     assert len(checkpoint) < faust.App("sizes").conf.producer_max_request_size
+
+
+def tables_over(committed: dict[TP, int], earliest: Callable[..., Awaitable[dict[TP, int]]]) -> Tables:
+    """The worker's tables as far as where partitions are read from: its consumer's commits and log starts."""
+    tables = object.__new__(Tables)
+    tables.app = SimpleNamespace(consumer=SimpleNamespace(_committed_offset=committed, earliest_offsets=earliest))  # type: ignore[assignment]
+    tables.log_starts = {}
+    return tables
+
+
+def test_a_partition_is_read_from_its_commit_or_from_where_its_log_starts_when_that_is_later() -> None:
+    async def earliest(*partitions: TP) -> dict[TP, int]:
+        return {tp: 40 for tp in partitions}
+
+    tables = tables_over({TP("lines", 0): 55, TP("lines", 1): 12}, earliest)
+    positions = ("lines/0", "lines/1", "lines/2")
+    assert [tables.committed(p) for p in positions] == [55, 12, None]
+    asyncio.run(tables.learn_log_starts([TP("lines", n) for n in range(3)]))
+    # 1: retention deleted offsets 12 to 39, so the consumer resets to 40; 2: nothing committed yet.
+    assert [tables.committed(p) for p in positions] == [55, 40, 40]
+
+
+def test_log_starts_the_broker_does_not_give_leave_the_partitions_as_they_were(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(streaming, "log", structlog.get_logger("pipeline.worker"))  # not one cached by an earlier test
+
+    async def unreachable(*partitions: TP) -> dict[TP, int]:
+        raise KafkaConnectionError("no broker")
+
+    tables = tables_over({TP("lines", 0): 55}, unreachable)
+    with capture_logs() as logged:
+        asyncio.run(tables.learn_log_starts([TP("lines", 0), TP("lines", 1)]))
+    assert [tables.committed(p) for p in ("lines/0", "lines/1")] == [55, None]
+    assert [entry["event"] for entry in logged] == ["log_starts_unknown"]

@@ -1,0 +1,327 @@
+"""What aiokafka and Faust do to an agent, in memory, for tests that drive the agents' delivery
+(``pipeline/delivery.py``, ``pipeline/streaming.py``) through it with no broker.
+
+Where behaviour matters to delivery, Faust's own code runs: its ``Consumer`` acknowledgement
+(``ack``), gap and commit arithmetic (``_add_gap`` with the project's correction from
+``pipeline.faust_fixes``, ``_new_offset``, ``_filter_committable_offsets``), ``perform_seek``, and
+its ``Event`` and ``ConsumerMessage``. Around it the model stands for:
+
+- **aiokafka's fetcher**: records fetched ahead from a position into a buffer; a seek moves the
+  position and drops the buffer.
+- **Faust's drain loop** (``Consumer._drain_messages``): it takes a fetch's records from the client
+  and hands them to the agent's stream one by one, recording a gap where offsets jump and dropping
+  a record behind the read offset. The records of a fetch it is already going through are not
+  dropped by a seek or a rebalance: they reach the stream after it, ahead of the re-read
+  (faust-streaming #221; #216 is the jump it leaves, #606 the gap's double count).
+- **The stream's buffer**, cleared when the flow is suspended (a re-read, a rebalance).
+- **A rebalance**: partitions revoked (Faust drops their bookkeeping, the agents forget them),
+  then assigned again to this process and read from their committed offsets.
+- **A crash**: the process and everything it held in memory gone; of a batch whose records were
+  on their way, Kafka keeps any part, and a new process recovers its tables from the changelogs.
+- **The broker**: input partitions, the group's committed offsets, the agent's output topics and
+  its tables' changelogs, as what Kafka has acknowledged.
+
+Not modelled: two processes reading one partition at once (the group protocol gives a partition
+one reader), transactions, compaction, time beyond the clock the agent is given.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from faust.events import Event
+from faust.transport.drivers.aiokafka import Consumer
+from faust.types import TP
+from faust.types.tuples import ConsumerMessage
+from intervaltree import IntervalTree
+
+from pipeline.delivery import WRITTEN_AFTER, WRITTEN_FIRST, AlertDelivery, Batch, LineDelivery
+from pipeline.faust_fixes import count_gap_offsets_once
+from pipeline.streaming import Batches, finish, messages_of
+from tests.unit.test_delivery import NOW, State
+
+TOPIC = "input"
+KEY = b"k"
+
+count_gap_offsets_once()  # as every worker does when it builds its app
+
+Agent = LineDelivery | AlertDelivery
+Effect = tuple[str, str]
+"""what a batch put in Kafka for an input message: (identity, content); a repeat has both the same"""
+
+
+def effects_of(batch: Batch) -> list[Effect]:
+    """The events a batch sends and the dead letters it writes, as the output topics hold them."""
+    events = [(c.event_id, c.model_dump_json()) for c in batch.classified]
+    events += [(a.event_id, a.model_dump_json()) for a in batch.alerts]
+    letters = [
+        (f"dead letter {m.origin.partition}/{m.origin.offset}", failure.reason) for failure, m in batch.dead_letters
+    ]
+    return events + letters
+
+
+@dataclass
+class Kafka:
+    """What the broker keeps."""
+
+    partitions: list[list[bytes]]
+    published: list[int]
+    """how many messages of each partition have been produced so far"""
+    committed: dict[int, int] = field(default_factory=dict)
+    """the group's committed offsets: the first offset not committed"""
+    output: list[Effect] = field(default_factory=list)
+    changelog: State = field(default_factory=State)
+
+    def tables(self) -> dict[str, dict[str, Any]]:
+        return {name: dict(table) for name, table in self.changelog.tables.items()}
+
+
+class _ModelConsumer(Consumer):
+    """Faust's consumer bookkeeping, with the client under it replaced by the process's fetcher."""
+
+    process: Process
+
+    @classmethod
+    def bare(cls, process: Process) -> _ModelConsumer:
+        consumer: Any = object.__new__(cls)
+        consumer.process, consumer.app = process, process.app
+        consumer._acked, consumer._acked_index = defaultdict(list), defaultdict(set)
+        consumer._gap = defaultdict(IntervalTree)
+        consumer._committed_offset, consumer._read_offset = defaultdict(lambda: None), defaultdict(lambda: None)
+        consumer._n_acked, consumer._unacked_messages, consumer._waiting_for_ack = 0, set(), None
+        return cast(_ModelConsumer, consumer)
+
+    def stop_flow(self) -> None: ...
+    def resume_flow(self) -> None: ...
+    async def wait_for_stopped_flow(self) -> None: ...
+
+    async def seek_to_committed(self) -> Mapping[TP, int]:
+        """aiokafka's seek to the committed offsets of every assigned partition (None where there is none)."""
+        self.process.rereads += 1
+        committed = self.process.kafka.committed
+        for partition in self.process.assigned:
+            self.process.position[partition] = committed.get(partition, 0)
+            self.process.fetched[partition] = []
+        return cast(Mapping[TP, int], {TP(TOPIC, p): committed.get(p) for p in self.process.assigned})
+
+
+class _App:
+    """What the agent's code and Faust's use of the app."""
+
+    def __init__(self, process: Process) -> None:
+        self.process = process
+        self.topics = self
+        self.flow_control = self
+
+    @property
+    def consumer(self) -> _ModelConsumer:
+        return self.process.consumer
+
+    def acks_enabled_for(self, topic: str) -> bool:
+        return True
+
+    def suspend(self) -> None: ...
+    def resume(self) -> None: ...
+
+    def clear(self) -> None:  # the stream's buffer is a queue cleared with the flow
+        self.process.stream.clear()
+
+    async def crash(self, error: BaseException) -> None: ...
+
+
+class _Stream:
+    """What ``Batches`` uses of the agent's stream."""
+
+    def __init__(self) -> None:
+        self.channel = type("Channel", (), {"queue": asyncio.Queue()})()
+
+    def noack(self) -> _Stream:
+        return self
+
+    async def ack(self, event: Event) -> bool:
+        return event.ack()
+
+
+class _Tables:
+    """The agent's tables as ``finish`` writes them: the model applies the batch itself."""
+
+    def __init__(self, app: _App) -> None:
+        self.app = app
+
+    def write(self, batch: object, names: Collection[str]) -> list[object]:
+        return []
+
+    async def learn_log_starts(self, partitions: object) -> None: ...  # the model's logs start at 0
+
+
+class _Outbox:
+    """Sends that Kafka acknowledges when the model delivers them."""
+
+    def __init__(self) -> None:
+        self.sends: list[asyncio.Future[None]] = []
+
+    async def declared(self, topic: object) -> str:
+        return str(topic)
+
+    async def send(self, records: object, dead_letters: object = ()) -> asyncio.Future[None]:
+        sent: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self.sends.append(sent)
+        return sent
+
+
+class _Known(State):
+    """The process's tables, with the committed offsets its consumer knows."""
+
+    def __init__(self, tables: dict[str, dict[str, Any]], consumer: Callable[[], _ModelConsumer]) -> None:
+        super().__init__(tables)
+        self._consumer = consumer
+
+    def committed(self, position: str) -> int | None:
+        """As the worker's tables answer: with no commit, where the log starts (here, always 0)."""
+        committed = self._consumer()._committed_offset.get(TP(TOPIC, int(position.rsplit("/", 1)[1])))
+        return 0 if committed is None else committed
+
+
+@dataclass
+class InFlight:
+    """A batch whose records are on their way to Kafka: its table entries in the steps it sends them."""
+
+    batch: Batch
+    steps: list[list[tuple[str, str]]]
+    effects: list[Effect]
+
+
+class Process:
+    """One worker process: its consumer, its agent, its tables, and what it has fetched."""
+
+    def __init__(self, kafka: Kafka, agent: Agent, loop: asyncio.AbstractEventLoop) -> None:
+        self.kafka, self.agent, self.loop = kafka, agent, loop
+        self.app = _App(self)
+        self.consumer = _ModelConsumer.bare(self)
+        self.tables = _Known(kafka.tables(), lambda: self.consumer)
+        self.assigned: set[int] = set()
+        self.position: dict[int, int] = {}
+        self.fetched: dict[int, list[int]] = {}
+        """aiokafka's buffer: offsets fetched and not yet handed to Faust"""
+        self.draining: list[tuple[int, int]] = []
+        """the (partition, offset) of the fetch Faust's drain loop is going through"""
+        self.stream: list[ConsumerMessage] = []
+        self.batches = Batches(self.app, _Stream(), 1_000)  # type: ignore[arg-type]
+        self.outbox = _Outbox()
+        self.in_flight: InFlight | None = None
+        self.rereads = 0
+        self.taken: list[tuple[int, int]] = []
+        """(partition, offset) of each message the agent took, in the order it took them"""
+
+    def run(self, step: Any) -> Any:
+        return self.loop.run_until_complete(step)
+
+    def assign(self, partitions: set[int]) -> None:
+        self.assigned = set(partitions)
+        self.run(self.consumer.perform_seek())
+
+    def revoke(self, partitions: set[int]) -> None:
+        """Faust's ``on_partitions_revoked``, the app's own handler, and the flow cleared."""
+        for partition in partitions:
+            tp = TP(TOPIC, partition)
+            for kept in (self.consumer._gap, self.consumer._acked, self.consumer._acked_index):
+                kept.pop(tp, None)
+            self.consumer._read_offset.pop(tp, None)
+            self.consumer._committed_offset.pop(tp, None)
+            self.fetched.pop(partition, None)
+        self.agent.forget([f"{TOPIC}/{p}" for p in partitions])
+        self.stream.clear()
+        self.assigned -= partitions
+
+    def fetch(self, partition: int, count: int) -> None:
+        if partition not in self.assigned:
+            return
+        start = self.position[partition]
+        end = min(start + count, self.kafka.published[partition])
+        self.fetched[partition] += range(start, end)
+        self.position[partition] = end
+
+    def poll(self) -> None:
+        """Faust's drain loop takes what the client has fetched (``getmany``)."""
+        for partition in sorted(self.fetched):
+            self.draining += [(partition, offset) for offset in self.fetched[partition]]
+            self.fetched[partition] = []
+
+    def drain(self, count: int) -> None:
+        """Faust's drain loop hands ``count`` records to the stream, as ``_drain_messages`` does."""
+        handed, self.draining = self.draining[:count], self.draining[count:]
+        for partition, offset in handed:
+            self.hand_over(partition, offset)
+
+    def hand_over(self, partition: int, offset: int) -> None:
+        """One record through the drain loop to the stream, unless it is behind the read offset."""
+        tp = TP(TOPIC, partition)
+        read = self.consumer._read_offset[tp]
+        if read is not None and offset < read:
+            return
+        if read and offset - read > 1:
+            self.run(self.consumer._add_gap(tp, read + 1, offset))
+        value = self.kafka.partitions[partition][offset]
+        message = ConsumerMessage(TOPIC, partition, offset, 0.0, 0, None, KEY, value, None, tp=tp)
+        message.incref()  # one stream reads the topic
+        self.stream.append(message)
+        self.consumer._read_offset[tp] = offset
+
+    def take_batch(self, count: int, clock: float) -> Batch:
+        """The agent's next batch, up to ``count`` messages of its stream, through ``finish``."""
+        self.deliver()  # Batches.settle waits for the batch before's records
+        taken, self.stream = self.stream[:count], self.stream[count:]
+        events = [Event(self.app, KEY, m.value, None, m) for m in taken]  # type: ignore[arg-type]
+        batch = self.tables.apply(self.agent.take(messages_of(events), self.tables, NOW, clock))
+        assert not batch.left, "the model's batches never reach a limit"
+        self.taken += [(m.partition, m.offset) for i, m in enumerate(taken) if i not in batch.held]
+        steps = [entries(batch, WRITTEN_FIRST), entries(batch, WRITTEN_AFTER)]
+        if not batch.checkpoints:
+            steps = [steps[0] + steps[1]]
+        self.in_flight = InFlight(batch, steps, effects_of(batch))
+        self.run(finish(events, batch, self.batches, _Tables(self.app), self.outbox, []))  # type: ignore[arg-type]
+        return batch
+
+    def deliver(self) -> None:
+        """Kafka acknowledges everything on its way; the batch's offsets are acknowledged after it."""
+        if self.in_flight is not None:
+            self.land(self.in_flight, {e for step in self.in_flight.steps for e in step}, self.in_flight.effects)
+            self.in_flight = None
+        while pending := [sent for sent in self.outbox.sends if not sent.done()]:
+            for sent in pending:
+                sent.set_result(None)
+            self.run(asyncio.sleep(0))
+        in_flight = self.batches._in_flight
+        if in_flight is not None:
+            self.run(in_flight)
+
+    def land(self, in_flight: InFlight, entries: Collection[tuple[str, str]], effects: Sequence[Effect]) -> None:
+        """Kafka has these of the batch's table entries and events."""
+        self.kafka.changelog.apply(in_flight.batch, entries)
+        self.kafka.output += effects
+
+    def commit(self) -> None:
+        """Faust's commit: the offsets its arithmetic allows, for the partitions still assigned."""
+        offsets = self.consumer._filter_committable_offsets(list(self.consumer._acked))
+        kept = {tp: offset for tp, offset in offsets.items() if tp.partition in self.assigned}
+        self.consumer._committed_offset.update(kept)
+        self.kafka.committed.update({tp.partition: offset for tp, offset in kept.items()})
+
+    def crash(self) -> None:
+        """Everything in memory gone; whatever Kafka acknowledged stays."""
+        tasks = asyncio.all_tasks(self.loop)
+        for task in tasks:
+            task.cancel()
+
+        async def gone() -> None:
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+        self.run(gone())
+
+
+def entries(batch: Batch, tables: Sequence[str]) -> list[tuple[str, str]]:
+    return [(name, key) for name in tables for key in getattr(batch, name)]
