@@ -31,7 +31,7 @@ from pipeline.faust_fixes import count_gap_offsets_once, idempotent_producer
 from pipeline.kafka_options import faust_broker_options
 from pipeline.logs import configure_logging
 from pipeline.settings import Settings
-from pipeline.streaming import Batches, Outbox, Tables, finish, messages_of
+from pipeline.streaming import Batches, EventProducer, Tables, messages_of, produce_and_ack
 from pipeline.taxonomy_file import load_taxonomy
 from pipeline.topics_admin import alert_kind_topic, topic_configs
 
@@ -90,7 +90,7 @@ def build_app(settings: Settings, classifier: LineClassifier | None = None) -> f
         return kind_topics[kind]
 
     tables = Tables(app, settings.partitions, topic_configs(settings))
-    outbox = Outbox(app, dlq_topic)
+    event_producer = EventProducer(app, dlq_topic)
     lines = LineDelivery(
         classifier, settings.max_text_bytes, CpuBudget(settings.line_budget_s), batch_max_s=settings.batch_max_s
     )
@@ -114,11 +114,11 @@ def build_app(settings: Settings, classifier: LineClassifier | None = None) -> f
 
     @app.agent(items_topic, name="split_items")
     async def split_items(stream: faust.StreamT[Any]) -> None:
-        taken = Batches(app, stream, settings.batch_max_messages)
-        async for events in taken:
-            batch = items.take(messages_of(events), tables, datetime.now(UTC), time.monotonic())
+        batches = Batches(app, stream, settings.batch_max_messages)
+        async for events in batches:
+            batch = items.process(messages_of(events), tables, datetime.now(UTC), time.monotonic())
             outputs = [(lines_topic, line.article_id, line.model_dump_json().encode()) for line in batch.lines]
-            await finish(events, batch, taken, tables, outbox, outputs)
+            await produce_and_ack(events, batch, batches, tables, event_producer, outputs)
             if batch.lines:
                 log.info(
                     "item_lines_published", lines=len(outputs), articles=sorted({e.article_id for e in batch.lines})
@@ -126,11 +126,11 @@ def build_app(settings: Settings, classifier: LineClassifier | None = None) -> f
 
     @app.agent(lines_topic, name="classify_lines")
     async def classify_lines(stream: faust.StreamT[Any]) -> None:
-        taken = Batches(app, stream, settings.batch_max_messages)
-        async for events in taken:
-            batch = lines.take(messages_of(events), tables, datetime.now(UTC), time.monotonic())
+        batches = Batches(app, stream, settings.batch_max_messages)
+        async for events in batches:
+            batch = lines.process(messages_of(events), tables, datetime.now(UTC), time.monotonic())
             outputs = [(classified_topic, c.article_id, c.model_dump_json().encode()) for c in batch.classified]
-            await finish(events, batch, taken, tables, outbox, outputs)
+            await produce_and_ack(events, batch, batches, tables, event_producer, outputs)
             log.info(
                 "lines_classified",
                 lines=len(outputs),
@@ -141,14 +141,14 @@ def build_app(settings: Settings, classifier: LineClassifier | None = None) -> f
 
     @app.agent(classified_topic, name="raise_alerts")
     async def raise_alerts(stream: faust.StreamT[Any]) -> None:
-        taken = Batches(app, stream, settings.batch_max_messages)
-        async for events in taken:
-            batch = alerts.take(messages_of(events), tables, datetime.now(UTC), time.monotonic())
+        batches = Batches(app, stream, settings.batch_max_messages)
+        async for events in batches:
+            batch = alerts.process(messages_of(events), tables, datetime.now(UTC), time.monotonic())
             outputs = []
             for alert in batch.alerts:
                 value = alert.model_dump_json().encode()
                 outputs += [(alerts_topic, alert.article_id, value), (kind_topic(alert.kind), alert.article_id, value)]
-            await finish(events, batch, taken, tables, outbox, outputs)
+            await produce_and_ack(events, batch, batches, tables, event_producer, outputs)
             if batch.alerts:
                 log.info("alerts_raised", alerts=[{"id": a.event_id, "kind": a.kind} for a in batch.alerts])
 

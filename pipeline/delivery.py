@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from pipeline.cpu_budget import CpuBudget
 from pipeline.decoding import EventT, Failure, Origin, decode, decode_line
@@ -47,7 +47,7 @@ from pipeline.domain.items import ItemLedger
 from pipeline.domain.memory import ArticleMemory
 from pipeline.events import Alert, ClassifiedLine, ItemVersion, LineEvent
 from pipeline.processing import classify_line, raise_alerts, split_item
-from pipeline.sequencing import Admission, OffsetSequencer
+from pipeline.sequencing import Decision, OffsetSequencer
 
 MAX_OPEN_CHECKPOINTS = 2_000
 """per partition; beyond it (commits stalled for that long) the oldest are dropped, and a
@@ -84,11 +84,12 @@ class Checkpoint(BaseModel):
 
 
 class PartitionProgress(BaseModel):
-    """What an agent has taken from one input partition."""
+    """What an agent has processed of one input partition."""
 
-    model_config = ConfigDict(frozen=True)
+    # Stored as "last_taken", the name the changelogs already hold.
+    model_config = ConfigDict(frozen=True, validate_by_name=True, serialize_by_alias=True)
 
-    last_taken: int | None = None
+    last_processed: int | None = Field(default=None, alias="last_taken")
     open_checkpoints: tuple[tuple[int, int], ...] = ()
     """(first offset, next offset) of each checkpoint that is not yet committed"""
 
@@ -143,10 +144,10 @@ class Batch:
     """bugs met (each also dead-lettered as processing_error), for the log"""
     speaker_failures: list[tuple[Exception, ClassifiedLine]] = field(default_factory=list)
     """bugs met finding a speaker, for the log: those lines are classified without one"""
-    held: list[int] = field(default_factory=list)
-    """indexes of the messages not taken now: never to count as processed"""
-    reread: bool = False
-    """whether the consumer is to read its partitions again from the committed offsets"""
+    unacked: list[int] = field(default_factory=list)
+    """indexes of the messages not processed now: never acknowledged, so never counted as processed"""
+    seek: bool = False
+    """whether the consumer is to seek to the committed offsets of its partitions and read them again"""
     memories: Writes = field(default_factory=dict)
     ledgers: Writes = field(default_factory=dict)
     item_ledgers: Writes = field(default_factory=dict)
@@ -154,7 +155,7 @@ class Batch:
     progress: Writes = field(default_factory=dict)
     replayed: int = 0
     """lines classified again from checkpoints"""
-    left: int = 0
+    deferred: int = 0
     """how many messages at the end were not looked at (see MAX_CHECKPOINT_ARTICLES): the next batch starts with them"""
 
     def processing_failed(self, error: Exception, message: Message) -> None:
@@ -164,7 +165,7 @@ class Batch:
 
 
 @dataclass
-class _Taken:
+class _PartitionShare:
     """One partition's share of a batch."""
 
     partition: int
@@ -175,51 +176,51 @@ class _Taken:
     before: dict[str, ArticleMemory | None] = field(default_factory=dict)
 
     @property
-    def last_taken(self) -> int:
-        stored = self.progress.last_taken
+    def last_processed(self) -> int:
+        stored = self.progress.last_processed
         return self.last if stored is None else max(stored, self.last)
 
 
-class _Admissions:
-    """Which messages of a batch are taken now, in offset order per partition (see sequencing)."""
+class _InOffsetOrder:
+    """Which messages of a batch are processed now, in offset order per partition (see sequencing)."""
 
     def __init__(self, sequencer: OffsetSequencer, state: StoredState, clock: float, batch: Batch) -> None:
         self._sequencer, self._state, self._clock, self._batch = sequencer, state, clock, batch
-        self.taken: dict[str, _Taken] = {}
+        self.shares: dict[str, _PartitionShare] = {}
         self.restarted: set[str] = set()
-        """partitions the sequencer started afresh: the rest of the batch waits for the re-read, so
-        that a share stays one run of offsets"""
+        """partitions the sequencer restarted: the rest of the batch waits for the seek, so that a
+        share stays one run of offsets"""
         self._committed: dict[str, int | None] = {}
 
-    def admit(self, index: int, message: Message) -> _Taken | None:
-        """The partition's share if the message is taken (its progress as it was before it)."""
+    def decide(self, index: int, message: Message) -> _PartitionShare | None:
+        """The partition's share if the message is processed now (its progress as it was before it)."""
         position, offset = message.position, message.origin.offset
         assert offset is not None and message.origin.partition is not None
-        share = self.taken.get(position)
+        share = self.shares.get(position)
         if share is None:
             progress = self._state.progress(position) or PartitionProgress()
-            last_taken = progress.last_taken
+            last_processed = progress.last_processed
         else:
-            progress, last_taken = share.progress, share.last_taken
+            progress, last_processed = share.progress, share.last_processed
         if position not in self._committed:
             self._committed[position] = self._state.committed(position)
         committed = self._committed[position]
-        admission: Admission
+        decision: Decision
         if position in self.restarted:
-            admission = "hold"
+            decision = "wait"
         elif self._sequencer.started(position):
-            admission = self._sequencer.admit(position, offset, last_taken, self._clock, committed)
+            decision = self._sequencer.decide(position, offset, last_processed, self._clock, committed)
         else:  # where this process starts reading the partition
             starts_batch = any(first == offset for first, _ in progress.open_checkpoints)
-            admission = self._sequencer.admit(position, offset, last_taken, self._clock, committed, starts_batch)
-        if admission == "restart":
+            decision = self._sequencer.decide(position, offset, last_processed, self._clock, committed, starts_batch)
+        if decision == "restart":
             self.restarted.add(position)
-        if admission != "take":
-            self._batch.held.append(index)
-            self._batch.reread |= admission in ("reread", "restart")
+        if decision != "process":
+            self._batch.unacked.append(index)
+            self._batch.seek |= decision in ("seek", "restart")
             return None
         if share is None:
-            share = self.taken[position] = _Taken(message.origin.partition, offset, offset, progress)
+            share = self.shares[position] = _PartitionShare(message.origin.partition, offset, offset, progress)
         share.last = max(share.last, offset)
         return share
 
@@ -234,7 +235,7 @@ class _Replay:
 
 class LineDelivery:
     """The classify agent's logic, batch by batch. Holds only what a restart may lose:
-    partitions being replayed, and the sequencer's pending re-reads."""
+    partitions being replayed, and the sequencer's pending seeks."""
 
     def __init__(
         self,
@@ -251,31 +252,31 @@ class LineDelivery:
         self._replays: dict[str, _Replay] = {}
 
     def forget(self, positions: Sequence[str]) -> None:
-        """Partitions taken away by a rebalance."""
+        """Partitions revoked by a rebalance."""
         for position in positions:
             self._replays.pop(position, None)
         self._sequencer.forget(positions)
 
-    def take(self, messages: Sequence[Message], state: StoredState, now: datetime, clock: float) -> Batch:
+    def process(self, messages: Sequence[Message], state: StoredState, now: datetime, clock: float) -> Batch:
         with self._budget.enforced() if self._budget else nullcontext():
-            return self._take(messages, state, now, clock)
+            return self._process(messages, state, now, clock)
 
-    def _take(self, messages: Sequence[Message], state: StoredState, now: datetime, clock: float) -> Batch:
+    def _process(self, messages: Sequence[Message], state: StoredState, now: datetime, clock: float) -> Batch:
         batch = Batch()
-        admissions = _Admissions(self._sequencer, state, clock, batch)
+        in_order = _InOffsetOrder(self._sequencer, state, clock, batch)
         latest: dict[str, tuple[int, ArticleMemory]] = {}
         checkpoint_full = False
         time_up = _time_limit(self._batch_max_s)
         for index, message in enumerate(messages):
             if checkpoint_full or time_up(index):
-                batch.left = len(messages) - index
+                batch.deferred = len(messages) - index
                 break
-            share = admissions.admit(index, message)
+            share = in_order.decide(index, message)
             if share is None:
                 continue
             offset = message.origin.offset
             assert offset is not None
-            replay = self._replay(message.position, offset, share.progress.last_taken, state)
+            replay = self._replay(message.position, offset, share.progress.last_processed, state)
             line = decode_line(message.value, self._max_text_bytes, message.timestamp or now.timestamp())
             if isinstance(line, Failure):
                 batch.dead_letters.append((line, message))
@@ -307,20 +308,20 @@ class LineDelivery:
                 batch.replayed += 1
             batch.classified.append(classified)
         batch.memories = dict(latest)
-        for position in admissions.restarted:  # read again from its committed offset, as after a rebalance
+        for position in in_order.restarted:  # read again from its committed offset, as after a rebalance
             self._replays.pop(position, None)
-        for position, share in admissions.taken.items():
+        for position, share in in_order.shares.items():
             self._close(position, share, state, batch)
         return batch
 
-    def _replay(self, position: str, offset: int, last_taken: int | None, state: StoredState) -> _Replay | None:
+    def _replay(self, position: str, offset: int, last_processed: int | None, state: StoredState) -> _Replay | None:
         """The replay this message belongs to, if it is read again."""
         replay = self._replays.get(position)
-        if last_taken is None or offset > last_taken:
+        if last_processed is None or offset > last_processed:
             if replay is not None:
                 del self._replays[position]
             return None
-        # Offsets taken arrive in order (see sequencing), so a replay under way only goes forward.
+        # Offsets processed arrive in order (see sequencing), so a replay under way only goes forward.
         if replay is None:  # read again from here: start at its checkpoint
             checkpoint = state.checkpoint(checkpoint_key(position, offset))
             if checkpoint is None:  # not a batch's start, or dropped: nothing to replay from
@@ -338,7 +339,7 @@ class LineDelivery:
         return replay
 
     @staticmethod
-    def _close(position: str, share: _Taken, state: StoredState, batch: Batch) -> None:
+    def _close(position: str, share: _PartitionShare, state: StoredState, batch: Batch) -> None:
         """This batch's checkpoint for the partition, and the partition's progress after it."""
         batch.checkpoints[checkpoint_key(position, share.first)] = (
             share.partition,
@@ -358,21 +359,23 @@ class LineDelivery:
             batch.checkpoints[checkpoint_key(position, first)] = (share.partition, None)
         batch.progress[position] = (
             share.partition,
-            PartitionProgress(last_taken=share.last_taken, open_checkpoints=tuple(still_open[-MAX_OPEN_CHECKPOINTS:])),
+            PartitionProgress(
+                last_processed=share.last_processed, open_checkpoints=tuple(still_open[-MAX_OPEN_CHECKPOINTS:])
+            ),
         )
 
 
 def _time_limit(seconds: float | None) -> Callable[[int], bool]:
     """Whether a batch begun now has taken ``seconds`` by the time it reaches message ``index``: a
     batch of slow messages ends early, since its offsets are committed only once it ends. The first
-    message is always taken, so every batch moves on."""
+    message is always processed, so every batch moves on."""
     if not seconds:
         return lambda index: False
     ends_at = time.monotonic() + seconds
     return lambda index: index > 0 and time.monotonic() > ends_at
 
 
-def _taken_in_order(
+def _processed_in_order(
     sequencer: OffsetSequencer,
     model: type[EventT],
     messages: Sequence[Message],
@@ -380,18 +383,18 @@ def _taken_in_order(
     clock: float,
     batch: Batch,
     batch_max_s: float | None,
-) -> Iterator[tuple[_Taken, Message, EventT]]:
+) -> Iterator[tuple[_PartitionShare, Message, EventT]]:
     """For an agent whose ledgers remember what each input brought (so a replay needs no checkpoint):
-    each message taken now, decoded, in offset order per partition; what does not decode is
+    each message processed now, decoded, in offset order per partition; what does not decode is
     dead-lettered. A batch that has taken ``batch_max_s`` leaves the rest for the next. Once all
     are read, each partition's progress is in the batch."""
-    admissions = _Admissions(sequencer, state, clock, batch)
+    in_order = _InOffsetOrder(sequencer, state, clock, batch)
     time_up = _time_limit(batch_max_s)
     for index, message in enumerate(messages):
         if time_up(index):
-            batch.left = len(messages) - index
+            batch.deferred = len(messages) - index
             break
-        share = admissions.admit(index, message)
+        share = in_order.decide(index, message)
         if share is None:
             continue
         decoded = decode(model, message.value)
@@ -399,8 +402,8 @@ def _taken_in_order(
             batch.dead_letters.append((decoded, message))
             continue
         yield share, message, decoded
-    for position, share in admissions.taken.items():
-        batch.progress[position] = (share.partition, PartitionProgress(last_taken=share.last_taken))
+    for position, share in in_order.shares.items():
+        batch.progress[position] = (share.partition, PartitionProgress(last_processed=share.last_processed))
 
 
 class AlertDelivery:
@@ -414,11 +417,13 @@ class AlertDelivery:
     def forget(self, positions: Sequence[str]) -> None:
         self._sequencer.forget(positions)
 
-    def take(self, messages: Sequence[Message], state: StoredState, now: datetime, clock: float) -> Batch:
+    def process(self, messages: Sequence[Message], state: StoredState, now: datetime, clock: float) -> Batch:
         batch = Batch()
         ledgers: dict[str, tuple[int, AlertLedger]] = {}
-        taken = _taken_in_order(self._sequencer, ClassifiedLine, messages, state, clock, batch, self._batch_max_s)
-        for share, message, line in taken:
+        in_order = _processed_in_order(
+            self._sequencer, ClassifiedLine, messages, state, clock, batch, self._batch_max_s
+        )
+        for share, message, line in in_order:
             article = line.article_id
             ledger = ledgers[article][1] if article in ledgers else (state.ledger(article) or AlertLedger())
             try:
@@ -443,11 +448,11 @@ class ItemDelivery:
     def forget(self, positions: Sequence[str]) -> None:
         self._sequencer.forget(positions)
 
-    def take(self, messages: Sequence[Message], state: StoredState, now: datetime, clock: float) -> Batch:
+    def process(self, messages: Sequence[Message], state: StoredState, now: datetime, clock: float) -> Batch:
         batch = Batch()
         ledgers: dict[str, tuple[int, ItemLedger]] = {}
-        taken = _taken_in_order(self._sequencer, ItemVersion, messages, state, clock, batch, self._batch_max_s)
-        for share, message, item in taken:
+        in_order = _processed_in_order(self._sequencer, ItemVersion, messages, state, clock, batch, self._batch_max_s)
+        for share, message, item in in_order:
             article = item.article_id
             ledger = ledgers[article][1] if article in ledgers else (state.item_ledger(article) or ItemLedger())
             offset = message.origin.offset

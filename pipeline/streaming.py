@@ -1,5 +1,5 @@
 """The Faust side of a batch: the tables read as the delivery asks, and what it returns
-written and sent.
+written, produced and acknowledged (docs/delivery.md names the steps).
 
 Table entries are written to the changelog partition of the input partition they belong
 to (Faust would use the partition of whichever event it saw last), so that they move with
@@ -61,7 +61,7 @@ class Batches:
         self._max = max_messages
         self._in_flight: asyncio.Future[None] | None = None
         self._handed_over: asyncio.Future[None] | None = None
-        self._left: list[faust.EventT[Any]] = []
+        self._deferred: list[faust.EventT[Any]] = []
 
     async def __aiter__(self) -> AsyncIterator[list[faust.EventT[Any]]]:
         pending: list[faust.EventT[Any]] = []
@@ -70,27 +70,27 @@ class Batches:
             if len(pending) < self._max and not self._waiting.empty():
                 continue
             yield pending
-            while self._left:  # what a batch ended before, ahead of anything read since
-                pending, self._left = self._left, []
+            while self._deferred:  # what a batch ended before, ahead of anything read since
+                pending, self._deferred = self._deferred, []
                 yield pending
             pending = []
 
-    def leave(self, events: Sequence[faust.EventT[Any]]) -> None:
+    def defer(self, events: Sequence[faust.EventT[Any]]) -> None:
         """Events the batch did not look at: the next batch starts with them."""
-        self._left = list(events)
+        self._deferred = list(events)
 
-    async def settle(self, events: Sequence[faust.EventT[Any]], delivered: Awaitable[None]) -> None:
-        """Acknowledge ``events`` once ``delivered`` is done, after waiting for the batch before."""
-        previous, self._in_flight = self._in_flight, asyncio.ensure_future(self._settle(events, delivered))
+    async def ack_when_produced(self, events: Sequence[faust.EventT[Any]], produced: Awaitable[None]) -> None:
+        """Acknowledge ``events`` once Kafka has what they produced, after waiting for the batch before's."""
+        previous, self._in_flight = self._in_flight, asyncio.ensure_future(self._ack(events, produced))
         if previous is not None:
             await previous
 
-    def in_two_steps(
+    def produced_in_two_steps(
         self, first: Awaitable[None], send_second: Callable[[], Awaitable[Awaitable[None]]]
     ) -> Awaitable[None]:
         """Done once Kafka has a batch's first records and then its second, which ``send_second``
         hands to the producer once Kafka has the first and the batch before has handed over its own
-        second. The agent goes on meanwhile: it waits for the round trip only at ``settle``."""
+        second. The agent goes on meanwhile: it waits for the round trip only at ``ack_when_produced``."""
         previous = self._handed_over
         handed_over = self._handed_over = asyncio.get_running_loop().create_future()
         return asyncio.ensure_future(self._two_steps(first, previous, handed_over, send_second))
@@ -115,18 +115,18 @@ class Batches:
         handed_over.set_result(None)
         await second
 
-    async def delivered_or_crash(self, delivered: Awaitable[None]) -> None:
+    async def produced_or_crash(self, produced: Awaitable[None]) -> None:
         """Wait for Kafka to have a batch's records; if it refuses them, crash the worker."""
         try:
-            await delivered
+            await produced
         except BaseException as error:
             log.error("send_failed", error=repr(error))
             await self._app.crash(error)  # the supervisor starts a worker that reads the batch again
             raise
 
-    async def _settle(self, events: Sequence[faust.EventT[Any]], delivered: Awaitable[None]) -> None:
+    async def _ack(self, events: Sequence[faust.EventT[Any]], produced: Awaitable[None]) -> None:
         try:
-            await self.delivered_or_crash(delivered)
+            await self.produced_or_crash(produced)
         except BaseException:
             for event in events:  # never counted as processed: no commit passes them
                 event.message.acked = True
@@ -242,7 +242,7 @@ class Tables:
         self.progress_table = table(
             "partition_progress",
             PartitionProgress,
-            "input partition -> the last offset taken and the checkpoints not yet committed",
+            "input partition -> the last offset processed and the checkpoints not yet committed",
         )
         # By the names Batch gives them, each with its encoding: a checkpoint splices in the stored
         # JSON of its memories, so it is encoded before the memories are written.
@@ -285,7 +285,7 @@ class Tables:
     async def learn_log_starts(self, partitions: Iterable[TP]) -> None:
         """Where each partition's log starts now. Without it, a partition nobody has committed yet
         would be started wherever its first message comes from, and after a rebalance that can be
-        a message fetched before it, ahead of the ones the re-read brings (see sequencing)."""
+        a message fetched before it, ahead of the ones the seek brings (see sequencing)."""
         try:
             self.log_starts.update(await cast(Consumer, self.app.consumer).earliest_offsets(*partitions))
         except Exception as error:  # those partitions start as before: from their first message
@@ -312,8 +312,8 @@ def checkpoint_json(checkpoint: Checkpoint, memory_json: Callable[[str, ArticleM
     return b'{"next_offset":%d,"memories":{%s}}' % (checkpoint.next_offset, memories)
 
 
-class Outbox:
-    """Sends a batch's events and waits until Kafka has them."""
+class EventProducer:
+    """Produces a batch's records (events, table entries, dead letters) through the app's producer."""
 
     def __init__(self, app: faust.App, dlq: faust.TopicT) -> None:
         self._app = app
@@ -331,10 +331,11 @@ class Outbox:
             self._declared.add(name)
         return name
 
-    async def send(
+    async def produce(
         self, records: Sequence[Record], dead_letters: Sequence[tuple[Failure, Message]] = ()
     ) -> Awaitable[None]:
-        """Send the records and the dead letters; done once Kafka has all of them."""
+        """Hand the records and the dead letters to the producer; what it returns is done once Kafka
+        has acknowledged all of them."""
         producer = self._app.producer
         dlq = await self.declared(self._dlq) if dead_letters else ""
         pending: list[Awaitable[RecordMetadata]] = []
@@ -355,27 +356,28 @@ class Outbox:
                 offset=origin.offset,
                 dead_letter_id=letter.event_id,
             )
-        return _delivered(records, asyncio.gather(*pending))
+        return _acknowledged(records, asyncio.gather(*pending))
 
 
-async def _delivered(records: Sequence[Record], sending: Awaitable[list[RecordMetadata]]) -> None:
+async def _acknowledged(records: Sequence[Record], sending: Awaitable[list[RecordMetadata]]) -> None:
     for record, sent in zip(records, await sending, strict=False):
         if record.store is not None:
             record.store.set_persisted_offset(TP(record.topic, sent.partition), sent.offset)
 
 
-async def finish(
+async def produce_and_ack(
     events: Sequence[faust.EventT[Any]],
     batch: Batch,
     batches: Batches,
     tables: Tables,
-    outbox: Outbox,
+    event_producer: EventProducer,
     outputs: Sequence[tuple[faust.TopicT, str, bytes]],
 ) -> None:
-    """Write the batch's table entries, send its events (topic, key, value), and settle what was not taken."""
-    if batch.left:
-        batches.leave(events[len(events) - batch.left :])
-        events = events[: len(events) - batch.left]
+    """Write the batch's table entries, produce them and its events (topic, key, value), and acknowledge
+    its processed messages once Kafka has them all; seek to the committed offsets if the batch asks."""
+    if batch.deferred:
+        batches.defer(events[len(events) - batch.deferred :])
+        events = events[: len(events) - batch.deferred]
     for error, message in batch.errors:
         log.error("processing_failed", topic=message.origin.topic, offset=message.origin.offset, exc_info=error)
     for error, line in batch.speaker_failures:
@@ -386,35 +388,35 @@ async def finish(
             event_id=line.event_id,
             exc_info=error,
         )
-    for index in batch.held:
-        # Marked done without telling the consumer: its offset never counts as processed, so no
-        # commit passes the hole before it.
+    for index in batch.unacked:
+        # Marked done without acknowledging it to the consumer: its offset never counts as
+        # processed, so no commit passes it.
         events[index].message.acked = True
     try:
         records = tables.write(batch, WRITTEN_FIRST)
-        names = {topic: await outbox.declared(topic) for topic in {topic for topic, _, _ in outputs}}
+        names = {topic: await event_producer.declared(topic) for topic in {topic for topic, _, _ in outputs}}
         records.extend(Record(names[topic], None, key.encode(), value) for topic, key, value in outputs)
         second = tables.write(batch, WRITTEN_AFTER)
         if batch.checkpoints:  # see WRITTEN_FIRST: Kafka has the checkpoints before any memory is sent
-            first = await outbox.send(records, batch.dead_letters)
-            delivered = batches.in_two_steps(first, lambda: outbox.send(second))
+            first = await event_producer.produce(records, batch.dead_letters)
+            produced = batches.produced_in_two_steps(first, lambda: event_producer.produce(second))
         else:
-            delivered = await outbox.send(records + second, batch.dead_letters)
+            produced = await event_producer.produce(records + second, batch.dead_letters)
     except BaseException:
         for event in events:  # nothing of this batch may be committed now
             event.message.acked = True
         raise
-    await batches.settle(events, delivered)
-    if batch.reread:
-        jumped = {events[index].message.tp for index in batch.held}
+    await batches.ack_when_produced(events, produced)
+    if batch.seek:
+        jumped = {events[index].message.tp for index in batch.unacked}
         log.warning("partition_jumped", partitions=sorted(f"{tp.topic}/{tp.partition}" for tp in jumped))
         await tables.learn_log_starts(jumped)  # retention may have moved a log start past the commit
-        await read_again_from_committed(tables.app)
+        await seek_to_committed(tables.app)
 
 
-async def read_again_from_committed(app: faust.App) -> None:
-    """Drop what is buffered and read every partition again from its committed offset: the
-    same steps Faust takes after a rebalance."""
+async def seek_to_committed(app: faust.App) -> None:
+    """Drop what is buffered and seek every partition to its committed offset, to read it again:
+    the same steps Faust takes after a rebalance."""
     consumer = cast(Consumer, app.consumer)
     consumer.stop_flow()
     app.flow_control.suspend()

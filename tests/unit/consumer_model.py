@@ -41,7 +41,7 @@ from intervaltree import IntervalTree
 
 from pipeline.delivery import WRITTEN_AFTER, WRITTEN_FIRST, AlertDelivery, Batch, LineDelivery
 from pipeline.faust_fixes import count_gap_offsets_once
-from pipeline.streaming import Batches, finish, messages_of
+from pipeline.streaming import Batches, messages_of, produce_and_ack
 from tests.unit.test_delivery import NOW, State
 
 TOPIC = "input"
@@ -147,7 +147,7 @@ class _Stream:
 
 
 class _Tables:
-    """The agent's tables as ``finish`` writes them: the model applies the batch itself."""
+    """The agent's tables as ``produce_and_ack`` writes them: the model applies the batch itself."""
 
     def __init__(self, app: _App) -> None:
         self.app = app
@@ -158,7 +158,7 @@ class _Tables:
     async def learn_log_starts(self, partitions: object) -> None: ...  # the model's logs start at 0
 
 
-class _Outbox:
+class _EventProducer:
     """Sends that Kafka acknowledges when the model delivers them."""
 
     def __init__(self) -> None:
@@ -167,7 +167,7 @@ class _Outbox:
     async def declared(self, topic: object) -> str:
         return str(topic)
 
-    async def send(self, records: object, dead_letters: object = ()) -> asyncio.Future[None]:
+    async def produce(self, records: object, dead_letters: object = ()) -> asyncio.Future[None]:
         sent: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self.sends.append(sent)
         return sent
@@ -211,7 +211,7 @@ class Process:
         """the (partition, offset) of the fetch Faust's drain loop is going through"""
         self.stream: list[ConsumerMessage] = []
         self.batches = Batches(self.app, _Stream(), 1_000)  # type: ignore[arg-type]
-        self.outbox = _Outbox()
+        self.event_producer = _EventProducer()
         self.in_flight: InFlight | None = None
         self.rereads = 0
         self.taken: list[tuple[int, int]] = []
@@ -272,18 +272,18 @@ class Process:
         self.consumer._read_offset[tp] = offset
 
     def take_batch(self, count: int, clock: float) -> Batch:
-        """The agent's next batch, up to ``count`` messages of its stream, through ``finish``."""
-        self.deliver()  # Batches.settle waits for the batch before's records
+        """The agent's next batch, up to ``count`` messages of its stream, through ``produce_and_ack``."""
+        self.deliver()  # Batches.ack_when_produced waits for the batch before's records
         taken, self.stream = self.stream[:count], self.stream[count:]
         events = [Event(self.app, KEY, m.value, None, m) for m in taken]  # type: ignore[arg-type]
-        batch = self.tables.apply(self.agent.take(messages_of(events), self.tables, NOW, clock))
-        assert not batch.left, "the model's batches never reach a limit"
-        self.taken += [(m.partition, m.offset) for i, m in enumerate(taken) if i not in batch.held]
+        batch = self.tables.apply(self.agent.process(messages_of(events), self.tables, NOW, clock))
+        assert not batch.deferred, "the model's batches never reach a limit"
+        self.taken += [(m.partition, m.offset) for i, m in enumerate(taken) if i not in batch.unacked]
         steps = [entries(batch, WRITTEN_FIRST), entries(batch, WRITTEN_AFTER)]
         if not batch.checkpoints:
             steps = [steps[0] + steps[1]]
         self.in_flight = InFlight(batch, steps, effects_of(batch))
-        self.run(finish(events, batch, self.batches, _Tables(self.app), self.outbox, []))  # type: ignore[arg-type]
+        self.run(produce_and_ack(events, batch, self.batches, _Tables(self.app), self.event_producer, []))  # type: ignore[arg-type]
         return batch
 
     def deliver(self) -> None:
@@ -291,7 +291,7 @@ class Process:
         if self.in_flight is not None:
             self.land(self.in_flight, {e for step in self.in_flight.steps for e in step}, self.in_flight.effects)
             self.in_flight = None
-        while pending := [sent for sent in self.outbox.sends if not sent.done()]:
+        while pending := [sent for sent in self.event_producer.sends if not sent.done()]:
             for sent in pending:
                 sent.set_result(None)
             self.run(asyncio.sleep(0))

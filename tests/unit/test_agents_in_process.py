@@ -126,7 +126,7 @@ class GatedProducer(RecordingProducer):
 
     def __init__(self, gated: str) -> None:
         super().__init__()
-        self.gated, self.held = gated, list[asyncio.Future[Any]]()
+        self.gated, self.unacked = gated, list[asyncio.Future[Any]]()
 
     async def send(
         self, topic: str, key: bytes | None, value: bytes | None, partition: int | None, *args: Any
@@ -135,11 +135,11 @@ class GatedProducer(RecordingProducer):
         if topic != self.gated:
             return sent
         held: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        self.held.append(held)
+        self.unacked.append(held)
         return held
 
     def release(self, latest_first: bool = False) -> None:
-        for held in reversed(self.held) if latest_first else self.held:
+        for held in reversed(self.unacked) if latest_first else self.unacked:
             held.set_result(type("Metadata", (), {"partition": 0, "offset": 0})())
 
 
@@ -160,7 +160,7 @@ def test_a_batch_sends_its_memories_only_once_kafka_has_its_checkpoint_and_goes_
     async def feed() -> tuple[list[str], list[int]]:
         async with agent.test_context() as tested:
             await tested.put(encoded(line(1)), key=b"a", partition=0, wait=False)
-            await until(lambda: bool(producer.held))
+            await until(lambda: bool(producer.unacked))
             # The first batch's checkpoint is not acknowledged; the agent takes the next line anyway.
             await tested.put(encoded(line(2)), key=b"a", partition=0, wait=False)
             await until(lambda: len(producer.values(settings.topic_classified)) == 2)

@@ -111,7 +111,7 @@ class State:
 
 
 def take(worker: LineDelivery, state: State, messages: list[Message], clock: float = 0.0) -> Batch:
-    return state.apply(worker.take(messages, state, NOW, clock))
+    return state.apply(worker.process(messages, state, NOW, clock))
 
 
 def speakers(batches: list[Batch]) -> list[tuple[int, str | None]]:
@@ -130,7 +130,7 @@ def test_a_batch_writes_each_article_once_and_one_checkpoint_per_partition(worke
     assert speakers([batch])[2] == (3, "Dmytro Kuleba") and speakers([batch])[4] == (5, "Antony Blinken")
     assert list(batch.memories) == ["a"] and list(batch.checkpoints) == ["lines/0/0"]
     assert batch.checkpoints["lines/0/0"][1] == Checkpoint(next_offset=5, memories={"a": None})
-    assert batch.progress["lines/0"][1] == PartitionProgress(last_taken=4, open_checkpoints=((0, 5),))
+    assert batch.progress["lines/0"][1] == PartitionProgress(last_processed=4, open_checkpoints=((0, 5),))
 
 
 def test_lines_read_again_after_a_crash_give_the_same_events_in_any_batching(
@@ -169,7 +169,7 @@ def cut_short(classifier: LineClassifier, landed: Callable[[Batch], set[tuple[st
         message(5, line(5, "a")),
         message(6, line(2, "b")),
     ]
-    second = worker.take(second_lines, state, NOW, 0.0)
+    second = worker.process(second_lines, state, NOW, 0.0)
     outcomes = []
     for chosen in landed(second):
         crashed = State({name: dict(table) for name, table in state.tables.items()}, dict(state.commits))
@@ -215,7 +215,7 @@ def landing(before: State, batches: list[Batch], landed: list[set[tuple[str, str
 def test_two_batches_in_flight_cut_short_in_the_order_they_are_sent_read_again_repeat_both(
     classifier: LineClassifier,
 ) -> None:
-    # See Batches.in_two_steps: a batch's first step goes out while the batch before waits for its
+    # See Batches.produced_in_two_steps: a batch's first step goes out while the batch before waits for its
     # second; a second step waits for its own first and for the batch before's second.
     before, lines, batches = two_batches_in_flight(classifier)
     first = [entries(b, WRITTEN_FIRST) for b in batches]
@@ -283,7 +283,7 @@ def test_a_replay_the_consumer_seeks_back_in_goes_on_where_it_was(
     replayed = take(restarted, state, [message(i, line(i + 1)) for i in range(3)])
     again = take(restarted, state, [message(i, line(i + 1)) for i in range(5)])  # the consumer sought back
     assert replayed.classified + again.classified == first.classified
-    assert again.held == [0, 1, 2] and not again.dead_letters  # taken already here: not taken twice
+    assert again.unacked == [0, 1, 2] and not again.dead_letters  # taken already here: not taken twice
 
 
 def test_a_replay_after_a_rebalance_starts_again_from_its_checkpoint(
@@ -298,7 +298,7 @@ def test_a_replay_after_a_rebalance_starts_again_from_its_checkpoint(
     assert again.classified == first.classified
 
 
-def test_a_replay_the_client_skips_offsets_in_is_held_and_read_again(
+def test_a_replay_the_client_skips_offsets_in_waits_unacknowledged_for_the_seek(
     classifier: LineClassifier, worker: LineDelivery
 ) -> None:
     # After a crash Faust handed over offsets 0 to 2 and then 5, skipping 3 and 4 that the
@@ -307,20 +307,20 @@ def test_a_replay_the_client_skips_offsets_in_is_held_and_read_again(
     first = take(worker, state, [message(i, line(i + 1)) for i in range(6)])
     restarted = LineDelivery(classifier, max_text_bytes=65_536)
     replayed = take(restarted, state, [message(i, line(i + 1)) for i in (0, 1, 2, 5)], clock=1.0)
-    assert replayed.held == [3] and replayed.reread
+    assert replayed.unacked == [3] and replayed.seek
     again = take(restarted, state, [message(i, line(i + 1)) for i in range(6)], clock=1.1)  # from the commit
     assert replayed.classified + again.classified == first.classified
 
 
-def test_a_copy_of_the_jumped_to_message_ahead_of_the_reread_is_held_and_the_reread_replays(
+def test_a_copy_of_the_jumped_to_message_ahead_of_the_seek_waits_and_the_reread_replays(
     classifier: LineClassifier, worker: LineDelivery
 ) -> None:
     state = State()
     first = [take(worker, state, [message(i, line(i + 1)) for i in offsets]) for offsets in ([0], [1, 2], [3, 4])]
     state.commits["lines/0"] = 1
     restarted = LineDelivery(classifier, max_text_bytes=65_536)
-    assert take(restarted, state, [message(3, line(4))], clock=1.0).reread  # fetched before the rebalance
-    assert take(restarted, state, [message(3, line(4))], clock=1.1).held == [0]  # again, ahead of the re-read
+    assert take(restarted, state, [message(3, line(4))], clock=1.0).seek  # fetched before the rebalance
+    assert take(restarted, state, [message(3, line(4))], clock=1.1).unacked == [0]  # again, ahead of the re-read
     again = take(restarted, state, [message(i, line(i + 1)) for i in range(1, 5)], clock=1.2)
     assert again.classified == first[1].classified + first[2].classified and not again.dead_letters
 
@@ -334,7 +334,7 @@ def test_a_start_made_before_the_commit_was_known_and_past_it_is_made_again_from
     take(restarted, state, [message(3, line(4))], clock=1.0)  # where a batch started: taken, replaying
     state.commits["lines/0"] = 1  # then the consumer learns its commit: 1 and 2 were never taken here
     batch = take(restarted, state, [message(4, line(5)), message(2, line(3)), message(1, line(2))], clock=1.1)
-    assert batch.held == [1, 2] and batch.reread  # 1 is where the partition starts, after the re-read
+    assert batch.unacked == [1, 2] and batch.seek  # 1 is where the partition starts, after the re-read
     again = take(restarted, state, [message(i, line(i + 1)) for i in range(1, 5)], clock=1.2)
     assert again.classified == first[1].classified + first[2].classified and not again.dead_letters
 
@@ -365,7 +365,7 @@ def test_read_again_where_no_checkpoint_starts_the_lines_are_duplicates(
     take(worker, state, [message(i, line(i + 1)) for i in range(3)])
     restarted = LineDelivery(classifier, max_text_bytes=65_536)
     midway = take(restarted, state, [message(1, line(2)), message(2, line(3))])
-    assert midway.reread and midway.held == [0, 1]  # not where reading starts: read again from the commit
+    assert midway.seek and midway.unacked == [0, 1]  # not where reading starts: read again from the commit
     # The re-read brings the same offsets back (the checkpoint is gone): there is nothing to replay from.
     again = take(restarted, state, [message(1, line(2)), message(2, line(3))], clock=1.0)
     assert again.classified == [] and {f.reason for f, _ in again.dead_letters} == {"duplicate_line"}
@@ -379,7 +379,7 @@ def test_checkpoints_are_dropped_once_their_offsets_are_committed(worker: LineDe
     batch = take(worker, state, [message(2, line(3))])
     assert batch.checkpoints["lines/0/0"] == (0, None)
     assert set(state.tables["checkpoints"]) == {"lines/0/1", "lines/0/2"}
-    assert state.progress("lines/0") == PartitionProgress(last_taken=2, open_checkpoints=((1, 2), (2, 3)))
+    assert state.progress("lines/0") == PartitionProgress(last_processed=2, open_checkpoints=((1, 2), (2, 3)))
 
 
 def test_open_checkpoints_are_bounded(worker: LineDelivery, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -390,14 +390,14 @@ def test_open_checkpoints_are_bounded(worker: LineDelivery, monkeypatch: pytest.
     assert set(state.tables["checkpoints"]) == {"lines/0/2", "lines/0/3"}
 
 
-def test_a_partition_that_jumps_ahead_is_held_and_read_again(worker: LineDelivery) -> None:
+def test_a_partition_that_jumps_ahead_waits_and_seeks_to_the_commit(worker: LineDelivery) -> None:
     state = State()
     take(worker, state, [message(0, line(1)), message(1, line(2))])
     # Offsets 4 and 5 arrive ahead of 2 and 3 (fetched before a rebalance).
     jumped = take(worker, state, [message(4, line(5)), message(5, line(6))], clock=1.0)
-    assert jumped.held == [0, 1] and jumped.reread and jumped.classified == []
+    assert jumped.unacked == [0, 1] and jumped.seek and jumped.classified == []
     reread = take(worker, state, [message(i, line(i + 1)) for i in range(2, 6)], clock=1.1)
-    assert [c.line_no for c in reread.classified] == [3, 4, 5, 6] and not reread.held
+    assert [c.line_no for c in reread.classified] == [3, 4, 5, 6] and not reread.unacked
 
 
 def test_partitions_keep_their_own_progress_and_checkpoints(worker: LineDelivery) -> None:
@@ -407,7 +407,7 @@ def test_partitions_keep_their_own_progress_and_checkpoints(worker: LineDelivery
     )
     assert set(batch.checkpoints) == {"lines/0/0", "lines/1/0"}
     assert batch.memories["a"][0] == 0 and batch.memories["b"][0] == 1  # written where each article lives
-    assert batch.progress["lines/1"][1].last_taken == 0
+    assert batch.progress["lines/1"][1].last_processed == 0
 
 
 class Failing(LineClassifier):
@@ -489,24 +489,24 @@ def test_a_batch_that_has_taken_its_time_leaves_the_rest_for_the_next(classifier
     )
     later = [line(n, text="The shelling went on.") for n in (7, 8)]
     batch = take(worker, State(), [message(0, line(6)), message(1, later[0]), message(2, later[1])])
-    assert batch.left == 2
+    assert batch.deferred == 2
     assert [f.reason for f, _ in batch.dead_letters] == ["line_too_slow"]
 
 
 def classified_lines(classifier: LineClassifier, numbers: list[int]) -> list[ClassifiedLine]:
     messages = [message(offset, line(n)) for offset, n in enumerate(numbers)]
-    batch = LineDelivery(classifier, 65_536).take(messages, State(), NOW, 0.0)
+    batch = LineDelivery(classifier, 65_536).process(messages, State(), NOW, 0.0)
     return batch.classified
 
 
 def test_alerts_fire_once_per_article_and_again_with_the_same_id_when_replayed(classifier: LineClassifier) -> None:
     lines = classified_lines(classifier, [1, 2, 3])
     state, alerts = State(), AlertDelivery(classifier)
-    first = state.apply(alerts.take([message(i, c, topic="classified") for i, c in enumerate(lines)], state, NOW, 0))
+    first = state.apply(alerts.process([message(i, c, topic="classified") for i, c in enumerate(lines)], state, NOW, 0))
     assert [a.kind for a in first.alerts] == ["war_crimes"] and list(first.ledgers) == ["a"]
     restarted = AlertDelivery(classifier)
     state.commits["classified/0"] = 0  # read again from the start
-    again = state.apply(restarted.take([message(0, lines[0], topic="classified")], state, NOW, 0))
+    again = state.apply(restarted.process([message(0, lines[0], topic="classified")], state, NOW, 0))
     assert [a.event_id for a in again.alerts] == [a.event_id for a in first.alerts]
     assert again.ledgers == {}  # nothing new to remember
 
@@ -524,9 +524,9 @@ class FailingRules(LineClassifier):
 def test_a_rule_that_raises_dead_letters_the_line_and_the_agent_goes_on(classifier: LineClassifier) -> None:
     lines = classified_lines(classifier, [1, 2])
     alerts = AlertDelivery(FailingRules(classifier.taxonomy))
-    batch = alerts.take([message(i, c, topic="classified") for i, c in enumerate(lines)], State(), NOW, 0)
+    batch = alerts.process([message(i, c, topic="classified") for i, c in enumerate(lines)], State(), NOW, 0)
     assert [f.reason for f, _ in batch.dead_letters] == ["processing_error", "processing_error"]
-    assert batch.progress["classified/0"][1].last_taken == 1  # taken, so the partition moves on
+    assert batch.progress["classified/0"][1].last_processed == 1  # taken, so the partition moves on
 
 
 def test_raise_alerts_replays_against_the_ledger(classifier: LineClassifier) -> None:
@@ -548,8 +548,8 @@ def test_a_batch_ends_when_a_checkpoint_holds_as_many_articles_as_it_may(
     worker, state, batches, rest = LineDelivery(classifier, max_text_bytes=65_536), State(), [], lines
     while rest:
         batches.append(take(worker, state, rest))
-        rest = rest[len(rest) - batches[-1].left :] if batches[-1].left else []
-    assert [b.left for b in batches] == [2, 0]
+        rest = rest[len(rest) - batches[-1].deferred :] if batches[-1].deferred else []
+    assert [b.deferred for b in batches] == [2, 0]
     assert [c for b in batches for c in b.classified] == whole.classified
     assert all(len(checkpoint.memories) <= 2 for b in batches for _, checkpoint in b.checkpoints.values() if checkpoint)
 
@@ -583,7 +583,7 @@ def test_item_versions_become_the_lines_they_bring_and_a_replay_brings_the_same(
     second = ["The summit opened in the afternoon.", "Delegates arrived late.", "A ceasefire was proposed."]
     state = State()
     items = ItemDelivery()
-    batch = state.apply(items.take([message(0, item(first)), message(1, item(second))], state, NOW, 0.0))
+    batch = state.apply(items.process([message(0, item(first)), message(1, item(second))], state, NOW, 0.0))
     assert [(e.line_no, e.text, e.corrects_line_no) for e in batch.lines] == [
         (1, first[0], None),
         (2, first[1], None),
@@ -593,7 +593,7 @@ def test_item_versions_become_the_lines_they_bring_and_a_replay_brings_the_same(
     assert [e.event_id for e in batch.lines] == [LineEvent.id_for("blog", n) for n in (1, 2, 3, 4)]
     # A crash before the commit: both versions read again, against the ledger already written.
     state.commits["lines/0"] = 0
-    again = ItemDelivery().take([message(0, item(first)), message(1, item(second))], state, NOW, 0.0)
+    again = ItemDelivery().process([message(0, item(first)), message(1, item(second))], state, NOW, 0.0)
     assert [e.model_dump() for e in again.lines] == [e.model_dump() for e in batch.lines]
 
 
@@ -601,14 +601,14 @@ def test_an_item_batch_that_has_taken_its_time_leaves_the_rest_for_the_next() ->
     versions = [["The summit opened."], ["The summit opened.", "Delegates arrived."], ["A truce was proposed."]]
     state = State()
     items = ItemDelivery(batch_max_s=1e-6)
-    batch = state.apply(items.take([message(i, item(v)) for i, v in enumerate(versions)], state, NOW, 0.0))
-    assert batch.left == 2 and [e.text for e in batch.lines] == ["The summit opened."]
-    rest = items.take([message(i, item(versions[i])) for i in (1, 2)], state, NOW, 0.0)
-    assert [e.text for e in rest.lines] == ["Delegates arrived."] and rest.left == 1
+    batch = state.apply(items.process([message(i, item(v)) for i, v in enumerate(versions)], state, NOW, 0.0))
+    assert batch.deferred == 2 and [e.text for e in batch.lines] == ["The summit opened."]
+    rest = items.process([message(i, item(versions[i])) for i in (1, 2)], state, NOW, 0.0)
+    assert [e.text for e in rest.lines] == ["Delegates arrived."] and rest.deferred == 1
 
 
 def test_an_item_that_is_not_one_is_dead_lettered() -> None:
-    batch = ItemDelivery().take([message(0, b'{"uri": "x"}')], State(), NOW, 0.0)
+    batch = ItemDelivery().process([message(0, b'{"uri": "x"}')], State(), NOW, 0.0)
     assert [failure.reason for failure, _ in batch.dead_letters] == ["invalid_event"] and batch.lines == []
 
 

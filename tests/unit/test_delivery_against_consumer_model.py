@@ -51,7 +51,7 @@ def reference(agent: Agent, partitions: list[list[bytes]]) -> dict[tuple[int, in
     state, effects = State(), {}
     for partition, values in enumerate(partitions):
         for offset, value in enumerate(values):
-            batch = state.apply(agent.take([message(offset, value, partition, TOPIC)], state, NOW, 0.0))
+            batch = state.apply(agent.process([message(offset, value, partition, TOPIC)], state, NOW, 0.0))
             effects[partition, offset] = effects_of(batch)
     return effects
 

@@ -22,13 +22,13 @@ from tests.unit.test_delivery import NOW, State, line, message
 def classified_partition(classifier: LineClassifier) -> list[bytes]:
     """Six classified lines; offset 1 (Kuleba on war crimes) raises the war_crimes alert."""
     lines = [line(6, "b"), *(line(n) for n in range(1, 6))]
-    batch = LineDelivery(classifier, 65_536).take(
+    batch = LineDelivery(classifier, 65_536).process(
         [message(offset, event) for offset, event in enumerate(lines)], State(), NOW, 0.0
     )
     return [c.model_dump_json().encode() for c in batch.classified]
 
 
-def test_a_copy_of_the_jump_ahead_of_the_reread_does_not_stop_the_commits_or_lose_an_alert(
+def test_a_copy_of_the_jump_ahead_of_the_seek_does_not_stop_the_commits_or_lose_an_alert(
     classifier: LineClassifier,
 ) -> None:
     partition = classified_partition(classifier)
