@@ -11,8 +11,9 @@ its ``Event`` and ``ConsumerMessage``. Around it the model stands for:
 - **Faust's drain loop** (``Consumer._drain_messages``): it takes a fetch's records from the client
   and hands them to the agent's stream one by one, recording a gap where offsets jump and dropping
   a record behind the read offset. The records of a fetch it is already going through are not
-  dropped by a seek or a rebalance: they reach the stream after it, ahead of the re-read
-  (faust-streaming #221; #216 is the jump it leaves, #606 the gap's double count).
+  dropped by a seek or a rebalance: they reach the stream after it, ahead of what the seek
+  brings (faust-streaming #221, prefetched messages after a rebalance; #216, fetching resumed
+  before the seek; #606, the gap's offsets counted twice).
 - **The stream's buffer**, cleared when the flow is suspended (a re-read, a rebalance).
 - **A rebalance**: partitions revoked (Faust drops their bookkeeping, the agents forget them),
   then assigned again to this process and read from their committed offsets.
