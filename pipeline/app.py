@@ -6,7 +6,7 @@ news.lines ──classify_lines──▶ news.lines.classified ──raise_alert
      │  (tables article_memory, checkpoints)  │  (table alert_ledger)
      └──────────── bad input ─────────────────┴──────────────▶ news.dlq
 
-Each agent takes its input in batches and reads as: decode and decide
+Each agent processes its input in batches and reads as: decode and decide
 (``pipeline/delivery.py``, no Faust), write the tables and send the events
 (``pipeline/streaming.py``). Nothing happens at import: ``build_app(settings)``
 builds an app, and the module's ``app`` is built from the environment the first
@@ -30,8 +30,9 @@ from pipeline.domain.classifier import LineClassifier
 from pipeline.faust_fixes import count_gap_offsets_once, idempotent_producer
 from pipeline.kafka_options import faust_broker_options
 from pipeline.logs import configure_logging
+from pipeline.sequencing import SEEK_AFTER_S
 from pipeline.settings import Settings
-from pipeline.streaming import Batches, EventProducer, Tables, messages_of, produce_and_ack
+from pipeline.streaming import Batches, EventProducer, Tables, messages_of, produce_and_ack, seek_when_overdue
 from pipeline.taxonomy_file import load_taxonomy
 from pipeline.topics_admin import alert_kind_topic, topic_configs
 
@@ -104,6 +105,12 @@ def build_app(settings: Settings, classifier: LineClassifier | None = None) -> f
         lines.forget(positions)
         alerts.forget(positions)
         items.forget(positions)
+        tables.forget_log_starts(revoked)
+
+    @app.timer(interval=SEEK_AFTER_S)  # type: ignore[untyped-decorator]  # Faust leaves it untyped
+    async def seek_again_when_overdue() -> None:
+        clock = time.monotonic()
+        await seek_when_overdue(tables, [p for agent in (lines, alerts, items) for p in agent.seeks_overdue(clock)])
 
     input_topics = {settings.topic_items, settings.topic_lines, settings.topic_classified}
 

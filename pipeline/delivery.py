@@ -47,7 +47,7 @@ from pipeline.domain.items import ItemLedger
 from pipeline.domain.memory import ArticleMemory
 from pipeline.events import Alert, ClassifiedLine, ItemVersion, LineEvent
 from pipeline.processing import classify_line, raise_alerts, split_item
-from pipeline.sequencing import Decision, OffsetSequencer
+from pipeline.sequencing import Jump, OffsetSequencer
 
 MAX_OPEN_CHECKPOINTS = 2_000
 """per partition; beyond it (commits stalled for that long) the oldest are dropped, and a
@@ -122,8 +122,9 @@ class StoredState(Protocol):
     def item_ledger(self, article_id: str) -> ItemLedger | None: ...
     def checkpoint(self, key: str) -> Checkpoint | None: ...
     def progress(self, position: str) -> PartitionProgress | None: ...
-    def committed(self, position: str) -> int | None:
-        """The first offset of the partition that is not committed, if known."""
+    def read_from(self, position: str) -> int | None:
+        """Where the consumer reads the partition from, if known: the first offset not committed,
+        or where the partition's log starts when that is later."""
         ...
 
 
@@ -146,8 +147,8 @@ class Batch:
     """bugs met finding a speaker, for the log: those lines are classified without one"""
     unacked: list[int] = field(default_factory=list)
     """indexes of the messages not processed now: never acknowledged, so never counted as processed"""
-    seek: bool = False
-    """whether the consumer is to seek to the committed offsets of its partitions and read them again"""
+    jumps: list[tuple[str, Jump]] = field(default_factory=list)
+    """partitions that arrived out of place and want the consumer to seek to the committed offsets"""
     memories: Writes = field(default_factory=dict)
     ledgers: Writes = field(default_factory=dict)
     item_ledgers: Writes = field(default_factory=dict)
@@ -187,39 +188,23 @@ class _InOffsetOrder:
     def __init__(self, sequencer: OffsetSequencer, state: StoredState, clock: float, batch: Batch) -> None:
         self._sequencer, self._state, self._clock, self._batch = sequencer, state, clock, batch
         self.shares: dict[str, _PartitionShare] = {}
-        self.restarted: set[str] = set()
-        """partitions the sequencer restarted: the rest of the batch waits for the seek, so that a
-        share stays one run of offsets"""
-        self._committed: dict[str, int | None] = {}
+        self._read_from: dict[str, int | None] = {}
 
     def decide(self, index: int, message: Message) -> _PartitionShare | None:
         """The partition's share if the message is processed now (its progress as it was before it)."""
         position, offset = message.position, message.origin.offset
         assert offset is not None and message.origin.partition is not None
         share = self.shares.get(position)
-        if share is None:
-            progress = self._state.progress(position) or PartitionProgress()
-            last_processed = progress.last_processed
-        else:
-            progress, last_processed = share.progress, share.last_processed
-        if position not in self._committed:
-            self._committed[position] = self._state.committed(position)
-        committed = self._committed[position]
-        decision: Decision
-        if position in self.restarted:
-            decision = "wait"
-        elif self._sequencer.started(position):
-            decision = self._sequencer.decide(position, offset, last_processed, self._clock, committed)
-        else:  # where this process starts reading the partition
-            starts_batch = any(first == offset for first, _ in progress.open_checkpoints)
-            decision = self._sequencer.decide(position, offset, last_processed, self._clock, committed, starts_batch)
-        if decision == "restart":
-            self.restarted.add(position)
+        if position not in self._read_from:
+            self._read_from[position] = self._state.read_from(position)
+        decision = self._sequencer.decide(position, offset, self._read_from[position], self._clock)
         if decision != "process":
             self._batch.unacked.append(index)
-            self._batch.seek |= decision in ("seek", "restart")
+            if decision == "seek":
+                self._batch.jumps.append((position, self._sequencer.jumps[position]))
             return None
         if share is None:
+            progress = self._state.progress(position) or PartitionProgress()
             share = self.shares[position] = _PartitionShare(message.origin.partition, offset, offset, progress)
         share.last = max(share.last, offset)
         return share
@@ -233,7 +218,23 @@ class _Replay:
     memories: dict[str, ArticleMemory | None]
 
 
-class LineDelivery:
+class InOffsetOrder:
+    """An agent's logic that processes each input partition in offset order (see sequencing)."""
+
+    def __init__(self) -> None:
+        self._sequencer = OffsetSequencer()
+
+    def forget(self, positions: Sequence[str]) -> None:
+        """Partitions revoked by a rebalance."""
+        self._sequencer.forget(positions)
+
+    def seeks_overdue(self, clock: float) -> list[str]:
+        """Partitions still waiting for a seek asked for long enough ago, with no message since to ask
+        again (the stale one that came after it had the consumer drop what the seek brought)."""
+        return [str(position) for position in self._sequencer.overdue(clock)]
+
+
+class LineDelivery(InOffsetOrder):
     """The classify agent's logic, batch by batch. Holds only what a restart may lose:
     partitions being replayed, and the sequencer's pending seeks."""
 
@@ -248,14 +249,13 @@ class LineDelivery:
         self._max_text_bytes = max_text_bytes
         self._budget = line_budget
         self._batch_max_s = batch_max_s
-        self._sequencer = OffsetSequencer()
         self._replays: dict[str, _Replay] = {}
+        super().__init__()
 
     def forget(self, positions: Sequence[str]) -> None:
-        """Partitions revoked by a rebalance."""
         for position in positions:
             self._replays.pop(position, None)
-        self._sequencer.forget(positions)
+        super().forget(positions)
 
     def process(self, messages: Sequence[Message], state: StoredState, now: datetime, clock: float) -> Batch:
         with self._budget.enforced() if self._budget else nullcontext():
@@ -308,8 +308,6 @@ class LineDelivery:
                 batch.replayed += 1
             batch.classified.append(classified)
         batch.memories = dict(latest)
-        for position in in_order.restarted:  # read again from its committed offset, as after a rebalance
-            self._replays.pop(position, None)
         for position, share in in_order.shares.items():
             self._close(position, share, state, batch)
         return batch
@@ -345,12 +343,12 @@ class LineDelivery:
             share.partition,
             Checkpoint(next_offset=share.last + 1, memories=share.before),
         )
-        committed = state.committed(position)
+        read_from = state.read_from(position)
         still_open: list[tuple[int, int]] = []
         for first, next_offset in share.progress.open_checkpoints:
             if first == share.first:
                 continue  # written again now
-            if committed is not None and next_offset <= committed:  # never read again
+            if read_from is not None and next_offset <= read_from:  # never read again
                 batch.checkpoints.setdefault(checkpoint_key(position, first), (share.partition, None))
             else:
                 still_open.append((first, next_offset))
@@ -406,16 +404,13 @@ def _processed_in_order(
         batch.progress[position] = (share.partition, PartitionProgress(last_processed=share.last_processed))
 
 
-class AlertDelivery:
+class AlertDelivery(InOffsetOrder):
     """The alert agent's logic, batch by batch."""
 
     def __init__(self, classifier: LineClassifier, batch_max_s: float | None = None) -> None:
+        super().__init__()
         self._classifier = classifier
         self._batch_max_s = batch_max_s
-        self._sequencer = OffsetSequencer()
-
-    def forget(self, positions: Sequence[str]) -> None:
-        self._sequencer.forget(positions)
 
     def process(self, messages: Sequence[Message], state: StoredState, now: datetime, clock: float) -> Batch:
         batch = Batch()
@@ -438,15 +433,12 @@ class AlertDelivery:
         return batch
 
 
-class ItemDelivery:
+class ItemDelivery(InOffsetOrder):
     """The item agent's logic, batch by batch: each news item version into the lines it brings."""
 
     def __init__(self, batch_max_s: float | None = None) -> None:
+        super().__init__()
         self._batch_max_s = batch_max_s
-        self._sequencer = OffsetSequencer()
-
-    def forget(self, positions: Sequence[str]) -> None:
-        self._sequencer.forget(positions)
 
     def process(self, messages: Sequence[Message], state: StoredState, now: datetime, clock: float) -> Batch:
         batch = Batch()

@@ -31,8 +31,14 @@ from pipeline.delivery import WRITTEN_AFTER, WRITTEN_FIRST, Batch, Checkpoint, M
 from pipeline.domain.alerts import AlertLedger
 from pipeline.domain.items import ItemLedger
 from pipeline.domain.memory import ArticleMemory
+from pipeline.sequencing import SEEK_AFTER_S, Jump
 
 log = structlog.get_logger("pipeline.worker")
+
+LOG_STARTS_TIMEOUT_S = 10.0
+"""how long the broker has to say where partitions' logs start; a rebalance waits for it"""
+STUCK_AFTER_S = 60.0
+"""how long a partition may wait for its next offset before its jump is logged as an error"""
 
 
 def messages_of(events: Sequence[faust.EventT[Any]]) -> list[Message]:
@@ -269,7 +275,7 @@ class Tables:
     def progress(self, position: str) -> PartitionProgress | None:
         return self.progress_table.get(position)
 
-    def committed(self, position: str) -> int | None:
+    def read_from(self, position: str) -> int | None:
         """Where the consumer reads the partition from: the first offset not committed, or where the
         log starts when that is later (nothing committed yet, or retention deleted the rest), since
         the consumer then resets to the earliest offset."""
@@ -283,13 +289,24 @@ class Tables:
         return max(offset, start)
 
     async def learn_log_starts(self, partitions: Iterable[TP]) -> None:
-        """Where each partition's log starts now. Without it, a partition nobody has committed yet
-        would be started wherever its first message comes from, and after a rebalance that can be
-        a message fetched before it, ahead of the ones the seek brings (see sequencing)."""
+        """Where each partition's log starts now. Until it is known, a partition nobody has committed
+        is not processed (see sequencing): its first message could be one fetched before a seek."""
+        wanted = list(partitions)
         try:
-            self.log_starts.update(await cast(Consumer, self.app.consumer).earliest_offsets(*partitions))
-        except Exception as error:  # those partitions start as before: from their first message
-            log.warning("log_starts_unknown", error=repr(error))
+            starts = await asyncio.wait_for(
+                cast(Consumer, self.app.consumer).earliest_offsets(*wanted), LOG_STARTS_TIMEOUT_S
+            )
+        except Exception as error:  # asked again at the next seek
+            log.warning(
+                "log_starts_unknown", partitions=[f"{tp.topic}/{tp.partition}" for tp in wanted], error=repr(error)
+            )
+            return
+        self.log_starts.update(starts)
+
+    def forget_log_starts(self, partitions: Iterable[TP]) -> None:
+        """Partitions revoked: learnt again if they are assigned here again."""
+        for tp in partitions:
+            self.log_starts.pop(tp, None)
 
     def write(self, batch: Batch, names: Sequence[str]) -> list[Record]:
         """The batch's entries of the tables named (as ``Batch`` names them) stored, and their records."""
@@ -407,11 +424,37 @@ async def produce_and_ack(
             event.message.acked = True
         raise
     await batches.ack_when_produced(events, produced)
-    if batch.seek:
-        jumped = {events[index].message.tp for index in batch.unacked}
-        log.warning("partition_jumped", partitions=sorted(f"{tp.topic}/{tp.partition}" for tp in jumped))
-        await tables.learn_log_starts(jumped)  # retention may have moved a log start past the commit
-        await seek_to_committed(tables.app)
+    if batch.jumps:
+        for position, jump in batch.jumps:
+            log_jump(position, jump)
+        await seek_again(tables, [position for position, _ in batch.jumps])
+
+
+def log_jump(position: str, jump: Jump) -> None:
+    """A partition arrived out of place: a warning, as after most rebalances; an error once the seeks
+    have gone on for a minute, since then something keeps the partition from its next offset."""
+    details = {"partition": position, "expected": jump.expected, "arrived": jump.arrived, "seeks": jump.seeks}
+    if jump.seeks * SEEK_AFTER_S >= STUCK_AFTER_S:
+        log.error("partition_stuck", **details, hint="offsets missing from an input topic (see docs/delivery.md)")
+    else:
+        log.warning("partition_jumped", **details)
+
+
+async def seek_when_overdue(tables: Tables, positions: Sequence[str]) -> None:
+    """The worker's timer: seek again for partitions a seek has not brought where they should be in
+    time, with no message since to ask again (a stale one arrived after the seek and had the consumer
+    drop what it brought; see sequencing)."""
+    if positions:
+        log.warning("seek_overdue", partitions=list(positions))
+        await seek_again(tables, positions)
+
+
+async def seek_again(tables: Tables, positions: Sequence[str]) -> None:
+    """Seek to the committed offsets, having asked where the partitions' logs start (unknown, or
+    moved by retention since)."""
+    partitions = {TP(topic, int(partition)) for topic, partition in (p.rsplit("/", 1) for p in positions)}
+    await tables.learn_log_starts(partitions)
+    await seek_to_committed(tables.app)
 
 
 async def seek_to_committed(app: faust.App) -> None:

@@ -14,7 +14,7 @@ its ``Event`` and ``ConsumerMessage``. Around it the model stands for:
   dropped by a seek or a rebalance: they reach the stream after it, ahead of what the seek
   brings (faust-streaming #221, prefetched messages after a rebalance; #216, fetching resumed
   before the seek; #606, the gap's offsets counted twice).
-- **The stream's buffer**, cleared when the flow is suspended (a re-read, a rebalance).
+- **The stream's buffer**, cleared when the flow is suspended (a seek, a rebalance).
 - **A rebalance**: partitions revoked (Faust drops their bookkeeping, the agents forget them),
   then assigned again to this process and read from their committed offsets.
 - **A crash**: the process and everything it held in memory gone; of a batch whose records were
@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -42,7 +42,7 @@ from intervaltree import IntervalTree
 
 from pipeline.delivery import WRITTEN_AFTER, WRITTEN_FIRST, AlertDelivery, Batch, LineDelivery
 from pipeline.faust_fixes import count_gap_offsets_once
-from pipeline.streaming import Batches, messages_of, produce_and_ack
+from pipeline.streaming import Batches, messages_of, produce_and_ack, seek_when_overdue
 from tests.unit.test_delivery import NOW, State
 
 TOPIC = "input"
@@ -102,7 +102,7 @@ class _ModelConsumer(Consumer):
 
     async def seek_to_committed(self) -> Mapping[TP, int]:
         """aiokafka's seek to the committed offsets of every assigned partition (None where there is none)."""
-        self.process.rereads += 1
+        self.process.seeks += 1
         committed = self.process.kafka.committed
         for partition in self.process.assigned:
             self.process.position[partition] = committed.get(partition, 0)
@@ -152,11 +152,14 @@ class _Tables:
 
     def __init__(self, app: _App) -> None:
         self.app = app
+        self.process = app.process
 
     def write(self, batch: object, names: Collection[str]) -> list[object]:
         return []
 
-    async def learn_log_starts(self, partitions: object) -> None: ...  # the model's logs start at 0
+    async def learn_log_starts(self, partitions: Collection[TP]) -> None:
+        """The broker answers: every log here starts at 0."""
+        self.process.log_starts_known.update(tp.partition for tp in partitions)
 
 
 class _EventProducer:
@@ -175,16 +178,20 @@ class _EventProducer:
 
 
 class _Known(State):
-    """The process's tables, with the committed offsets its consumer knows."""
+    """The process's tables, with where its consumer reads each partition from."""
 
-    def __init__(self, tables: dict[str, dict[str, Any]], consumer: Callable[[], _ModelConsumer]) -> None:
+    def __init__(self, tables: dict[str, dict[str, Any]], process: Process) -> None:
         super().__init__(tables)
-        self._consumer = consumer
+        self._process = process
 
-    def committed(self, position: str) -> int | None:
-        """As the worker's tables answer: with no commit, where the log starts (here, always 0)."""
-        committed = self._consumer()._committed_offset.get(TP(TOPIC, int(position.rsplit("/", 1)[1])))
-        return 0 if committed is None else committed
+    def read_from(self, position: str) -> int | None:
+        """As the worker's tables answer: the committed offset or, with none, where the log starts
+        (here, always 0) if the broker said so."""
+        partition = int(position.rsplit("/", 1)[1])
+        committed = self._process.consumer._committed_offset.get(TP(TOPIC, partition))
+        if committed is None:
+            return 0 if partition in self._process.log_starts_known else None
+        return committed
 
 
 @dataclass
@@ -203,26 +210,33 @@ class Process:
         self.kafka, self.agent, self.loop = kafka, agent, loop
         self.app = _App(self)
         self.consumer = _ModelConsumer.bare(self)
-        self.tables = _Known(kafka.tables(), lambda: self.consumer)
+        self.tables = _Known(kafka.tables(), self)
         self.assigned: set[int] = set()
         self.position: dict[int, int] = {}
         self.fetched: dict[int, list[int]] = {}
         """aiokafka's buffer: offsets fetched and not yet handed to Faust"""
+        self.fetched_up_to: dict[int, int] = {}
+        """partition -> the offset after the last one this process has fetched"""
         self.draining: list[tuple[int, int]] = []
         """the (partition, offset) of the fetch Faust's drain loop is going through"""
         self.stream: list[ConsumerMessage] = []
         self.batches = Batches(self.app, _Stream(), 1_000)  # type: ignore[arg-type]
         self.event_producer = _EventProducer()
         self.in_flight: InFlight | None = None
-        self.rereads = 0
-        self.taken: list[tuple[int, int]] = []
-        """(partition, offset) of each message the agent took, in the order it took them"""
+        self.seeks = 0
+        self.log_starts_known: set[int] = set()
+        self.processed: list[tuple[int, int]] = []
+        """(partition, offset) of each message the agent processed, in the order it processed them"""
 
     def run(self, step: Any) -> Any:
         return self.loop.run_until_complete(step)
 
-    def assign(self, partitions: set[int]) -> None:
+    def assign(self, partitions: set[int], log_starts_told: bool = True) -> None:
+        """Partitions assigned: the worker asks the broker where their logs start (which may not
+        answer), and Faust seeks to their committed offsets."""
         self.assigned = set(partitions)
+        if log_starts_told:
+            self.log_starts_known |= partitions
         self.run(self.consumer.perform_seek())
 
     def revoke(self, partitions: set[int]) -> None:
@@ -235,6 +249,7 @@ class Process:
             self.consumer._committed_offset.pop(tp, None)
             self.fetched.pop(partition, None)
         self.agent.forget([f"{TOPIC}/{p}" for p in partitions])
+        self.log_starts_known -= partitions
         self.stream.clear()
         self.assigned -= partitions
 
@@ -245,6 +260,7 @@ class Process:
         end = min(start + count, self.kafka.published[partition])
         self.fetched[partition] += range(start, end)
         self.position[partition] = end
+        self.fetched_up_to[partition] = max(self.fetched_up_to.get(partition, 0), end)
 
     def poll(self) -> None:
         """Faust's drain loop takes what the client has fetched (``getmany``)."""
@@ -257,6 +273,10 @@ class Process:
         handed, self.draining = self.draining[:count], self.draining[count:]
         for partition, offset in handed:
             self.hand_over(partition, offset)
+
+    def timer(self, clock: float) -> None:
+        """The worker's timer: a seek asked for again where none has brought its partition in time."""
+        self.run(seek_when_overdue(_Tables(self.app), self.agent.seeks_overdue(clock)))  # type: ignore[arg-type]
 
     def hand_over(self, partition: int, offset: int) -> None:
         """One record through the drain loop to the stream, unless it is behind the read offset."""
@@ -272,14 +292,14 @@ class Process:
         self.stream.append(message)
         self.consumer._read_offset[tp] = offset
 
-    def take_batch(self, count: int, clock: float) -> Batch:
+    def next_batch(self, count: int, clock: float) -> Batch:
         """The agent's next batch, up to ``count`` messages of its stream, through ``produce_and_ack``."""
         self.deliver()  # Batches.ack_when_produced waits for the batch before's records
-        taken, self.stream = self.stream[:count], self.stream[count:]
-        events = [Event(self.app, KEY, m.value, None, m) for m in taken]  # type: ignore[arg-type]
+        handed, self.stream = self.stream[:count], self.stream[count:]
+        events = [Event(self.app, KEY, m.value, None, m) for m in handed]  # type: ignore[arg-type]
         batch = self.tables.apply(self.agent.process(messages_of(events), self.tables, NOW, clock))
         assert not batch.deferred, "the model's batches never reach a limit"
-        self.taken += [(m.partition, m.offset) for i, m in enumerate(taken) if i not in batch.unacked]
+        self.processed += [(m.partition, m.offset) for i, m in enumerate(handed) if i not in batch.unacked]
         steps = [entries(batch, WRITTEN_FIRST), entries(batch, WRITTEN_AFTER)]
         if not batch.checkpoints:
             steps = [steps[0] + steps[1]]

@@ -13,6 +13,7 @@ from typing import Any
 
 import faust
 import pytest
+from faust.types import TP
 
 from pipeline import delivery
 from pipeline.app import build_app
@@ -59,6 +60,17 @@ def test_a_workers_local_files_go_under_the_data_dir_in_a_folder_of_its_app_id(s
     datadir.mkdir(exist_ok=True)  # as Faust makes it when the worker starts: only the last folder
 
 
+async def assign_partition_zero(app: faust.App, agent: faust.types.AgentT[Any]) -> None:
+    """What a worker does when it is assigned partition 0 of the agent's topic: it learns where the
+    partition's log starts (here, at 0, where the test context's offsets start)."""
+
+    async def log_starts_at_zero(*partitions: TP) -> dict[TP, int]:
+        return dict.fromkeys(partitions, 0)
+
+    app.consumer.earliest_offsets = log_starts_at_zero  # type: ignore[method-assign]
+    await app.on_partitions_assigned.send({TP(agent.channel.get_topic_name(), 0)})
+
+
 def run_agent(
     app: faust.App, agent_name: str, values: list[bytes], until: Callable[[RecordingProducer], bool]
 ) -> RecordingProducer:
@@ -67,6 +79,7 @@ def run_agent(
     agent = next(a for a in app.agents.values() if a.name.endswith(agent_name))
 
     async def feed() -> None:
+        await assign_partition_zero(app, agent)
         async with agent.test_context() as tested:
             for value in values:
                 await tested.put(value, key=b"a", partition=0, wait=False)
@@ -126,7 +139,7 @@ class GatedProducer(RecordingProducer):
 
     def __init__(self, gated: str) -> None:
         super().__init__()
-        self.gated, self.unacked = gated, list[asyncio.Future[Any]]()
+        self.gated, self.unanswered = gated, list[asyncio.Future[Any]]()
 
     async def send(
         self, topic: str, key: bytes | None, value: bytes | None, partition: int | None, *args: Any
@@ -134,13 +147,13 @@ class GatedProducer(RecordingProducer):
         sent = await super().send(topic, key, value, partition)
         if topic != self.gated:
             return sent
-        held: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        self.unacked.append(held)
-        return held
+        answer: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self.unanswered.append(answer)
+        return answer
 
     def release(self, latest_first: bool = False) -> None:
-        for held in reversed(self.unacked) if latest_first else self.unacked:
-            held.set_result(type("Metadata", (), {"partition": 0, "offset": 0})())
+        for answer in reversed(self.unanswered) if latest_first else self.unanswered:
+            answer.set_result(type("Metadata", (), {"partition": 0, "offset": 0})())
 
 
 def test_a_batch_sends_its_memories_only_once_kafka_has_its_checkpoint_and_goes_on_meanwhile(
@@ -158,9 +171,10 @@ def test_a_batch_sends_its_memories_only_once_kafka_has_its_checkpoint_and_goes_
             await asyncio.sleep(0.01)
 
     async def feed() -> tuple[list[str], list[int]]:
+        await assign_partition_zero(app, agent)
         async with agent.test_context() as tested:
             await tested.put(encoded(line(1)), key=b"a", partition=0, wait=False)
-            await until(lambda: bool(producer.unacked))
+            await until(lambda: bool(producer.unanswered))
             # The first batch's checkpoint is not acknowledged; the agent takes the next line anyway.
             await tested.put(encoded(line(2)), key=b"a", partition=0, wait=False)
             await until(lambda: len(producer.values(settings.topic_classified)) == 2)

@@ -93,8 +93,8 @@ class State:
     def progress(self, position: str) -> PartitionProgress | None:
         return self._read("progress", PartitionProgress, position)
 
-    def committed(self, position: str) -> int | None:
-        return self.commits.get(position)
+    def read_from(self, position: str) -> int | None:
+        return self.commits.get(position, 0)  # every partition here starts at 0
 
     def apply(self, batch: Batch, landed: Collection[tuple[str, str]] | None = None) -> Batch:
         """Write the batch's entries; only the (table, key) ``landed`` when a crash cut it short."""
@@ -110,7 +110,7 @@ class State:
         return batch
 
 
-def take(worker: LineDelivery, state: State, messages: list[Message], clock: float = 0.0) -> Batch:
+def process(worker: LineDelivery, state: State, messages: list[Message], clock: float = 0.0) -> Batch:
     return state.apply(worker.process(messages, state, NOW, clock))
 
 
@@ -125,7 +125,7 @@ def worker(classifier: LineClassifier) -> LineDelivery:
 
 def test_a_batch_writes_each_article_once_and_one_checkpoint_per_partition(worker: LineDelivery) -> None:
     state = State()
-    batch = take(worker, state, [message(i, line(i + 1)) for i in range(5)])
+    batch = process(worker, state, [message(i, line(i + 1)) for i in range(5)])
     assert [c.line_no for c in batch.classified] == [1, 2, 3, 4, 5]
     assert speakers([batch])[2] == (3, "Dmytro Kuleba") and speakers([batch])[4] == (5, "Antony Blinken")
     assert list(batch.memories) == ["a"] and list(batch.checkpoints) == ["lines/0/0"]
@@ -137,13 +137,13 @@ def test_lines_read_again_after_a_crash_give_the_same_events_in_any_batching(
     classifier: LineClassifier, worker: LineDelivery
 ) -> None:
     state = State()
-    first = [take(worker, state, [message(i, line(i + 1)) for i in offsets]) for offsets in ([0, 1], [2, 3], [4])]
+    first = [process(worker, state, [message(i, line(i + 1)) for i in offsets]) for offsets in ([0, 1], [2, 3], [4])]
     latest = state.tables["memories"]["a"]
     # A new process reads the partition again from the committed offset, the start of the second
     # batch, and cuts its batches differently: "He" in line 3 is still Kuleba, not Blinken.
     state.commits["lines/0"] = 2
     restarted = LineDelivery(classifier, max_text_bytes=65_536)
-    again = [take(restarted, state, [message(i, line(i + 1)) for i in offsets]) for offsets in ([2], [3, 4])]
+    again = [process(restarted, state, [message(i, line(i + 1)) for i in offsets]) for offsets in ([2], [3, 4])]
     assert [c for b in again for c in b.classified] == [c for b in first[1:] for c in b.classified]
     assert sum(b.replayed for b in again) == 3
     assert state.tables["memories"]["a"] == latest
@@ -161,7 +161,7 @@ def cut_short(classifier: LineClassifier, landed: Callable[[Batch], set[tuple[st
     """For each way a crash can leave the second batch's writes, whether reading it again repeats it."""
     worker = LineDelivery(classifier, max_text_bytes=65_536)
     state = State()
-    take(worker, state, [message(0, line(1, "a")), message(1, line(2, "a")), message(2, line(1, "b"))])
+    process(worker, state, [message(0, line(1, "a")), message(1, line(2, "a")), message(2, line(1, "b"))])
     state.commits["lines/0"] = 3
     second_lines = [
         message(3, line(3, "a")),
@@ -174,7 +174,7 @@ def cut_short(classifier: LineClassifier, landed: Callable[[Batch], set[tuple[st
     for chosen in landed(second):
         crashed = State({name: dict(table) for name, table in state.tables.items()}, dict(state.commits))
         crashed.apply(second, chosen)
-        again = take(LineDelivery(classifier, max_text_bytes=65_536), crashed, second_lines)
+        again = process(LineDelivery(classifier, max_text_bytes=65_536), crashed, second_lines)
         outcomes.append(again.classified == second.classified and not again.dead_letters)
     return outcomes
 
@@ -195,13 +195,13 @@ def two_batches_in_flight(classifier: LineClassifier) -> tuple[State, list[Messa
     """A committed batch, then two whose writes are on their way at once: the state before those
     two, their lines, and the two batches as the worker decided them."""
     worker, state = LineDelivery(classifier, max_text_bytes=65_536), State()
-    take(worker, state, [message(0, line(1, "a")), message(1, line(1, "b"))])
+    process(worker, state, [message(0, line(1, "a")), message(1, line(1, "b"))])
     state.commits["lines/0"] = 2
     before = State({name: dict(table) for name, table in state.tables.items()}, dict(state.commits))
     earlier = [message(2, line(2, "a")), message(3, line(2, "b"))]
     later = [message(4, line(3, "a")), message(5, line(4, "a")), message(6, line(3, "b"))]
     # The worker's own store has each batch's entries at once, whatever Kafka has yet.
-    batches = [take(worker, state, earlier), take(worker, state, later)]
+    batches = [process(worker, state, earlier), process(worker, state, later)]
     return before, earlier + later, batches
 
 
@@ -230,7 +230,7 @@ def test_two_batches_in_flight_cut_short_in_the_order_they_are_sent_read_again_r
                     ways += [[earlier | {*second[0]}, later | part] for part in subsets(second[1])[1:]]
     outcomes = []
     for landed in ways:
-        again = take(LineDelivery(classifier, max_text_bytes=65_536), landing(before, batches, landed), lines)
+        again = process(LineDelivery(classifier, max_text_bytes=65_536), landing(before, batches, landed), lines)
         outcomes.append(again.classified == batches[0].classified + batches[1].classified and not again.dead_letters)
     assert len(outcomes) == 2**3 * 2**2 + 2**2 * (2**2 - 1) + (2**2 - 1) and all(outcomes)
 
@@ -251,7 +251,7 @@ def test_an_earlier_batch_memory_landing_after_a_later_one_would_leave_the_artic
             else landing(before, batches[::-1], everything[::-1])
         )
         written.commits["lines/0"] = 7
-        outcomes[order] = speakers([take(LineDelivery(classifier, max_text_bytes=65_536), written, next_line)])
+        outcomes[order] = speakers([process(LineDelivery(classifier, max_text_bytes=65_536), written, next_line)])
     assert outcomes["in batch order"] == [(5, "Antony Blinken")]
     assert outcomes["reversed"] != outcomes["in batch order"]
 
@@ -267,9 +267,9 @@ def test_a_replay_picks_up_articles_that_first_appear_in_a_later_batch(
 ) -> None:
     state = State()
     originals = [message(0, line(1, "a")), message(1, line(2, "a")), message(2, line(1, "b")), message(3, line(3, "a"))]
-    first = [take(worker, state, originals[:2]), take(worker, state, originals[2:])]
+    first = [process(worker, state, originals[:2]), process(worker, state, originals[2:])]
     restarted = LineDelivery(classifier, max_text_bytes=65_536)
-    again = [take(restarted, state, originals[:1]), take(restarted, state, originals[1:])]
+    again = [process(restarted, state, originals[:1]), process(restarted, state, originals[1:])]
     assert [c for b in again for c in b.classified] == [c for b in first for c in b.classified]
     assert not any(b.dead_letters for b in again)
 
@@ -278,23 +278,23 @@ def test_a_replay_the_consumer_seeks_back_in_goes_on_where_it_was(
     classifier: LineClassifier, worker: LineDelivery
 ) -> None:
     state = State()
-    first = take(worker, state, [message(i, line(i + 1)) for i in range(5)])
+    first = process(worker, state, [message(i, line(i + 1)) for i in range(5)])
     restarted = LineDelivery(classifier, max_text_bytes=65_536)
-    replayed = take(restarted, state, [message(i, line(i + 1)) for i in range(3)])
-    again = take(restarted, state, [message(i, line(i + 1)) for i in range(5)])  # the consumer sought back
+    replayed = process(restarted, state, [message(i, line(i + 1)) for i in range(3)])
+    again = process(restarted, state, [message(i, line(i + 1)) for i in range(5)])  # the consumer sought back
     assert replayed.classified + again.classified == first.classified
-    assert again.unacked == [0, 1, 2] and not again.dead_letters  # taken already here: not taken twice
+    assert again.unacked == [0, 1, 2] and not again.dead_letters  # processed already here: repeats
 
 
 def test_a_replay_after_a_rebalance_starts_again_from_its_checkpoint(
     classifier: LineClassifier, worker: LineDelivery
 ) -> None:
     state = State()
-    first = take(worker, state, [message(i, line(i + 1)) for i in range(5)])
+    first = process(worker, state, [message(i, line(i + 1)) for i in range(5)])
     restarted = LineDelivery(classifier, max_text_bytes=65_536)
-    take(restarted, state, [message(i, line(i + 1)) for i in range(3)])
-    restarted.forget(["lines/0"])  # taken away and given back: read again from the committed offset
-    again = take(restarted, state, [message(i, line(i + 1)) for i in range(5)])
+    process(restarted, state, [message(i, line(i + 1)) for i in range(3)])
+    restarted.forget(["lines/0"])  # revoked and assigned again: read again from the committed offset
+    again = process(restarted, state, [message(i, line(i + 1)) for i in range(5)])
     assert again.classified == first.classified
 
 
@@ -304,56 +304,71 @@ def test_a_replay_the_client_skips_offsets_in_waits_unacknowledged_for_the_seek(
     # After a crash Faust handed over offsets 0 to 2 and then 5, skipping 3 and 4 that the
     # first run took: taking 5 would classify it without lines 3 and 4 in the article's memory.
     state = State()
-    first = take(worker, state, [message(i, line(i + 1)) for i in range(6)])
+    first = process(worker, state, [message(i, line(i + 1)) for i in range(6)])
     restarted = LineDelivery(classifier, max_text_bytes=65_536)
-    replayed = take(restarted, state, [message(i, line(i + 1)) for i in (0, 1, 2, 5)], clock=1.0)
-    assert replayed.unacked == [3] and replayed.seek
-    again = take(restarted, state, [message(i, line(i + 1)) for i in range(6)], clock=1.1)  # from the commit
+    replayed = process(restarted, state, [message(i, line(i + 1)) for i in (0, 1, 2, 5)], clock=1.0)
+    assert replayed.unacked == [3] and replayed.jumps
+    again = process(restarted, state, [message(i, line(i + 1)) for i in range(6)], clock=1.1)  # from the commit
     assert replayed.classified + again.classified == first.classified
 
 
-def test_a_copy_of_the_jumped_to_message_ahead_of_the_seek_waits_and_the_reread_replays(
+def test_a_copy_of_the_jumped_to_message_ahead_of_the_seek_waits_and_what_the_seek_brings_replays(
     classifier: LineClassifier, worker: LineDelivery
 ) -> None:
     state = State()
-    first = [take(worker, state, [message(i, line(i + 1)) for i in offsets]) for offsets in ([0], [1, 2], [3, 4])]
+    first = [process(worker, state, [message(i, line(i + 1)) for i in offsets]) for offsets in ([0], [1, 2], [3, 4])]
     state.commits["lines/0"] = 1
     restarted = LineDelivery(classifier, max_text_bytes=65_536)
-    assert take(restarted, state, [message(3, line(4))], clock=1.0).seek  # fetched before the rebalance
-    assert take(restarted, state, [message(3, line(4))], clock=1.1).unacked == [0]  # again, ahead of the re-read
-    again = take(restarted, state, [message(i, line(i + 1)) for i in range(1, 5)], clock=1.2)
+    assert process(restarted, state, [message(3, line(4))], clock=1.0).jumps  # fetched before the rebalance
+    assert process(restarted, state, [message(3, line(4))], clock=1.1).unacked == [
+        0
+    ]  # again, ahead of what the seek brings
+    again = process(restarted, state, [message(i, line(i + 1)) for i in range(1, 5)], clock=1.2)
     assert again.classified == first[1].classified + first[2].classified and not again.dead_letters
 
 
-def test_a_start_made_before_the_commit_was_known_and_past_it_is_made_again_from_its_checkpoint(
-    classifier: LineClassifier, worker: LineDelivery
-) -> None:
+class ReadPositionUnknown(State):
+    """The broker has not said where the partitions' logs start, and nothing is committed."""
+
+    def read_from(self, position: str) -> int | None:
+        return self.commits.get(position)
+
+
+def test_nothing_is_processed_until_the_consumer_knows_where_it_reads_from(worker: LineDelivery) -> None:
+    # The first message could be one fetched before a seek, ahead of what the seek brings.
+    state = ReadPositionUnknown()
+    waiting = process(worker, state, [message(1, line(2)), message(2, line(3))])
+    assert waiting.classified == [] and waiting.unacked == [0, 1]
+    assert [(position, jump.expected, jump.arrived) for position, jump in waiting.jumps] == [("lines/0", None, 1)]
+    state.commits["lines/0"] = 0  # learnt at the seek: the log starts at 0
+    again = process(worker, state, [message(i, line(i + 1)) for i in range(3)], clock=1.0)
+    assert [c.line_no for c in again.classified] == [1, 2, 3]
+
+
+def test_a_log_start_moved_past_what_was_processed_is_where_the_partition_goes_on(worker: LineDelivery) -> None:
+    # Retention (or deleted records) took offsets 2 to 9 before they were read: the consumer resets to 10.
     state = State()
-    first = [take(worker, state, [message(i, line(i + 1)) for i in offsets]) for offsets in ([0], [1, 2], [3, 4])]
-    restarted = LineDelivery(classifier, max_text_bytes=65_536)
-    take(restarted, state, [message(3, line(4))], clock=1.0)  # where a batch started: taken, replaying
-    state.commits["lines/0"] = 1  # then the consumer learns its commit: 1 and 2 were never taken here
-    batch = take(restarted, state, [message(4, line(5)), message(2, line(3)), message(1, line(2))], clock=1.1)
-    assert batch.unacked == [1, 2] and batch.seek  # 1 is where the partition starts, after the re-read
-    again = take(restarted, state, [message(i, line(i + 1)) for i in range(1, 5)], clock=1.2)
-    assert again.classified == first[1].classified + first[2].classified and not again.dead_letters
+    process(worker, state, [message(0, line(1)), message(1, line(2))])
+    state.commits["lines/0"] = 10
+    batch = process(worker, state, [message(10, line(11, text="Sirens sounded."))], clock=1.0)
+    assert [c.line_no for c in batch.classified] == [11] and not batch.jumps
 
 
 def test_a_line_published_twice_is_refused_as_a_duplicate_also_when_replayed(
     classifier: LineClassifier, worker: LineDelivery
 ) -> None:
     state = State()
-    first = take(worker, state, [message(0, line(1)), message(1, line(2)), message(2, line(2))])
+    first = process(worker, state, [message(0, line(1)), message(1, line(2)), message(2, line(2))])
     assert [f.reason for f, _ in first.dead_letters] == ["duplicate_line"]
     restarted = LineDelivery(classifier, max_text_bytes=65_536)
-    again = take(restarted, state, [message(0, line(1)), message(1, line(2)), message(2, line(2))])
+    again = process(restarted, state, [message(0, line(1)), message(1, line(2)), message(2, line(2))])
     assert again.classified == first.classified
     assert [(f.reason, m.origin.offset) for f, m in again.dead_letters] == [("duplicate_line", 2)]
 
 
 def test_a_line_after_a_later_one_of_its_article_is_out_of_order(worker: LineDelivery) -> None:
     state = State()
-    batch = take(worker, state, [message(0, line(1)), message(1, line(3)), message(2, line(2))])
+    batch = process(worker, state, [message(0, line(1)), message(1, line(3)), message(2, line(2))])
     assert [c.line_no for c in batch.classified] == [1, 3]
     assert [f.reason for f, _ in batch.dead_letters] == ["line_out_of_order"]
 
@@ -362,21 +377,20 @@ def test_read_again_where_no_checkpoint_starts_the_lines_are_duplicates(
     classifier: LineClassifier, worker: LineDelivery
 ) -> None:
     state = State()
-    take(worker, state, [message(i, line(i + 1)) for i in range(3)])
+    process(worker, state, [message(i, line(i + 1)) for i in range(3)])
+    state.commits["lines/0"] = 1  # inside the batch: its checkpoint dropped, say (MAX_OPEN_CHECKPOINTS)
     restarted = LineDelivery(classifier, max_text_bytes=65_536)
-    midway = take(restarted, state, [message(1, line(2)), message(2, line(3))])
-    assert midway.seek and midway.unacked == [0, 1]  # not where reading starts: read again from the commit
-    # The re-read brings the same offsets back (the checkpoint is gone): there is nothing to replay from.
-    again = take(restarted, state, [message(1, line(2)), message(2, line(3))], clock=1.0)
+    again = process(restarted, state, [message(1, line(2)), message(2, line(3))])
+    # No checkpoint starts at 1: there is nothing to replay from, and the lines are known already.
     assert again.classified == [] and {f.reason for f, _ in again.dead_letters} == {"duplicate_line"}
 
 
 def test_checkpoints_are_dropped_once_their_offsets_are_committed(worker: LineDelivery) -> None:
     state = State()
-    take(worker, state, [message(0, line(1))])
-    take(worker, state, [message(1, line(2))])
+    process(worker, state, [message(0, line(1))])
+    process(worker, state, [message(1, line(2))])
     state.commits["lines/0"] = 1  # the first batch is committed, the second not
-    batch = take(worker, state, [message(2, line(3))])
+    batch = process(worker, state, [message(2, line(3))])
     assert batch.checkpoints["lines/0/0"] == (0, None)
     assert set(state.tables["checkpoints"]) == {"lines/0/1", "lines/0/2"}
     assert state.progress("lines/0") == PartitionProgress(last_processed=2, open_checkpoints=((1, 2), (2, 3)))
@@ -386,23 +400,23 @@ def test_open_checkpoints_are_bounded(worker: LineDelivery, monkeypatch: pytest.
     monkeypatch.setattr(delivery, "MAX_OPEN_CHECKPOINTS", 2)
     state = State()
     for offset in range(4):
-        take(worker, state, [message(offset, line(offset + 1))])
+        process(worker, state, [message(offset, line(offset + 1))])
     assert set(state.tables["checkpoints"]) == {"lines/0/2", "lines/0/3"}
 
 
 def test_a_partition_that_jumps_ahead_waits_and_seeks_to_the_commit(worker: LineDelivery) -> None:
     state = State()
-    take(worker, state, [message(0, line(1)), message(1, line(2))])
+    process(worker, state, [message(0, line(1)), message(1, line(2))])
     # Offsets 4 and 5 arrive ahead of 2 and 3 (fetched before a rebalance).
-    jumped = take(worker, state, [message(4, line(5)), message(5, line(6))], clock=1.0)
-    assert jumped.unacked == [0, 1] and jumped.seek and jumped.classified == []
-    reread = take(worker, state, [message(i, line(i + 1)) for i in range(2, 6)], clock=1.1)
-    assert [c.line_no for c in reread.classified] == [3, 4, 5, 6] and not reread.unacked
+    jumped = process(worker, state, [message(4, line(5)), message(5, line(6))], clock=1.0)
+    assert jumped.unacked == [0, 1] and jumped.jumps and jumped.classified == []
+    sought = process(worker, state, [message(i, line(i + 1)) for i in range(2, 6)], clock=1.1)
+    assert [c.line_no for c in sought.classified] == [3, 4, 5, 6] and not sought.unacked
 
 
 def test_partitions_keep_their_own_progress_and_checkpoints(worker: LineDelivery) -> None:
     state = State()
-    batch = take(
+    batch = process(
         worker, state, [message(0, line(1, "a")), message(0, line(1, "b"), partition=1), message(1, line(2, "a"))]
     )
     assert set(batch.checkpoints) == {"lines/0/0", "lines/1/0"}
@@ -422,7 +436,7 @@ def test_a_line_whose_speaker_rules_fail_is_classified_without_a_speaker_and_rep
 ) -> None:
     worker = LineDelivery(BrokenSpeakers(classifier), max_text_bytes=65_536)
     after = line(7, text="He said the convoy had left.")
-    batch = take(worker, State(), [message(0, line(1)), message(1, line(6)), message(2, after)])
+    batch = process(worker, State(), [message(0, line(1)), message(1, line(6)), message(2, after)])
     assert [(c.line_no, c.speaker.name if c.speaker else None) for c in batch.classified] == [
         (1, "Dmytro Kuleba"),
         (6, None),
@@ -434,7 +448,7 @@ def test_a_line_whose_speaker_rules_fail_is_classified_without_a_speaker_and_rep
 
 def test_a_line_the_classifier_fails_on_is_dead_lettered_and_the_batch_goes_on(classifier: LineClassifier) -> None:
     worker = LineDelivery(Failing(classifier.taxonomy), max_text_bytes=65_536)
-    batch = take(worker, State(), [message(0, line(6)), message(1, line(1)), message(2, b"{not json")])
+    batch = process(worker, State(), [message(0, line(6)), message(1, line(1)), message(2, b"{not json")])
     assert [c.line_no for c in batch.classified] == [1]
     assert [f.reason for f, _ in batch.dead_letters] == ["processing_error", "invalid_json"]
     assert len(batch.errors) == 1
@@ -457,7 +471,7 @@ def test_a_line_over_its_time_budget_is_dead_lettered_and_the_lines_after_it_cla
     worker = LineDelivery(Slow(classifier.taxonomy), max_text_bytes=65_536, line_budget=CpuBudget(0.05))
     state = State()
     after = line(7, text="He said the shelling went on.")
-    batch = take(worker, state, [message(0, line(1)), message(1, line(6)), message(2, after)])
+    batch = process(worker, state, [message(0, line(1)), message(1, line(6)), message(2, after)])
     assert [(c.line_no, c.speaker.name if c.speaker else None) for c in batch.classified] == [
         (1, "Dmytro Kuleba"),
         (7, "Dmytro Kuleba"),
@@ -488,7 +502,7 @@ def test_a_batch_that_has_taken_its_time_leaves_the_rest_for_the_next(classifier
         Slow(classifier.taxonomy), max_text_bytes=65_536, line_budget=CpuBudget(0.05), batch_max_s=0.01
     )
     later = [line(n, text="The shelling went on.") for n in (7, 8)]
-    batch = take(worker, State(), [message(0, line(6)), message(1, later[0]), message(2, later[1])])
+    batch = process(worker, State(), [message(0, line(6)), message(1, later[0]), message(2, later[1])])
     assert batch.deferred == 2
     assert [f.reason for f, _ in batch.dead_letters] == ["line_too_slow"]
 
@@ -526,7 +540,7 @@ def test_a_rule_that_raises_dead_letters_the_line_and_the_agent_goes_on(classifi
     alerts = AlertDelivery(FailingRules(classifier.taxonomy))
     batch = alerts.process([message(i, c, topic="classified") for i, c in enumerate(lines)], State(), NOW, 0)
     assert [f.reason for f, _ in batch.dead_letters] == ["processing_error", "processing_error"]
-    assert batch.progress["classified/0"][1].last_processed == 1  # taken, so the partition moves on
+    assert batch.progress["classified/0"][1].last_processed == 1  # processed, so the partition moves on
 
 
 def test_raise_alerts_replays_against_the_ledger(classifier: LineClassifier) -> None:
@@ -543,11 +557,11 @@ def test_a_batch_ends_when_a_checkpoint_holds_as_many_articles_as_it_may(
     classifier: LineClassifier, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     lines = [message(0, line(1, "a")), message(1, line(1, "b")), message(2, line(2, "a")), message(3, line(1, "c"))]
-    whole = take(LineDelivery(classifier, max_text_bytes=65_536), State(), lines)
+    whole = process(LineDelivery(classifier, max_text_bytes=65_536), State(), lines)
     monkeypatch.setattr(delivery, "MAX_CHECKPOINT_ARTICLES", 2)
     worker, state, batches, rest = LineDelivery(classifier, max_text_bytes=65_536), State(), [], lines
     while rest:
-        batches.append(take(worker, state, rest))
+        batches.append(process(worker, state, rest))
         rest = rest[len(rest) - batches[-1].deferred :] if batches[-1].deferred else []
     assert [b.deferred for b in batches] == [2, 0]
     assert [c for b in batches for c in b.classified] == whole.classified
@@ -558,7 +572,7 @@ def test_a_minimal_line_takes_its_ingest_time_from_the_record_not_the_clock(clas
     minimal = json.dumps({"article_id": "a", "line_no": 1, "text": TEXTS[0]}).encode()
     recorded = datetime(2026, 2, 3, 4, 5, 6, tzinfo=UTC)
     sent = Message(Origin("lines", 0, 0, b"a"), minimal, recorded.timestamp())
-    batch = take(LineDelivery(classifier, max_text_bytes=65_536), State(), [sent])
+    batch = process(LineDelivery(classifier, max_text_bytes=65_536), State(), [sent])
     assert [(c.line_event_id, c.ingested_at) for c in batch.classified] == [(LineEvent.id_for("a", 1), recorded)]
     assert batch.dead_letters == []
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+from collections import Counter
 from collections.abc import Callable
 
 import pytest
@@ -35,6 +36,8 @@ from tests.unit.test_delivery import NOW, State, line, message
 PARTITIONS = 2
 SEED = int(os.environ.get("DELIVERY_MODEL_SEED", "20261207"))
 RUNS = int(os.environ.get("DELIVERY_MODEL_RUNS", "1000"))
+RUNS_THAT_SOUGHT: Counter[str] = Counter()
+"""runs in which a batch asked for a seek, by agent: the runs must reach the protocol's hard part"""
 
 
 def line_input() -> list[list[bytes]]:
@@ -68,14 +71,16 @@ class DeliveryMachine(RuleBasedStateMachine):
 
     def __init__(self) -> None:
         super().__init__()
-        self.kafka = Kafka(self.partitions, [0] * PARTITIONS)
+        self.kafka = Kafka(self.partitions, [len(values) // 2 for values in self.partitions])
         self.loop = asyncio.new_event_loop()
         self.clock = 0.0
+        self.seeks = 0
+        """batches that asked for a seek"""
         self.process = self.started()
 
-    def started(self) -> Process:
+    def started(self, log_starts_told: bool = True) -> Process:
         process = Process(self.kafka, self.make_agent(), self.loop)
-        process.assign(set(range(PARTITIONS)))
+        process.assign(set(range(PARTITIONS)), log_starts_told)
         return process
 
     @rule(partition=st.integers(0, PARTITIONS - 1), count=st.integers(1, 4))
@@ -87,18 +92,28 @@ class DeliveryMachine(RuleBasedStateMachine):
     def fetch(self, partition: int, count: int) -> None:
         self.process.fetch(partition, count)
 
-    @rule()
-    def poll(self) -> None:
-        self.process.poll()
-
     @rule(count=st.integers(1, 6))
     def drain(self, count: int) -> None:
+        self.process.poll()
         self.process.drain(count)
 
+    @rule(partition=st.integers(0, PARTITIONS - 1), data=st.data())
+    def stale(self, partition: int, data: st.DataObject) -> None:
+        """A record of a fetch made before the last seek or rebalance reaches the stream after it."""
+        # Offsets at or after the commit: those before it Faust's read offset mostly drops.
+        fetched, committed = self.process.fetched_up_to.get(partition, 0), self.kafka.committed.get(partition, 0)
+        if committed < fetched and partition in self.process.assigned:
+            self.process.hand_over(partition, data.draw(st.integers(committed, fetched - 1), label="offset"))
+
     @rule(count=st.integers(1, 8), seconds=st.sampled_from([0.0, 1.0, 6.0]))
-    def take_batch(self, count: int, seconds: float) -> None:
+    def next_batch(self, count: int, seconds: float) -> None:
         self.clock += seconds
-        self.process.take_batch(count, self.clock)
+        self.seeks += bool(self.process.next_batch(count, self.clock).jumps)
+
+    @rule(seconds=st.sampled_from([1.0, 6.0]))
+    def tick(self, seconds: float) -> None:
+        self.clock += seconds
+        self.process.timer(self.clock)
 
     @rule()
     def deliver(self) -> None:
@@ -113,7 +128,7 @@ class DeliveryMachine(RuleBasedStateMachine):
         """Some partitions revoked, then all assigned to this process again."""
         revoked = data.draw(st.sets(st.integers(0, PARTITIONS - 1), min_size=1), label="revoked")
         self.process.revoke(revoked)
-        self.process.assign(set(range(PARTITIONS)))
+        self.process.assign(set(range(PARTITIONS)), data.draw(st.booleans(), label="broker told the log starts"))
 
     @rule(data=st.data())
     def crash(self, data: st.DataObject) -> None:
@@ -127,7 +142,7 @@ class DeliveryMachine(RuleBasedStateMachine):
                 landed |= {entry for entry in second[0] if data.draw(st.booleans(), label=f"{entry} landed")}
             events = [e for e in in_flight.effects if data.draw(st.booleans(), label=f"{e[0]} landed")]
             self.process.land(in_flight, landed, events)
-        self.process = self.started()
+        self.process = self.started(data.draw(st.booleans(), label="broker told the log starts"))
 
     @invariant()
     def commits_never_pass_a_message_whose_effects_are_missing(self) -> None:
@@ -150,6 +165,7 @@ class DeliveryMachine(RuleBasedStateMachine):
             assert line_numbers == sorted(line_numbers), f"article {article}'s lines out of order: {line_numbers}"
 
     def teardown(self) -> None:
+        RUNS_THAT_SOUGHT[type(self).__name__] += bool(self.seeks)
         try:
             self.input_stops_and_everything_is_committed()
         finally:
@@ -162,12 +178,13 @@ class DeliveryMachine(RuleBasedStateMachine):
         for _ in range(20):
             if {p: self.kafka.committed.get(p, 0) for p in ends} == ends:
                 break
-            self.clock += 6.0  # long enough for the agent to ask again for a re-read it waits on
+            self.clock += 6.0  # long enough for the worker to ask again for a seek it waits on
+            self.process.timer(self.clock)
             for partition in range(PARTITIONS):
                 self.process.fetch(partition, 1_000)
             self.process.poll()
             self.process.drain(1_000)
-            self.process.take_batch(1_000, self.clock)
+            self.process.next_batch(1_000, self.clock)
             self.process.deliver()
             self.process.commit()
         assert {p: self.kafka.committed.get(p, 0) for p in ends} == ends, "the commits stopped short of the end"
@@ -216,3 +233,4 @@ def test_delivery_keeps_its_guarantees_in_any_interleaving(agent: str) -> None:
     )
     with capture_logs():  # a crash cancels the sends on their way, which the worker logs
         seed(SEED)(checks)()
+    assert RUNS_THAT_SOUGHT[agent] >= RUNS // 20, f"only {RUNS_THAT_SOUGHT[agent]} of {RUNS} runs reached a seek"

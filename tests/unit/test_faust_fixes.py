@@ -72,7 +72,7 @@ def test_a_gap_being_reread_does_not_move_the_commit_past_unread_offsets() -> No
     asyncio.run(consumer._add_gap(TOPIC_PARTITION, 11, 15))
     for offset in (11, 12):  # the re-read has reached 12; 13 to 15 are not processed yet
         consumer.ack(_Message(offset))
-    assert _commits(consumer) == [11]
+    assert _commits(consumer) == [13]
 
 
 def test_a_gap_over_offsets_processed_already_does_not_slow_the_commit() -> None:
@@ -96,4 +96,15 @@ def test_the_same_gap_recorded_twice_is_committed_once_its_offsets_are_processed
         consumer.ack(_Message(offset))
     # Taking the first gap's marks for acknowledgements left 2 and 3 out of the second, and out of
     # the acknowledged ones: the commit stopped at 2 for good.
+    assert _commits(consumer) == [6]
+
+
+def test_a_gap_that_ends_where_the_partition_does_is_committed_once_its_offsets_are_processed() -> None:
+    count_gap_offsets_once()
+    consumer = _consumer(committed=1)
+    asyncio.run(consumer._add_gap(TOPIC_PARTITION, 2, 5))  # 5, fetched before a seek back to 1, came first
+    for offset in range(1, 6):  # the partition read again, to its last offset
+        consumer.ack(_Message(offset))
+    # Marking the gap's offsets as acknowledged when it was recorded left it to count only once an
+    # offset after 5 was acknowledged: the commit waited at 2 for more input.
     assert _commits(consumer) == [6]

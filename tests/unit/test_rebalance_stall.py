@@ -38,7 +38,7 @@ def test_a_copy_of_the_jump_ahead_of_the_seek_does_not_stop_the_commits_or_lose_
     def batch_of(*offsets: int, clock: float) -> None:
         for offset in offsets:
             worker.hand_over(0, offset)
-        worker.take_batch(len(offsets), clock)
+        worker.next_batch(len(offsets), clock)
         worker.deliver()
 
     try:
@@ -48,20 +48,21 @@ def test_a_copy_of_the_jump_ahead_of_the_seek_does_not_stop_the_commits_or_lose_
             worker.commit()  # the group's committed offset: 1
             worker.revoke({0})
             worker.assign({0})
-            # Offset 3 was fetched before the rebalance (faust-streaming #221): a jump, and a re-read.
+            # Offset 3 was fetched before the rebalance (faust-streaming #221): a jump, and a seek.
             batch_of(3, clock=1.0)
-            # A copy of 3 fetched before the seek to the committed offset arrives ahead of the re-read
-            # (once taken as the re-read bringing the same jump back, which left 1 and 2 never acknowledged).
-            # It moves Faust's read offset past 1 and 2, so Faust drops them when the re-read brings
-            # them: the agent holds 3 to 5 again and, the re-read not having come, asks again.
+            # A copy of 3 fetched before the seek arrives after it (once processed as the seek bringing
+            # the same jump back, which left 1 and 2 never acknowledged). It moves Faust's read offset
+            # past 1 and 2, so Faust drops them when the seek brings them: 3 to 5 wait again.
             batch_of(3, clock=2.0)
+            batch_of(*range(kafka.committed[0], len(partition)), clock=3.0)
+            # Nothing more arrives; the worker's timer asks for the seek again.
+            worker.timer(clock=6.0)
             batch_of(*range(kafka.committed[0], len(partition)), clock=7.0)
-            batch_of(*range(kafka.committed[0], len(partition)), clock=8.0)
             worker.commit()
     finally:
         worker.crash()
         loop.close()
-    assert "partition_jumped" in {entry["event"] for entry in logged}
-    assert worker.rereads == 4  # the two assignments' seeks, and two re-reads
+    assert {"partition_jumped", "seek_overdue"} <= {entry["event"] for entry in logged}
+    assert worker.seeks == 4  # the two assignments', the first copy's, and the timer's
     alerts = [identity for identity, _ in kafka.output]
-    assert (kafka.committed[0], sorted(set(worker.taken)), len(alerts)) == (6, [(0, n) for n in range(6)], 1)
+    assert (kafka.committed[0], sorted(set(worker.processed)), len(alerts)) == (6, [(0, n) for n in range(6)], 1)

@@ -6,119 +6,89 @@ from pipeline.sequencing import OffsetSequencer
 
 
 def decided(
-    arrivals: list[int],
-    start: int | None = None,
-    every_s: float = 0.1,
-    committed: int | None = None,
-    batch_starts: frozenset[int] = frozenset(),
+    arrivals: list[int], read_from: int | None = 0, every_s: float = 0.1, sequencer: OffsetSequencer | None = None
 ) -> tuple[list[int], list[str]]:
-    """Feed ``arrivals`` (offsets of one partition, ``every_s`` apart) through a sequencer, with
-    ``start`` the last offset processed as stored: the offsets processed, and the decision on each arrival."""
-    sequencer, last, taken, actions = OffsetSequencer(seek_after_s=1.0), start, [], []
+    """Feed ``arrivals`` (offsets of one partition, ``every_s`` apart) through a sequencer, with the
+    consumer reading the partition from ``read_from``: the offsets processed, and each decision."""
+    sequencer = sequencer or OffsetSequencer(seek_after_s=1.0)
+    processed, decisions = [], []
     for number, offset in enumerate(arrivals):
-        action = sequencer.decide("p0", offset, last, number * every_s, committed, offset in batch_starts)
-        actions.append(action)
-        if action == "process":
-            taken.append(offset)
-            last = offset
-    return taken, actions
+        decision = sequencer.decide("p0", offset, read_from, number * every_s)
+        decisions.append(decision)
+        if decision == "process":
+            processed.append(offset)
+    return processed, decisions
 
 
-def test_consecutive_offsets_are_processed() -> None:
+def test_consecutive_offsets_from_where_the_consumer_reads_are_processed() -> None:
     assert decided([0, 1, 2, 3]) == ([0, 1, 2, 3], ["process"] * 4)
-
-
-def test_with_nothing_known_the_first_offset_is_processed() -> None:
-    assert decided([41, 42])[0] == [41, 42]
+    assert decided([41, 42], read_from=41)[0] == [41, 42]
 
 
 def test_a_jump_forward_seeks_to_the_commit_and_waits_until_it_arrives() -> None:
-    # 21 taken; 24 and 25 were fetched before a rebalance and arrive ahead of 22 and 23.
-    taken, actions = decided([24, 25, 22, 23, 24, 25, 26], start=21)
-    assert taken == [22, 23, 24, 25, 26]
-    assert actions[:2] == ["seek", "wait"]
-
-
-def test_a_restart_reads_again_from_the_committed_offset() -> None:
-    assert decided([8, 9, 10, 11], start=10, committed=8)[0] == [8, 9, 10, 11]
+    # 21 processed; 24 and 25 were fetched before a rebalance and arrive ahead of 22 and 23.
+    processed, decisions = decided([21, 24, 25, 22, 23, 24, 25, 26], read_from=21)
+    assert processed == [21, 22, 23, 24, 25, 26]
+    assert decisions[1:3] == ["seek", "wait"]
 
 
 def test_a_first_message_that_is_not_where_reading_starts_waits_for_the_seek() -> None:
     # Fetched before the consumer sought to the committed offset, 9 and 10 arrive first.
-    taken, actions = decided([9, 10, 8, 9, 10, 11], start=10, committed=8)
-    assert taken == [8, 9, 10, 11] and actions[:2] == ["seek", "wait"]
+    processed, decisions = decided([9, 10, 8, 9, 10, 11], read_from=8)
+    assert processed == [8, 9, 10, 11] and decisions[:2] == ["seek", "wait"]
 
 
-def test_with_no_commit_known_reading_starts_after_the_last_offset_processed_or_at_a_batch() -> None:
-    assert decided([11, 12], start=10)[0] == [11, 12]
-    assert decided([6, 7], start=10, batch_starts=frozenset({6}))[0] == [6, 7]
-    taken, actions = decided([7, 8, 7, 8], start=10, batch_starts=frozenset({6}))
-    assert actions[:2] == ["seek", "wait"] and taken == [7, 8]  # the re-read brought 7 back: taken
+def test_a_copy_of_the_jump_ahead_of_the_seek_waits_like_the_first() -> None:
+    # 3 is fetched before the rebalance, and again before the seek: the read position (the commit)
+    # says where the partition is, so the copy is no sign of it.
+    processed, decisions = decided([3, 3, 1, 2, 3, 4], read_from=1)
+    assert decisions[:2] == ["seek", "wait"] and processed == [1, 2, 3, 4]
 
 
-def test_with_no_commit_known_the_same_jump_after_the_seek_is_processed() -> None:
-    # Nothing says whether offsets 5 and 6 exist: the re-read starting at 7 again is all there is.
-    taken, actions = decided([7, 8, 7, 8], start=4)
-    assert taken == [7, 8]
-    assert actions == ["seek", "wait", "process", "process"]
+def test_a_jump_is_never_processed_however_often_it_comes_back() -> None:
+    # Offsets 5 and 6 are there to be read: processing 7 would let Faust commit past them.
+    processed, decisions = decided([7, 8, 7, 8, 7, 8], read_from=5, every_s=0.6)
+    assert processed == [] and decisions == ["seek", "wait", "seek", "wait", "seek", "wait"]
 
 
-def test_with_the_commit_known_a_jump_is_never_processed_however_often_it_comes_back() -> None:
-    # The commit (or the log start, if later) is where the consumer reads from: offsets 5 and 6 are
-    # there to be read, and taking 7 would let Faust commit past them.
-    taken, actions = decided([7, 8, 7, 8, 7, 8], start=4, committed=5, every_s=0.6)
-    assert taken == [] and actions == ["seek", "wait", "seek", "wait", "seek", "wait"]
+def test_nothing_is_processed_while_the_read_position_is_unknown() -> None:
+    # No commit, and the broker did not say where the log starts: the first message could be stale.
+    processed, decisions = decided([0, 1, 0, 1], read_from=None, every_s=0.6)
+    assert processed == [] and decisions == ["seek", "wait", "seek", "wait"]
 
 
-def test_a_seek_that_never_brings_the_partition_is_asked_for_again() -> None:
-    taken, actions = decided([30, 31, 32, 33, 34], start=20, every_s=0.6)
-    assert taken == []
-    assert actions == ["seek", "wait", "seek", "wait", "seek"]
+def test_a_log_start_past_the_next_offset_is_where_the_partition_goes_on() -> None:
+    # Retention deleted offsets 3 to 49 before this process read them: the consumer resets to 50.
+    sequencer = OffsetSequencer()
+    assert decided([0, 1, 2], sequencer=sequencer)[0] == [0, 1, 2]
+    assert decided([50, 51], read_from=50, sequencer=sequencer) == ([50, 51], ["process", "process"])
+
+
+def test_offsets_processed_already_or_committed_are_repeats() -> None:
+    # After a seek back Faust hands over again what this process processed since the commit.
+    processed, decisions = decided([5, 6, 7, 8, 5, 6, 7, 9], read_from=5)
+    assert processed == [5, 6, 7, 8, 9] and decisions[4:7] == ["repeat"] * 3
+    assert decided([3, 4, 5], read_from=5) == ([5], ["repeat", "repeat", "process"])
+
+
+def test_a_repeat_does_not_end_the_wait_for_a_seek() -> None:
+    # Stale messages before and after the next offset: one seek, not one per stale message.
+    assert decided([5, 6, 9, 4, 9, 4, 9], read_from=5)[1][2:] == ["seek", "repeat", "wait", "repeat", "wait"]
+
+
+def test_a_seek_undone_by_a_stale_message_is_asked_for_again_by_the_clock() -> None:
+    sequencer = OffsetSequencer(seek_after_s=5.0)
+    assert sequencer.decide("p0", 3, 1, now=0.0) == "seek"
+    assert sequencer.overdue(4.0) == []
+    assert sequencer.overdue(5.0) == ["p0"]  # nothing arrived since: asked again now
+    assert sequencer.overdue(6.0) == [] and sequencer.jumps["p0"].seeks == 2
+    assert sequencer.decide("p0", 1, 1, now=7.0) == "process" and sequencer.overdue(20.0) == []
 
 
 def test_partitions_are_sequenced_independently_and_forgotten_on_rebalance() -> None:
     sequencer = OffsetSequencer()
     assert sequencer.decide("p0", 10, 5, now=0) == "seek"
-    assert sequencer.decide("p1", 3, 2, now=0) == "process"
-    sequencer.forget(["p0"])
-    # After the rebalance the jump is new again: no stale "same jump" verdict.
-    assert sequencer.decide("p0", 10, 5, now=1) == "seek"
-
-
-def test_a_jump_is_judged_against_what_this_process_took_while_reading_again() -> None:
-    # Another process took up to 20; reading again from 15, the client skips 18.
-    taken, actions = decided([15, 16, 17, 19, 20, 15, 16, 17, 18, 19], start=20, committed=15)
-    assert taken == [15, 16, 17, 18, 19]
-    assert actions[3:5] == ["seek", "wait"] and actions[5:8] == ["repeat"] * 3
-
-
-def test_offsets_this_process_processed_already_are_repeats() -> None:
-    taken, actions = decided([5, 6, 7, 6, 7, 8])
-    assert taken == [5, 6, 7, 8] and actions[3:5] == ["repeat", "repeat"]
-
-
-def test_a_rebalance_forgets_what_this_process_took() -> None:
-    sequencer = OffsetSequencer()
-    assert sequencer.decide("p0", 7, None, now=0) == "process"
-    sequencer.forget(["p0"])
-    assert sequencer.decide("p0", 3, 7, 1, committed=3) == "process"  # read again from the committed offset
-
-
-def test_a_copy_of_the_jump_ahead_of_the_seek_waits_like_the_first() -> None:
-    # 3 is fetched before the rebalance, and again before the seek: where the partition is read
-    # from is known (the committed offset), so the copy is no sign of where it is.
-    taken, actions = decided([3, 3, 1, 2, 3, 4], committed=1)
-    assert actions[:2] == ["seek", "wait"] and taken == [1, 2, 3, 4]
-
-
-def test_with_no_commit_known_a_jump_is_processed_only_when_a_later_batch_brings_it_back() -> None:
-    taken, actions = decided([7, 7, 8], start=4, every_s=0.0)  # one batch: the copies were fetched together
-    assert taken == [] and actions == ["seek", "wait", "wait"]
-
-
-def test_a_start_made_before_the_committed_offset_was_known_is_made_again_if_it_was_past_it() -> None:
-    sequencer = OffsetSequencer()
-    assert sequencer.decide("p0", 3, 2, now=0) == "process"  # after the last offset taken as stored
-    assert sequencer.decide("p0", 1, 3, now=1, committed=1) == "restart"  # 1 and 2 were never committed
-    assert sequencer.decide("p0", 1, 3, now=2, committed=1) == "process"
-    assert sequencer.decide("p0", 0, 3, now=3, committed=1) == "repeat"  # committed: processed before
+    assert sequencer.decide("p1", 3, 3, now=0) == "process"
+    sequencer.forget(["p0", "p1"])
+    assert sequencer.decide("p0", 10, 5, now=1) == "seek"  # a new jump, asked for at once
+    assert sequencer.decide("p1", 3, 3, now=1) == "process"  # assigned again: read again from the commit

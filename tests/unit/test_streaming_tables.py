@@ -102,10 +102,10 @@ def test_a_partition_is_read_from_its_commit_or_from_where_its_log_starts_when_t
 
     tables = tables_over({TP("lines", 0): 55, TP("lines", 1): 12}, earliest)
     positions = ("lines/0", "lines/1", "lines/2")
-    assert [tables.committed(p) for p in positions] == [55, 12, None]
+    assert [tables.read_from(p) for p in positions] == [55, 12, None]
     asyncio.run(tables.learn_log_starts([TP("lines", n) for n in range(3)]))
     # 1: retention deleted offsets 12 to 39, so the consumer resets to 40; 2: nothing committed yet.
-    assert [tables.committed(p) for p in positions] == [55, 40, 40]
+    assert [tables.read_from(p) for p in positions] == [55, 40, 40]
 
 
 def test_log_starts_the_broker_does_not_give_leave_the_partitions_as_they_were(
@@ -119,5 +119,5 @@ def test_log_starts_the_broker_does_not_give_leave_the_partitions_as_they_were(
     tables = tables_over({TP("lines", 0): 55}, unreachable)
     with capture_logs() as logged:
         asyncio.run(tables.learn_log_starts([TP("lines", 0), TP("lines", 1)]))
-    assert [tables.committed(p) for p in ("lines/0", "lines/1")] == [55, None]
+    assert [tables.read_from(p) for p in ("lines/0", "lines/1")] == [55, None]
     assert [entry["event"] for entry in logged] == ["log_starts_unknown"]
