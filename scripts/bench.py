@@ -11,6 +11,12 @@ what the same machine does with nothing but Kafka clients in the same run:
   and the last alert read back, against a bare aiokafka relay (consume, produce the
   bytes unchanged, commit) over the same bytes and the same partition count; and the
   same with two worker processes sharing the partitions;
+- the in-line loop, a second ceiling for the worker: a bare aiokafka loop in a process
+  of its own, as the worker is, running the worker's own decode, classify and alert
+  steps with each article's memory and ledger in a dict (no Faust, no tables, no
+  checkpoints), producing the same records with the same encodings and producer
+  settings, and committing once Kafka has them (scripts/classify_loop.py); timed as
+  the worker is, to the last classified line and the last alert;
 - paced runs: one worker fed 200 and 1,000 lines a second, the latency of each line
   from the moment it is handed to the producer to its classified line and to its
   alert read back (p50, p95, p99, max), and the worker's resident memory; and a soak
@@ -22,6 +28,7 @@ machines are shared, so only ratios taken in one run mean anything.
 
   scripts/bench            # 100,000 lines over 1,000 articles, three repeats
   scripts/bench --quick    # 4,000 lines over 100 articles, two repeats, 5 s paced runs, no soak
+  scripts/bench --lines 50000 --articles 500 --soak-seconds 0
 """
 
 from __future__ import annotations
@@ -61,6 +68,7 @@ from chaos import (  # noqa: E402
 )
 
 from pipeline.settings import Settings  # noqa: E402
+from pipeline.supervisor import die_with_parent  # noqa: E402
 from pipeline.topics_admin import ensure_topics  # noqa: E402
 
 BENCHMARKS = REPO / "benchmarks"
@@ -205,6 +213,64 @@ def measure_relay(port: int, messages: list[tuple[bytes, bytes]], partitions: in
     return finished - began
 
 
+def time_to_last_outputs(
+    settings: Settings, messages: list[tuple[bytes, bytes]], alerts: int, timeout: float
+) -> tuple[float, float]:
+    """Publish the lines to whatever is consuming them now: seconds from the first line published to the
+    last classified line read back, and to the last alert."""
+    servers = settings.kafka_bootstrap_servers
+    classified = in_thread(lambda: asyncio.run(read_until(servers, settings.topic_classified, len(messages), timeout)))
+    raised = in_thread(lambda: asyncio.run(read_until(servers, settings.topic_alerts, alerts, timeout)))
+    time.sleep(1)
+    began = time.monotonic()
+    asyncio.run(produce(servers, settings.topic_lines, messages))
+    return classified() - began, raised() - began
+
+
+def start_classify_loop(env: dict[str, str], lines: int, log: Path, timeout: float = 120) -> subprocess.Popen[bytes]:
+    """The in-line loop (scripts/classify_loop.py) in a process of its own, once it has its partitions;
+    it exits after ``lines`` input lines, its summary the last line of ``log``."""
+    with log.open("wb") as handle:
+        loop = subprocess.Popen(
+            [sys.executable, str(REPO / "scripts" / "classify_loop.py"), str(lines)],
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            env=env,
+            cwd=REPO,
+            preexec_fn=die_with_parent,
+        )
+    deadline = time.monotonic() + timeout
+    while b"ready\n" not in log.read_bytes():
+        if loop.poll() is not None or time.monotonic() > deadline:
+            loop.kill()
+            loop.wait()
+            raise RuntimeError(f"the in-line loop did not start; see {log}")
+        time.sleep(0.1)
+    return loop
+
+
+def measure_classify_loop(
+    port: int, messages: list[tuple[bytes, bytes]], alerts: int, partitions: int, workdir: Path, timeout: float
+) -> tuple[float, float]:
+    """The in-line loop (scripts/classify_loop.py) in a process of its own: seconds from the first line
+    published to the last classified line, and to the last alert, timed as ``measure_pipeline`` times
+    the worker. Its output is checked to be the worker's: every line classified, every alert raised."""
+    run, env, settings = fresh_pipeline(port, partitions)
+    log = workdir / f"classify-loop-{run}.log"
+    loop = start_classify_loop(env, len(messages), log)
+    try:
+        last_line, last_alert = time_to_last_outputs(settings, messages, alerts, timeout)
+        loop.wait(timeout=60)
+    finally:
+        if loop.poll() is None:
+            loop.kill()
+            loop.wait()
+    summary = json.loads([line for line in log.read_bytes().splitlines() if line.startswith(b"{")][-1])
+    if (summary["classified"], summary["alerts"], summary["dead_letters"]) != (len(messages), alerts, 0):
+        raise RuntimeError(f"the in-line loop produced {summary}, not what the worker produces; see {log}")
+    return last_line, last_alert
+
+
 def measure_perf_test(port: int, messages: list[tuple[bytes, bytes]], partitions: int) -> float:
     """Kafka's own kafka-producer-perf-test, with the pipeline's producer settings and the
     event's mean size: the seconds its reported rate gives for the same number of lines (its
@@ -251,21 +317,13 @@ def measure_pipeline(
 ) -> tuple[float, float]:
     """Seconds from the first line published to the last classified line, and to the last alert."""
     run, env, settings = fresh_pipeline(port, partitions)
-    servers = settings.kafka_bootstrap_servers
     started = [Worker(env, workdir / f"worker-{run}-{n}.log") for n in range(workers)]
     try:
         for worker in started:
             worker.wait_ready()
         if workers > 1:
             time.sleep(5)  # the group's last rebalance settled
-        classified = in_thread(
-            lambda: asyncio.run(read_until(servers, settings.topic_classified, len(messages), timeout))
-        )
-        raised = in_thread(lambda: asyncio.run(read_until(servers, settings.topic_alerts, alerts, timeout)))
-        time.sleep(1)
-        began = time.monotonic()
-        asyncio.run(produce(servers, settings.topic_lines, messages))
-        return classified() - began, raised() - began
+        return time_to_last_outputs(settings, messages, alerts, timeout)
     finally:
         for worker in started:
             worker.stop()
@@ -439,28 +497,47 @@ def commit_of_tree() -> str:
     return found.stdout.strip() or "unknown"
 
 
+CEILINGS = {
+    "ingest": "bare producer",
+    "in-line loop, last classified line": "bare relay",
+    "in-line loop, last alert": "bare relay",
+    "end to end, last classified line": "bare relay",
+    "end to end, last alert": "bare relay",
+    "two workers, last classified line": "bare relay",
+    "two workers, last alert": "bare relay",
+}
+"""each path's ceiling of plain Kafka clients"""
+INLINE_CEILINGS = {
+    "end to end, last classified line": "in-line loop, last classified line",
+    "end to end, last alert": "in-line loop, last alert",
+    "two workers, last classified line": "in-line loop, last classified line",
+    "two workers, last alert": "in-line loop, last alert",
+}
+"""each worker path's in-line loop, timed to the same last record: what Faust and the delivery cost"""
+
+
 def table(run: dict[str, Any]) -> str:
     rows = [
-        "| path | lines | best lines/s | median lines/s | ceiling | share of ceiling (best) |",
-        "| --- | ---: | ---: | ---: | --- | ---: |",
+        "| path | lines | best lines/s | median lines/s | ceiling | share of ceiling (best) "
+        "| share of in-line loop (best / median) |",
+        "| --- | ---: | ---: | ---: | --- | ---: | ---: |",
     ]
     by_path = {m["path"]: m for m in run["measured"]}
-    ceilings = {
-        "ingest": "bare producer",
-        "end to end, last classified line": "bare relay",
-        "end to end, last alert": "bare relay",
-        "two workers, last classified line": "bare relay",
-        "two workers, last alert": "bare relay",
-    }
+
+    def rates(path: str) -> tuple[float, float]:
+        seconds = by_path[path]["seconds"]
+        return by_path[path]["lines"] / min(seconds), by_path[path]["lines"] / statistics.median(seconds)
+
     for measured in run["measured"]:
-        lines, seconds = measured["lines"], measured["seconds"]
-        best, median = lines / min(seconds), lines / statistics.median(seconds)
-        ceiling = ceilings.get(measured["path"])
-        share = ""
-        if ceiling:
-            top = by_path[ceiling]
-            share = f"{best / (top['lines'] / min(top['seconds'])):.3f}"
-        rows.append(f"| {measured['path']} | {lines:,} | {best:,.0f} | {median:,.0f} | {ceiling or ''} | {share} |")
+        path, lines = measured["path"], measured["lines"]
+        best, median = rates(path)
+        ceiling, loop = CEILINGS.get(path), INLINE_CEILINGS.get(path)
+        share = f"{best / rates(ceiling)[0]:.3f}" if ceiling is not None and ceiling in by_path else ""
+        of_loop = ""
+        if loop is not None and loop in by_path:  # not in runs from before the loop was measured
+            loop_best, loop_median = rates(loop)
+            of_loop = f"{best / loop_best:.3f} / {median / loop_median:.3f}"
+        rows.append(f"| {path} | {lines:,} | {best:,.0f} | {median:,.0f} | {ceiling or ''} | {share} | {of_loop} |")
     return "\n".join(rows)
 
 
@@ -481,23 +558,30 @@ def paced_table(paced: list[dict[str, Any]]) -> str:
     return "\n".join(rows)
 
 
-def write_results(run: dict[str, Any]) -> None:
-    history_file = BENCHMARKS / "bench.json"
-    history = json.loads(history_file.read_text(encoding="utf-8")) if history_file.exists() else []
-    history.append(run)
-    history_file.write_text(json.dumps(history, indent=2) + "\n", encoding="utf-8")
-    (BENCHMARKS / "bench.md").write_text(
+def markdown(run: dict[str, Any]) -> str:
+    """bench.md for ``run``."""
+    return (
         "# End-to-end throughput beside its ceilings\n\n"
         "Written by `scripts/bench` (see its docstring for what each path measures); every run is kept in\n"
         "`bench.json`. This is the newest run. Ratios taken in one run are what to compare.\n\n"
         f"{run['when']}, commit {run['commit']}, {run['machine']}, {run['articles']:,} articles, "
         f"{run['alerts']:,} alerts, {run['partitions']} partitions, "
         f"{run['repeats']} repeats{' (quick)' if run['quick'] else ''}.\n\n{table(run)}\n\n"
+        "The in-line loop (`scripts/classify_loop.py`) is the worker's own steps with no Faust, tables or\n"
+        "checkpoints; a worker's share of it is what Faust and the delivery leave of a classifying worker's\n"
+        "rate, timed to the same last record (best over best, median over median).\n\n"
         "Paced runs: latency from a line handed to the producer to its classified line and to its alert\n"
         "read back (milliseconds), and the worker's resident memory.\n\n"
-        f"{paced_table(run['paced'])}\n",
-        encoding="utf-8",
+        f"{paced_table(run['paced'])}\n"
     )
+
+
+def write_results(run: dict[str, Any]) -> None:
+    history_file = BENCHMARKS / "bench.json"
+    history = json.loads(history_file.read_text(encoding="utf-8")) if history_file.exists() else []
+    history.append(run)
+    history_file.write_text(json.dumps(history, indent=2) + "\n", encoding="utf-8")
+    (BENCHMARKS / "bench.md").write_text(markdown(run), encoding="utf-8")
 
 
 def main() -> int:
@@ -546,6 +630,11 @@ def main() -> int:
             note("kafka-producer-perf-test", measure_perf_test(args.port, messages, args.partitions))
             note("ingest", measure_ingest(args.port, records, args.partitions, workdir))
             note("bare relay", measure_relay(args.port, messages, args.partitions, args.timeout))
+            last_line, last_alert = measure_classify_loop(
+                args.port, messages, alerts, args.partitions, workdir, args.timeout
+            )
+            note("in-line loop, last classified line", last_line)
+            note("in-line loop, last alert", last_alert)
             last_line, last_alert = measure_pipeline(
                 args.port, messages, alerts, args.partitions, workdir, args.timeout
             )
