@@ -454,17 +454,23 @@ async def seek_again(tables: Tables, positions: Sequence[str]) -> None:
     moved by retention since)."""
     partitions = {TP(topic, int(partition)) for topic, partition in (p.rsplit("/", 1) for p in positions)}
     await tables.learn_log_starts(partitions)
-    await seek_to_committed(tables.app)
+    await seek_to_read_positions(tables)
 
 
-async def seek_to_committed(app: faust.App) -> None:
-    """Drop what is buffered and seek every partition to its committed offset, to read it again:
-    the same steps Faust takes after a rebalance."""
+async def seek_to_read_positions(tables: Tables) -> None:
+    """Drop what is buffered and seek every partition to its committed offset, to read it again (the
+    same steps Faust takes after a rebalance), or, with none, to where its log starts: aiokafka seeks
+    only to a committed offset, and leaves a partition without one wherever it was reading."""
+    app = tables.app
     consumer = cast(Consumer, app.consumer)
     consumer.stop_flow()
     app.flow_control.suspend()
     app.flow_control.clear()
     await consumer.wait_for_stopped_flow()
     await consumer.perform_seek()
+    assigned = consumer.assignment()
+    for tp, start in tables.log_starts.items():
+        if tp in assigned and consumer._committed_offset.get(tp) is None:
+            await consumer.seek(tp, start)
     consumer.resume_flow()
     app.flow_control.resume()

@@ -32,6 +32,7 @@ import asyncio
 from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any, cast
 
 from faust.events import Event
@@ -90,6 +91,7 @@ class _ModelConsumer(Consumer):
     def bare(cls, process: Process) -> _ModelConsumer:
         consumer: Any = object.__new__(cls)
         consumer.process, consumer.app = process, process.app
+        consumer.log = SimpleNamespace(dev=lambda *args, **kwargs: None)  # Faust's seek logs through it
         consumer._acked, consumer._acked_index = defaultdict(list), defaultdict(set)
         consumer._gap = defaultdict(IntervalTree)
         consumer._committed_offset, consumer._read_offset = defaultdict(lambda: None), defaultdict(lambda: None)
@@ -101,13 +103,20 @@ class _ModelConsumer(Consumer):
     async def wait_for_stopped_flow(self) -> None: ...
 
     async def seek_to_committed(self) -> Mapping[TP, int]:
-        """aiokafka's seek to the committed offsets of every assigned partition (None where there is none)."""
+        """aiokafka's seek to the committed offsets of every assigned partition: one with none (or 0)
+        is left where it is reading."""
         self.process.seeks += 1
         committed = self.process.kafka.committed
         for partition in self.process.assigned:
-            self.process.position[partition] = committed.get(partition, 0)
-            self.process.fetched[partition] = []
+            if committed.get(partition):
+                self.process.seek_fetcher(partition, committed[partition])
         return cast(Mapping[TP, int], {TP(TOPIC, p): committed.get(p) for p in self.process.assigned})
+
+    def assignment(self) -> set[TP]:
+        return {TP(TOPIC, p) for p in self.process.assigned}
+
+    async def _seek(self, tp: TP, offset: int) -> None:
+        self.process.seek_fetcher(tp.partition, offset)
 
 
 class _App:
@@ -160,6 +169,10 @@ class _Tables:
     async def learn_log_starts(self, partitions: Collection[TP]) -> None:
         """The broker answers: every log here starts at 0."""
         self.process.log_starts_known.update(tp.partition for tp in partitions)
+
+    @property
+    def log_starts(self) -> dict[TP, int]:
+        return {TP(TOPIC, p): 0 for p in self.process.log_starts_known}
 
 
 class _EventProducer:
@@ -232,9 +245,12 @@ class Process:
         return self.loop.run_until_complete(step)
 
     def assign(self, partitions: set[int], log_starts_told: bool = True) -> None:
-        """Partitions assigned: the worker asks the broker where their logs start (which may not
-        answer), and Faust seeks to their committed offsets."""
+        """Partitions assigned: aiokafka reads each from its committed offset or, with none, from its
+        log start; the worker asks the broker where the logs start (which may not answer); Faust
+        seeks to the committed offsets."""
         self.assigned = set(partitions)
+        for partition in partitions:
+            self.seek_fetcher(partition, self.kafka.committed.get(partition, 0))
         if log_starts_told:
             self.log_starts_known |= partitions
         self.run(self.consumer.perform_seek())
@@ -252,6 +268,11 @@ class Process:
         self.log_starts_known -= partitions
         self.stream.clear()
         self.assigned -= partitions
+
+    def seek_fetcher(self, partition: int, offset: int) -> None:
+        """aiokafka's seek: fetching goes on from ``offset``, and what was fetched is dropped."""
+        self.position[partition] = offset
+        self.fetched[partition] = []
 
     def fetch(self, partition: int, count: int) -> None:
         if partition not in self.assigned:

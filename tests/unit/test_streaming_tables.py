@@ -121,3 +121,29 @@ def test_log_starts_the_broker_does_not_give_leave_the_partitions_as_they_were(
         asyncio.run(tables.learn_log_starts([TP("lines", 0), TP("lines", 1)]))
     assert [tables.read_from(p) for p in ("lines/0", "lines/1")] == [55, None]
     assert [entry["event"] for entry in logged] == ["log_starts_unknown"]
+
+
+def test_a_partition_with_no_commit_is_sought_to_its_log_start() -> None:
+    # aiokafka's seek to the committed offsets leaves such a partition wherever it was reading.
+    sought: list[tuple[TP, int]] = []
+
+    async def seek(tp: TP, offset: int) -> None:
+        sought.append((tp, offset))
+
+    async def nothing() -> None: ...
+
+    consumer = SimpleNamespace(
+        _committed_offset={TP("lines", 0): 55},
+        stop_flow=lambda: None,
+        resume_flow=lambda: None,
+        wait_for_stopped_flow=nothing,
+        perform_seek=nothing,
+        assignment=lambda: {TP("lines", 0), TP("lines", 1)},
+        seek=seek,
+    )
+    flow = SimpleNamespace(suspend=lambda: None, clear=lambda: None, resume=lambda: None)
+    tables = object.__new__(Tables)
+    tables.app = SimpleNamespace(consumer=consumer, flow_control=flow)  # type: ignore[assignment]
+    tables.log_starts = {TP("lines", 0): 40, TP("lines", 1): 40, TP("lines", 2): 40}  # 2: revoked meanwhile
+    asyncio.run(streaming.seek_to_read_positions(tables))
+    assert sought == [(TP("lines", 1), 40)]
