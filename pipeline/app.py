@@ -1,6 +1,7 @@
 """All streaming wiring in one place: the Faust app, its topics, tables and agents.
 
-Run with ``python -m pipeline worker`` or ``faust -A pipeline.app worker``.
+Run with ``python -m pipeline worker`` (supervised) or ``faust -A pipeline.app worker``: either
+way the app makes sure of its topics before any agent starts (``PipelineApp.on_first_start``).
 
 news.lines ──classify_lines──▶ news.lines.classified ──raise_alerts──▶ news.alerts
      │  (tables article_memory, checkpoints)  │  (table alert_ledger)
@@ -15,19 +16,23 @@ time it is asked for.
 
 from __future__ import annotations
 
+import asyncio
 import time
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 import faust
 import structlog
+from faust.transport.consumer import Consumer
 from faust.types import TP
 
 from pipeline.cpu_budget import CpuBudget
 from pipeline.delivery import AlertDelivery, ItemDelivery, LineDelivery, position_key
 from pipeline.domain.classifier import LineClassifier
 from pipeline.faust_fixes import count_gap_offsets_once, idempotent_producer
+from pipeline.ingest import ensure_topics_waiting
 from pipeline.kafka_options import faust_broker_options
 from pipeline.logs import configure_logging
 from pipeline.sequencing import SEEK_AFTER_S
@@ -38,14 +43,57 @@ from pipeline.topics_admin import alert_kind_topic, topic_configs
 
 log = structlog.get_logger("pipeline.worker")
 
+BATCHES_AT_STOP_S = 4.0
+"""How long a stopping worker waits for its agents to finish the batches they have begun, so that their
+offsets are committed: under the supervisor's stop timeout (``supervisor.STOP_TIMEOUT_S``), with room
+for the rest of the stop, which takes a second or two."""
+
+
+class PipelineApp(faust.App):
+    """Faust's app, doing at start and at stop what every worker running it needs, whichever command
+    runs it: ``python -m pipeline worker`` or Faust's own ``faust -A pipeline.app worker``."""
+
+    def __init__(self, settings: Settings, alert_kinds: Sequence[str], **options: Any) -> None:
+        super().__init__(settings.app_id, **options)
+        self.pipeline_settings = settings
+        self.alert_kinds = list(alert_kinds)
+
+    async def on_first_start(self) -> None:
+        """Every topic the agents read and write made sure of (see ``ensure_topics``), before the
+        producer, the consumer, the tables or any agent starts. Faust would create the input topics
+        itself, but without waiting until the broker lists them, and the alert kinds' only when the
+        first alert of the kind is sent."""
+        await super().on_first_start()
+        if not (self.producer_only or self.client_only):  # such a client runs no agent, and may be allowed less
+            await ensure_topics_waiting(self.pipeline_settings, self.alert_kinds)
+
+    async def on_stop(self) -> None:
+        leaving = asyncio.get_running_loop().call_later(BATCHES_AT_STOP_S, self._leave_unacked)
+        try:
+            await super().on_stop()  # waits until every message an agent has taken is acknowledged
+        finally:
+            leaving.cancel()
+
+    def _leave_unacked(self) -> None:
+        """Stop waiting for the messages not acknowledged yet: an agent may hold some it took for a
+        batch it will never start, as Faust cleared its input when the stop began, and Faust's wait
+        for them had no end. Marked as acked without being acknowledged (as a batch Kafka refused is):
+        no commit passes them, and the next worker reads them again."""
+        unacked = [message for message in cast(Consumer, self.consumer)._unacked_messages if not message.acked]
+        for message in unacked:
+            message.acked = True
+        if unacked:
+            log.warning("left_unacked_at_stop", messages=len(unacked), waited_s=BATCHES_AT_STOP_S)
+
 
 def build_app(settings: Settings, classifier: LineClassifier | None = None) -> faust.App:
     count_gap_offsets_once()  # see faust_fixes: without it, commits crawl after a rebalance
     idempotent_producer()  # see faust_fixes: a retried send must not write twice or out of order
     classifier = classifier or LineClassifier(load_taxonomy(settings.taxonomy_path))
     settings.data_dir.mkdir(parents=True, exist_ok=True)  # Faust makes only the last folder of its datadir
-    app = faust.App(
-        settings.app_id,
+    app = PipelineApp(
+        settings,
+        [rule.kind for rule in classifier.taxonomy.alerts],
         store=settings.table_store,
         # Faust's default, "<app id>-data" in the working directory, left a folder there per app id.
         datadir=str(settings.data_dir / settings.app_id),
@@ -117,7 +165,15 @@ def build_app(settings: Settings, classifier: LineClassifier | None = None) -> f
     @app.on_partitions_assigned.connect
     async def learn_log_starts(sender: Any, /, *args: Any, signal: Any, **kwargs: Any) -> None:
         assigned: set[TP] = args[0]
-        await tables.learn_log_starts(tp for tp in assigned if tp.topic in input_topics)
+        try:
+            await tables.learn_log_starts(tp for tp in assigned if tp.topic in input_topics)
+        except asyncio.CancelledError:
+            # A stop that begins meanwhile ends the consumer thread's work, this request with it. Passed
+            # on, the cancellation would end aiokafka's group coordination, which waits for this
+            # handler, with an error; closing the consumer then raises it, the consumer thread never
+            # says it has shut down, and the worker waited a minute for it before exiting.
+            if not app.should_stop:
+                raise
 
     @app.agent(items_topic, name="split_items")
     async def split_items(stream: faust.StreamT[Any]) -> None:

@@ -480,8 +480,9 @@ def worker(
     settings = Settings()
     configure_logging(settings.log_level, settings.log_format)
     classifier = LineClassifier(load_taxonomy(settings.taxonomy_path))
-    # Every topic it writes, each alert kind's too, before it starts (see ensure_topics); a broker
-    # still starting is waited for, as Faust itself would.
+    # The app makes sure of its topics as it starts (PipelineApp.on_first_start); doing it here first
+    # ends a worker the broker refuses with the refusal's own status before Faust starts, so that its
+    # supervisor does not start it again. A broker still starting is waited for, as Faust itself would.
     with _refusal_ends("worker"):
         asyncio.run(ensure_topics_waiting(settings, [rule.kind for rule in classifier.taxonomy.alerts]))
     app = build_app(settings, classifier)

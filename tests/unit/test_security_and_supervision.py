@@ -1,11 +1,18 @@
 from __future__ import annotations
 
+import asyncio
 import io
 import json
+import os
+import signal
 import ssl
+import subprocess
 import sys
+import threading
+import time
 from contextlib import redirect_stderr
 from pathlib import Path
+from typing import Any
 
 import pytest
 import structlog
@@ -14,7 +21,7 @@ from pydantic import ValidationError
 from pipeline.kafka_options import aiokafka_options, faust_broker_options
 from pipeline.logs import configure_logging
 from pipeline.settings import Settings
-from pipeline.supervisor import supervise
+from pipeline.supervisor import StallCheck, supervise
 from pipeline.watchdog import ProgressWatch
 
 SECRET = "s3cr3t-pa55"
@@ -99,3 +106,78 @@ def test_a_worker_the_broker_refused_is_not_started_again(tmp_path: Path) -> Non
     )
     assert supervise([sys.executable, "-c", script, str(runs)]) == REFUSED_EXIT_STATUS
     assert runs.read_text() == "x"
+
+
+def test_a_stop_asked_while_the_worker_is_being_started_reaches_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    started: list[subprocess.Popen[bytes]] = []
+    popen = subprocess.Popen
+
+    def popen_then_sigterm(*args: Any, **kwargs: Any) -> subprocess.Popen[bytes]:
+        started.append(popen(*args, **kwargs))
+        os.kill(os.getpid(), signal.SIGTERM)  # handled before the supervisor knows its new child
+        return started[-1]
+
+    monkeypatch.setattr(subprocess, "Popen", popen_then_sigterm)
+    assert supervise([sys.executable, "-c", "import time; time.sleep(60)"]) == -signal.SIGTERM
+    assert len(started) == 1
+
+
+def test_a_stop_asked_between_two_workers_starts_no_other(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import pipeline.supervisor
+
+    class SigtermOnRestart:
+        """The supervisor's log, with a SIGTERM as it says it will start the worker again."""
+
+        def warning(self, event: str, **fields: object) -> None:
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    monkeypatch.setattr(pipeline.supervisor, "log", SigtermOnRestart())
+    runs = tmp_path / "runs"
+    script = "import sys; open(sys.argv[1], 'a').write('x'); sys.exit(3)"
+    assert supervise([sys.executable, "-c", script, str(runs)]) == 3
+    assert runs.read_text() == "x"
+
+
+def test_a_worker_that_ignores_the_stop_is_killed_within_the_stop_timeout(tmp_path: Path) -> None:
+    listening = tmp_path / "ignoring-sigterm"
+    script = (
+        "import pathlib, signal, sys, time; signal.signal(signal.SIGTERM, signal.SIG_IGN);"
+        " pathlib.Path(sys.argv[1]).touch(); time.sleep(60)"
+    )
+    asked: list[float] = []
+
+    def sigterm_once_it_ignores_it() -> None:
+        deadline = time.monotonic() + 30
+        while not listening.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        asked.append(time.monotonic())
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    stop_timeout_s = 3.0
+    asking = threading.Thread(target=sigterm_once_it_ignores_it)
+    asking.start()
+    try:
+        status = supervise([sys.executable, "-c", script, str(listening)], stop_timeout_s=stop_timeout_s)
+    finally:
+        asking.join()
+    assert status == -signal.SIGKILL
+    assert time.monotonic() - asked[0] < stop_timeout_s
+
+
+def test_a_stop_asked_during_a_stall_check_does_not_wait_for_the_check(monkeypatch: pytest.MonkeyPatch) -> None:
+    import pipeline.supervisor
+
+    asked: list[float] = []
+
+    async def check_that_hangs(*args: object) -> object:  # as against a broker that does not answer
+        asked.append(time.monotonic())
+        os.kill(os.getpid(), signal.SIGTERM)
+        await asyncio.sleep(3600)
+        raise AssertionError("unreachable")
+
+    monkeypatch.setattr(pipeline.supervisor, "group_progress", check_that_hangs)
+    stall = StallCheck({}, "group", ["topic"], stall_after_s=1, every_s=0.1, timeout_s=3600, grace_s=0)
+    stop_timeout_s = 3.0
+    status = supervise([sys.executable, "-c", "import time; time.sleep(60)"], stall, stop_timeout_s=stop_timeout_s)
+    assert status == -signal.SIGTERM
+    assert time.monotonic() - asked[0] < stop_timeout_s
