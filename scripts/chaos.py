@@ -10,7 +10,9 @@ uninterrupted in-process run of the same lines:
   how many lines (and articles) each worker took.
 
 Several workers can share the partitions (--workers); one can leave (SIGTERM)
-and another join part-way (--leave-at, --join-at), to drill a scale-out.
+and another join part-way (--leave-at, --join-at), to drill a scale-out. The
+lines after the join are held back until the joining worker has its partitions,
+and the last of them until it has taken a line, so that it always has some to take.
 
 With --nodes 3 the drill runs on scripts/kafka-local's three-node cluster (started
 if it is not running) with topics replicated three times, and can SIGKILL the node
@@ -33,7 +35,7 @@ Needs the local broker (scripts/kafka-local); the broker restart uses
 scripts/kafka-local stop/start, so it must be that broker.
 
   python scripts/chaos.py                              # full size: 10,000 lines, 100 articles
-  python scripts/chaos.py --lines 2000 --articles 40   # what the test suite runs
+  python scripts/chaos.py --lines 1000 --articles 20 --session-timeout 10   # the size the test suite runs
   python scripts/chaos.py --workers 2 --kill-at 0 --restart-broker-at 0 --leave-at 0.3 --join-at 0.5
   python scripts/chaos.py --nodes 3 --kill-at 0 --restart-broker-at 0 --kill-node-at 0.3 --restart-node-at 0.6
   python scripts/chaos.py --nodes 3 --kill-at 0 --restart-broker-at 0 --kill-node-at 0.3 --which-node controller
@@ -241,6 +243,7 @@ class Worker:
             # A drill or test killed on a timeout must not leave its workers running.
             preexec_fn=die_with_parent,
         )
+        self.asked_to_stop = False
 
     def wait_ready(self, since: int = 0, timeout: float = 120) -> None:
         deadline = time.monotonic() + timeout
@@ -256,15 +259,29 @@ class Worker:
         self.process.send_signal(signal.SIGKILL)
         self.process.wait()
 
-    def stop(self) -> None:
-        if self.process.poll() is None:
+    def ask_to_stop(self) -> None:
+        """SIGTERM, once, without waiting: the worker leaves its group and exits (``stop`` waits for that)."""
+        if self.process.poll() is None and not self.asked_to_stop:
             self.process.terminate()
+            self.asked_to_stop = True
+
+    def stop(self) -> None:
+        self.ask_to_stop()
+        if self.process.poll() is None:
             try:
                 self.process.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
         self.handle.close()
+
+
+def stop_all(workers: list[Worker]) -> None:
+    """Stop every worker, all asked at once: each takes a second or more to leave its group and exit."""
+    for worker in workers:
+        worker.ask_to_stop()
+    for worker in workers:
+        worker.stop()
 
 
 def work_done(log: Path, besides: set[str]) -> tuple[int, set[str]]:
@@ -345,6 +362,12 @@ def main() -> int:
     )
     parser.add_argument("--restart-node-at", type=float, default=0.0, help="start the killed node again; 0: at the end")
     parser.add_argument("--roll-at", type=float, default=0.0, help="kill and restart each node in turn; 0: no")
+    parser.add_argument(
+        "--session-timeout",
+        type=float,
+        help="seconds the group waits to hear from a worker before it hands the worker's partitions on, "
+        "heartbeats every tenth of that (Faust's broker_session_timeout; default: the worker's own, 60 s)",
+    )
     parser.add_argument("--timeout", type=float, default=900.0)
     parser.add_argument("--port", type=int, default=int(os.environ.get("KAFKA_PORT", "9092")))
     parser.add_argument("--json", action="store_true", help="print only the counts, as JSON")
@@ -408,6 +431,11 @@ def main() -> int:
     workers: list[Worker] = []
     happened: list[str] = []
     worker_env = {**env, "NEWS_LOG_LEVEL": "INFO"}  # lines_classified records tell which worker took which lines
+    if args.session_timeout:
+        # Faust reads these from the environment. After a SIGKILL, the group hands the killed worker's
+        # partitions on only once its session has timed out: most of a kill drill's time at the default.
+        worker_env["BROKER_SESSION_TIMEOUT"] = str(args.session_timeout)
+        worker_env["BROKER_HEARTBEAT_INTERVAL"] = str(args.session_timeout / 10)
 
     def start_worker() -> Worker:
         workers.append(Worker(worker_env, workdir / f"worker-{len(workers) + 1}.log"))
@@ -443,11 +471,24 @@ def main() -> int:
         collector.start()
         say(f"chaos: {len(records)} lines over {args.articles} articles at {args.rate:.0f} lines/s ({workdir})")
         ingest_log = (workdir / "ingest.log").open("wb")
-        # A worker that joins must find lines still to come, however long joining takes on a busy
-        # machine: the last lines are sent only once it is ready (and the first part has all gone).
+        # A worker that joins must take part of the input, however long joining takes on a busy machine,
+        # so the input must not run out before it has: the lines after the join's share (and a margin)
+        # are held back until it is ready (Faust logs Ready only once the worker has its partitions), and
+        # the last half of them until it has taken a line. Lines are interleaved round-robin by article,
+        # so each part holds lines of every article, and so of every partition the drill uses.
         held_back = records[int(min(1.0, args.join_at + 0.1) * len(records)) :] if args.join_at > 0 else []
+        after_join, after_first_line = held_back[: len(held_back) // 2], held_back[len(held_back) // 2 :]
         line_ingest = ingest(records[: len(records) - len(held_back)], ingest_log, args.rate)
-        joined = False
+        joiner: Worker | None = None
+
+        def joiner_took_a_line_or_could_not() -> bool:
+            """The joined worker has taken a line, or never will of what was sent: all of it is classified."""
+            assert joiner is not None
+            everything_sent = len(records) - len(after_first_line)
+            return (
+                work_done(joiner.log, besides=marker_articles)[0] > 0
+                or collected.distinct_lines(besides=marker_articles) >= everything_sent
+            )
 
         plan = sorted(
             (share, action)
@@ -480,8 +521,8 @@ def main() -> int:
                     live[0].stop()
                     happened.append(f"worker {workers.index(live[0]) + 1} left at {done} lines classified")
                 elif action == "join":
-                    start_worker().wait_ready()
-                    joined = True
+                    joiner = start_worker()
+                    joiner.wait_ready()
                     happened.append(f"worker {len(workers)} joined at {done} lines classified")
                 elif action == "kill_node":
                     if args.which_node == "leader":
@@ -505,10 +546,15 @@ def main() -> int:
                         f"to {collected.distinct_lines(besides=marker_articles)} lines classified"
                     )
                 say(f"chaos: {happened[-1]}")
-            if held_back and joined and line_ingest.poll() is not None:
-                say(f"chaos: the last {len(held_back)} lines sent")
-                line_ingest, held_back = ingest(held_back, ingest_log, args.rate), []
-            if marker_ingest is None and not held_back and line_ingest.poll() is not None:
+            if joiner is not None and line_ingest.poll() is not None:
+                if after_join:
+                    say(f"chaos: {len(after_join)} lines sent for the joined worker")
+                    line_ingest, after_join = ingest(after_join, ingest_log, args.rate), []
+                elif after_first_line and joiner_took_a_line_or_could_not():
+                    say(f"chaos: the last {len(after_first_line)} lines sent")
+                    line_ingest, after_first_line = ingest(after_first_line, ingest_log, args.rate), []
+            held = after_join or after_first_line
+            if marker_ingest is None and not held and line_ingest.poll() is not None:
                 marker_ingest = ingest_markers()  # after every line of the drill, on each partition it used
             if marker_ingest is not None and marker_ingest.poll() not in (None, 0):
                 sys.exit(f"chaos: the markers could not be ingested; see {workdir / 'markers.log'}")
@@ -524,14 +570,12 @@ def main() -> int:
                 process.wait()
         ingest_log.close()
         ingest_out = (workdir / "ingest.log").read_text(errors="replace")
-        for worker in workers:
-            worker.stop()
+        stop_all(workers)
         # Nothing writes to the output topics any more: all they will ever hold is there to read.
         outputs = [env["NEWS_TOPIC_CLASSIFIED"], env["NEWS_TOPIC_ALERTS"], env["NEWS_TOPIC_DLQ"]]
         final = read_to_end(servers, outputs)
     finally:
-        for worker in workers:
-            worker.stop()
+        stop_all(workers)
         stop.set()
         collector.join(timeout=10)
         if killed_node is not None:

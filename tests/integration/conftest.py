@@ -15,7 +15,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -173,6 +173,8 @@ class LocalCluster:
 
     base_port: int
     env: dict[str, str]
+    down: set[int] = field(default_factory=set)
+    """nodes killed and not started again yet"""
 
     @property
     def bootstrap(self) -> str:
@@ -191,10 +193,17 @@ class LocalCluster:
     def kill(self, node: int) -> None:
         done = self.run("kill", str(node))
         assert done.returncode == 0, done.stderr
+        self.down.add(node)
 
     def restart(self, node: int) -> None:
         done = self.run("restart", str(node))
         assert done.returncode == 0, done.stderr
+        self.down.discard(node)
+
+    def make_whole(self) -> None:
+        """Start again every node a test left down."""
+        for node in sorted(self.down):
+            self.restart(node)
 
 
 def _cluster_ports_free(base: int) -> bool:
@@ -202,7 +211,7 @@ def _cluster_ports_free(base: int) -> bool:
 
 
 @pytest.fixture(scope="module")
-def kafka_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalCluster]:
+def started_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalCluster]:
     base = next(port for port in range(29_092, 39_092, 100) if _cluster_ports_free(port))
     env = {
         **os.environ,
@@ -216,7 +225,18 @@ def kafka_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalClu
     try:
         yield cluster
     finally:
-        cluster.run("stop", timeout=120)
+        # Its data goes with the test's tmp, so nothing is gained by waiting for an orderly shutdown.
+        for node in {1, 2, 3} - cluster.down:
+            cluster.run("kill", str(node))
+        cluster.run("stop", timeout=120)  # whatever the kills missed
+
+
+@pytest.fixture
+def kafka_cluster(started_cluster: LocalCluster) -> LocalCluster:
+    """The module's cluster, every node up. A test may leave nodes it killed down: they are started
+    again only when a test needs them, so none is for the module's last test."""
+    started_cluster.make_whole()
+    return started_cluster
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,9 @@
 """Two workers share the partitions; one leaves, another joins: nothing lost, coreference intact.
 
-Runs scripts/chaos.py with three worker processes over the drill's lifetime (two at the
-start, one stopped at 30%, a new one started at 50%).
+Runs scripts/chaos.py, scaled down, with three worker processes over the drill's lifetime (two at
+the start, one stopped at 30%, a new one started at 50%). The drill holds the input after the join
+back until the new worker has its partitions, and its last part until that worker has taken a line,
+so the new worker has lines to take however long it takes to join.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ pytestmark = pytest.mark.integration
 def test_workers_split_the_articles_and_hand_them_over_when_one_leaves_or_joins(kafka_broker: str) -> None:
     counts = drill(
         kafka_broker,
-        *("--rate", "100", "--workers", "2", "--kill-at", "0", "--restart-broker-at", "0"),
+        *("--rate", "300", "--workers", "2", "--kill-at", "0", "--restart-broker-at", "0"),
         *("--leave-at", "0.3", "--join-at", "0.5"),
     )
     # Every line classified once as far as its consumers can tell (repeats carry the same ids),
