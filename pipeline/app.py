@@ -3,9 +3,14 @@
 Run with ``python -m pipeline worker`` (supervised) or ``faust -A pipeline.app worker``: either
 way the app makes sure of its topics before any agent starts (``PipelineApp.on_first_start``).
 
-news.lines ──classify_lines──▶ news.lines.classified ──raise_alerts──▶ news.alerts
-     │  (tables article_memory, checkpoints)  │  (table alert_ledger)
-     └──────────── bad input ─────────────────┴──────────────▶ news.dlq
+news.items ──split_items──▶ news.lines ──classify_lines──▶ news.lines.classified
+  (table item_ledger)          (tables article_memory, └────▶ news.alerts, news.alerts.<kind>
+                                checkpoints, alert_ledger)
+bad input, from either agent ──▶ news.dlq
+
+The classify agent raises a line's alerts in the same batch as it classifies the line, so
+that each line passes through Kafka and Faust once: a second agent reading the classified
+topic took each line through them again, and its alerts came after the lines.
 
 Each agent processes its input in batches and reads as: decode and decide
 (``pipeline/delivery.py``, no Faust), write the tables and send the events
@@ -29,7 +34,7 @@ from faust.transport.consumer import Consumer
 from faust.types import TP
 
 from pipeline.cpu_budget import CpuBudget
-from pipeline.delivery import AlertDelivery, ItemDelivery, LineDelivery, position_key
+from pipeline.delivery import ItemDelivery, LineDelivery, position_key
 from pipeline.domain.classifier import LineClassifier
 from pipeline.faust_fixes import count_gap_offsets_once, idempotent_producer
 from pipeline.ingest import ensure_topics_waiting
@@ -143,7 +148,6 @@ def build_app(settings: Settings, classifier: LineClassifier | None = None) -> f
     lines = LineDelivery(
         classifier, settings.max_text_bytes, CpuBudget(settings.line_budget_s), batch_max_s=settings.batch_max_s
     )
-    alerts = AlertDelivery(classifier, batch_max_s=settings.batch_max_s)
     items = ItemDelivery(batch_max_s=settings.batch_max_s)
 
     @app.on_partitions_revoked.connect
@@ -151,16 +155,15 @@ def build_app(settings: Settings, classifier: LineClassifier | None = None) -> f
         revoked: set[TP] = args[0]
         positions = [position_key(tp.topic, tp.partition) for tp in revoked]
         lines.forget(positions)
-        alerts.forget(positions)
         items.forget(positions)
         tables.forget_log_starts(revoked)
 
     @app.timer(interval=SEEK_AFTER_S)  # type: ignore[untyped-decorator]  # Faust leaves it untyped
     async def seek_again_when_overdue() -> None:
         clock = time.monotonic()
-        await seek_when_overdue(tables, [p for agent in (lines, alerts, items) for p in agent.seeks_overdue(clock)])
+        await seek_when_overdue(tables, [p for agent in (lines, items) for p in agent.seeks_overdue(clock)])
 
-    input_topics = {settings.topic_items, settings.topic_lines, settings.topic_classified}
+    input_topics = {settings.topic_items, settings.topic_lines}
 
     @app.on_partitions_assigned.connect
     async def learn_log_starts(sender: Any, /, *args: Any, signal: Any, **kwargs: Any) -> None:
@@ -193,25 +196,17 @@ def build_app(settings: Settings, classifier: LineClassifier | None = None) -> f
         async for events in batches:
             batch = lines.process(messages_of(events), tables, datetime.now(UTC), time.monotonic())
             outputs = [(classified_topic, c.article_id, c.model_dump_json().encode()) for c in batch.classified]
-            await produce_and_ack(events, batch, batches, tables, event_producer, outputs)
-            log.info(
-                "lines_classified",
-                lines=len(outputs),
-                replayed=batch.replayed,
-                speaker_failures=len(batch.speaker_failures),
-                articles=sorted({c.article_id for c in batch.classified}),
-            )
-
-    @app.agent(classified_topic, name="raise_alerts")
-    async def raise_alerts(stream: faust.StreamT[Any]) -> None:
-        batches = Batches(app, stream, settings.batch_max_messages)
-        async for events in batches:
-            batch = alerts.process(messages_of(events), tables, datetime.now(UTC), time.monotonic())
-            outputs = []
             for alert in batch.alerts:
                 value = alert.model_dump_json().encode()
                 outputs += [(alerts_topic, alert.article_id, value), (kind_topic(alert.kind), alert.article_id, value)]
             await produce_and_ack(events, batch, batches, tables, event_producer, outputs)
+            log.info(
+                "lines_classified",
+                lines=len(batch.classified),
+                replayed=batch.replayed,
+                speaker_failures=len(batch.speaker_failures),
+                articles=sorted({c.article_id for c in batch.classified}),
+            )
             if batch.alerts:
                 log.info("alerts_raised", alerts=[{"id": a.event_id, "kind": a.kind} for a in batch.alerts])
 

@@ -158,8 +158,8 @@ class LiveRun:
 
 async def collect_run(settings: Settings, lines: list[LineEvent], timeout_s: float) -> LiveRun:
     """The classified lines and alerts of ``lines``' articles, read from the start of the output
-    topics until every line is classified or dead-lettered and the alert agent has committed past
-    every one of those classifications (so each alert they raise is on the topic), or until ``timeout_s``."""
+    topics until every line is classified or dead-lettered and the workers have committed past every
+    line then on the lines topic (so each alert the lines raised is on the topic), or until ``timeout_s``."""
     run = LiveRun(waiting_for={line.event_id for line in lines})
     articles = {line.article_id for line in lines}
     by_offset = {(line.article_id, line.line_no): line.event_id for line in lines}
@@ -178,13 +178,15 @@ async def collect_run(settings: Settings, lines: list[LineEvent], timeout_s: flo
     await consumer.start()
     await admin.start()
     seen: set[str] = set()
-    classified_at: dict[TopicPartition, int] = {}
-    """the offset of the last classification of a replayed line, per partition of the classified topic"""
+    lines_end: dict[TopicPartition, int] | None = None
+    """where the lines topic ended once every replayed line was classified: past all of them"""
     alerts_end: dict[TopicPartition, int] | None = None
     deadline = time.monotonic() + timeout_s
     try:
         while time.monotonic() < deadline:
-            if not run.waiting_for and alerts_end is None and await _alerts_caught_up(admin, settings, classified_at):
+            if not run.waiting_for and lines_end is None:
+                lines_end = await _lines_end(admin, consumer, settings)
+            if lines_end is not None and alerts_end is None and await _lines_committed(admin, settings, lines_end):
                 alerts = [tp for tp in consumer.assignment() if tp.topic == settings.topic_alerts]
                 alerts_end = await consumer.end_offsets(alerts)
             if alerts_end is not None and all([await consumer.position(tp) >= end for tp, end in alerts_end.items()]):
@@ -202,9 +204,8 @@ async def collect_run(settings: Settings, lines: list[LineEvent], timeout_s: flo
                         continue
                     seen.add(event.event_id)
                     run.events.append(event)
-                    if isinstance(event, ClassifiedLine) and event.line_event_id in run.waiting_for:
+                    if isinstance(event, ClassifiedLine):
                         run.waiting_for.discard(event.line_event_id)
-                        classified_at[tp] = max(classified_at.get(tp, -1), record.offset)
             await asyncio.sleep(0)
     finally:
         await admin.close()
@@ -212,15 +213,24 @@ async def collect_run(settings: Settings, lines: list[LineEvent], timeout_s: flo
     return run
 
 
-async def _alerts_caught_up(
-    admin: AIOKafkaAdminClient, settings: Settings, classified_at: dict[TopicPartition, int]
+async def _lines_end(
+    admin: AIOKafkaAdminClient, consumer: AIOKafkaConsumer, settings: Settings
+) -> dict[TopicPartition, int]:
+    described = await admin.describe_topics([settings.topic_lines])
+    partitions = [TopicPartition(settings.topic_lines, p["partition"]) for d in described for p in d["partitions"]]
+    return dict(await consumer.end_offsets(partitions))
+
+
+async def _lines_committed(
+    admin: AIOKafkaAdminClient, settings: Settings, lines_end: dict[TopicPartition, int]
 ) -> bool:
-    """Whether the alert agent (the workers' group) has committed past every classification given:
-    it commits a line only once Kafka has the alerts the line raised."""
-    if not classified_at:
+    """Whether the workers' group has committed up to ``lines_end``: the classify agent commits a line
+    only once Kafka has its classification and every alert it raised."""
+    waiting = {tp: end for tp, end in lines_end.items() if end > 0}
+    if not waiting:
         return True
-    committed = await admin.list_consumer_group_offsets(settings.app_id, partitions=list(classified_at))
-    return all(tp in committed and committed[tp].offset > offset for tp, offset in classified_at.items())
+    committed = await admin.list_consumer_group_offsets(settings.app_id, partitions=list(waiting))
+    return all(tp in committed and committed[tp].offset >= end for tp, end in waiting.items())
 
 
 def _output_event(topic: str, value: bytes | None, settings: Settings) -> Alert | ClassifiedLine | DeadLetter | None:

@@ -381,8 +381,8 @@ def reprocess(
     execute: Annotated[bool, typer.Option("--execute", help="make the change; without it, only show it")] = False,
 ) -> None:
     """Set the stopped workers back so that, when started, they classify the lines topic again with the
-    current rules: their consumer group to the earliest line (or --since), every table emptied, the alert
-    agent to the end of the classified topic. Like kafka-consumer-groups, it shows the plan unless --execute."""
+    current rules: their consumer group to the earliest line (or --since), every table emptied (alert
+    ledgers too, so changed rules fire again). Like kafka-consumer-groups, it shows the plan unless --execute."""
     from pipeline.reprocess import ReprocessError, reset_for_reprocessing
 
     settings = Settings(topic_prefix=topic_prefix) if topic_prefix else Settings()
@@ -454,7 +454,7 @@ def worker(
         bool, typer.Option("--supervise/--no-supervise", help="restart the worker when it crashes or stalls")
     ] = True,
 ) -> None:
-    """Run the Faust worker with the classify and alert agents (as `faust -A pipeline.app worker` does),
+    """Run the Faust worker and its agents (as `faust -A pipeline.app worker` does),
     under a supervisor that restarts it if it dies or stalls."""
     if supervise:
         from pipeline.kafka_options import aiokafka_options
@@ -467,7 +467,7 @@ def worker(
         stall = StallCheck(
             aiokafka_options(settings),
             settings.app_id,
-            [settings.topic_lines, settings.topic_classified],
+            [settings.topic_lines],
             settings.stall_after_s,
         )
         raise typer.Exit(code=run_supervised(worker_command(loglevel), stall))

@@ -235,8 +235,9 @@ class InOffsetOrder:
 
 
 class LineDelivery(InOffsetOrder):
-    """The classify agent's logic, batch by batch. Holds only what a restart may lose:
-    partitions being replayed, and the sequencer's pending seeks."""
+    """The classify agent's logic, batch by batch: each line classified against its article's
+    memory, and the alerts it raises against its article's ledger. Holds only what a restart may
+    lose: partitions being replayed, and the sequencer's pending seeks."""
 
     def __init__(
         self,
@@ -265,6 +266,7 @@ class LineDelivery(InOffsetOrder):
         batch = Batch()
         in_order = _InOffsetOrder(self._sequencer, state, clock, batch)
         latest: dict[str, tuple[int, ArticleMemory]] = {}
+        ledgers: dict[str, tuple[int, AlertLedger]] = {}
         checkpoint_full = False
         time_up = _time_limit(self._batch_max_s)
         for index, message in enumerate(messages):
@@ -307,10 +309,36 @@ class LineDelivery(InOffsetOrder):
                 replay.memories[article] = after
                 batch.replayed += 1
             batch.classified.append(classified)
+            self._raise_alerts(classified, share.partition, message, state, ledgers, now, batch)
         batch.memories = dict(latest)
+        batch.ledgers = dict(ledgers)
         for position, share in in_order.shares.items():
             self._close(position, share, state, batch)
         return batch
+
+    def _raise_alerts(
+        self,
+        line: ClassifiedLine,
+        partition: int,
+        message: Message,
+        state: StoredState,
+        ledgers: dict[str, tuple[int, AlertLedger]],
+        now: datetime,
+        batch: Batch,
+    ) -> None:
+        """The alerts ``line`` raises, against its article's ledger as this batch has left it. A line
+        read again raises what it raised the first time, with the same ids, against the latest
+        ledger: the ledger remembers the line each alert fired on, so it needs no checkpoint."""
+        article = line.article_id
+        ledger = ledgers[article][1] if article in ledgers else (state.ledger(article) or AlertLedger())
+        try:
+            alerts, after = raise_alerts(self._classifier, line, ledger, now)
+        except Exception as error:  # a failing rule must not stop the stream: the line, classified, goes to the DLQ
+            batch.processing_failed(error, message)
+            return
+        if after != ledger:
+            ledgers[article] = (partition, after)
+        batch.alerts.extend(alerts)
 
     def _replay(self, position: str, offset: int, last_processed: int | None, state: StoredState) -> _Replay | None:
         """The replay this message belongs to, if it is read again."""
@@ -402,35 +430,6 @@ def _processed_in_order(
         yield share, message, decoded
     for position, share in in_order.shares.items():
         batch.progress[position] = (share.partition, PartitionProgress(last_processed=share.last_processed))
-
-
-class AlertDelivery(InOffsetOrder):
-    """The alert agent's logic, batch by batch."""
-
-    def __init__(self, classifier: LineClassifier, batch_max_s: float | None = None) -> None:
-        super().__init__()
-        self._classifier = classifier
-        self._batch_max_s = batch_max_s
-
-    def process(self, messages: Sequence[Message], state: StoredState, now: datetime, clock: float) -> Batch:
-        batch = Batch()
-        ledgers: dict[str, tuple[int, AlertLedger]] = {}
-        in_order = _processed_in_order(
-            self._sequencer, ClassifiedLine, messages, state, clock, batch, self._batch_max_s
-        )
-        for share, message, line in in_order:
-            article = line.article_id
-            ledger = ledgers[article][1] if article in ledgers else (state.ledger(article) or AlertLedger())
-            try:
-                alerts, after = raise_alerts(self._classifier, line, ledger, now)
-            except Exception as error:  # a failing rule must not stop the stream; the line is kept on the DLQ
-                batch.processing_failed(error, message)
-                continue
-            if after != ledger:
-                ledgers[article] = (share.partition, after)
-            batch.alerts.extend(alerts)
-        batch.ledgers = dict(ledgers)
-        return batch
 
 
 class ItemDelivery(InOffsetOrder):

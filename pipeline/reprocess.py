@@ -3,8 +3,8 @@
 The classify agent is moved to the earliest line (or to the first line at a time), and every
 table of classification is emptied by deleting its changelog: a table that remembered the lines would take them
 for repeats, and an alert ledger that remembered the alerts would keep a changed rule from
-firing again. The alert agent is moved to the end of the classified topic, so it raises alerts
-from the new classifications only, not from old ones still waiting. As with Kafka's own
+firing again. The classify agent raises the alerts as it classifies, so they come from the new
+classifications only. As with Kafka's own
 ``kafka-consumer-groups --reset-offsets``, nothing changes unless asked to execute, and only
 while the group has no members.
 """
@@ -89,7 +89,6 @@ async def reset_for_reprocessing(settings: Settings, since: datetime | None, exe
     try:
         await _refuse_if_active(admin, group)
         lines = await _partitions(admin, settings.topic_lines)
-        classified = await _partitions(admin, settings.topic_classified)
         committed = await admin.list_consumer_group_offsets(group)
         if since is None:
             targets = await consumer.beginning_offsets(lines)
@@ -97,7 +96,6 @@ async def reset_for_reprocessing(settings: Settings, since: datetime | None, exe
             ends = await consumer.end_offsets(lines)
             found = await consumer.offsets_for_times({tp: int(since.timestamp() * 1000) for tp in lines})
             targets = {tp: found[tp].offset if found[tp] is not None else ends[tp] for tp in lines}
-        targets.update(await consumer.end_offsets(classified))
         for tp, offset in targets.items():
             was = committed.get(tp)
             plan.moves.append(Move(tp, was.offset if was is not None else None, offset))

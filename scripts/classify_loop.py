@@ -76,8 +76,7 @@ class InlineSteps:
                 if line is not None:
                     classified.append(line)
                     outputs.append((self._settings.topic_classified, line.article_id.encode(), _json(line)))
-        # The alert agent takes the classified lines in a batch of its own, with a time of its own.
-        now = datetime.now(UTC)
+        # As the worker's classify agent: the batch's alerts after its classified lines, at the same time.
         for line in classified:
             self._alerts(line, now, outputs)
         return outputs

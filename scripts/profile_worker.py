@@ -53,7 +53,7 @@ ROWS: list[tuple[str, str]] = [
     ("decoding input (decode_line, decode: JSON to models)", r"\b(decode_line|decode) \(pipeline/decoding"),
     (
         "encoding output events (model_dump_json of each event)",
-        r"\.(classify_lines|raise_alerts)(\.<locals>\.<listcomp>)? \(pipeline/app\.py:\d+\);BaseModel\.model_dump_json"
+        r"\.classify_lines(\.<locals>\.<listcomp>)? \(pipeline/app\.py:\d+\);BaseModel\.model_dump_json"
         r"|\b_json \(classify_loop",
     ),
     # The delivery: tables, checkpoints, offset order.

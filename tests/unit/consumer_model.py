@@ -41,7 +41,7 @@ from faust.types import TP
 from faust.types.tuples import ConsumerMessage
 from intervaltree import IntervalTree
 
-from pipeline.delivery import WRITTEN_AFTER, WRITTEN_FIRST, AlertDelivery, Batch, LineDelivery
+from pipeline.delivery import WRITTEN_AFTER, WRITTEN_FIRST, Batch, LineDelivery
 from pipeline.faust_fixes import count_gap_offsets_once
 from pipeline.streaming import Batches, messages_of, produce_and_ack, seek_when_overdue
 from tests.unit.test_delivery import NOW, State
@@ -51,7 +51,7 @@ KEY = b"k"
 
 count_gap_offsets_once()  # as every worker does when it builds its app
 
-Agent = LineDelivery | AlertDelivery
+Agent = LineDelivery
 Effect = tuple[str, str]
 """what a batch put in Kafka for an input message: (identity, content); a repeat has both the same"""
 

@@ -115,20 +115,15 @@ def test_the_classify_agent_sends_classified_lines_dead_letters_and_changelog(se
     assert {f"{settings.app_id}-{t}-changelog" for t in ("article_memory", "checkpoints")} <= changelogs
 
 
-def test_the_alert_agent_dead_letters_a_line_its_rules_fail_on_and_goes_on(
+def test_the_classify_agent_raises_alerts_and_dead_letters_a_line_its_rules_fail_on(
     settings: Settings, classifier: LineClassifier
 ) -> None:
-    classified = run_agent(
-        build_app(settings),
-        "classify_lines",
-        [encoded(line(1)), encoded(line(2))],
-        lambda p: len(p.values(settings.topic_classified)) == 2,
-    ).values(settings.topic_classified)
-    values = [json.dumps(c).encode() for c in classified]
+    values = [encoded(line(1)), encoded(line(2))]
     failing = build_app(settings, FailingRules(classifier.taxonomy))
-    producer = run_agent(failing, "raise_alerts", values, lambda p: len(p.values(settings.topic_dlq)) == 2)
+    producer = run_agent(failing, "classify_lines", values, lambda p: len(p.values(settings.topic_dlq)) == 2)
     assert [d["reason"] for d in producer.values(settings.topic_dlq)] == ["processing_error"] * 2
-    working = run_agent(build_app(settings), "raise_alerts", values, lambda p: bool(p.values(settings.topic_alerts)))
+    assert [c["line_no"] for c in producer.values(settings.topic_classified)] == [1, 2]  # classified all the same
+    working = run_agent(build_app(settings), "classify_lines", values, lambda p: bool(p.values(settings.topic_alerts)))
     assert [a["kind"] for a in working.values(settings.topic_alerts)] == ["war_crimes"]
     # The same alert, byte for byte, on the topic of its kind.
     assert working.values(f"{settings.topic_alerts}.war_crimes") == working.values(settings.topic_alerts)

@@ -20,7 +20,6 @@ from pipeline.decoding import Origin
 from pipeline.delivery import (
     WRITTEN_AFTER,
     WRITTEN_FIRST,
-    AlertDelivery,
     Batch,
     Checkpoint,
     ItemDelivery,
@@ -513,16 +512,29 @@ def classified_lines(classifier: LineClassifier, numbers: list[int]) -> list[Cla
     return batch.classified
 
 
-def test_alerts_fire_once_per_article_and_again_with_the_same_id_when_replayed(classifier: LineClassifier) -> None:
-    lines = classified_lines(classifier, [1, 2, 3])
-    state, alerts = State(), AlertDelivery(classifier)
-    first = state.apply(alerts.process([message(i, c, topic="classified") for i, c in enumerate(lines)], state, NOW, 0))
-    assert [a.kind for a in first.alerts] == ["war_crimes"] and list(first.ledgers) == ["a"]
-    restarted = AlertDelivery(classifier)
-    state.commits["classified/0"] = 0  # read again from the start
-    again = state.apply(restarted.process([message(0, lines[0], topic="classified")], state, NOW, 0))
-    assert [a.event_id for a in again.alerts] == [a.event_id for a in first.alerts]
+def test_alerts_are_raised_with_the_lines_once_per_article_and_again_with_the_same_id_when_replayed(
+    classifier: LineClassifier,
+) -> None:
+    state = State()
+    first = process(LineDelivery(classifier, 65_536), state, [message(i, line(i + 1)) for i in range(3)])
+    assert [(a.kind, a.line_no, a.line_event_id) for a in first.alerts] == [("war_crimes", 1, line(1).event_id)]
+    assert list(first.ledgers) == ["a"]
+    state.commits["lines/0"] = 0  # read again from the start, by a worker that has forgotten it all
+    again = process(LineDelivery(classifier, 65_536), state, [message(0, line(1))])
+    assert again.replayed == 1
+    assert [a.model_dump() for a in again.alerts] == [a.model_dump() for a in first.alerts]
     assert again.ledgers == {}  # nothing new to remember
+
+
+def test_an_alert_replayed_in_another_batching_is_the_same_and_fires_no_other(classifier: LineClassifier) -> None:
+    lines = [message(i, line(i + 1)) for i in range(5)]
+    whole = process(LineDelivery(classifier, 65_536), State(), lines)
+    state, worker = State(), LineDelivery(classifier, 65_536)
+    one_by_one = [process(worker, state, [m]) for m in lines]
+    state.commits["lines/0"] = 2  # the last three read again
+    again = process(LineDelivery(classifier, 65_536), state, lines[2:])
+    assert [a.event_id for b in one_by_one for a in b.alerts] == [a.event_id for a in whole.alerts]
+    assert again.alerts == [] and again.replayed == 3
 
 
 class FailingRules(LineClassifier):
@@ -535,12 +547,14 @@ class FailingRules(LineClassifier):
         pass
 
 
-def test_a_rule_that_raises_dead_letters_the_line_and_the_agent_goes_on(classifier: LineClassifier) -> None:
-    lines = classified_lines(classifier, [1, 2])
-    alerts = AlertDelivery(FailingRules(classifier.taxonomy))
-    batch = alerts.process([message(i, c, topic="classified") for i, c in enumerate(lines)], State(), NOW, 0)
+def test_a_rule_that_raises_dead_letters_the_line_it_classified_and_the_agent_goes_on(
+    classifier: LineClassifier,
+) -> None:
+    worker = LineDelivery(FailingRules(classifier.taxonomy), 65_536)
+    batch = worker.process([message(i, line(i + 1)) for i in range(2)], State(), NOW, 0)
+    assert [c.line_no for c in batch.classified] == [1, 2]  # its classification is not lost with its alerts
     assert [f.reason for f, _ in batch.dead_letters] == ["processing_error", "processing_error"]
-    assert batch.progress["classified/0"][1].last_processed == 1  # processed, so the partition moves on
+    assert batch.alerts == [] and batch.progress["lines/0"][1].last_processed == 1  # the partition moves on
 
 
 def test_raise_alerts_replays_against_the_ledger(classifier: LineClassifier) -> None:
