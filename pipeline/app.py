@@ -44,7 +44,7 @@ from pipeline.sequencing import SEEK_AFTER_S
 from pipeline.settings import Settings
 from pipeline.streaming import Batches, EventProducer, Tables, messages_of, produce_and_ack, seek_when_overdue
 from pipeline.taxonomy_file import load_taxonomy
-from pipeline.topics_admin import alert_kind_topic, topic_configs
+from pipeline.topics_admin import alert_kind_topic, pipeline_topics, topic_configs
 
 log = structlog.get_logger("pipeline.worker")
 
@@ -62,6 +62,8 @@ class PipelineApp(faust.App):
         super().__init__(settings.app_id, **options)
         self.pipeline_settings = settings
         self.alert_kinds = list(alert_kinds)
+        self.topics_made_sure_of: set[str] = set()
+        """the topics the broker listed as the worker started: a send to them needs no declaration"""
 
     async def on_first_start(self) -> None:
         """Every topic the agents read and write made sure of (see ``ensure_topics``), before the
@@ -71,6 +73,7 @@ class PipelineApp(faust.App):
         await super().on_first_start()
         if not (self.producer_only or self.client_only):  # such a client runs no agent, and may be allowed less
             await ensure_topics_waiting(self.pipeline_settings, self.alert_kinds)
+            self.topics_made_sure_of.update(pipeline_topics(self.pipeline_settings, self.alert_kinds))
 
     async def on_stop(self) -> None:
         leaving = asyncio.get_running_loop().call_later(BATCHES_AT_STOP_S, self._leave_unacked)
@@ -91,7 +94,7 @@ class PipelineApp(faust.App):
             log.warning("left_unacked_at_stop", messages=len(unacked), waited_s=BATCHES_AT_STOP_S)
 
 
-def build_app(settings: Settings, classifier: LineClassifier | None = None) -> faust.App:
+def build_app(settings: Settings, classifier: LineClassifier | None = None) -> PipelineApp:
     count_gap_offsets_once()  # see faust_fixes: without it, commits crawl after a rebalance
     idempotent_producer()  # see faust_fixes: a retried send must not write twice or out of order
     classifier = classifier or LineClassifier(load_taxonomy(settings.taxonomy_path))
@@ -144,7 +147,7 @@ def build_app(settings: Settings, classifier: LineClassifier | None = None) -> f
         return kind_topics[kind]
 
     tables = Tables(app, settings.partitions, topic_configs(settings))
-    event_producer = EventProducer(app, dlq_topic)
+    event_producer = EventProducer(app, dlq_topic, app.topics_made_sure_of)
     lines = LineDelivery(
         classifier, settings.max_text_bytes, CpuBudget(settings.line_budget_s), batch_max_s=settings.batch_max_s
     )

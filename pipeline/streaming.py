@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, MutableMapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Iterable, MutableMapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar, cast
@@ -332,10 +332,13 @@ def checkpoint_json(checkpoint: Checkpoint, memory_json: Callable[[str, ArticleM
 class EventProducer:
     """Produces a batch's records (events, table entries, dead letters) through the app's producer."""
 
-    def __init__(self, app: faust.App, dlq: faust.TopicT) -> None:
+    def __init__(self, app: faust.App, dlq: faust.TopicT, made_sure_of: Collection[str] = ()) -> None:
         self._app = app
         self._dlq = dlq
         self._declared: set[str] = set()
+        self._made_sure_of = made_sure_of
+        """topics known to exist (the app fills it as it starts): each declaration costs a metadata
+        request, which on a broker with thousands of topics took a tenth of a second"""
 
     async def declared(self, topic: faust.TopicT) -> str:
         """The topic's name, once the broker has the topic."""
@@ -343,7 +346,7 @@ class EventProducer:
         # topic the broker does not know waits for it for as long as the producer's request timeout.
         # Once per topic: each declaration is a round trip to the broker and a metadata refresh.
         name = topic.get_topic_name()
-        if name not in self._declared:
+        if name not in self._declared and name not in self._made_sure_of:
             await topic.maybe_declare()
             self._declared.add(name)
         return name

@@ -20,7 +20,7 @@ from pipeline.app import build_app
 from pipeline.domain.classifier import LineClassifier
 from pipeline.events import LineEvent
 from pipeline.settings import Settings
-from pipeline.topics_admin import changelog_topics
+from pipeline.topics_admin import changelog_topics, pipeline_topics
 from tests.unit.test_delivery import FailingRules, line
 
 
@@ -29,6 +29,7 @@ class RecordingProducer:
 
     def __init__(self) -> None:
         self.sent: list[tuple[str, bytes | None, bytes | None, int | None]] = []
+        self.declared: list[str] = []
 
     async def send(
         self, topic: str, key: bytes | None, value: bytes | None, partition: int | None, *args: Any
@@ -38,8 +39,8 @@ class RecordingProducer:
         done.set_result(type("Metadata", (), {"partition": partition or 0, "offset": len(self.sent)})())
         return done
 
-    async def create_topic(self, *args: Any, **kwargs: Any) -> None:
-        pass
+    async def create_topic(self, topic: str, *args: Any, **kwargs: Any) -> None:
+        self.declared.append(topic)
 
     async def maybe_start(self) -> None:
         pass
@@ -113,6 +114,18 @@ def test_the_classify_agent_sends_classified_lines_dead_letters_and_changelog(se
     assert [d["reason"] for d in producer.values(settings.topic_dlq)] == ["invalid_json"]
     changelogs = {topic for topic, *_ in producer.sent if topic.endswith("-changelog")}
     assert {f"{settings.app_id}-{t}-changelog" for t in ("article_memory", "checkpoints")} <= changelogs
+
+
+@pytest.mark.parametrize("made_sure_of_at_start", [True, False])
+def test_a_topic_made_sure_of_at_start_is_not_declared_again_on_first_use(
+    settings: Settings, made_sure_of_at_start: bool
+) -> None:
+    app = build_app(settings)
+    if made_sure_of_at_start:  # as PipelineApp.on_first_start does, once the broker lists them
+        app.topics_made_sure_of.update(pipeline_topics(settings, app.alert_kinds))
+    outputs = {settings.topic_classified, settings.topic_alerts, f"{settings.topic_alerts}.war_crimes"}
+    producer = run_agent(app, "classify_lines", [encoded(line(1))], lambda p: bool(p.values(settings.topic_alerts)))
+    assert (outputs & set(producer.declared)) == (set() if made_sure_of_at_start else outputs)
 
 
 def test_the_classify_agent_raises_alerts_and_dead_letters_a_line_its_rules_fail_on(
