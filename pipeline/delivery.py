@@ -30,6 +30,7 @@ items: their ledger remembers which version brought each line.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import nullcontext
@@ -54,13 +55,16 @@ MAX_OPEN_CHECKPOINTS = 2_000
 line read again from before them is refused as a duplicate rather than replayed"""
 
 
-MAX_CHECKPOINT_ARTICLES = 48
-"""most articles one checkpoint holds: a batch ends early when a partition's share reaches it.
-A memory of 40 people with three roles each and 1,000 skipped line numbers is about 14 KB
-(the bench corpus's average 2.5), so a checkpoint stays under the producer's 1 MB request
-limit; a bigger one would be refused, crash the worker, and crash it again on every restart.
-An archive of many articles interleaved line by line reaches it; live copy, with few
-articles in progress at once, rarely does."""
+MAX_CHECKPOINT_BYTES = 512 * 1024
+"""most bytes of memories one checkpoint holds: a batch ends early once a partition's share
+reaches it. The largest memory (``MAX_REMEMBERED`` people with long names and titles, and
+``MAX_SKIPPED`` line numbers) is about 14 KB, so a checkpoint stays well under the producer's
+1 MB request limit; a bigger one would be refused, crash the worker, and crash it again on
+every restart. Counted in bytes rather than articles: the bench corpus's memories average
+2.5 KB, and a limit of 48 articles, which the largest memories needed, ended every batch of
+an archive with hundreds of articles interleaved after about one line an article, so that
+each line wrote its article's memory and checkpoint entry. Live copy, with few articles in
+progress at once, rarely reaches either."""
 
 
 WRITTEN_FIRST = ("checkpoints", "progress")
@@ -70,6 +74,11 @@ no table depends on them. Then whatever part of a batch a crash leaves written, 
 its lines again gives the same events: without its checkpoint and progress none of its
 memories is there, and with them the replay starts from the memories the batch began with."""
 WRITTEN_AFTER = ("memories", "ledgers", "item_ledgers")
+
+
+def model_json(value: BaseModel) -> bytes:
+    """How table values are stored: one encoding, so JSON spliced into a checkpoint is the stored JSON."""
+    return value.model_dump_json(exclude_defaults=True).encode()
 
 
 class Checkpoint(BaseModel):
@@ -118,6 +127,10 @@ class StoredState(Protocol):
     """What the tables and the consumer know, as the delivery reads it."""
 
     def memory(self, article_id: str) -> ArticleMemory | None: ...
+    def memory_size(self, article_id: str) -> int:
+        """How many bytes the article's memory takes as stored (``model_json``); 0 with none."""
+        ...
+
     def ledger(self, article_id: str) -> AlertLedger | None: ...
     def item_ledger(self, article_id: str) -> ItemLedger | None: ...
     def checkpoint(self, key: str) -> Checkpoint | None: ...
@@ -157,7 +170,7 @@ class Batch:
     replayed: int = 0
     """lines classified again from checkpoints"""
     deferred: int = 0
-    """how many messages at the end were not looked at (see MAX_CHECKPOINT_ARTICLES): the next batch starts with them"""
+    """how many messages at the end were not looked at (see MAX_CHECKPOINT_BYTES): the next batch starts with them"""
 
     def processing_failed(self, error: Exception, message: Message) -> None:
         """A bug met on ``message``: the message goes to the dead-letter topic and the batch goes on."""
@@ -175,6 +188,14 @@ class _PartitionShare:
     progress: PartitionProgress
     """as stored before the batch"""
     before: dict[str, ArticleMemory | None] = field(default_factory=dict)
+    checkpoint_bytes: int = 0
+    """the size of the checkpoint's entries, as ``checkpoint_json`` writes them"""
+
+    def remember_before(self, article: str, memory: ArticleMemory | None, memory_bytes: int) -> None:
+        """The article's memory before this batch, the first time the batch meets the article."""
+        if article not in self.before:
+            self.before[article] = memory
+            self.checkpoint_bytes += len(json.dumps(article)) + 2 + (memory_bytes if memory else 4)
 
     @property
     def last_processed(self) -> int:
@@ -286,12 +307,15 @@ class LineDelivery(InOffsetOrder):
             article = line.article_id
             if replay is not None and article in replay.memories:
                 memory = replay.memories[article]
+                share.remember_before(article, memory, len(model_json(memory)) if memory else 0)
             elif article in latest:
                 memory = latest[article][1]
+                if article not in share.before:  # the article's lines in two partitions: not as ingest keys them
+                    share.remember_before(article, memory, len(model_json(memory)))
             else:
                 memory = state.memory(article)
-            share.before.setdefault(article, memory)
-            checkpoint_full = len(share.before) >= MAX_CHECKPOINT_ARTICLES
+                share.remember_before(article, memory, state.memory_size(article))
+            checkpoint_full = share.checkpoint_bytes >= MAX_CHECKPOINT_BYTES
             try:
                 classified, after, speaker_failure = classify_line(
                     self._classifier, line, memory or ArticleMemory(), now, self._budget

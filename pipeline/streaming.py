@@ -27,7 +27,16 @@ from faust.types.tuples import RecordMetadata
 from pydantic import BaseModel
 
 from pipeline.decoding import Failure, Origin, dead_letter
-from pipeline.delivery import WRITTEN_AFTER, WRITTEN_FIRST, Batch, Checkpoint, Message, PartitionProgress, Writes
+from pipeline.delivery import (
+    WRITTEN_AFTER,
+    WRITTEN_FIRST,
+    Batch,
+    Checkpoint,
+    Message,
+    PartitionProgress,
+    Writes,
+    model_json,
+)
 from pipeline.domain.alerts import AlertLedger
 from pipeline.domain.items import ItemLedger
 from pipeline.domain.memory import ArticleMemory
@@ -144,11 +153,6 @@ class Batches:
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
-def model_json(value: BaseModel) -> bytes:
-    """How table values are stored: one encoding, so JSON spliced into a checkpoint is the stored JSON."""
-    return value.model_dump_json(exclude_defaults=True).encode()
-
-
 PARSED_KEPT = 1_024
 """values kept parsed per table: the articles in progress. A parsed memory takes about ten times
 its JSON, so keeping every article's would grow a worker by tens of kilobytes an article."""
@@ -262,6 +266,10 @@ class Tables:
 
     def memory(self, article_id: str) -> ArticleMemory | None:
         return self.memories.get(article_id)
+
+    def memory_size(self, article_id: str) -> int:
+        stored = self.memories.table.data.get(article_id)
+        return len(stored) if stored else 0
 
     def ledger(self, article_id: str) -> AlertLedger | None:
         return self.ledgers.get(article_id)

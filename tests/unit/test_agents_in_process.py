@@ -199,7 +199,7 @@ def test_a_batch_sends_its_memories_only_once_kafka_has_its_checkpoint_and_goes_
 
 
 def test_what_a_batch_ends_before_is_the_start_of_the_next(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(delivery, "MAX_CHECKPOINT_ARTICLES", 1)
+    monkeypatch.setattr(delivery, "MAX_CHECKPOINT_BYTES", 1)  # one article a checkpoint
     lines = [encoded(line(1, article)) for article in ("a", "b", "c")]
     checkpoints = f"{settings.app_id}-checkpoints-changelog"
     producer = run_agent(

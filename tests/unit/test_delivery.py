@@ -26,6 +26,7 @@ from pipeline.delivery import (
     LineDelivery,
     Message,
     PartitionProgress,
+    model_json,
 )
 from pipeline.domain.alerts import AlertLedger
 from pipeline.domain.classifier import LineClassifier
@@ -79,6 +80,10 @@ class State:
 
     def memory(self, article_id: str) -> ArticleMemory | None:
         return self._read("memories", ArticleMemory, article_id)
+
+    def memory_size(self, article_id: str) -> int:
+        memory = self.memory(article_id)
+        return len(model_json(memory)) if memory else 0
 
     def ledger(self, article_id: str) -> AlertLedger | None:
         return self._read("ledgers", AlertLedger, article_id)
@@ -567,17 +572,19 @@ def test_raise_alerts_replays_against_the_ledger(classifier: LineClassifier) -> 
     assert later == []
 
 
-def test_a_batch_ends_when_a_checkpoint_holds_as_many_articles_as_it_may(
+def test_a_batch_ends_when_a_checkpoint_holds_as_many_bytes_as_it_may(
     classifier: LineClassifier, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     lines = [message(0, line(1, "a")), message(1, line(1, "b")), message(2, line(2, "a")), message(3, line(1, "c"))]
     whole = process(LineDelivery(classifier, max_text_bytes=65_536), State(), lines)
-    monkeypatch.setattr(delivery, "MAX_CHECKPOINT_ARTICLES", 2)
+    # Room for two articles' entries: "a" and "b" with no memory yet, '"a":null,' 9 bytes each.
+    monkeypatch.setattr(delivery, "MAX_CHECKPOINT_BYTES", 18)
     worker, state, batches, rest = LineDelivery(classifier, max_text_bytes=65_536), State(), [], lines
     while rest:
         batches.append(process(worker, state, rest))
         rest = rest[len(rest) - batches[-1].deferred :] if batches[-1].deferred else []
-    assert [b.deferred for b in batches] == [2, 0]
+    # "a" and "b" fill the first checkpoint; "a", with a memory now, the second by itself.
+    assert [b.deferred for b in batches] == [2, 1, 0]
     assert [c for b in batches for c in b.classified] == whole.classified
     assert all(len(checkpoint.memories) <= 2 for b in batches for _, checkpoint in b.checkpoints.values() if checkpoint)
 

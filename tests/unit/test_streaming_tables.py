@@ -15,10 +15,10 @@ from faust.types import TP
 from structlog.testing import capture_logs
 
 from pipeline import streaming
-from pipeline.delivery import MAX_CHECKPOINT_ARTICLES, Checkpoint
+from pipeline.delivery import MAX_CHECKPOINT_BYTES, Checkpoint, PartitionProgress, _PartitionShare, model_json
 from pipeline.domain.memory import MAX_SKIPPED, ArticleMemory, RememberedEntity
 from pipeline.domain.speakers import MAX_REMEMBERED
-from pipeline.streaming import ModelTable, Tables, checkpoint_json, model_json
+from pipeline.streaming import ModelTable, Tables, checkpoint_json
 
 KULEBA = ArticleMemory(last_line_no=2, entities=(RememberedEntity(name="Dmytro Kuleba", roles=((None, "minister"),)),))
 
@@ -74,7 +74,7 @@ def test_only_the_values_in_use_are_kept_parsed() -> None:
     assert table.get("a") == memories["a"] and table.get("a") is not memories["a"]  # parsed again
 
 
-def test_a_full_checkpoint_of_large_memories_fits_in_one_producer_request() -> None:
+def test_a_full_checkpoint_of_the_largest_memories_fits_in_one_producer_request() -> None:
     roles = (("united nations", "under-secretary-general for humanitarian affairs"), (None, "former foreign minister"))
     people = tuple(
         RememberedEntity(
@@ -83,8 +83,12 @@ def test_a_full_checkpoint_of_large_memories_fits_in_one_producer_request() -> N
         for n in range(MAX_REMEMBERED)
     )
     memory = ArticleMemory(last_line_no=5_000, entities=people, skipped=tuple(range(4_000, 4_000 + MAX_SKIPPED)))
-    articles = {f"article-{n:06d}-with-a-long-slug": memory for n in range(MAX_CHECKPOINT_ARTICLES)}
-    checkpoint = checkpoint_json(Checkpoint(next_offset=10**12, memories=articles), lambda _, m: model_json(m))
+    share, n = _PartitionShare(0, 0, 0, PartitionProgress()), 0
+    while share.checkpoint_bytes < MAX_CHECKPOINT_BYTES:  # as LineDelivery counts until the batch ends
+        share.remember_before(f"article-{n:06d}-with-a-long-slug", memory, len(model_json(memory)))
+        n += 1
+    checkpoint = checkpoint_json(Checkpoint(next_offset=10**12, memories=share.before), lambda _, m: model_json(m))
+    assert len(checkpoint) == share.checkpoint_bytes + len(b'{"next_offset":1000000000000,"memories":{}}') - 1
     assert len(checkpoint) < faust.App("sizes").conf.producer_max_request_size
 
 
