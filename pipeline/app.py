@@ -37,6 +37,7 @@ from pipeline.cpu_budget import CpuBudget
 from pipeline.delivery import ItemDelivery, LineDelivery, position_key
 from pipeline.domain.classifier import LineClassifier
 from pipeline.faust_fixes import count_gap_offsets_once, idempotent_producer
+from pipeline.garbage import collect_for_a_long_run
 from pipeline.ingest import ensure_topics_waiting
 from pipeline.kafka_options import faust_broker_options
 from pipeline.logs import configure_logging
@@ -74,6 +75,10 @@ class PipelineApp(faust.App):
         if not (self.producer_only or self.client_only):  # such a client runs no agent, and may be allowed less
             await ensure_topics_waiting(self.pipeline_settings, self.alert_kinds)
             self.topics_made_sure_of.update(pipeline_topics(self.pipeline_settings, self.alert_kinds))
+
+    async def on_started(self) -> None:
+        await super().on_started()
+        collect_for_a_long_run()
 
     async def on_stop(self) -> None:
         leaving = asyncio.get_running_loop().call_later(BATCHES_AT_STOP_S, self._leave_unacked)

@@ -5,6 +5,7 @@ agent holds for a batch it will never start keep a stopping worker."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import re
 import socket
@@ -18,6 +19,7 @@ from faust.types import TP, Message
 
 import pipeline.app
 from pipeline.app import build_app
+from pipeline.garbage import OLDER_COLLECTION_EVERY, YOUNG_COLLECTION_EVERY
 from pipeline.settings import Settings
 from pipeline.supervisor import STOP_TIMEOUT_S
 from tests.conftest import REPO
@@ -102,3 +104,25 @@ def test_a_stopping_worker_leaves_the_messages_no_batch_will_acknowledge_to_the_
         return dict(app.consumer._acked)
 
     assert asyncio.run(stop()) == {}
+
+
+def test_a_started_worker_freezes_what_it_holds_and_collects_its_garbage_less_often(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    thresholds = gc.get_threshold()
+
+    async def started_as_faust_starts_it(self: faust.App) -> None:
+        pass
+
+    monkeypatch.setattr(faust.App, "on_started", started_as_faust_starts_it)
+    try:
+        asyncio.run(build_app(settings).on_started())
+        assert gc.get_threshold() == (YOUNG_COLLECTION_EVERY, OLDER_COLLECTION_EVERY, OLDER_COLLECTION_EVERY)
+        assert gc.get_freeze_count() > 0
+        cycle: list[object] = []
+        cycle.append(cycle)
+        del cycle
+        assert gc.collect() >= 1  # a cycle made afterwards is still garbage the collector finds
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*thresholds)
