@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import random
 import socket
 import subprocess
 import sys
@@ -116,6 +117,27 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def free_ports_in_a_row(count: int) -> int:
+    """The first of ``count`` ports in a row free to listen on, below the range the kernel hands out
+    to outgoing connections: a port from that range, free when looked at, was once taken by a client
+    connection in the seconds before a broker started on it."""
+    ephemeral = Path("/proc/sys/net/ipv4/ip_local_port_range")
+    first_ephemeral = int(ephemeral.read_text().split()[0]) if ephemeral.exists() else 32_768
+    for port in random.sample(range(20_000, first_ephemeral - count), 200):
+        if all(_can_listen(port + n) for n in range(count)):
+            return port
+    raise RuntimeError(f"no {count} free ports in a row below {first_ephemeral}")
+
+
+def _can_listen(port: int) -> bool:
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
 
 
 @dataclass(frozen=True)

@@ -5,24 +5,12 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import socket
 import subprocess
 
 from aiokafka.admin import AIOKafkaAdminClient
 
 from tests.conftest import REPO, SEED_ALERTS
-
-
-def free_port_pair() -> int:
-    """A port whose next port is free too: the local broker's controller listens there."""
-    for _ in range(50):
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = int(sock.getsockname()[1])
-        with socket.socket() as sock:
-            if port < 65535 and sock.connect_ex(("127.0.0.1", port + 1)) != 0:
-                return port
-    raise RuntimeError("no two free ports in a row")
+from tests.integration.conftest import free_ports_in_a_row
 
 
 async def topics_on(servers: str) -> set[str]:
@@ -35,7 +23,7 @@ async def topics_on(servers: str) -> set[str]:
 
 
 def test_kafka_port_moves_the_demo_broker_and_its_clients_together(kafka_broker: str) -> None:
-    port = free_port_pair()
+    port = free_ports_in_a_row(2)  # the broker's, and its controller's next to it
     env = {name: value for name, value in os.environ.items() if not name.startswith("NEWS_")}
     before = asyncio.run(topics_on(kafka_broker))
     result = subprocess.run(
