@@ -191,11 +191,14 @@ class _PartitionShare:
     checkpoint_bytes: int = 0
     """the size of the checkpoint's entries, as ``checkpoint_json`` writes them"""
 
-    def remember_before(self, article: str, memory: ArticleMemory | None, memory_bytes: int) -> None:
-        """The article's memory before this batch, the first time the batch meets the article."""
-        if article not in self.before:
-            self.before[article] = memory
-            self.checkpoint_bytes += len(json.dumps(article)) + 2 + (memory_bytes if memory else 4)
+    def remember_before(self, article: str, memory: ArticleMemory | None, stored_bytes: int | None = None) -> None:
+        """The article's memory before this batch, the first time the batch meets the article;
+        ``stored_bytes``, its size as stored when the memory is the stored one (else encoded here)."""
+        if article in self.before:
+            return
+        self.before[article] = memory
+        memory_bytes = 4 if memory is None else stored_bytes if stored_bytes is not None else len(model_json(memory))
+        self.checkpoint_bytes += len(json.dumps(article)) + 2 + memory_bytes
 
     @property
     def last_processed(self) -> int:
@@ -307,11 +310,10 @@ class LineDelivery(InOffsetOrder):
             article = line.article_id
             if replay is not None and article in replay.memories:
                 memory = replay.memories[article]
-                share.remember_before(article, memory, len(model_json(memory)) if memory else 0)
+                share.remember_before(article, memory)
             elif article in latest:
                 memory = latest[article][1]
-                if article not in share.before:  # the article's lines in two partitions: not as ingest keys them
-                    share.remember_before(article, memory, len(model_json(memory)))
+                share.remember_before(article, memory)  # met already, unless its lines are in two partitions
             else:
                 memory = state.memory(article)
                 share.remember_before(article, memory, state.memory_size(article))
