@@ -52,6 +52,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -90,13 +91,42 @@ def pipeline_env(port: int, run: str, partitions: int) -> dict[str, str]:
     }
 
 
+_PIPELINES_MADE: list[str] = []
+"""the run ids of the pipelines this process made whose topics are still on the broker"""
+
+
 def fresh_pipeline(port: int, partitions: int) -> tuple[str, dict[str, str], Settings]:
-    """A run id, and the environment and settings of a pipeline of its own, its topics created."""
+    """A run id, and the environment and settings of a pipeline of its own, its topics created; the
+    topics of the pipeline made before it, whose measurement is over, deleted."""
+    delete_pipelines(port)
     run = uuid.uuid4().hex[:8]
+    _PIPELINES_MADE.append(run)
     env = pipeline_env(port, run, partitions)
     settings = settings_from_env(env)
     asyncio.run(ensure_topics(settings))
     return run, env, settings
+
+
+def delete_pipelines(port: int) -> None:
+    """Delete the topics (changelogs too) of the pipelines this process made: a broker left with
+    thousands of topics by earlier runs answered slower, and once ran out of heap on a client's
+    request for the metadata of every topic."""
+    if not _PIPELINES_MADE:
+        return
+    prefixes = tuple(f"bench-{run}" for run in _PIPELINES_MADE)
+
+    async def delete() -> None:
+        admin = AIOKafkaAdminClient(bootstrap_servers=f"127.0.0.1:{port}")
+        await admin.start()
+        try:
+            made = [topic for topic in await admin.list_topics() if topic.startswith(prefixes)]
+            if made:
+                await admin.delete_topics(made)
+        finally:
+            await admin.close()
+
+    asyncio.run(delete())
+    _PIPELINES_MADE.clear()
 
 
 def payloads(records: list[dict[str, Any]]) -> list[tuple[bytes, bytes]]:
@@ -651,6 +681,8 @@ def main() -> int:
         for run_paced in paced:
             print(f"bench: paced {run_paced['rate']:,.0f} lines/s: {json.dumps(run_paced)}", file=sys.stderr)
     finally:
+        if port_open(args.port):
+            delete_pipelines(args.port)
         if started_broker:
             subprocess.run([str(KAFKA_LOCAL), "stop"], check=False, env={**os.environ, "KAFKA_PORT": str(args.port)})
     run = {

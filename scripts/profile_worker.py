@@ -34,6 +34,7 @@ from collections import Counter
 from pathlib import Path
 
 from bench import (
+    delete_pipelines,
     expected_alerts,
     fresh_pipeline,
     in_thread,
@@ -196,6 +197,7 @@ def profile(target: str, lines: int, articles: int, rate: int, partitions: int, 
         if loop is not None and loop.poll() is None:
             loop.kill()
             loop.wait()
+        delete_pipelines(port)
     print(
         f"{target}: {lines:,} lines over {articles:,} articles, {alerts:,} alerts; under the profiler "
         f"{lines / last_line:,.0f} lines/s to the last classified line, {lines / last_alert:,.0f} to the last "
