@@ -75,7 +75,10 @@ class Settings(BaseSettings):
         description="how often a worker commits what it has processed: what a crash or a rebalance repeats",
     )
     batch_max_messages: int = Field(
-        default=1_000,
+        # Under load a batch's own costs (a checkpoint and a memory per article it met) spread over more
+        # lines: 4,000 took one worker from 0.74-0.80 to 0.81-0.83 of the in-line loop given the same
+        # (benchmarks/profile-worker.md). Faust's stream buffer holds 4,096 messages.
+        default=4_000,
         ge=1,
         le=100_000,
         description="most messages an agent takes in one batch; it takes what is waiting, up to this",
