@@ -68,8 +68,8 @@ def fingerprints(lines: Sequence[str]) -> list[str]:
     return out
 
 
-def _similar(before: str, after: str) -> bool:
-    return SequenceMatcher(None, fold(before).split(), fold(after).split()).ratio() >= SIMILAR_ENOUGH
+def _likeness(before: str, after: str) -> float:
+    return SequenceMatcher(None, fold(before).split(), fold(after).split()).ratio()
 
 
 def split_version(ledger: ItemLedger, lines: Sequence[str], offset: int) -> tuple[list[ItemLine], ItemLedger]:
@@ -100,17 +100,28 @@ def split_version(ledger: ItemLedger, lines: Sequence[str], offset: int) -> tupl
 
 
 def _corrections(ledger: ItemLedger, prints: list[str], lines: Sequence[str]) -> dict[str, int]:
-    """New fingerprint -> the line number it corrects: a new line in the place of a similar one gone."""
+    """New fingerprint -> the line number it corrects: a new line in the place of a similar one gone.
+
+    Inside a block of changed lines each line gone is paired with the new line most like it, not the
+    one at the same position: a live blog publishes a new entry at the top while the entry below it is
+    put right, and the entry put right then stands one place lower than the one it replaces."""
     before = [fingerprint for fingerprint, _ in ledger.latest]
     texts = dict(ledger.latest)
     corrected: dict[str, int] = {}
     for tag, i1, i2, j1, j2 in SequenceMatcher(None, before, prints, autojunk=False).get_opcodes():
         if tag != "replace":
             continue
-        for old, new, text in zip(before[i1:i2], prints[j1:j2], lines[j1:j2], strict=False):
-            gone_line = ledger.known.get(old)
-            if new in ledger.known or gone_line is None or old in prints:
-                continue
-            if _similar(texts[old], text):
-                corrected[new] = gone_line.line_no
+        gone = [old for old in before[i1:i2] if old in ledger.known and old not in prints]
+        new = [(fingerprint, text) for fingerprint, text in zip(prints[j1:j2], lines[j1:j2], strict=True)]
+        pairs = [
+            (likeness, i, j)
+            for i, old in enumerate(gone)
+            for j, (fingerprint, text) in enumerate(new)
+            if fingerprint not in ledger.known and (likeness := _likeness(texts[old], text)) >= SIMILAR_ENOUGH
+        ]
+        paired: set[int] = set()
+        for _, i, j in sorted(pairs, key=lambda pair: (-pair[0], pair[1], pair[2])):  # likest first
+            if i not in paired and new[j][0] not in corrected:
+                paired.add(i)
+                corrected[new[j][0]] = ledger.known[gone[i]].line_no
     return corrected

@@ -40,6 +40,32 @@ def test_a_line_put_right_in_its_place_is_a_correction_of_it() -> None:
     assert two == [ItemLine(4, second[0], corrects=1)]
 
 
+def test_an_entry_touched_up_below_a_new_one_published_above_it_is_a_correction_of_it() -> None:
+    """The commonest live-blog edit: a new entry at the top while the one below it is put right."""
+    first = ["09:00 The minister arrived in Kyiv on Monday.", "08:30 Delegates gathered at the station."]
+    second = ["10:15 A ceasefire was proposed.", "09:00 The minister arrived in Kyiv on Tuesday.", first[1]]
+    (_, two), _ = versions(first, second)
+    assert two == [ItemLine(3, second[0]), ItemLine(4, second[1], corrects=1)]
+
+
+def test_two_entries_touched_up_under_two_new_ones_each_correct_their_own() -> None:
+    first = ["Rescuers reached the village at noon.", "Twelve people were hurt.", "The road is closed."]
+    second = [
+        "Officials called an emergency meeting.",
+        "The army sent helicopters.",
+        "Rescuers reached the village at dawn.",
+        "Fourteen people were hurt.",
+        first[2],
+    ]
+    (_, two), _ = versions(first, second)
+    assert two == [
+        ItemLine(4, second[0]),
+        ItemLine(5, second[1]),
+        ItemLine(6, second[2], corrects=1),
+        ItemLine(7, second[3], corrects=2),
+    ]
+
+
 def test_a_different_line_in_the_place_of_one_removed_is_new_not_a_correction() -> None:
     first = ["Rain is expected in the evening.", "Roads are open."]
     second = ["Officials announced a curfew from midnight.", "Roads are open."]
