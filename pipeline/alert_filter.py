@@ -2,10 +2,25 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from pipeline.events import Alert
+
+
+def unknown_kinds(asked: Iterable[str], known: Iterable[str]) -> str | None:
+    """None when every kind asked for is one the taxonomy raises; otherwise what to tell whoever asked,
+    since a filter on a kind that never comes would wait in silence."""
+    known = sorted(known)
+    unknown = [kind for kind in asked if kind not in known]
+    if not unknown:
+        return None
+    told = []
+    for kind in unknown:
+        close = difflib.get_close_matches(kind, known, n=1)
+        told.append(f"{kind!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+    return f"no alert kind {', '.join(told)}; the taxonomy's alert kinds are {', '.join(known)}"
 
 
 def _words(text: str) -> tuple[str, ...]:

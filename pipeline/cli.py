@@ -515,11 +515,16 @@ def tail(
     ] = None,
 ) -> None:
     """Follow the alerts topic and print each alert as it arrives, each once."""
-    from pipeline.alert_filter import AlertFilter
+    from pipeline.alert_filter import AlertFilter, unknown_kinds
     from pipeline.logs import configure_logging
     from pipeline.tail import follow_alerts
+    from pipeline.taxonomy_file import load_taxonomy
 
     settings = Settings()
+    if kinds and (
+        unknown := unknown_kinds(kinds, (rule.kind for rule in load_taxonomy(settings.taxonomy_path).alerts))
+    ):
+        raise typer.BadParameter(unknown, param_hint="--kind")
     configure_logging(settings.log_level, settings.log_format)
     with contextlib.suppress(KeyboardInterrupt), _refusal_ends("tail"):
         wanted = AlertFilter.of(kinds or (), speakers or (), articles or ())

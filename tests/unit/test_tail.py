@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from pipeline.alert_filter import AlertFilter
+from typer.testing import CliRunner
+
+from pipeline.alert_filter import AlertFilter, unknown_kinds
+from pipeline.cli import cli
 from pipeline.events import Alert, SpeakerRef
 from pipeline.tail import AlertsToShow
 
@@ -58,3 +61,18 @@ def test_filters_combine_and_each_takes_several_values() -> None:
     wanted = AlertFilter.of(kinds=["war_crimes", "corridor_proposal"], articles=["a"])
     cases = [alert("war_crimes", 1), alert("corridor_proposal", 2), alert("war_crimes", 3, article="b"), alert("x", 4)]
     assert [wanted.wants(a) for a in cases] == [True, True, False, False]
+
+
+def test_a_kind_the_taxonomy_does_not_raise_is_named_with_the_one_meant() -> None:
+    told = unknown_kinds(["war_crime", "corridor_proposal"], ["corridor_proposal", "war_crimes"])
+    assert told == "no alert kind 'war_crime' (did you mean 'war_crimes'?); the taxonomy's alert kinds are " + (
+        "corridor_proposal, war_crimes"
+    )
+    assert unknown_kinds(["war_crimes"], ["corridor_proposal", "war_crimes"]) is None
+
+
+def test_tail_refuses_a_misspelt_kind_before_it_waits_for_alerts(no_pipeline_env: None) -> None:
+    result = CliRunner().invoke(cli, ["tail", "--kind", "war_crime"])
+    assert result.exit_code == 2
+    said = " ".join(result.output.replace("│", " ").split())  # the message as read, out of its box
+    assert "no alert kind 'war_crime' (did you mean 'war_crimes'?)" in said
