@@ -50,6 +50,17 @@ def _refusal_ends(command: str) -> Iterator[None]:
         raise typer.Exit(code=REFUSED_EXIT_STATUS) from error
 
 
+def _one_article(article_id: str | None, paths: list[str]) -> None:
+    """``--article-id`` names one article: given with several files it would run them together as one,
+    their line numbers clashing, so it is refused."""
+    if article_id is not None and len(paths) > 1:
+        raise typer.BadParameter(
+            f"names one article, and {len(paths)} files were given: one file per --article-id, or ids from"
+            " the files themselves (JSONL, ninjs) or their names",
+            param_hint="--article-id",
+        )
+
+
 def _format(value: str) -> SourceFormat:
     if value not in ("auto", "text", "jsonl", "ninjs"):
         raise typer.BadParameter(f"--format must be auto, text, jsonl or ninjs, not {value!r}")
@@ -59,6 +70,7 @@ def _format(value: str) -> SourceFormat:
 @cli.command()
 def classify(paths: PathsArg, article_id: ArticleIdOpt = None, fmt: FormatOpt = "auto") -> None:
     """Classify articles in-process (no broker) and write JSON lines to stdout."""
+    _one_article(article_id, paths)
     from pipeline.cpu_budget import CpuBudget
     from pipeline.decoding import Failure
     from pipeline.domain.classifier import LineClassifier
@@ -130,6 +142,7 @@ def ingest(
 ) -> None:
     """Publish each line of each article as one event on the lines topic; a news item in ninjs goes to
     the items topic whole, and the worker publishes the lines it has not published before."""
+    _one_article(article_id, paths)
     from pipeline.events import ItemVersion
     from pipeline.ingest import IngestError, publish_items, publish_lines
     from pipeline.logs import configure_logging
