@@ -10,7 +10,7 @@ same request may be sent again (the event ids are the same, and the worker drops
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from functools import partial
 from importlib import resources
@@ -188,6 +188,17 @@ def _field(location: Sequence[Any]) -> str:
     return visible(".".join(str(part) for part in parts) or "body")
 
 
+def _problem(error: Mapping[str, Any]) -> dict[str, str]:
+    """One problem of a request: the field and what is wrong with it. A body that is not JSON has no
+    field; the location FastAPI gives it is the character where the JSON breaks."""
+    if error.get("type") == "json_invalid":
+        position = error["loc"][-1] if len(error["loc"]) > 1 else None
+        reason = (error.get("ctx") or {}).get("error")
+        where = f" at character {position}" if isinstance(position, int) else ""
+        return {"field": "body", "message": visible(f"not valid JSON{where}" + (f": {reason}" if reason else ""))}
+    return {"field": _field(error["loc"]), "message": visible(error["msg"])}
+
+
 def _refusals(invalid: str, what: str, too_large: str = "NEWS_HTTP_MAX_BODY_BYTES") -> dict[int | str, dict[str, Any]]:
     """The answers other than 202 of an endpoint that publishes, for its OpenAPI description."""
     return {
@@ -237,7 +248,7 @@ def build_http_app(
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, error: RequestValidationError) -> JSONResponse:
         # A message may quote what the client sent (a custom validator's words): escaped like the field.
-        problems = [{"field": _field(e["loc"]), "message": visible(e["msg"])} for e in error.errors()]
+        problems = [_problem(e) for e in error.errors()]
         return JSONResponse({"error": "the request is not valid", "detail": problems}, status_code=422)
 
     @app.post(

@@ -112,6 +112,16 @@ def test_a_bad_request_is_422_naming_the_field(body: dict[str, Any], field: str,
     assert any(p["field"] == field and words in p["message"] for p in problems), problems
 
 
+def test_a_body_that_is_not_json_is_422_saying_so_and_where() -> None:
+    http, recorder = client()
+    broken = b'{"line_no": 1, "text": "The minister spoke.",}'
+    response = http.post(URL, content=broken, headers={**AUTH, "Content-Type": "application/json"})
+    assert response.status_code == 422 and recorder.published == []
+    [problem] = response.json()["detail"]
+    assert problem["field"] == "body"
+    assert problem["message"].startswith(f"not valid JSON at character {broken.index(b'}')}: ")
+
+
 @pytest.mark.parametrize("key", ["colour\x1b[2J", "speaker\u202eevil", "\u202e\x1b]0;title\x07"])
 def test_a_422_names_the_clients_own_key_escaped_never_raw(key: str) -> None:
     http, recorder = client()
