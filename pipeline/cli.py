@@ -147,7 +147,7 @@ def ingest(
     from pipeline.ingest import IngestError, publish_items, publish_lines
     from pipeline.logs import configure_logging
     from pipeline.pacing import at_rate
-    from pipeline.sources import is_ninjs_source, read_items, screen
+    from pipeline.sources import in_reading_order, is_ninjs_source, read_items, screen
 
     settings = Settings()
     configure_logging(settings.log_level, settings.log_format)
@@ -168,7 +168,7 @@ def ingest(
             line_sources.append((path, data))
     sourced, unreadable = _read_all(line_sources, now, article_id, chosen)
     events, refused = screen(sourced, settings.max_text_bytes)
-    rejected += unreadable + refused
+    rejected = in_reading_order([*rejected, *unreadable, *refused], paths)
     for item in rejected:
         typer.echo(visible(f"rejected {item}"), err=True)
     try:
@@ -269,7 +269,7 @@ def replay(
     """Publish archives again, as fast as possible or at a pace, or run them through the rules in-process
     and compare what they raise with a golden file. The same archive always gives the same event ids."""
     from pipeline.pacing import at_rate, at_speed, in_time_order
-    from pipeline.sources import screen
+    from pipeline.sources import in_reading_order, screen
 
     if speed is not None and rate is not None:
         raise typer.BadParameter("--speed and --rate are two ways to pace a replay: give one")
@@ -285,7 +285,7 @@ def replay(
         sourced, refused = _read_all([(path, _read_bytes(path))], now, None, "auto")
         kept, screened = screen(sourced, settings.max_text_bytes)
         per_archive.append(kept)
-        rejected += refused + screened
+        rejected += in_reading_order([*refused, *screened], [path])
     for item in rejected:
         typer.echo(visible(f"rejected {item}"), err=True)
     lines = in_time_order(per_archive)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -154,6 +154,13 @@ def _read_jsonl(source: str, data: bytes, now: datetime) -> Iterator[SourcedLine
 def _only_line_fields(record: dict[str, object]) -> dict[str, object]:
     """Archives may carry labels or classifier output beside the line; keep what a line event has."""
     return {k: v for k, v in record.items() if k in _LINE_FIELDS}
+
+
+def in_reading_order(rejected: Iterable[Rejected], sources: Sequence[str]) -> list[Rejected]:
+    """Rejections as the files were read: by file in the order given, then by line. They are found by
+    different steps (reading, then screening), each in its own pass."""
+    order = {source: n for n, source in enumerate(sources)}
+    return sorted(rejected, key=lambda item: (order.get(item.source, len(order)), item.physical_line))
 
 
 def screen(lines: list[SourcedLine], max_text_bytes: int) -> tuple[list[LineEvent], list[Rejected]]:
