@@ -51,6 +51,11 @@ class FetchHandOverConsumer(Consumer):
                 await self.sleep(0)  # a fetch that comes back at once must not keep the loop to itself
                 if fetch and not self.should_stop:
                     await self._hand_over(fetch, generation)
+                # Let go of the fetch before waiting for the next: at a rebalance Faust waits until every
+                # message handed over is acknowledged or gone (it tracks them weakly), and the messages
+                # it clears from the streams' buffers are never acknowledged; held here, they kept the
+                # rebalance waiting until the group's session ran out.
+                del fetch
                 self.diag.unset_flag(CONSUMER_FETCHING)
         except self.consumer_stopped_errors:
             if self.transport.app.should_stop:

@@ -9,6 +9,8 @@ no broker is involved.
 from __future__ import annotations
 
 import asyncio
+import gc
+import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from types import SimpleNamespace
@@ -30,6 +32,12 @@ def message(tp: TP, offset: int) -> Message:
     return Message(tp.topic, tp.partition, offset, 0.0, 0, [], b"key", b"value", None)
 
 
+def task_name() -> str:
+    task = asyncio.current_task()
+    assert task is not None
+    return task.get_name()
+
+
 def fetch(tp: TP, *offsets: int) -> Fetch:
     return [(tp, message(tp, offset)) for offset in offsets]
 
@@ -40,7 +48,8 @@ class Streams:
 
     def __init__(self) -> None:
         self.handed: list[tuple[TP, int]] = []
-        self.tasks: list[asyncio.Task[Any] | None] = []
+        self.tasks: list[str] = []
+        """the name of the task that handed each message over: the task itself would keep its frames"""
         self.blocked = asyncio.Event()
         self.block_at: tuple[TP, int] | None = None
         self.after: Callable[[Message], Awaitable[None]] | None = None
@@ -50,7 +59,7 @@ class Streams:
             self.blocked.set()
             await asyncio.Event().wait()  # until cancelled
         self.handed.append((message.tp, message.offset))
-        self.tasks.append(asyncio.current_task())
+        self.tasks.append(task_name())
         if self.after is not None:
             await self.after(message)
 
@@ -118,7 +127,7 @@ def test_a_fetch_is_handed_over_in_its_order_by_one_task_of_its_own(settings: Se
         assert streams.handed == [*first_fetch, (LINES_0, 3), (LINES_0, 4)]
         assert consumer._read_offset[LINES_0] == 4 and consumer._read_offset[LINES_1] == 1
         assert len(set(streams.tasks[:5])) == 1 and len(set(streams.tasks[5:])) == 1
-        assert streams.tasks[0] is not asyncio.current_task() and streams.tasks[0] is not streams.tasks[5]
+        assert streams.tasks[0] != task_name() and streams.tasks[0] != streams.tasks[5]
 
     asyncio.run(scenario())
 
@@ -190,7 +199,7 @@ def test_a_rebalance_during_the_hand_over_hands_over_nothing_more_of_the_fetch(s
         await Drain(consumer, [fetch(LINES_0, 0, 1, 2, 3), fetch(LINES_0, 2, 3)]).run()
 
         assert streams.handed == [(LINES_0, offset) for offset in (0, 1, 2, 3)]
-        assert len(set(streams.tasks[:2])) == 1 and streams.tasks[2] is not streams.tasks[0]
+        assert len(set(streams.tasks[:2])) == 1 and streams.tasks[2] != streams.tasks[0]
 
     asyncio.run(scenario())
 
@@ -203,7 +212,7 @@ def test_a_commit_falls_due_between_hand_overs_and_no_flow_stop_cancels_it(setti
         streams = with_streams(consumer)
         consumer._commit_every = 2
         drain = Drain(consumer, [fetch(LINES_0, 0, 1, 2, 3), fetch(LINES_0, 2, 3)])
-        finished: list[asyncio.Task[Any] | None] = []
+        finished: list[str] = []
 
         async def acknowledged(message: Message) -> None:
             consumer._n_acked += 1
@@ -215,7 +224,7 @@ def test_a_commit_falls_due_between_hand_overs_and_no_flow_stop_cancels_it(setti
                 consumer.app.consumer_generation_id += 1  # type: ignore[attr-defined]
                 consumer._read_offset[LINES_0] = 2  # the rebalance's seek to the committed offset
                 consumer.resume_flow()
-            finished.append(asyncio.current_task())
+            finished.append(task_name())
             return True
 
         streams.after = acknowledged
@@ -225,7 +234,7 @@ def test_a_commit_falls_due_between_hand_overs_and_no_flow_stop_cancels_it(setti
         assert len(finished) == 2, "each commit ran to its end"
         assert not set(finished) & set(streams.tasks), "commits are made between hand-overs"
         assert streams.handed == [(LINES_0, offset) for offset in (0, 1, 2, 3)]
-        assert len(set(streams.tasks[:2])) == 1 and streams.tasks[2] is not streams.tasks[0]
+        assert len(set(streams.tasks[:2])) == 1 and streams.tasks[2] != streams.tasks[0]
 
     asyncio.run(scenario())
 
@@ -256,5 +265,39 @@ def test_a_failure_handing_a_message_over_ends_the_drain_loop_with_it(settings: 
         with pytest.raises(ValueError, match="cannot hand over 0"):
             await Drain(consumer, [fetch(LINES_0, 0, 1)]).run()
         assert streams.handed == [(LINES_0, 0)]
+
+    asyncio.run(scenario())
+
+
+def test_a_fetch_cut_short_is_let_go_of_while_the_next_is_awaited(settings: Settings) -> None:
+    """At a rebalance Faust waits until every message handed over is acknowledged or gone (it holds
+    them weakly); messages it cleared from the streams' buffers are never acknowledged, so the drain
+    loop must not hold them while it waits for the flow to resume."""
+
+    async def scenario() -> None:
+        consumer = new_consumer(settings)
+        streams = with_streams(consumer)
+        streams.block_at = (LINES_0, 2)
+        handed_over: list[weakref.ref[Message]] = []
+
+        def first() -> Fetch:
+            pairs = fetch(LINES_0, 0, 1, 2, 3)
+            handed_over.extend(weakref.ref(message) for _, message in pairs)
+            return pairs
+
+        drain = Drain(consumer, [first, fetch(LINES_0, 2, 3)])
+
+        async def rebalance_while_blocked() -> None:
+            await streams.blocked.wait()
+            consumer.stop_flow()
+            await asyncio.sleep(0.01)  # the drain loop waits for the flow to resume
+            gc.collect()
+            assert [ref() for ref in handed_over] == [None] * 4, "the cut fetch is let go of"
+            consumer._read_offset[LINES_0] = 2
+            streams.block_at = None
+            consumer.resume_flow()
+
+        await asyncio.gather(drain.run(), rebalance_while_blocked())
+        assert streams.handed == [(LINES_0, offset) for offset in (0, 1, 2, 3)]
 
     asyncio.run(scenario())
