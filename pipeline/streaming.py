@@ -82,13 +82,25 @@ class Batches:
         pending: list[faust.EventT[Any]] = []
         async for event in self._manual.events():
             pending.append(event)
-            if len(pending) < self._max and not self._waiting.empty():
+            if len(pending) < self._max and self._more_to_take():
                 continue
             yield pending
             while self._deferred:  # what a batch ended before, ahead of anything read since
                 pending, self._deferred = self._deferred, []
                 yield pending
             pending = []
+
+    def _more_to_take(self) -> bool:
+        """Whether the stream has another event for this batch at once. Faust's stream skips what is
+        queued while the flow is suspended (a rebalance, a seek) and what was fetched in an earlier
+        generation, and then waits for more: a batch waiting with it held its events, taken and not
+        acknowledged, until more input came; at a rebalance, Faust waited for them until the group's
+        session ran out."""
+        if self._waiting.empty() or not self._app.flow_control.is_active():
+            return False
+        head = self._waiting._queue[0]  # type: ignore[attr-defined]  # asyncio.Queue's own deque
+        message = getattr(head, "message", None)
+        return message is None or message.generation_id == self._app.consumer_generation_id
 
     def defer(self, events: Sequence[faust.EventT[Any]]) -> None:
         """Events the batch did not look at: the next batch starts with them."""
