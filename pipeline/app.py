@@ -51,11 +51,15 @@ from pipeline.topics_admin import alert_kind_topic, pipeline_topics, topic_confi
 
 log = structlog.get_logger("pipeline.worker")
 
-BATCHES_WAITED_FOR_S = 4.0
-"""How long a worker that stops, or gives its partitions up at a rebalance, waits for its agents to
-finish the batches they have begun, so that their offsets are committed: under the supervisor's stop
-timeout (``supervisor.STOP_TIMEOUT_S``), with room for the rest of the stop, which takes a second or
-two; and far under the group's session timeout, which a rebalance must not outlast."""
+BATCHES_AT_STOP_S = 4.0
+"""How long a stopping worker waits for its agents to finish the batches they have begun, so that their
+offsets are committed: under the supervisor's stop timeout (``supervisor.STOP_TIMEOUT_S``), with room
+for the rest of the stop, which takes a second or two.
+
+Not at a rebalance: there the partitions' next reader starts once this wait ends, and a batch still
+at work here would write its memories after that reader has read them (seen once in the scale-out
+drill, a line classified again with other topics). A rebalance waits for the agents as long as Faust
+waits; what an agent holds that it will never acknowledge ends as a stall, which the supervisor ends."""
 
 
 class PipelineApp(faust.App):
@@ -89,32 +93,22 @@ class PipelineApp(faust.App):
         collect_for_a_long_run()
 
     async def on_stop(self) -> None:
-        leaving = asyncio.get_running_loop().call_later(BATCHES_WAITED_FOR_S, self._leave_unacked, "stop")
+        leaving = asyncio.get_running_loop().call_later(BATCHES_AT_STOP_S, self._leave_unacked)
         try:
             await super().on_stop()  # waits until every message an agent has taken is acknowledged
         finally:
             leaving.cancel()
 
-    async def _consumer_wait_empty(self, consumer: Any, logger: Any) -> None:
-        """Faust's wait, as partitions are revoked, for every message an agent has taken: bounded as at a
-        stop, since an agent may hold some for a batch it will never start here (below)."""
-        leaving = asyncio.get_running_loop().call_later(BATCHES_WAITED_FOR_S, self._leave_unacked, "rebalance")
-        try:
-            await super()._consumer_wait_empty(consumer, logger)
-        finally:
-            leaving.cancel()
-
-    def _leave_unacked(self, during: str) -> None:
+    def _leave_unacked(self) -> None:
         """Stop waiting for the messages not acknowledged yet: an agent may hold some it took for a
-        batch it would start with the next message, which never comes, as Faust cleared its input when
-        the stop or the rebalance began; Faust's wait for them had no end (a rebalance's, until the
-        group's session ran out). Marked as acked without being acknowledged (as a batch Kafka refused
-        is): no commit passes them, and whoever reads the partition next reads them again."""
+        batch it will never start, as Faust cleared its input when the stop began, and Faust's wait
+        for them had no end. Marked as acked without being acknowledged (as a batch Kafka refused is):
+        no commit passes them, and the next worker reads them again."""
         unacked = [message for message in cast(Consumer, self.consumer)._unacked_messages if not message.acked]
         for message in unacked:
             message.acked = True
         if unacked:
-            log.warning("left_unacked", during=during, messages=len(unacked), waited_s=BATCHES_WAITED_FOR_S)
+            log.warning("left_unacked_at_stop", messages=len(unacked), waited_s=BATCHES_AT_STOP_S)
 
 
 def build_app(settings: Settings, classifier: LineClassifier | None = None) -> PipelineApp:

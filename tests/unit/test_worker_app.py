@@ -85,7 +85,7 @@ def test_a_cancelled_assignment_of_a_worker_not_stopping_stays_cancelled(setting
 def test_a_stopping_worker_leaves_the_messages_no_batch_will_acknowledge_to_the_next(
     settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(pipeline.app, "BATCHES_WAITED_FOR_S", 0.1)
+    monkeypatch.setattr(pipeline.app, "BATCHES_AT_STOP_S", 0.1)
 
     async def wait_for_the_agents(self: faust.App) -> None:  # how Faust's own on_stop begins
         await self.consumer.wait_empty()
@@ -104,27 +104,6 @@ def test_a_stopping_worker_leaves_the_messages_no_batch_will_acknowledge_to_the_
         return dict(app.consumer._acked)
 
     assert asyncio.run(stop()) == {}
-
-
-def test_a_worker_giving_up_its_partitions_leaves_the_messages_no_batch_will_acknowledge_to_the_next(
-    settings: Settings, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(pipeline.app, "BATCHES_WAITED_FOR_S", 0.1)
-    tp = TP(settings.topic_lines, 0)
-    # Taken by an agent for a batch it would start with the next message, which never comes: Faust
-    # cleared the agents' input as the rebalance began, and its wait for this one outlasted the
-    # group's session.
-    held = Message(tp.topic, tp.partition, 5, 0.0, 0, None, b"article", b"line", None, tp=tp)
-
-    async def revoke() -> dict[TP, object]:
-        app = build_app(settings)
-        app.consumer.track_message(held)
-        # What Faust's on_partitions_revoked awaits before it commits (stream_wait_empty is on).
-        await asyncio.wait_for(app._consumer_wait_empty(app.consumer, app.log), STOP_TIMEOUT_S)
-        app.consumer.ack(held)  # too late: it counts towards no commit
-        return dict(app.consumer._acked)
-
-    assert asyncio.run(revoke()) == {}
 
 
 def test_a_started_worker_freezes_what_it_holds_and_collects_its_garbage_less_often(
