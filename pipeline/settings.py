@@ -76,7 +76,8 @@ class Settings(BaseSettings):
     )
     batch_max_messages: int = Field(
         # Under load a batch's own costs (a checkpoint and a memory per article it met) spread over more
-        # lines: 4,000 took one worker from 0.74-0.80 to 0.81-0.83 of the in-line loop given the same
+        # lines: with a whole fetch handed over at once, 4,000 took one worker from 0.74-0.80 to 0.81-0.83
+        # of the in-line loop given the same; with Faust's drain loop the queue rarely holds that many
         # (benchmarks/profile-worker.md). Faust's stream buffer holds 4,096 messages.
         default=4_000,
         ge=1,
