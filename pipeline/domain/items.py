@@ -112,7 +112,7 @@ def _corrections(ledger: ItemLedger, prints: list[str], lines: Sequence[str]) ->
         if tag != "replace":
             continue
         gone = [old for old in before[i1:i2] if old in ledger.known and old not in prints]
-        new = [(fingerprint, text) for fingerprint, text in zip(prints[j1:j2], lines[j1:j2], strict=True)]
+        new = list(zip(prints[j1:j2], lines[j1:j2], strict=True))
         pairs = [
             (likeness, i, j)
             for i, old in enumerate(gone)

@@ -46,9 +46,9 @@ def event(offset: int, generation: int) -> Any:
     return SimpleNamespace(message=SimpleNamespace(offset=offset, generation_id=generation))
 
 
-def first_batch(queued: list[Any], app: Any) -> list[int]:
+def first_batch(queued: list[Any], app: Any, stream_type: type[SkippingStream] = SkippingStream) -> list[int]:
     async def take() -> list[int]:
-        stream = SkippingStream(app)
+        stream = stream_type(app)
         for item in queued:
             stream.channel.queue.put_nowait(item)
         batches = Batches(app, stream, max_messages=100)  # type: ignore[arg-type]
@@ -79,12 +79,4 @@ def test_a_batch_ends_when_the_flow_is_suspended() -> None:
                 app.flow_control.active = False  # a rebalance begins as the first event is taken
                 yield taken
 
-    async def take() -> list[int]:
-        stream = SuspendingQueueStream(app)
-        for item in queued:
-            stream.channel.queue.put_nowait(item)
-        async for batch in Batches(app, stream, max_messages=100):  # type: ignore[arg-type]
-            return [e.message.offset for e in batch]
-        raise AssertionError("no batch")
-
-    assert asyncio.run(asyncio.wait_for(take(), timeout=5)) == [7]
+    assert first_batch(queued, app, SuspendingQueueStream) == [7]
