@@ -71,7 +71,7 @@ class Batches:
 
     def __init__(self, app: faust.App, stream: faust.StreamT[Any], max_messages: int) -> None:
         self._app = app
-        self._manual = cast(Stream[Any], stream).noack()
+        self._manual = cast(Stream[Any], cast(Stream[Any], stream).noack())
         self._waiting = cast(faust.ChannelT[Any], stream.channel).queue
         self._max = max_messages
         self._in_flight: asyncio.Future[None] | None = None
@@ -79,28 +79,41 @@ class Batches:
         self._deferred: list[faust.EventT[Any]] = []
 
     async def __aiter__(self) -> AsyncIterator[list[faust.EventT[Any]]]:
-        pending: list[faust.EventT[Any]] = []
         async for event in self._manual.events():
-            pending.append(event)
-            if len(pending) < self._max and self._more_to_take():
-                continue
-            yield pending
+            yield [event, *self._take_waiting(self._max - 1)]
             while self._deferred:  # what a batch ended before, ahead of anything read since
-                pending, self._deferred = self._deferred, []
-                yield pending
-            pending = []
+                deferred, self._deferred = self._deferred, []
+                yield deferred
 
-    def _more_to_take(self) -> bool:
-        """Whether the stream has another event for this batch at once. Faust's stream skips what is
-        queued while the flow is suspended (a rebalance, a seek) and what was fetched in an earlier
-        generation, and then waits for more: a batch waiting with it held its events, taken and not
-        acknowledged, until more input came; at a rebalance, Faust waited for them until the group's
-        session ran out."""
-        if self._waiting.empty() or not self._app.flow_control.is_active():
-            return False
-        head = self._waiting._queue[0]  # type: ignore[attr-defined]  # asyncio.Queue's own deque
-        message = getattr(head, "message", None)
-        return message is None or message.generation_id == self._app.consumer_generation_id
+    def _take_waiting(self, room: int) -> list[faust.EventT[Any]]:
+        """Up to ``room`` events from the stream's queue, taken at once, with the bookkeeping Faust's
+        stream does for an event it takes (tracked as not yet acknowledged, the sensors told).
+
+        Taken here rather than through the stream, since the stream suspends before each take: an
+        event checked as current could then be skipped by it (the flow suspended meanwhile by a
+        rebalance or a seek), and the stream would wait for more while the batch held what it had
+        taken, unacknowledged, which Faust's rebalance waits for. So a batch never waits while it
+        holds events; it ends before one the stream would skip, and the stream deals with that one.
+        """
+        queue, app, taken = self._waiting, self._app, list[faust.EventT[Any]]()
+        generation, flow = app.consumer_generation_id, app.flow_control
+        unacked, acking = app.consumer.unacked, app.topics.acking_topics
+        queued = queue._queue  # type: ignore[attr-defined]  # asyncio.Queue's own deque
+        errors = getattr(queue, "_errors", ())  # the stream raises what was thrown into its queue
+        while len(taken) < room and queued and not errors and flow.is_active():
+            event = queued[0]
+            message = getattr(event, "message", None)
+            if message is None or message.generation_id != generation:
+                break
+            queue.get_nowait()
+            if message.topic in acking and not message.tracked:
+                message.tracked = True
+                unacked.add(message)
+                self._manual._on_message_in(message.tp, message.offset, message)
+            self._manual._on_stream_event_in(message.tp, message.offset, self._manual, event)
+            self._manual.events_total += 1
+            taken.append(event)
+        return taken
 
     def defer(self, events: Sequence[faust.EventT[Any]]) -> None:
         """Events the batch did not look at: the next batch starts with them."""

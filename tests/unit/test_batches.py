@@ -2,7 +2,7 @@
 hold events: Faust's stream skips what is queued while the flow is suspended or was fetched in an
 earlier generation, and then waits; a batch waiting with it held its events unacknowledged, so they
 were neither processed nor given up, and Faust's rebalance waited for them until the group's session
-ran out."""
+ran out. What a batch takes beside the stream is tracked as the stream tracks what it takes."""
 
 from __future__ import annotations
 
@@ -22,13 +22,32 @@ class FlowControl:
         return self.active
 
 
+def app_of_generation(generation: int) -> Any:
+    consumer = SimpleNamespace(unacked=set())
+    return SimpleNamespace(
+        flow_control=FlowControl(),
+        consumer_generation_id=generation,
+        consumer=consumer,
+        topics=SimpleNamespace(acking_topics={"lines"}),
+    )
+
+
 class SkippingStream:
     """What Batches uses of Faust's stream, skipping as Faust's does: an event queued while the flow
-    is suspended, or of an earlier generation, is passed over, and the stream waits for the next."""
+    is suspended, or of an earlier generation, is passed over, and the stream waits for the next.
+    Like Faust's, it lets other tasks run before each take."""
 
     def __init__(self, app: Any) -> None:
         self.app = app
         self.channel = SimpleNamespace(queue=asyncio.Queue())
+        self.events_total = 0
+        self.sensed: list[tuple[str, int]] = []
+
+    def _on_message_in(self, tp: str, offset: int, message: Any) -> None:
+        self.sensed.append(("message in", offset))
+
+    def _on_stream_event_in(self, tp: str, offset: int, stream: Any, event: Any) -> None:
+        self.sensed.append(("event in", offset))
 
     def noack(self) -> SkippingStream:
         return self
@@ -39,11 +58,18 @@ class SkippingStream:
             event = await self.channel.queue.get()
             if not self.app.flow_control.is_active() or event.message.generation_id != self.app.consumer_generation_id:
                 continue
+            event.message.tracked = True
+            self.app.consumer.unacked.add(event.message)
             yield event
 
 
+class Message(SimpleNamespace):
+    __hash__ = object.__hash__  # in the consumer's set of messages not yet acknowledged, as Faust's are
+
+
 def event(offset: int, generation: int) -> Any:
-    return SimpleNamespace(message=SimpleNamespace(offset=offset, generation_id=generation))
+    message = Message(topic="lines", tp="lines/0", offset=offset, generation_id=generation, tracked=False)
+    return SimpleNamespace(message=message)
 
 
 def first_batch(queued: list[Any], app: Any, stream_type: type[SkippingStream] = SkippingStream) -> list[int]:
@@ -60,17 +86,25 @@ def first_batch(queued: list[Any], app: Any, stream_type: type[SkippingStream] =
 
 
 def test_a_batch_is_what_is_waiting() -> None:
-    app = SimpleNamespace(flow_control=FlowControl(), consumer_generation_id=3)
+    app = app_of_generation(3)
     assert first_batch([event(n, 3) for n in range(5)], app) == [0, 1, 2, 3, 4]
 
 
+def test_what_a_batch_takes_is_tracked_as_the_stream_tracks_it() -> None:
+    app = app_of_generation(3)
+    queued = [event(7, 3), event(8, 3), event(5, 2)]
+    assert first_batch(queued, app) == [7, 8]
+    assert sorted(m.offset for m in app.consumer.unacked) == [7, 8]  # a rebalance waits for these
+    assert [e.message.tracked for e in queued] == [True, True, False]
+
+
 def test_a_batch_ends_before_an_event_of_an_earlier_generation_the_stream_would_skip() -> None:
-    app = SimpleNamespace(flow_control=FlowControl(), consumer_generation_id=3)
+    app = app_of_generation(3)
     assert first_batch([event(7, 3), event(8, 3), event(5, 2)], app) == [7, 8]
 
 
 def test_a_batch_ends_when_the_flow_is_suspended() -> None:
-    app = SimpleNamespace(flow_control=FlowControl(), consumer_generation_id=3)
+    app = app_of_generation(3)
     queued = [event(7, 3), event(8, 3)]
 
     class SuspendingQueueStream(SkippingStream):
@@ -80,3 +114,18 @@ def test_a_batch_ends_when_the_flow_is_suspended() -> None:
                 yield taken
 
     assert first_batch(queued, app, SuspendingQueueStream) == [7]
+
+
+def test_a_batch_is_handed_over_when_the_flow_is_suspended_while_it_is_gathered() -> None:
+    """The flow suspended after the batch saw a current event waiting, before the stream took it: the
+    stream skips it and waits, and a batch gathered through the stream waited with it, holding 7."""
+    app = app_of_generation(3)
+    queued = [event(7, 3), event(8, 3)]
+
+    class SuspendedSoonStream(SkippingStream):
+        async def events(self) -> AsyncIterator[Any]:
+            async for taken in super().events():
+                asyncio.get_running_loop().call_soon(setattr, app.flow_control, "active", False)
+                yield taken
+
+    assert first_batch(queued, app, SuspendedSoonStream)[0] == 7
