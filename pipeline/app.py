@@ -32,11 +32,13 @@ import faust
 import structlog
 from faust.transport.consumer import Consumer
 from faust.types import TP
+from faust.types.transports import TransportT
 
 from pipeline.cpu_budget import CpuBudget
 from pipeline.delivery import ItemDelivery, LineDelivery, position_key
 from pipeline.domain.classifier import LineClassifier
 from pipeline.faust_fixes import count_gap_offsets_once, idempotent_producer
+from pipeline.fetch_handover import FetchHandOverConsumer
 from pipeline.garbage import collect_for_a_long_run
 from pipeline.ingest import ensure_topics_waiting
 from pipeline.kafka_options import faust_broker_options
@@ -80,6 +82,11 @@ class PipelineApp(faust.App):
         if not (self.producer_only or self.client_only):  # such a client runs no agent, and may be allowed less
             await ensure_topics_waiting(self.pipeline_settings, self.alert_kinds)
             self.topics_made_sure_of.update(pipeline_topics(self.pipeline_settings, self.alert_kinds))
+
+    def _new_transport(self) -> TransportT:
+        transport = super()._new_transport()
+        transport.Consumer = FetchHandOverConsumer  # type: ignore[misc]  # see fetch_handover: one task a fetch
+        return transport
 
     async def on_started(self) -> None:
         await super().on_started()

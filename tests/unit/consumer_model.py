@@ -13,7 +13,9 @@ its ``Event`` and ``ConsumerMessage``. Around it the model stands for:
   a record behind the read offset. The records of a fetch it is already going through are not
   dropped by a seek or a rebalance: they reach the stream after it, ahead of what the seek
   brings (faust-streaming #221, prefetched messages after a rebalance; #216, fetching resumed
-  before the seek; #606, the gap's offsets counted twice).
+  before the seek; #606, the gap's offsets counted twice). The worker's own consumer
+  (``pipeline.fetch_handover``) stops handing a fetch over once the flow stops, unless the flow
+  stopped and resumed while it was committing; the model hands the rest over always, the harder case.
 - **The stream's buffer**, cleared when the flow is suspended (a seek, a rebalance).
 - **A rebalance**: partitions revoked (Faust drops their bookkeeping, the agents forget them),
   then assigned again to this process and read from their committed offsets.
