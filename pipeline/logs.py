@@ -13,6 +13,7 @@ from typing import Literal
 
 import structlog
 
+from pipeline.chatter import LibraryChatter
 from pipeline.visible import visible
 
 _MULTILINE = frozenset({"exception", "stack"})
@@ -60,6 +61,7 @@ def configure_logging(level: str = "INFO", fmt: Literal["auto", "json", "console
             foreign_pre_chain=[*shared, structlog.stdlib.add_logger_name],
         )
     )
+    handler.addFilter(LibraryChatter(debug=level == "DEBUG"))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(logging.DEBUG if level == "DEBUG" else logging.WARNING)
