@@ -108,11 +108,12 @@ def _read_all(
 ) -> tuple[list[SourcedLine], list[Rejected]]:
     """The lines of each (path, its bytes): stdin can be read only once, so it is read before."""
     from pipeline.events import ItemVersion
-    from pipeline.offline import lines_of_items
+    from pipeline.offline import ItemSplitter
     from pipeline.sources import is_ninjs_source, read_items
 
     events: list[SourcedLine] = []
     rejected: list[Rejected] = []
+    splitter = ItemSplitter()  # versions of one item in files of their own are versions still
     for path, data in sources:
         if is_ninjs_source(path, data, fmt):  # in-process, split as the worker splits news items
             items: list[ItemVersion] = []
@@ -121,7 +122,7 @@ def _read_all(
                     rejected.append(found)
                 else:
                     items.append(found)
-            events += [SourcedLine(line, path, 1) for _, line in lines_of_items(items)]
+            events += [SourcedLine(line, path, 1) for _, line in splitter.lines(items)]
             continue
         for item in read_lines(path, data, now, article_id=article_id, fmt=fmt):
             if isinstance(item, Rejected):

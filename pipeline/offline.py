@@ -50,10 +50,20 @@ def classify_events(
         yield from alerts
 
 
-def lines_of_items(items: Iterable[ItemVersion]) -> Iterator[tuple[ItemVersion, LineEvent]]:
-    """The lines the worker would publish for these item versions, taken in this order."""
-    ledgers: dict[str, ItemLedger] = {}
-    for offset, item in enumerate(items):
-        lines, ledgers[item.article_id] = split_item(item, ledgers.get(item.article_id) or ItemLedger(), offset)
-        for line in lines:
-            yield item, line
+class ItemSplitter:
+    """News item versions split into the lines the worker would publish, in the order they are given,
+    over as many calls as there are files: each article's item ledger, and where each version was
+    read, carry from one call to the next, as they do in the worker's topic."""
+
+    def __init__(self) -> None:
+        self._ledgers: dict[str, ItemLedger] = {}
+        self._read = 0
+
+    def lines(self, items: Iterable[ItemVersion]) -> Iterator[tuple[ItemVersion, LineEvent]]:
+        for item in items:
+            lines, self._ledgers[item.article_id] = split_item(
+                item, self._ledgers.get(item.article_id) or ItemLedger(), self._read
+            )
+            self._read += 1
+            for line in lines:
+                yield item, line
