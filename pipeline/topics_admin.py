@@ -99,7 +99,13 @@ def _raise_refusal(topic_errors: Iterable[tuple[Any, ...]]) -> None:
         error = for_code(code)
         if code == 0 or error is TopicAlreadyExistsError:
             continue
-        detail = message[0] if message and message[0] else error.description
         if error in (TopicAuthorizationFailedError, ClusterAuthorizationFailedError):
-            detail = "not allowed to create it: create it beforehand (the worker does) or grant Create"
+            # Asked only for a topic the listing lacked, and Kafka lists a topic only to whom may describe
+            # it: it may exist, with this user lacking the rights to use it.
+            raise error(
+                f"topic {topic} is not visible to this user, who may not create it either: if it exists, grant "
+                "the user the right to use it (Write to publish, Read to consume; either lets it see the topic); "
+                "if not, create it beforehand (the worker does) or grant Create"
+            )
+        detail = message[0] if message and message[0] else error.description
         raise error(f"topic {topic} not created: {detail}")

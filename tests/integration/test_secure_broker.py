@@ -193,6 +193,19 @@ def test_the_reader_may_read_the_alerts_and_nothing_else(secure_kafka: SecureBro
             asyncio.run(write(topic))
 
 
+def test_ingest_without_the_right_to_write_says_so_rather_than_that_the_topic_was_not_created(
+    secure_kafka: SecureBroker, tmp_path: Path
+) -> None:
+    asyncio.run(ensure_topics(settings_for(secure_kafka.client_env("worker"))))  # the lines topic exists
+    lines = tmp_path / "lines.txt"
+    lines.write_text("One line the reader may not publish.\n")
+    refused = run_cli(secure_kafka.client_env("reader"), "ingest", str(lines), timeout=120)
+    said = refused.stderr.decode()
+    assert refused.returncode == REFUSED_EXIT_STATUS, said[-2000:]
+    assert "user 'reader'" in said and "is not visible to this user" in said and "Write to publish" in said
+    assert "not created" not in said
+
+
 def test_the_password_is_in_no_repr_and_no_settings_dump(secure_kafka: SecureBroker) -> None:
     password = secure_kafka.password("worker")
     settings = settings_for(secure_kafka.client_env("worker"))

@@ -18,10 +18,13 @@ def test_created_and_already_there_are_no_refusal() -> None:
     _raise_refusal([("news.lines", 0, None), ("news.alerts", ALREADY_EXISTS, "exists")])
 
 
-def test_a_topic_the_client_may_not_create_is_named() -> None:
+def test_a_topic_the_client_may_not_create_is_named_with_both_rights_it_may_lack() -> None:
+    """Kafka lists a topic only to whom may describe it: the refused topic may exist, the right to use it missing."""
     with pytest.raises(TopicAuthorizationFailedError) as refused:
         _raise_refusal([("news.lines", 0, None), ("news.items", TOPIC_AUTHORIZATION_FAILED, None)])
-    assert "topic news.items not created: not allowed to create it" in str(refused.value)
+    said = str(refused.value)
+    assert "topic news.items is not visible to this user, who may not create it either" in said
+    assert "Write to publish" in said and "grant Create" in said
 
 
 def test_a_retriable_refusal_keeps_its_kind_so_the_caller_waits_it_out() -> None:
