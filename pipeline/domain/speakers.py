@@ -18,6 +18,7 @@ previous speaker's account (an opening quotation mark, "This would involve ...")
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import deque
 from dataclasses import dataclass
@@ -531,7 +532,10 @@ class SpeakerAttributor:
     def _resolve_phrase(self, context: _LineContext, phrase: list[phrases.Token], at: int, cue: str) -> Speaker | None:
         if not phrase:
             return None  # "a spokesman for the said ...": what was to name someone names nobody
-        phrase = phrases.first_conjunct(phrase)
+        # "09:25 Guterres said": a time or a number heading the line names nobody (its digits are tokens each).
+        phrase = list(itertools.dropwhile(_wordless, phrases.first_conjunct(phrase)))
+        if not phrase:
+            return None
         words = [t.group() for t in phrase]
         lowered = [w.casefold() for w in words]
         evidence = f"{' '.join(words)} {cue}".strip()
@@ -784,6 +788,10 @@ class SpeakerAttributor:
         ):
             return Speaker(previous, kind, "continuation", " ".join(words[:3]))
         return None
+
+
+def _wordless(token: phrases.Token) -> bool:
+    return not any(character.isalpha() for character in token.group())
 
 
 def _without_trailing_words(phrase: list[phrases.Token]) -> list[phrases.Token]:

@@ -36,6 +36,15 @@ def test_reporting_verbs_in_any_tense_attribute(classifier: LineClassifier, verb
     assert speakers_of(classifier, f"Antonio Guterres {verb} the matter.") == ["Antonio Guterres"]
 
 
+@pytest.mark.parametrize("stamp", ["09:25", "14.05", "2", "1/3"])
+def test_a_time_heading_a_live_entry_is_not_part_of_the_speaker_or_its_evidence(
+    classifier: LineClassifier, stamp: str
+) -> None:
+    (verdict,) = verdicts_of(classifier, f"{stamp} Guterres said the corridor must open.")
+    assert verdict.speaker is not None
+    assert (verdict.speaker.name, verdict.speaker.evidence) == ("Antonio Guterres", "Guterres said")
+
+
 def test_he_refers_to_the_last_speaker(classifier: LineClassifier) -> None:
     assert speakers_of(
         classifier,
