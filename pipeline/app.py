@@ -43,6 +43,7 @@ from pipeline.garbage import collect_for_a_long_run
 from pipeline.ingest import ensure_topics_waiting
 from pipeline.kafka_options import faust_broker_options
 from pipeline.logs import configure_logging
+from pipeline.metrics import WorkerMetrics
 from pipeline.sequencing import SEEK_AFTER_S
 from pipeline.settings import Settings
 from pipeline.streaming import Batches, EventProducer, Tables, messages_of, produce_and_ack, seek_when_overdue
@@ -51,6 +52,8 @@ from pipeline.topics_admin import alert_kind_topic, pipeline_topics, topic_confi
 
 log = structlog.get_logger("pipeline.worker")
 
+LAG_EVERY_S = 5.0
+"""how often the consumer's lag is measured for the metrics"""
 BATCHES_AT_STOP_S = 4.0
 """How long a stopping worker waits for its agents to finish the batches they have begun, so that their
 offsets are committed: under the supervisor's stop timeout (``supervisor.STOP_TIMEOUT_S``), with room
@@ -72,6 +75,7 @@ class PipelineApp(faust.App):
         self.alert_kinds = list(alert_kinds)
         self.topics_made_sure_of: set[str] = set()
         """the topics the broker listed as the worker started: a send to them needs no declaration"""
+        self.metrics = WorkerMetrics()
 
     async def on_first_start(self) -> None:
         """Every topic the agents read and write made sure of (see ``ensure_topics``), before the
@@ -91,6 +95,8 @@ class PipelineApp(faust.App):
     async def on_started(self) -> None:
         await super().on_started()
         collect_for_a_long_run()
+        if self.pipeline_settings.metrics_port is not None:
+            self.metrics.serve(self.pipeline_settings.metrics_port)
 
     async def on_stop(self) -> None:
         leaving = asyncio.get_running_loop().call_later(BATCHES_AT_STOP_S, self._leave_unacked)
@@ -185,6 +191,17 @@ def build_app(settings: Settings, classifier: LineClassifier | None = None) -> P
 
     input_topics = {settings.topic_items, settings.topic_lines}
 
+    @app.timer(interval=LAG_EVERY_S)  # type: ignore[untyped-decorator]
+    async def measure_lag() -> None:
+        consumer = cast(Consumer, app.consumer)
+        committed = consumer._committed_offset  # Faust keeps what it committed last; no public accessor
+        lags = {}
+        for tp in consumer.assignment():
+            if tp.topic in input_topics:
+                read_from = committed.get(tp) or tables.log_starts.get(tp) or 0
+                lags[tp.topic, tp.partition] = max(0, consumer.highwater(tp) - read_from)
+        app.metrics.lag(lags)
+
     @app.on_partitions_assigned.connect
     async def learn_log_starts(sender: Any, /, *args: Any, signal: Any, **kwargs: Any) -> None:
         assigned: set[TP] = args[0]
@@ -205,6 +222,7 @@ def build_app(settings: Settings, classifier: LineClassifier | None = None) -> P
             batch = items.process(messages_of(events), tables, datetime.now(UTC), time.monotonic())
             outputs = [(lines_topic, line.article_id, line.model_dump_json().encode()) for line in batch.lines]
             await produce_and_ack(events, batch, batches, tables, event_producer, outputs)
+            app.metrics.dead_lettered(failure.reason for failure, _ in batch.dead_letters)
             if batch.lines:
                 log.info(
                     "item_lines_published", lines=len(outputs), articles=sorted({e.article_id for e in batch.lines})
@@ -214,12 +232,14 @@ def build_app(settings: Settings, classifier: LineClassifier | None = None) -> P
     async def classify_lines(stream: faust.StreamT[Any]) -> None:
         batches = Batches(app, stream, settings.batch_max_messages)
         async for events in batches:
+            started = time.perf_counter()
             batch = lines.process(messages_of(events), tables, datetime.now(UTC), time.monotonic())
             outputs = [(classified_topic, c.article_id, c.model_dump_json().encode()) for c in batch.classified]
             for alert in batch.alerts:
                 value = alert.model_dump_json().encode()
                 outputs += [(alerts_topic, alert.article_id, value), (kind_topic(alert.kind), alert.article_id, value)]
             await produce_and_ack(events, batch, batches, tables, event_producer, outputs)
+            app.metrics.batch_done(len(events) - batch.deferred, time.perf_counter() - started, batch)
             log.info(
                 "lines_classified",
                 lines=len(batch.classified),

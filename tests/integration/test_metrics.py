@@ -1,0 +1,79 @@
+"""A worker's metrics, scraped while it runs, agree with what was sent to it: lines classified,
+alerts by kind, dead letters by reason, batch sizes, line-to-alert times and the consumer's lag."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter
+from pathlib import Path
+
+import httpx
+import pytest
+from prometheus_client.parser import text_string_to_metric_families
+
+from tests.conftest import SEED_ALERTS, SEED_ARTICLE
+from tests.integration.conftest import free_port, isolated_env, run_cli, settings_for, start_worker
+from tests.integration.kafka_helpers import produce_raw, read_json, run
+
+pytestmark = pytest.mark.integration
+
+Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
+
+
+def scrape(url: str) -> Samples:
+    text = httpx.get(url, timeout=5).text
+    return {
+        (sample.name, tuple(sorted(sample.labels.items()))): sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+    }
+
+
+def value(samples: Samples, name: str, **labels: str) -> float:
+    return samples.get((name, tuple(sorted(labels.items()))), 0.0)
+
+
+def test_a_workers_metrics_count_what_it_was_sent(kafka_broker: str, tmp_path: Path) -> None:
+    env = {**isolated_env(kafka_broker), "NEWS_METRICS_PORT": str(free_port()), "NEWS_COMMIT_INTERVAL_S": "1"}
+    settings = settings_for(env)
+    url = f"http://127.0.0.1:{env['NEWS_METRICS_PORT']}/metrics"
+    expected_alerts = Counter(json.loads(line)["kind"] for line in SEED_ALERTS.read_text().splitlines() if line)
+    worker = start_worker(env, tmp_path / "worker.log")
+    try:
+        worker.wait_ready()
+        ingested = run_cli(env, "ingest", str(SEED_ARTICLE))
+        assert ingested.returncode == 0, ingested.stderr[-2000:]
+        lines = int(ingested.stderr.decode().split("published ")[1].split()[0])
+        run(
+            produce_raw(
+                settings,
+                settings.topic_lines,
+                [(b"broken", b'{"article_id": "broken", "line_no": 1, "text": '), (b"broken", b'{"text": 7}')],
+            )
+        )
+        run(read_json(settings, settings.topic_alerts, until=sum(expected_alerts.values()), timeout=90))
+        run(read_json(settings, settings.topic_dlq, until=2, timeout=60))
+
+        deadline = time.monotonic() + 30
+        while True:  # the lag is measured every few seconds, once the commit is made
+            samples = scrape(url)
+            lags = {labels: v for (name, labels), v in samples.items() if name == "news_consumer_lag_messages"}
+            if (lags and not any(lags.values())) or time.monotonic() > deadline:
+                break
+            time.sleep(1)
+    finally:
+        worker.stop()
+
+    assert value(samples, "news_lines_classified_total") == lines
+    assert value(samples, "news_lines_replayed_total") == 0
+    raised = {kind: value(samples, "news_alerts_raised_total", kind=kind) for kind in expected_alerts}
+    assert raised == {kind: float(count) for kind, count in expected_alerts.items()}
+    assert value(samples, "news_dead_letters_total", reason="invalid_json") == 1
+    assert value(samples, "news_dead_letters_total", reason="invalid_event") == 1
+    assert value(samples, "news_batch_lines_sum") == lines + 2
+    assert value(samples, "news_batch_processing_seconds_count") == value(samples, "news_batch_lines_count") > 0
+    assert value(samples, "news_line_to_alert_seconds_count") == sum(expected_alerts.values())
+    inputs = (settings.topic_lines, settings.topic_items)
+    read = {(("partition", str(p)), ("topic", topic)): 0.0 for topic in inputs for p in range(settings.partitions)}
+    assert lags == read, lags  # every input partition, all of it committed
