@@ -35,9 +35,6 @@ from aiokafka.errors import (
 from pipeline.kafka_options import aiokafka_options, bootstrap_servers
 from pipeline.settings import Settings
 
-REFUSED_EXIT_STATUS = 5
-"""what a command exits with when the broker refused it: credentials, TLS or permissions"""
-
 _AUTHORIZATION = (
     TopicAuthorizationFailedError,
     ClusterAuthorizationFailedError,

@@ -5,21 +5,46 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import os
 import sys
+import traceback
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from pydantic import BaseModel
+from typer.core import TyperGroup
 
+from pipeline.configuration_errors import ConfigurationError
 from pipeline.events import LineEvent
-from pipeline.settings import Settings
+from pipeline.exit_status import ExitStatus
+from pipeline.settings import Settings, read_settings
 from pipeline.sources import Rejected, SourcedLine, SourceFormat, read_events, read_lines
 from pipeline.visible import visible
 
-cli = typer.Typer(add_completion=False, no_args_is_help=True, help="An event-driven news pipeline on Kafka.")
+
+class _Commands(TyperGroup):
+    """Every command ends the same way on configuration that cannot be used: one line naming the file (or
+    variable) and the field, and CONFIGURATION_INVALID, which a supervisor does not start again. A traceback
+    would bury that line, so one follows only at NEWS_LOG_LEVEL=DEBUG, and without the validation error
+    beneath it, which quotes the values given: a password, a webhook URL's token."""
+
+    def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
+        try:
+            return super().invoke(ctx)
+        except ConfigurationError as error:
+            typer.echo(visible(f"{ctx.invoked_subcommand}: {error}"), err=True)
+            if os.environ.get("NEWS_LOG_LEVEL") == "DEBUG":
+                for line in "".join(traceback.format_exception(error, chain=False)).splitlines():
+                    typer.echo(visible(line), err=True)
+            raise typer.Exit(code=ExitStatus.CONFIGURATION_INVALID) from error
+
+
+cli = typer.Typer(
+    cls=_Commands, add_completion=False, no_args_is_help=True, help="An event-driven news pipeline on Kafka."
+)
 
 PathsArg = Annotated[list[str], typer.Argument(help="article files (plain text or JSONL), or - for stdin")]
 ArticleIdOpt = Annotated[
@@ -41,13 +66,13 @@ def _read_bytes(path: str) -> bytes:
 def _refusal_ends(command: str) -> Iterator[None]:
     """A broker's refusal (credentials, TLS, permissions) ends ``command`` at once with its own status:
     waiting, or a supervisor starting it again, would not change the answer."""
-    from pipeline.broker_access import REFUSED_EXIT_STATUS, BrokerRefused
+    from pipeline.broker_access import BrokerRefused
 
     try:
         yield
     except BrokerRefused as error:
         typer.echo(visible(f"{command} refused: {error}"), err=True)
-        raise typer.Exit(code=REFUSED_EXIT_STATUS) from error
+        raise typer.Exit(code=ExitStatus.BROKER_REFUSED) from error
 
 
 def _one_article(article_id: str | None, paths: list[str]) -> None:
@@ -78,7 +103,7 @@ def classify(paths: PathsArg, article_id: ArticleIdOpt = None, fmt: FormatOpt = 
     from pipeline.offline import classify_events
     from pipeline.taxonomy_file import load_taxonomy
 
-    settings = Settings()
+    settings = read_settings()
     classifier = LineClassifier(load_taxonomy(settings.taxonomy_path))
     now = datetime.now(UTC)
     sourced, rejected = _read_all([(path, _read_bytes(path)) for path in paths], now, article_id, _format(fmt))
@@ -100,7 +125,7 @@ def classify(paths: PathsArg, article_id: ArticleIdOpt = None, fmt: FormatOpt = 
     for message in [*map(str, rejected), *refused]:
         typer.echo(visible(f"rejected {message}"), err=True)
     if rejected or refused:
-        raise typer.Exit(code=1)
+        raise typer.Exit(code=ExitStatus.INPUT_REFUSED)
 
 
 def _read_all(
@@ -150,7 +175,7 @@ def ingest(
     from pipeline.pacing import at_rate
     from pipeline.sources import in_reading_order, is_ninjs_source, read_items, screen
 
-    settings = Settings()
+    settings = read_settings()
     configure_logging(settings.log_level, settings.log_format)
     now = datetime.now(UTC)
     chosen = _format(fmt)
@@ -180,13 +205,13 @@ def ingest(
             sent_items = asyncio.run(publish_items(settings, items)) if items else 0
     except IngestError as error:
         typer.echo(visible(f"ingest failed: {error}"), err=True)
-        raise typer.Exit(code=3) from error
+        raise typer.Exit(code=ExitStatus.BROKER_UNREACHABLE) from error
     summary = f"published {published} line(s) to {settings.topic_lines}"
     if items:
         summary += f" and {sent_items} news item(s) to {settings.topic_items}"
     typer.echo(f"{summary}; rejected {len(rejected)}", err=True)
     if rejected:
-        raise typer.Exit(code=1)
+        raise typer.Exit(code=ExitStatus.INPUT_REFUSED)
 
 
 archive_cli = typer.Typer(no_args_is_help=True, help="Record a topic's line events to a JSONL archive.")
@@ -223,7 +248,7 @@ def archive_record(
     from pipeline.archives import ArchiveError, Bounds, record_archive
     from pipeline.progress import progress
 
-    settings = Settings()
+    settings = read_settings()
     bounds = Bounds(_moment(since, "--since"), _moment(until, "--until"), from_offset, to_offset, partition, article)
     chosen = topic or settings.topic_lines
     with contextlib.ExitStack() as stack:
@@ -233,7 +258,7 @@ def archive_record(
             summary = asyncio.run(record_archive(settings, chosen, out, bounds, meter.total_known, meter.advanced))
         except ArchiveError as error:
             typer.echo(visible(f"archive failed: {error}"), err=True)
-            raise typer.Exit(code=1) from error
+            raise typer.Exit(code=ExitStatus.FAILED) from error
     for problem in summary.not_lines[:20]:
         typer.echo(visible(f"left out {chosen}:{problem}"), err=True)
     typer.echo(
@@ -278,7 +303,7 @@ def replay(
         raise typer.BadParameter("--offline runs at once, in-process: --speed, --rate and --topic-prefix are for live")
     if write_golden and expect is None:
         raise typer.BadParameter("--write-golden writes the file given by --expect")
-    settings = Settings(topic_prefix=topic_prefix) if topic_prefix else Settings()
+    settings = read_settings(topic_prefix=topic_prefix) if topic_prefix else read_settings()
     now = datetime.now(UTC)
     per_archive: list[list[LineEvent]] = []
     rejected: list[Rejected] = []
@@ -296,15 +321,15 @@ def replay(
         due = at_speed(lines, speed) if speed else at_rate(len(lines), rate) if rate else None
         _publish_replay(settings, lines, due, len(archives))
         if expect is None:
-            raise typer.Exit(code=1 if rejected else 0)
+            raise typer.Exit(code=ExitStatus.INPUT_REFUSED if rejected else ExitStatus.OK)
         events = _collected(settings, lines, wait)
     if expect is None:
         from pipeline.golden import golden_text, records_of
 
         sys.stdout.write(golden_text(records_of(events, with_lines)))
-        raise typer.Exit(code=1 if rejected else 0)
+        raise typer.Exit(code=ExitStatus.INPUT_REFUSED if rejected else ExitStatus.OK)
     status = _against_golden(events, expect, write_golden, with_lines)
-    raise typer.Exit(code=status or (1 if rejected else 0))
+    raise typer.Exit(code=status or (ExitStatus.INPUT_REFUSED if rejected else ExitStatus.OK))
 
 
 def _classified_offline(settings: Settings, lines: list[LineEvent], now: datetime) -> list[BaseModel]:
@@ -337,7 +362,7 @@ def _publish_replay(settings: Settings, lines: list[LineEvent], due: list[float]
                 published = asyncio.run(publish_lines(settings, lines, due, meter.advanced))
         except IngestError as error:
             typer.echo(visible(f"replay failed: {error}"), err=True)
-            raise typer.Exit(code=3) from error
+            raise typer.Exit(code=ExitStatus.BROKER_UNREACHABLE) from error
     took = time.monotonic() - began
     typer.echo(
         f"replayed {published} line(s) of {len({line.article_id for line in lines})} article(s) from"
@@ -356,18 +381,18 @@ def _collected(settings: Settings, lines: list[LineEvent], wait: float) -> list[
             f" {settings.topic_lines} (NEWS_TOPIC_PREFIX set as --topic-prefix)?",
             err=True,
         )
-        raise typer.Exit(code=4)
+        raise typer.Exit(code=ExitStatus.NOT_ALL_CLASSIFIED)
     return run.events
 
 
-def _against_golden(events: list[BaseModel], expect: Path, write: bool, with_lines: bool) -> int:
+def _against_golden(events: list[BaseModel], expect: Path, write: bool, with_lines: bool) -> ExitStatus:
     from pipeline.golden import GoldenError, differences, read_golden, records_of, summary, write_golden
 
     actual = records_of(events, with_lines)
     if write:
         write_golden(expect, actual)
         typer.echo(f"wrote {expect}: {len(actual)} record(s)", err=True)
-        return 0
+        return ExitStatus.OK
     try:
         expected = read_golden(expect, with_lines)
     except OSError as error:
@@ -377,11 +402,11 @@ def _against_golden(events: list[BaseModel], expect: Path, write: bool, with_lin
     diff = differences(expected, actual, str(expect))
     if not diff:
         typer.echo(f"same as {expect}: {len(actual)} record(s)", err=True)
-        return 0
+        return ExitStatus.OK
     for line in diff:
         typer.echo(visible(line))
     typer.echo(f"differs from {expect}: {summary(expected, actual)}", err=True)
-    return 1
+    return ExitStatus.RESULTS_DIFFER
 
 
 @cli.command()
@@ -399,12 +424,12 @@ def reprocess(
     ledgers too, so changed rules fire again). Like kafka-consumer-groups, it shows the plan unless --execute."""
     from pipeline.reprocess import ReprocessError, reset_for_reprocessing
 
-    settings = Settings(topic_prefix=topic_prefix) if topic_prefix else Settings()
+    settings = read_settings(topic_prefix=topic_prefix) if topic_prefix else read_settings()
     try:
         plan = asyncio.run(reset_for_reprocessing(settings, _moment(since, "--since"), execute))
     except ReprocessError as error:
         typer.echo(visible(f"reprocess refused: {error}"), err=True)
-        raise typer.Exit(code=1) from error
+        raise typer.Exit(code=ExitStatus.FAILED) from error
     for line in plan.describe():
         typer.echo(line)
     if execute:
@@ -426,11 +451,11 @@ def serve(
     from pipeline.logs import configure_logging
 
     overrides = {k: v for k, v in {"http_host": host, "http_port": port}.items() if v is not None}
-    settings = Settings(**overrides)  # type: ignore[arg-type]
+    settings = read_settings(**overrides)
     refusal = refusal_to_serve(settings)
     if refusal:
         typer.echo(f"serve refused: {refusal}", err=True)
-        raise typer.Exit(code=2)
+        raise typer.Exit(code=ExitStatus.CONFIGURATION_INVALID)
     configure_logging(settings.log_level, settings.log_format)
     with _refusal_ends("serve"):
         run_server(settings)
@@ -446,17 +471,14 @@ def webhooks(
     record a delivery that fails for good on the dead-letter topic (reason webhook_failed)."""
     from pipeline.logs import configure_logging
     from pipeline.webhook_sink import run_webhooks
-    from pipeline.webhooks import WebhookFileError, load_webhooks
+    from pipeline.webhooks import load_webhooks
 
-    settings = Settings()
-    configure_logging(settings.log_level, settings.log_format)
+    settings = read_settings()
     path = config or settings.webhooks_path
     if path is None:
         raise typer.BadParameter("give --config FILE or set NEWS_WEBHOOKS_PATH")
-    try:
-        subscribers = load_webhooks(path)
-    except WebhookFileError as error:
-        raise typer.BadParameter(visible(str(error))) from error
+    subscribers = load_webhooks(path)
+    configure_logging(settings.log_level, settings.log_format)
     with contextlib.suppress(KeyboardInterrupt), _refusal_ends("webhooks"):
         asyncio.run(run_webhooks(settings, subscribers))
 
@@ -475,8 +497,13 @@ def worker(
         from pipeline.logs import configure_logging
         from pipeline.supervisor import StallCheck, worker_command
         from pipeline.supervisor import supervise as run_supervised
+        from pipeline.taxonomy_file import load_taxonomy
 
-        settings = Settings()
+        settings = read_settings()
+        # Each worker started checks the taxonomy again (it may have changed since), and ends with
+        # CONFIGURATION_INVALID, which is not started again; checked here first, the command ends at
+        # once, with no worker started at all.
+        load_taxonomy(settings.taxonomy_path)
         configure_logging(settings.log_level, settings.log_format)
         stall = StallCheck(
             aiokafka_options(settings),
@@ -491,7 +518,7 @@ def worker(
     from pipeline.logs import configure_logging
     from pipeline.taxonomy_file import load_taxonomy
 
-    settings = Settings()
+    settings = read_settings()
     configure_logging(settings.log_level, settings.log_format)
     classifier = LineClassifier(load_taxonomy(settings.taxonomy_path))
     # The app makes sure of its topics as it starts (PipelineApp.on_first_start); doing it here first
@@ -534,7 +561,7 @@ def tail(
     from pipeline.tail import follow_alerts
     from pipeline.taxonomy_file import load_taxonomy
 
-    settings = Settings()
+    settings = read_settings()
     if kinds and (
         unknown := unknown_kinds(kinds, (rule.kind for rule in load_taxonomy(settings.taxonomy_path).alerts))
     ):
@@ -569,12 +596,14 @@ def evaluate(
         if predictions is not None:
             predicted = read_jsonl(predictions)
         else:
-            classifier = LineClassifier(load_taxonomy(Settings().taxonomy_path))
+            classifier = LineClassifier(load_taxonomy(read_settings().taxonomy_path))
             now = datetime.now(UTC)
             events = [
                 e for e in read_events(str(gold), gold.read_bytes(), now, fmt="jsonl") if isinstance(e, LineEvent)
             ]
             predicted = [json.loads(event.model_dump_json()) for event in classify_events(classifier, events, now)]
+    except ConfigurationError:
+        raise  # a ValueError too, but no wrong argument: the settings or the taxonomy, said as such
     except (OSError, ValueError) as error:
         raise typer.BadParameter(visible(str(error))) from error
     report = score(gold_lines, expected, predicted)
@@ -604,7 +633,7 @@ def labels(
             out_of_date = stale(source, source.parent)
             if out_of_date:
                 typer.echo(f"out of date: {', '.join(out_of_date)}; run `python -m pipeline labels {source}`", err=True)
-                raise typer.Exit(code=1)
+                raise typer.Exit(code=ExitStatus.RESULTS_DIFFER)
             typer.echo("labelled files are current", err=True)
             return
         for path in build(source, source.parent):
@@ -625,7 +654,7 @@ def schemas(
         stale = stale_schemas(directory)
         if stale:
             typer.echo(f"out of date: {', '.join(stale)}; run `python -m pipeline schemas`", err=True)
-            raise typer.Exit(code=1)
+            raise typer.Exit(code=ExitStatus.RESULTS_DIFFER)
         typer.echo("schemas are current", err=True)
         return
     for path in write_schemas(directory):

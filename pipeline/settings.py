@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from pipeline.configuration_errors import ConfigurationError, validation_problems
 
 PREFIXED = ("app_id", "topic_items", "topic_lines", "topic_classified", "topic_alerts", "topic_dlq")
 """the names a topic prefix goes before"""
@@ -183,3 +186,17 @@ class Settings(BaseSettings):
         if (self.kafka_ssl_certfile is None) != (self.kafka_ssl_keyfile is None):
             raise ValueError("NEWS_KAFKA_SSL_CERTFILE and NEWS_KAFKA_SSL_KEYFILE go together")
         return self
+
+
+def read_settings(**given: Any) -> Settings:
+    """The settings from the environment, with ``given`` (a command's options) over them; settings that
+    cannot be used raise a ConfigurationError naming each variable and what it takes."""
+    try:
+        return Settings(**given)
+    except ValidationError as error:
+        raise ConfigurationError(f"invalid settings: {validation_problems(error, _variable)}") from error
+
+
+def _variable(loc: Sequence[str | int]) -> str:
+    """The environment variable a setting is read from: ``NEWS_PARTITIONS``."""
+    return f"{Settings.model_config.get('env_prefix', '')}{loc[0]}".upper()

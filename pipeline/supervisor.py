@@ -23,11 +23,13 @@ from typing import Any
 import structlog
 from aiokafka import TopicPartition
 
-from pipeline.broker_access import REFUSED_EXIT_STATUS
+from pipeline.exit_status import ExitStatus
 from pipeline.watchdog import ProgressWatch, group_progress
 
 log = structlog.get_logger("pipeline.supervisor")
 _PR_SET_PDEATHSIG = 1
+_FINAL = frozenset({ExitStatus.OK, ExitStatus.BROKER_REFUSED, ExitStatus.CONFIGURATION_INVALID})
+"""a clean end, and the ends a worker started again would come to again: a refusal, configuration that cannot be used"""
 
 
 def die_with_parent() -> None:
@@ -69,8 +71,9 @@ def supervise(
     max_backoff_s: float = 30.0,
     stop_timeout_s: float = STOP_TIMEOUT_S,
 ) -> int:
-    """Run ``command`` until it exits cleanly or the supervisor is told to stop; return its exit status.
-    A child that dies is started again; one that stalls (``stall``) is killed and started again.
+    """Run ``command`` until it exits cleanly, or with a status it would exit with again, or the supervisor
+    is told to stop; return its exit status. A child that dies otherwise is started again; one that stalls
+    (``stall``) is killed and started again.
 
     Told to stop, the supervisor passes the signal on and returns within ``stop_timeout_s``: a child
     still running when only the kill margin is left is killed (the next worker processes again what it
@@ -92,7 +95,7 @@ def supervise(
             if stop.signum is not None:  # asked while Popen ran, when ``forward`` could not reach this child
                 child.send_signal(stop.signum)
             status = _wait(child, stall, stop, kill_after_s=max(stop_timeout_s - _KILL_MARGIN_S, 0.0))
-            if stop.signum is not None or status in (0, REFUSED_EXIT_STATUS):  # refused: it would be again
+            if stop.signum is not None or status in _FINAL:
                 return status
             ran_for = time.monotonic() - started
             backoff = 1.0 if ran_for > 60 else min(backoff * 2, max_backoff_s)

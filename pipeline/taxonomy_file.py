@@ -8,10 +8,11 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
+from pipeline.configuration_errors import ConfigurationError, validation_problems, where_yaml_fails
 from pipeline.domain.taxonomy import Taxonomy
 
 
-class TaxonomyError(ValueError):
+class TaxonomyError(ConfigurationError):
     """The taxonomy file cannot be used; the message names the file and the field."""
 
 
@@ -27,11 +28,8 @@ def load_taxonomy(path: Path | None = None) -> Taxonomy:
     except OSError as error:
         raise TaxonomyError(f"{path}: cannot read the taxonomy file: {error.strerror}") from error
     except yaml.YAMLError as error:
-        raise TaxonomyError(f"{path}: not valid YAML: {error}") from error
+        raise TaxonomyError(f"{path}: not valid YAML: {where_yaml_fails(error)}") from error
     try:
         return Taxonomy.model_validate(raw)
     except ValidationError as error:
-        problems = "; ".join(
-            f"{'.'.join(str(part) for part in e['loc']) or '(top level)'}: {e['msg']}" for e in error.errors()
-        )
-        raise TaxonomyError(f"{path}: invalid taxonomy: {problems}") from error
+        raise TaxonomyError(f"{path}: invalid taxonomy: {validation_problems(error)}") from error

@@ -23,6 +23,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, SecretStr, ValidationError, field_validator
 
 from pipeline.alert_filter import AlertFilter
+from pipeline.configuration_errors import ConfigurationError, validation_problems, where_yaml_fails
 
 SIGNATURE_HEADER = "X-News-Signature"
 TIMESTAMP_HEADER = "X-News-Timestamp"
@@ -32,7 +33,7 @@ _SHORTEST_TOKEN = 4
 """a shorter path segment or query value (``v1``, ``en``) is no secret, and hiding it would garble errors"""
 
 
-class WebhookFileError(ValueError):
+class WebhookFileError(ConfigurationError):
     """The webhooks file cannot be used: which entry, which field, why."""
 
 
@@ -114,12 +115,11 @@ def load_webhooks(path: Path, environ: dict[str, str] | None = None) -> list[Sub
     except OSError as error:
         raise WebhookFileError(f"{path}: {error.strerror}") from error
     except yaml.YAMLError as error:
-        raise WebhookFileError(f"{path}: not YAML: {_where_yaml_fails(error)}") from error
+        raise WebhookFileError(f"{path}: not YAML: {where_yaml_fails(error)}") from error
     try:
         parsed = WebhookFile.model_validate(data)
     except ValidationError as error:
-        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors())
-        raise WebhookFileError(f"{path}: {problems}") from error
+        raise WebhookFileError(f"{path}: invalid webhooks file: {validation_problems(error)}") from error
     subscribers = []
     for hook in parsed.webhooks:
         secret = environ.get(hook.secret_env)
@@ -127,14 +127,6 @@ def load_webhooks(path: Path, environ: dict[str, str] | None = None) -> list[Sub
             raise WebhookFileError(f"{path}: webhook {hook.name!r}: environment variable {hook.secret_env} is not set")
         subscribers.append(Subscriber(hook=hook, secret=SecretStr(secret)))
     return subscribers
-
-
-def _where_yaml_fails(error: yaml.YAMLError) -> str:
-    """The problem and its line, without the snippet of the file PyYAML quotes: it may be a URL's password."""
-    if isinstance(error, yaml.MarkedYAMLError) and error.problem_mark is not None:
-        mark = error.problem_mark
-        return f"{error.problem or error.context} at line {mark.line + 1}, column {mark.column + 1}"
-    return type(error).__name__
 
 
 def signature(secret: SecretStr, timestamp: int, body: bytes) -> str:

@@ -1,4 +1,5 @@
-"""Ingest against the broker: lines it refuses are named by file and line, the rest is published, status 1."""
+"""Ingest against the broker: lines it refuses are named by file and line, the rest is published, and the
+status says input was refused."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.exit_status import ExitStatus
 from tests.conftest import REPO
 from tests.integration.conftest import isolated_env, run_cli, settings_for
 from tests.integration.kafka_helpers import read_json, read_to_end, run
@@ -17,13 +19,13 @@ from tests.integration.kafka_helpers import read_json, read_to_end, run
 pytestmark = pytest.mark.integration
 
 
-def test_refused_lines_give_status_1_and_the_rest_is_published(kafka_broker: str, tmp_path: Path) -> None:
+def test_refused_lines_give_their_own_status_and_the_rest_is_published(kafka_broker: str, tmp_path: Path) -> None:
     env = isolated_env(kafka_broker)
     archive = tmp_path / "archive.jsonl"
     lines = [{"article_id": "exit-1", "line_no": n, "text": f"Line {n}."} for n in (1, 2, 2, 3)]
     archive.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
     result = run_cli(env, "ingest", str(archive))
-    assert result.returncode == 1, result.stderr.decode()
+    assert result.returncode == ExitStatus.INPUT_REFUSED, result.stderr.decode()
     assert "rejected" in result.stderr.decode() and "published 3 line(s)" in result.stderr.decode()
     settings = settings_for(env)
     # Ingest has exited: the topic, read to its end, holds all it will ever publish.

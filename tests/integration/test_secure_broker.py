@@ -22,7 +22,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import KafkaConnectionError, TopicAuthorizationFailedError
 
-from pipeline.broker_access import REFUSED_EXIT_STATUS
+from pipeline.exit_status import ExitStatus
 from pipeline.kafka_options import aiokafka_options
 from pipeline.topics_admin import ensure_topics
 from tests.conftest import SEED_ARTICLE
@@ -136,7 +136,7 @@ def test_a_wrong_password_is_refused_at_once_and_never_shown(secure_kafka: Secur
     for args in (("ingest", str(tmp_path / "lines.txt")), ("tail", "--idle-timeout", "5"), ("worker",)):
         refused = run_cli(wrong, *args, timeout=120)
         said = (refused.stdout + refused.stderr).decode()
-        assert refused.returncode == REFUSED_EXIT_STATUS, (args, said[-2000:])
+        assert refused.returncode == ExitStatus.BROKER_REFUSED, (args, said[-2000:])
         assert "refused user 'ingest' (SCRAM-SHA-512)" in said and "NEWS_KAFKA_SASL_PASSWORD" in said, said[-2000:]
         assert WRONG_PASSWORD not in said and secure_kafka.password("ingest") not in said
 
@@ -146,11 +146,11 @@ def test_a_client_without_tls_or_without_the_ca_is_refused(secure_kafka: SecureB
     lines.write_text("One line that should never be published.\n")
     ingest_env = secure_kafka.client_env("ingest")
     no_tls = run_cli({**ingest_env, "NEWS_KAFKA_SECURITY_PROTOCOL": "SASL_PLAINTEXT"}, "ingest", str(lines))
-    assert no_tls.returncode == REFUSED_EXIT_STATUS, no_tls.stderr[-2000:]
+    assert no_tls.returncode == ExitStatus.BROKER_REFUSED, no_tls.stderr[-2000:]
     assert b"speaks TLS and this client does not" in no_tls.stderr
     unverified = {key: value for key, value in ingest_env.items() if key != "NEWS_KAFKA_SSL_CAFILE"}
     untrusting = run_cli(unverified, "ingest", str(lines))
-    assert untrusting.returncode == REFUSED_EXIT_STATUS, untrusting.stderr[-2000:]
+    assert untrusting.returncode == ExitStatus.BROKER_REFUSED, untrusting.stderr[-2000:]
     assert b"TLS certificate could not be verified" in untrusting.stderr
 
     async def plaintext_bootstrap() -> None:
@@ -201,7 +201,7 @@ def test_ingest_without_the_right_to_write_says_so_rather_than_that_the_topic_wa
     lines.write_text("One line the reader may not publish.\n")
     refused = run_cli(secure_kafka.client_env("reader"), "ingest", str(lines), timeout=120)
     said = refused.stderr.decode()
-    assert refused.returncode == REFUSED_EXIT_STATUS, said[-2000:]
+    assert refused.returncode == ExitStatus.BROKER_REFUSED, said[-2000:]
     assert "user 'reader'" in said and "is not visible to this user" in said and "Write to publish" in said
     assert "not created" not in said
 

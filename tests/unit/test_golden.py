@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from pipeline.cli import cli
+from pipeline.exit_status import ExitStatus
 from pipeline.golden import GoldenError, differences, read_golden
 from tests.conftest import SEED_ARTICLE, taxonomy_with_severity
 
@@ -59,7 +60,7 @@ def test_a_changed_rule_fails_with_a_readable_diff(
     changed = taxonomy_with_severity(tmp_path, "war_crimes", "high")
     monkeypatch.setenv("NEWS_TAXONOMY_PATH", str(changed))
     status, stdout, stderr = replay(str(archive), "--expect", str(golden))
-    assert status == 1
+    assert status == ExitStatus.RESULTS_DIFFER
     removed = [line for line in stdout.splitlines() if line.startswith("-{")]
     added = [line for line in stdout.splitlines() if line.startswith("+{")]
     assert len(removed) == len(added) == 1
@@ -79,7 +80,7 @@ def test_lines_are_compared_only_when_asked(archive: Path, tmp_path: Path) -> No
     golden.write_text("\n".join(edited) + "\n")
     assert replay(str(archive), "--expect", str(golden))[0] == 0
     status, stdout, _ = replay(str(archive), "--expect", str(golden), "--lines")
-    assert status == 1 and stdout.count("Someone Else") == 2
+    assert status == ExitStatus.RESULTS_DIFFER and stdout.count("Someone Else") == 2
 
 
 def test_without_a_golden_file_the_records_go_to_stdout() -> None:

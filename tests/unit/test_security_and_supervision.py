@@ -18,6 +18,7 @@ import pytest
 import structlog
 from pydantic import ValidationError
 
+from pipeline.exit_status import ExitStatus
 from pipeline.kafka_options import aiokafka_options, faust_broker_options
 from pipeline.logs import configure_logging
 from pipeline.settings import Settings
@@ -97,14 +98,22 @@ def test_the_supervisor_restarts_a_crashed_worker(tmp_path: Path) -> None:
 
 
 def test_a_worker_the_broker_refused_is_not_started_again(tmp_path: Path) -> None:
-    from pipeline.broker_access import REFUSED_EXIT_STATUS
-
     runs = tmp_path / "runs"
     script = (
         "import pathlib, sys; p = pathlib.Path(sys.argv[1]); p.write_text(p.read_text() + 'x' if p.exists() else 'x');"
-        f" sys.exit({REFUSED_EXIT_STATUS})"
+        f" sys.exit({int(ExitStatus.BROKER_REFUSED)})"
     )
-    assert supervise([sys.executable, "-c", script, str(runs)]) == REFUSED_EXIT_STATUS
+    assert supervise([sys.executable, "-c", script, str(runs)]) == ExitStatus.BROKER_REFUSED
+    assert runs.read_text() == "x"
+
+
+def test_a_worker_whose_configuration_cannot_be_used_is_not_started_again(tmp_path: Path) -> None:
+    runs = tmp_path / "runs"
+    script = (  # started again, it would end cleanly: a supervisor that did so would not wait forever
+        "import pathlib, sys; p = pathlib.Path(sys.argv[1]); again = p.exists(); p.write_text('xx' if again else 'x');"
+        f" sys.exit(0 if again else {int(ExitStatus.CONFIGURATION_INVALID)})"
+    )
+    assert supervise([sys.executable, "-c", script, str(runs)]) == ExitStatus.CONFIGURATION_INVALID
     assert runs.read_text() == "x"
 
 

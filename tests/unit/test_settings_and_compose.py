@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from typer.testing import CliRunner
 
 from pipeline.cli import cli
+from pipeline.exit_status import ExitStatus
 from pipeline.settings import Settings
 from tests.conftest import REPO
 
@@ -234,7 +235,7 @@ def test_serve_as_composed_without_a_token_exits_saying_so_without_a_traceback()
         timeout=60,
         env={"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/"), **_serve_environment({})},
     )
-    assert started.returncode == 2
+    assert started.returncode == ExitStatus.CONFIGURATION_INVALID
     assert (
         started.stderr.strip()
         == "serve refused: NEWS_HTTP_TOKEN is empty: give it a random token of at least 16 characters"
@@ -257,7 +258,7 @@ def test_serve_as_composed_will_not_start_without_both_tokens(
     for name in [n for n in os.environ if n.startswith("NEWS_")]:
         monkeypatch.delenv(name)
     result = CliRunner().invoke(cli, ["serve"], env=_serve_environment(env))
-    assert result.exit_code == 2 and isinstance(result.exception, SystemExit)
+    assert result.exit_code == ExitStatus.CONFIGURATION_INVALID and isinstance(result.exception, SystemExit)
     assert "serve refused: " in result.stderr and words in result.stderr
 
 
@@ -267,5 +268,9 @@ def test_serve_refuses_bad_tokens_by_name_without_a_traceback(monkeypatch: pytes
     monkeypatch.setenv("NEWS_HTTP_TOKEN", "a-write-token-long-enough")
     monkeypatch.setenv("NEWS_HTTP_HOST", "0.0.0.0")
     result = CliRunner().invoke(cli, ["serve"])
-    assert result.exit_code == 2 and result.exception is not None and isinstance(result.exception, SystemExit)
+    assert (
+        result.exit_code == ExitStatus.CONFIGURATION_INVALID
+        and result.exception is not None
+        and isinstance(result.exception, SystemExit)
+    )
     assert "serve refused: set NEWS_HTTP_READ_TOKEN: serve listens on 0.0.0.0" in result.stderr

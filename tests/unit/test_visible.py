@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 from pipeline.cli import cli
 from pipeline.evaluation import evaluate
 from pipeline.events import Alert, SpeakerRef
+from pipeline.exit_status import ExitStatus
 from pipeline.golden import differences, golden_text, read_golden, records_of
 from pipeline.logs import configure_logging
 from pipeline.settings import Settings
@@ -162,7 +163,7 @@ def test_the_command_line_escapes_what_it_quotes_from_its_input_in_a_refusal(tmp
     article = tmp_path / "story\x1b[2J\u202e.txt"
     article.write_text("The minister spoke.\n", encoding="utf-8")
     result = CliRunner().invoke(cli, ["classify", str(article)])
-    assert result.exit_code == 1
+    assert result.exit_code == ExitStatus.INPUT_REFUSED
     refusal = result.stderr
     assert "rejected " in refusal and "article_id: Value error, character 6 is U+001B" in refusal
     assert "story\\u001b[2J\\u202e.txt" in refusal and acts_on_a_terminal(refusal.replace("\n", "")) == []
