@@ -4,20 +4,19 @@ for the server, however many editors watch."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import math
-import uuid
 from collections import OrderedDict, deque
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from typing import Any
 
 import structlog
-from aiokafka import AIOKafkaConsumer
+from aiokafka import ConsumerRecord
 from pydantic import ValidationError
 
 from pipeline.alert_filter import AlertFilter
 from pipeline.events import Alert
-from pipeline.kafka_options import aiokafka_options
 from pipeline.settings import Settings
+from pipeline.topic_history import read_back_then_follow
 
 log = structlog.get_logger("pipeline.http")
 
@@ -35,6 +34,11 @@ class AlertFeed:
         self._seen: OrderedDict[str, None] = OrderedDict()
 
     @property
+    def recent(self) -> int:
+        """How many alerts a new listener is handed before the new ones."""
+        return len(self._recent)
+
+    @property
     def listening(self) -> int:
         """How many listeners (live streams) the feed hands alerts to."""
         return len(self._listeners)
@@ -47,7 +51,7 @@ class AlertFeed:
             self._seen.popitem(last=False)
         self._recent.append(alert)
         for queue in list(self._listeners):
-            if queue.qsize() >= _LISTENER_QUEUE:
+            if queue.qsize() >= queue.maxsize - 1:
                 self._listeners.discard(queue)
                 queue.put_nowait(None)  # the end marker has the one slot kept free for it
             else:
@@ -58,7 +62,8 @@ class AlertFeed:
     ) -> AsyncIterator[Alert]:
         """The recent alerts, then each new one, that ``wanted`` wants, for as long as ``lasting`` gives
         time left (seconds): it is asked before each alert is handed out and at least every ``recheck_s``."""
-        queue: asyncio.Queue[Alert | None] = asyncio.Queue(maxsize=_LISTENER_QUEUE + 1)
+        # Room for the recent alerts besides the thousand new ones a listener may fall behind by.
+        queue: asyncio.Queue[Alert | None] = asyncio.Queue(maxsize=len(self._recent) + _LISTENER_QUEUE + 1)
         for earlier in self._recent:
             queue.put_nowait(earlier)
         self._listeners.add(queue)
@@ -77,31 +82,34 @@ class AlertFeed:
             self._listeners.discard(queue)
 
 
+def newest(alerts: Iterable[Alert], count: int) -> list[Alert]:
+    """The ``count`` newest of ``alerts`` by when they were raised, oldest first, each id once: the
+    order a listener is handed them in. Partitions are read side by side, so offsets give no order
+    across them; an alert published twice (after a crash) takes one place."""
+    by_id = {alert.event_id: alert for alert in alerts}
+    ordered = sorted(by_id.values(), key=lambda alert: (alert.raised_at, alert.event_id))
+    return ordered[-count:] if count > 0 else []
+
+
 async def feed_from_kafka(settings: Settings, feed: AlertFeed, ready: asyncio.Event) -> None:
-    """Read the alerts topic from its end for as long as the server runs, into ``feed``."""
-    consumer = AIOKafkaConsumer(
-        settings.topic_alerts,
-        **aiokafka_options(settings),
-        group_id=None,
-        client_id=f"news-http-{uuid.uuid4().hex[:8]}",
-        auto_offset_reset="latest",
-        enable_auto_commit=False,
-        fetch_max_wait_ms=settings.consumer_fetch_max_wait_ms,
-    )
-    await consumer.start()
-    try:
-        await consumer.seek_to_end()
-        # Fix the start positions now, so an alert sent after the server is ready is never skipped.
-        for partition in consumer.assignment():
-            await consumer.position(partition)
-        ready.set()
-        while True:
-            for records in (await consumer.getmany(timeout_ms=1_000)).values():
-                for record in records:
-                    try:
-                        feed.publish(Alert.model_validate_json(record.value))
-                    except ValidationError:
-                        log.warning("malformed_alert_skipped", offset=record.offset, partition=record.partition)
-    finally:
-        with contextlib.suppress(Exception):
-            await consumer.stop()
+    """The last ``http_alert_history`` alerts of the alerts topic into ``feed``, then each new one, for
+    as long as the server runs; ``ready`` is set once the history is in."""
+
+    def decoded(record: ConsumerRecord[Any, Any]) -> Alert | None:
+        try:
+            return Alert.model_validate_json(record.value)
+        except ValidationError:
+            log.warning("malformed_alert_skipped", offset=record.offset, partition=record.partition)
+            return None
+
+    def take_history(records: Sequence[ConsumerRecord[Any, Any]]) -> None:
+        alerts = (alert for alert in map(decoded, records) if alert is not None)
+        for alert in newest(alerts, settings.http_alert_history):
+            feed.publish(alert)
+
+    def take(record: ConsumerRecord[Any, Any]) -> None:
+        if (alert := decoded(record)) is not None:
+            feed.publish(alert)
+
+    depth = settings.http_alert_history
+    await read_back_then_follow(settings, settings.topic_alerts, depth, take_history, take, ready.set)

@@ -1,4 +1,4 @@
-"""Which alerts a subscriber wants: by kind, by speaker, by article. Empty means any."""
+"""Which alerts a subscriber wants: by kind, by severity, by speaker, by article. Empty means any."""
 
 from __future__ import annotations
 
@@ -33,13 +33,23 @@ class AlertFilter:
     speakers: tuple[tuple[str, ...], ...] = ()
     """each as its casefolded words: "Guterres" asks for Antonio Guterres, as an editor would say it"""
     articles: frozenset[str] = frozenset()
+    severities: frozenset[str] = frozenset()
 
     @classmethod
-    def of(cls, kinds: Iterable[str] = (), speakers: Iterable[str] = (), articles: Iterable[str] = ()) -> AlertFilter:
-        return cls(frozenset(kinds), tuple(_words(s) for s in speakers if s.strip()), frozenset(articles))
+    def of(
+        cls,
+        kinds: Iterable[str] = (),
+        speakers: Iterable[str] = (),
+        articles: Iterable[str] = (),
+        severities: Iterable[str] = (),
+    ) -> AlertFilter:
+        speakers_asked = tuple(_words(s) for s in speakers if s.strip())
+        return cls(frozenset(kinds), speakers_asked, frozenset(articles), frozenset(severities))
 
     def wants(self, alert: Alert) -> bool:
         if self.kinds and alert.kind not in self.kinds:
+            return False
+        if self.severities and alert.severity not in self.severities:
             return False
         if self.articles and alert.article_id not in self.articles:
             return False

@@ -194,12 +194,15 @@ class ClassifiedLine(_Event):
         return event_id("classified", article_id, line_no)
 
 
+Severity = Literal["low", "medium", "high", "critical"]
+
+
 class Alert(_Event):
     """An item an editor must not miss, as published to ``news.alerts``."""
 
     type: Literal["news.alert"] = "news.alert"
     kind: str
-    severity: Literal["low", "medium", "high", "critical"]
+    severity: Severity
     article_id: ArticleId
     line_no: LineNo
     line_event_id: str

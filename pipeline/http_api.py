@@ -1,5 +1,6 @@
 """The HTTP server for newsroom systems: lines in (``POST /v1/articles/{id}/lines``), alerts out
-(a live page and its server-sent events). Its OpenAPI description is served at ``/openapi.json``.
+(a live page and its server-sent events, and ``GET /v1/articles/{id}/lines``: an alert's article as
+the pipeline classified it). Its OpenAPI description is served at ``/openapi.json``.
 Who may do what is decided before a request's body is read (``pipeline.http_access``).
 
 A request is answered 202 only once Kafka has acknowledged every line it carried, so a CMS that
@@ -26,7 +27,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from pipeline.alert_feed import AlertFeed
 from pipeline.alert_filter import AlertFilter
-from pipeline.events import ArticleId, ItemVersion, LineEvent, LineNo, LineText
+from pipeline.article_lines import ArticleLines
+from pipeline.events import ArticleId, ClassifiedLine, ItemVersion, LineEvent, LineNo, LineText, Severity
 from pipeline.http_access import SESSION_PATH, SESSION_RECHECK_SECONDS, Access, AccessGate
 from pipeline.ninjs import NinjsError, read_item
 from pipeline.settings import Settings
@@ -88,6 +90,14 @@ class ItemAccepted(BaseModel):
     topic: str
 
 
+class ArticleSeen(BaseModel):
+    """An article's lines as the pipeline classified them, for the live page to show an alert in its place."""
+
+    article_id: str
+    lines: list[ClassifiedLine] = Field(description="the lines kept, in the article's order")
+    lines_let_go: int = Field(description="earlier lines let go, beyond the most an article keeps")
+
+
 class Problem(BaseModel):
     error: str
     detail: list[dict[str, Any]] | str | None = None
@@ -95,6 +105,9 @@ class Problem(BaseModel):
 
 ARTICLE_ID = Path(description="the article's id: its lines' Kafka key")
 STREAM_PATH = "/v1/alerts/stream"
+ARTICLE_LINES_PATH = "/v1/articles/{article_id:path}/lines"
+"""an article id may hold a slash: the path converter takes it whole"""
+_UNSTORED = {"Cache-Control": "no-store"}
 
 
 class _BodyLimit:
@@ -228,8 +241,10 @@ def build_http_app(
     feed: AlertFeed,
     lifespan: Callable[[FastAPI], Any] | None = None,
     *,
+    articles: ArticleLines | None = None,
     session_recheck_s: float = SESSION_RECHECK_SECONDS,
 ) -> FastAPI:
+    articles = articles if articles is not None else ArticleLines(settings.http_articles_kept)
     access = Access(settings)  # ValueError, naming the setting, if the tokens will not do
     parsing = anyio.CapacityLimiter(_PARSERS)
     app = FastAPI(
@@ -338,8 +353,9 @@ def build_http_app(
         kind: Annotated[list[str] | None, Query()] = None,
         speaker: Annotated[list[str] | None, Query()] = None,
         article: Annotated[list[str] | None, Query()] = None,
+        severity: Annotated[list[Severity] | None, Query()] = None,
     ) -> StreamingResponse:
-        wanted = AlertFilter.of(kind or (), speaker or (), article or ())
+        wanted = AlertFilter.of(kind or (), speaker or (), article or (), severity or ())
         # Opened with a session, the stream ends with it: when it expires, or is logged out.
         lasting = partial(access.reading_left, _headers(request))
         return StreamingResponse(
@@ -347,6 +363,24 @@ def build_http_app(
             media_type="text/event-stream",
             headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
         )
+
+    @app.get(
+        ARTICLE_LINES_PATH,
+        response_model=ArticleSeen,
+        dependencies=[Security(_BEARER)],
+        responses={**_READING, 404: {"model": Problem, "description": "no line of the article is kept"}},
+        summary="An article's lines as the pipeline classified them: speaker and topics, in order",
+        description=(
+            "The server keeps the lines of the NEWS_HTTP_ARTICLES_KEPT articles most recently written to, read"
+            " back from the classified-lines topic when it starts: an older article is not found."
+        ),
+    )
+    async def article_lines(article_id: Annotated[str, ARTICLE_ID], response: Response) -> ArticleSeen | JSONResponse:
+        lines = articles.lines_of(article_id)
+        if lines is None:
+            return JSONResponse({"error": "no line of this article is kept"}, status_code=404, headers=_UNSTORED)
+        response.headers.update(_UNSTORED)
+        return ArticleSeen(article_id=article_id, lines=lines, lines_let_go=articles.dropped_from(article_id))
 
     @app.get("/alerts", response_class=HTMLResponse, responses=_READING, summary="The live alerts page")
     async def alerts_page() -> HTMLResponse:

@@ -1,26 +1,31 @@
-"""Running the HTTP server: one idempotent producer for the lines and one consumer for the live alerts,
-both started before the server takes requests and stopped after it stops."""
+"""Running the HTTP server: one idempotent producer for the lines, one consumer for the live alerts and
+one for the classified lines the page opens an alert's article with, all started (the consumers' history
+read back) before the server takes requests and stopped after it stops."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
+from functools import partial
 from typing import Any
 
 import structlog
 import uvicorn
-from aiokafka import AIOKafkaProducer
+from aiokafka import AIOKafkaProducer, ConsumerRecord
 from aiokafka.errors import KafkaError
 from fastapi import FastAPI
+from pydantic import ValidationError
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from pipeline.alert_feed import AlertFeed, feed_from_kafka
-from pipeline.events import ItemVersion, LineEvent
+from pipeline.article_lines import ArticleLines
+from pipeline.events import ClassifiedLine, ItemVersion, LineEvent
 from pipeline.http_api import Unavailable, build_http_app
 from pipeline.ingest import ensure_topics_waiting
 from pipeline.kafka_options import aiokafka_options
 from pipeline.settings import Settings
+from pipeline.topic_history import read_back_then_follow
 
 log = structlog.get_logger("pipeline.http")
 
@@ -68,31 +73,76 @@ class KafkaLinePublisher:
             raise Unavailable(str(error)) from error
 
 
+async def articles_from_kafka(settings: Settings, articles: ArticleLines, ready: asyncio.Event) -> None:
+    """The recent classified lines into ``articles``, then each new one, for as long as the server runs."""
+
+    def take(record: ConsumerRecord[Any, Any]) -> None:
+        try:
+            articles.add(ClassifiedLine.model_validate_json(record.value))
+        except ValidationError:
+            log.warning("malformed_classified_line_skipped", offset=record.offset, partition=record.partition)
+
+    def take_history(records: Sequence[ConsumerRecord[Any, Any]]) -> None:
+        for record in records:
+            take(record)
+
+    depth = settings.http_article_read_back
+    await read_back_then_follow(settings, settings.topic_classified, depth, take_history, take, ready.set)
+
+
+Reader = Callable[[asyncio.Event], Coroutine[Any, Any, None]]
+"""reads a topic for as long as the server runs, setting the event once its history is read back"""
+
+
+async def _read_back(readers: Sequence[Reader]) -> list[asyncio.Task[None]]:
+    """Each reader started, and each past its history; a reader that fails before says why."""
+    events = [asyncio.Event() for _ in readers]
+    tasks = [(asyncio.create_task(reader(ready)), ready) for reader, ready in zip(readers, events, strict=True)]
+    for task, ready in tasks:
+        await asyncio.wait([task, asyncio.create_task(ready.wait())], return_when=asyncio.FIRST_COMPLETED)
+        if task.done():
+            await _stop([other for other, _ in tasks if other is not task])
+            task.result()  # the consumer could not start: say why
+    return [task for task, _ in tasks]
+
+
+async def _stop(tasks: Sequence[asyncio.Task[None]]) -> None:
+    for task in tasks:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
 def http_app(settings: Settings) -> FastAPI:
     publisher = KafkaLinePublisher(settings)
-    feed = AlertFeed()
+    feed = AlertFeed(recent=settings.http_alert_history)
+    articles = ArticleLines(settings.http_articles_kept)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # A broker still starting is waited for, as ingest waits for it.
-        topics = [settings.topic_lines, settings.topic_items, settings.topic_alerts]
+        topics = [settings.topic_lines, settings.topic_items, settings.topic_classified, settings.topic_alerts]
         await ensure_topics_waiting(settings, topics=topics)
         await publisher.start()
-        ready = asyncio.Event()
-        reading = asyncio.create_task(feed_from_kafka(settings, feed, ready))
-        await asyncio.wait([reading, asyncio.create_task(ready.wait())], return_when=asyncio.FIRST_COMPLETED)
-        if reading.done():
-            reading.result()  # the consumer could not start: say why
-        log.info("http_ready", host=settings.http_host, port=settings.http_port, topic=settings.topic_lines)
+        # Read back side by side; the server answers once both are in, so a restart shows what was there.
+        reading = await _read_back(
+            [partial(feed_from_kafka, settings, feed), partial(articles_from_kafka, settings, articles)]
+        )
+        log.info(
+            "http_ready",
+            host=settings.http_host,
+            port=settings.http_port,
+            topic=settings.topic_lines,
+            alerts_read_back=feed.recent,
+            lines_read_back=len(articles),
+        )
         try:
             yield
         finally:
-            reading.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await reading
+            await _stop(reading)
             await publisher.stop()
 
-    return build_http_app(settings, publisher, feed, lifespan)
+    return build_http_app(settings, publisher, feed, lifespan, articles=articles)
 
 
 _UVICORN_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access")

@@ -123,6 +123,24 @@ class Settings(BaseSettings):
     http_max_streams: int = Field(
         default=100, ge=1, le=100_000, description="live alert streams open at once (one a live page); beyond, 503"
     )
+    http_alert_history: int = Field(
+        default=200,
+        ge=0,
+        le=10_000,
+        description="alerts the live page opens with: `serve` reads them back from the alerts topic when it starts",
+    )
+    http_articles_kept: int = Field(
+        default=300,
+        ge=1,
+        le=10_000,
+        description="recent articles whose classified lines `serve` keeps, for a row of the live page to open",
+    )
+    http_article_read_back: int = Field(
+        default=20_000,
+        ge=0,
+        le=1_000_000,
+        description="classified lines `serve` reads back from each partition when it starts, to fill the articles kept",
+    )
     http_idle_timeout_s: int = Field(
         default=5,
         ge=1,

@@ -134,9 +134,10 @@ def roomy_server(http_server: HttpServer, tmp_path_factory: pytest.TempPathFacto
 
 
 @contextlib.contextmanager
-def browser_page() -> Iterator[Any]:
+def browser_page(**page_options: Any) -> Iterator[Any]:
     """A page of Debian's Chromium, headless, with the flags this machine's closed network needs; its
-    navigation, filling and clicking wait up to 60 s, on a loaded machine too."""
+    navigation, filling and clicking wait up to 60 s, on a loaded machine too. ``page_options`` are
+    Playwright's for a new page (``locale``, ``timezone_id``, ``viewport``)."""
     from playwright.sync_api import sync_playwright
 
     chromium = shutil.which("chromium")
@@ -147,7 +148,7 @@ def browser_page() -> Iterator[Any]:
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
         )
         try:
-            page = browser.new_page()
+            page = browser.new_page(**page_options)
             page.set_default_timeout(60_000)
             yield page
         finally:
