@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator, Sequence
 from functools import partial
 from typing import Any
 
@@ -21,9 +21,10 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 from pipeline.alert_feed import AlertFeed, feed_from_kafka
 from pipeline.article_lines import ArticleLines
 from pipeline.events import ClassifiedLine, ItemVersion, LineEvent
-from pipeline.http_api import Unavailable, build_http_app
+from pipeline.http_api import LinePublisher, Unavailable, build_http_app
 from pipeline.ingest import ensure_topics_waiting
 from pipeline.kafka_options import aiokafka_options
+from pipeline.metrics import ServeMetrics
 from pipeline.settings import Settings
 from pipeline.topic_history import read_back_then_follow
 
@@ -113,9 +114,36 @@ async def _stop(tasks: Sequence[asyncio.Task[None]]) -> None:
             await task
 
 
+class MeteredPublisher:
+    """A publisher counting what Kafka took, and what it did not."""
+
+    def __init__(self, publisher: LinePublisher, metrics: ServeMetrics) -> None:
+        self._publisher = publisher
+        self._metrics = metrics
+
+    async def publish(self, lines: Sequence[LineEvent]) -> None:
+        with self._counting_failure():
+            await self._publisher.publish(lines)
+        self._metrics.lines_published.inc(len(lines))
+
+    async def publish_item(self, item: ItemVersion) -> None:
+        with self._counting_failure():
+            await self._publisher.publish_item(item)
+        self._metrics.items_published.inc()
+
+    @contextlib.contextmanager
+    def _counting_failure(self) -> Iterator[None]:
+        try:
+            yield
+        except Unavailable:
+            self._metrics.publish_failures.inc()
+            raise
+
+
 def http_app(settings: Settings) -> FastAPI:
     publisher = KafkaLinePublisher(settings)
     feed = AlertFeed(recent=settings.http_alert_history)
+    metrics = ServeMetrics(lambda: feed.listening)
     articles = ArticleLines(settings.http_articles_kept)
 
     @contextlib.asynccontextmanager
@@ -124,6 +152,8 @@ def http_app(settings: Settings) -> FastAPI:
         topics = [settings.topic_lines, settings.topic_items, settings.topic_classified, settings.topic_alerts]
         await ensure_topics_waiting(settings, topics=topics)
         await publisher.start()
+        if settings.metrics_port is not None:
+            metrics.serve(settings.metrics_port)
         # Read back side by side; the server answers once both are in, so a restart shows what was there.
         reading = await _read_back(
             [partial(feed_from_kafka, settings, feed), partial(articles_from_kafka, settings, articles)]
@@ -142,7 +172,7 @@ def http_app(settings: Settings) -> FastAPI:
             await _stop(reading)
             await publisher.stop()
 
-    return build_http_app(settings, publisher, feed, lifespan, articles=articles)
+    return build_http_app(settings, MeteredPublisher(publisher, metrics), feed, lifespan, articles=articles)
 
 
 _UVICORN_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access")

@@ -1,6 +1,7 @@
-"""What a worker counts, for Prometheus to scrape (`NEWS_METRICS_PORT`): lines classified, alerts by
-kind, dead letters by reason, each batch's size and processing time, the time from a line's ingest
-to its alert, and the consumer's lag per input partition. Names follow Prometheus' conventions (a
+"""What the pipeline's processes count, for Prometheus to scrape (`NEWS_METRICS_PORT`). A worker:
+lines classified, alerts by kind, dead letters by reason, each batch's size and processing time,
+the time from a line's ingest to its alert, and the consumer's lag per input partition. `serve`:
+what newsrooms sent over HTTP and the live streams open. Names follow Prometheus' conventions (a
 ``news_`` prefix, base units, ``_total`` on counters); docs/metrics.md lists them.
 
 Each process keeps its own registry, so that tests and tools building several apps in one process
@@ -9,7 +10,7 @@ count apart.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, start_http_server
 
@@ -80,5 +81,32 @@ class WorkerMetrics:
             self.consumer_lag.labels(topic, str(partition)).set(lag)
 
     def serve(self, port: int) -> None:
-        """Answer scrapes on ``port`` from a thread of its own."""
-        start_http_server(port, registry=self.registry)
+        serve_scrapes(self.registry, port)
+
+
+class ServeMetrics:
+    def __init__(self, streams_open: Callable[[], int], registry: CollectorRegistry | None = None) -> None:
+        self.registry = registry or CollectorRegistry()
+        self.lines_published = Counter(
+            "news_http_lines_published", "Lines sent over HTTP that Kafka acknowledged", registry=self.registry
+        )
+        self.items_published = Counter(
+            "news_http_items_published",
+            "News item versions sent over HTTP that Kafka acknowledged",
+            registry=self.registry,
+        )
+        self.publish_failures = Counter(
+            "news_http_publish_failures",
+            "Requests answered 503 as Kafka did not take what they sent",
+            registry=self.registry,
+        )
+        self.streams = Gauge("news_http_alert_streams_open", "Live alert streams open", registry=self.registry)
+        self.streams.set_function(streams_open)
+
+    def serve(self, port: int) -> None:
+        serve_scrapes(self.registry, port)
+
+
+def serve_scrapes(registry: CollectorRegistry, port: int) -> None:
+    """Answer scrapes on ``port`` from a thread of its own."""
+    start_http_server(port, registry=registry)

@@ -152,7 +152,7 @@ class Settings(BaseSettings):
     webhook_timeout_s: float = Field(default=10.0, gt=0)
     webhook_backoff_s: float = Field(default=0.5, gt=0, description="first wait between tries; it doubles, to 30 s")
     metrics_port: int | None = Field(
-        default=None, ge=1, le=65535, description="where a worker or the webhook sink answers Prometheus' scrapes"
+        default=None, ge=1, le=65535, description="where a worker, serve or the webhooks answer Prometheus' scrapes"
     )
     web_enabled: bool = Field(default=False, description="Faust's web server (metrics, table views)")
     web_port: int = Field(default=6066, ge=1, le=65535)

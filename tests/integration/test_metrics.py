@@ -1,5 +1,6 @@
-"""A worker's metrics, scraped while it runs, agree with what was sent to it: lines classified,
-alerts by kind, dead letters by reason, batch sizes, line-to-alert times and the consumer's lag."""
+"""Metrics scraped while the processes run agree with what was sent to them: a worker's lines
+classified, alerts by kind, dead letters by reason, batch sizes, line-to-alert times and consumer
+lag; serve's lines and items taken over HTTP and its live streams."""
 
 from __future__ import annotations
 
@@ -13,7 +14,15 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.conftest import SEED_ALERTS, SEED_ARTICLE
-from tests.integration.conftest import free_port, isolated_env, run_cli, settings_for, start_worker
+from tests.integration.conftest import (
+    HTTP_TOKEN,
+    free_port,
+    isolated_env,
+    run_cli,
+    serving,
+    settings_for,
+    start_worker,
+)
 from tests.integration.kafka_helpers import produce_raw, read_json, run
 
 pytestmark = pytest.mark.integration
@@ -77,3 +86,25 @@ def test_a_workers_metrics_count_what_it_was_sent(kafka_broker: str, tmp_path: P
     inputs = (settings.topic_lines, settings.topic_items)
     read = {(("partition", str(p)), ("topic", topic)): 0.0 for topic in inputs for p in range(settings.partitions)}
     assert lags == read, lags  # every input partition, all of it committed
+
+
+def test_serves_metrics_count_the_lines_and_items_sent_over_http_and_the_streams_open(
+    kafka_broker: str, tmp_path: Path
+) -> None:
+    env = {**isolated_env(kafka_broker), "NEWS_METRICS_PORT": str(free_port()), "NEWS_HTTP_TOKEN": HTTP_TOKEN}
+    url = f"http://127.0.0.1:{env['NEWS_METRICS_PORT']}/metrics"
+    with serving(env, tmp_path / "serve.log") as server:
+        headers = {"Authorization": f"Bearer {server.token}"}
+        lines = {"lines": [{"line_no": n, "text": f"Line {n} of the briefing."} for n in (1, 2, 3)]}
+        assert httpx.post(f"{server.url}/v1/articles/metrics-a/lines", json=lines, headers=headers).status_code == 202
+        item = {"uri": "urn:newsroom:metrics", "headline": "Talks", "body_text": "Envoys met.\nTalks go on."}
+        assert httpx.post(f"{server.url}/v1/items", json=item, headers=headers).status_code == 202
+        with httpx.stream("GET", f"{server.url}/v1/alerts/stream", timeout=10) as stream:
+            assert stream.status_code == 200
+            open_while_streaming = value(scrape(url), "news_http_alert_streams_open")
+        samples = scrape(url)
+
+    assert value(samples, "news_http_lines_published_total") == 3
+    assert value(samples, "news_http_items_published_total") == 1
+    assert value(samples, "news_http_publish_failures_total") == 0
+    assert open_while_streaming == 1
