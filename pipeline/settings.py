@@ -75,7 +75,10 @@ class Settings(BaseSettings):
     commit_interval_s: float = Field(
         default=0.5,
         gt=0,
-        description="how often a worker commits what it has processed: what a crash or a rebalance repeats",
+        description=(
+            "how often a worker, and the webhook sink, commit what they have finished: what a crash or a rebalance"
+            " repeats"
+        ),
     )
     batch_max_messages: int = Field(
         # Under load a batch's own costs (a checkpoint and a memory per article it met) spread over more
@@ -153,6 +156,12 @@ class Settings(BaseSettings):
     webhook_backoff_s: float = Field(default=0.5, gt=0, description="first wait between tries; it doubles, to 30 s")
     metrics_port: int | None = Field(
         default=None, ge=1, le=65535, description="where a worker, serve or the webhooks answer Prometheus' scrapes"
+    )
+    webhook_queue_size: int = Field(
+        default=1_000,
+        ge=1,
+        le=1_000_000,
+        description="alerts waiting for one subscriber; while any subscriber has this many, no more are read",
     )
     web_enabled: bool = Field(default=False, description="Faust's web server (metrics, table views)")
     web_port: int = Field(default=6066, ge=1, le=65535)

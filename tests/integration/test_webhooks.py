@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import hashlib
 import hmac
 import json
+import math
 import os
 import socket
 import subprocess
@@ -21,9 +23,13 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.structs import TopicPartition
 
 from pipeline.events import Alert
 from pipeline.settings import Settings
+from pipeline.webhooks import EVENT_ID_HEADER
 from tests.conftest import REPO
 from tests.integration.conftest import WorkerProcess, isolated_env, run_cli, settings_for
 from tests.integration.kafka_helpers import produce_raw, read_json, read_to_end, run
@@ -37,11 +43,14 @@ class Receiver:
     def __init__(self, status: int) -> None:
         self.requests: list[tuple[dict[str, str], bytes]] = []
         self.paths: list[str] = []
+        self.first_arrival: dict[str, float] = {}
+        """``time.monotonic()`` as the first request of each event id had come whole"""
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers["Content-Length"]))
+                receiver.first_arrival.setdefault(self.headers[EVENT_ID_HEADER], time.monotonic())
                 receiver.requests.append(({k.lower(): v for k, v in self.headers.items()}, body))
                 receiver.paths.append(self.path)
                 self.send_response(status)
@@ -277,3 +286,148 @@ def test_no_secret_a_subscriber_was_given_reaches_the_logs_or_the_dead_letters(
         if any(value in text for value in values)
     ]
     assert leaks == []
+
+
+def test_a_subscriber_answering_500_delays_no_other_and_each_gets_its_alerts_in_order(
+    kafka_broker: str, tmp_path: Path
+) -> None:
+    """Alerts published one by one while one subscriber fails each with a retry cycle of seconds: the
+    other has each within a second of its publishing, and the failing one's end as dead letters."""
+    env = isolated_env(kafka_broker)
+    settings = settings_for(env)
+    healthy, failing = Receiver(200), Receiver(500)
+    config = tmp_path / "webhooks.yaml"
+    config.write_text(
+        "webhooks:\n"
+        f"  - {{name: desk, url: '{healthy.url}', secret_env: DESK_SECRET}}\n"
+        f"  - {{name: broken, url: '{failing.url}', secret_env: BROKEN_SECRET}}\n"
+    )
+    sink_env = {
+        **os.environ,
+        **env,
+        "DESK_SECRET": "desk-secret-5",
+        "BROKEN_SECRET": "broken-secret-6",
+        # tries at 0, 1 and 3 s: an alert is given up 3 s after the first try
+        "NEWS_WEBHOOK_ATTEMPTS": "3",
+        "NEWS_WEBHOOK_BACKOFF_S": "1.0",
+    }
+    run_id = uuid.uuid4().hex[:8]
+    articles = [f"first-{run_id}", f"second-{run_id}"]
+    alerts = [alert_on(articles[n % 2], line_no=n) for n in range(1, 7)]
+    log = tmp_path / "webhooks.log"
+    try:
+        with running_sink(config, sink_env, log):
+            sent = run(publish_one_by_one(settings, alerts, gap_s=0.4))
+            letters = run(read_json(settings, settings.topic_dlq, until=len(alerts), timeout=60))
+            # everything is finished, so the sink commits every alert read
+            ends = run(alerts_read_to(settings))
+            group = f"{settings.app_id}-webhooks"
+            wait_for(lambda: run(alerts_committed(settings, group)) == ends, 10, f"offsets not committed; see {log}")
+    finally:
+        healthy.server.shutdown()
+        failing.server.shutdown()
+
+    delays = {
+        alert.event_id: healthy.first_arrival.get(alert.event_id, math.inf) - at
+        for alert, at in zip(alerts, sent, strict=True)
+    }
+    assert max(delays.values()) < 1.0, delays
+    for article in articles:
+        published = [alert.event_id for alert in alerts if alert.article_id == article]
+        assert posted_of(healthy, article) == published
+        assert posted_of(failing, article) == [event_id for event_id in published for _ in range(3)]
+    assert {letter["reason"] for letter in letters} == {"webhook_failed"}
+    assert {letter["detail"] for letter in letters} == {
+        f"webhook broken (127.0.0.1:{failing.port}): HTTP 500 after 3 attempt(s)"
+    }
+    assert sorted(json.loads(letter["payload_text"])["event_id"] for letter in letters) == sorted(
+        alert.event_id for alert in alerts
+    )
+
+
+def alert_on(article: str, line_no: int) -> Alert:
+    return Alert(
+        event_id=Alert.id_for(article, "war_crimes", str(line_no)),
+        kind="war_crimes",
+        severity="critical",
+        article_id=article,
+        line_no=line_no,
+        line_event_id=f"line-{line_no}",
+        speaker=None,
+        text="He said the killings were war crimes.",
+        evidence=("war crimes",),
+        raised_at=datetime.now(UTC),
+    )
+
+
+def posted_of(receiver: Receiver, article: str) -> list[str]:
+    """The ids of ``article``'s alerts in the order ``receiver`` was asked to take them, each try apart."""
+    posted = [json.loads(body) for _, body in receiver.requests]
+    return [alert["event_id"] for alert in posted if alert["article_id"] == article]
+
+
+async def publish_one_by_one(settings: Settings, alerts: list[Alert], gap_s: float) -> list[float]:
+    """``time.monotonic()`` as each alert was sent, ``gap_s`` after the last was acknowledged, keyed
+    by its article as the worker keys them."""
+    producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap_servers, acks="all")
+    await producer.start()
+    sent = []
+    try:
+        for alert in alerts:
+            await asyncio.sleep(gap_s)
+            sent.append(time.monotonic())
+            value, key = alert.model_dump_json().encode(), alert.article_id.encode()
+            await producer.send_and_wait(settings.topic_alerts, value, key=key)
+    finally:
+        await producer.stop()
+    return sent
+
+
+async def alerts_read_to(settings: Settings) -> dict[int, int]:
+    """The end of each partition of the alerts topic."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=settings.kafka_bootstrap_servers)
+    await consumer.start()
+    try:
+        ends = await consumer.end_offsets(
+            [TopicPartition(settings.topic_alerts, p) for p in range(settings.partitions)]
+        )
+    finally:
+        await consumer.stop()
+    return {tp.partition: end for tp, end in ends.items()}
+
+
+async def alerts_committed(settings: Settings, group: str) -> dict[int, int]:
+    """Where ``group`` has committed each partition of the alerts topic: 0 where it never has."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers)
+    await admin.start()
+    try:
+        offsets = await admin.list_consumer_group_offsets(group)
+    finally:
+        await admin.close()
+    committed = {tp.partition: meta.offset for tp, meta in offsets.items() if tp.topic == settings.topic_alerts}
+    return {partition: committed.get(partition, 0) for partition in range(settings.partitions)}
+
+
+def test_alerts_published_while_the_sink_was_stopped_are_posted_when_it_starts_again(
+    kafka_broker: str, tmp_path: Path
+) -> None:
+    env = isolated_env(kafka_broker)
+    settings = settings_for(env)
+    desk = Receiver(200)
+    config = tmp_path / "webhooks.yaml"
+    config.write_text(f"webhooks:\n  - {{name: desk, url: '{desk.url}', secret_env: DESK_SECRET}}\n")
+    sink_env = {**os.environ, **env, "DESK_SECRET": "desk-secret-7"}
+    article = f"restart-{uuid.uuid4().hex[:8]}"
+    first, *meanwhile = [alert_on(article, line_no=n) for n in range(1, 4)]
+    group = f"{settings.app_id}-webhooks"
+    try:
+        with running_sink(config, sink_env, tmp_path / "first.log"):
+            run(publish_one_by_one(settings, [first], gap_s=0))
+            ends = run(alerts_read_to(settings))
+            wait_for(lambda: run(alerts_committed(settings, group)) == ends, 10, "the first alert not committed")
+        run(publish_one_by_one(settings, meanwhile, gap_s=0))
+        with running_sink(config, sink_env, tmp_path / "second.log"):
+            wait_for(lambda: len(desk.requests) >= 3, 10, "the alerts published meanwhile not posted")
+    finally:
+        desk.server.shutdown()
+    assert posted_of(desk, article) == [alert.event_id for alert in (first, *meanwhile)]
