@@ -1,7 +1,8 @@
 """What the pipeline's processes count, for Prometheus to scrape (`NEWS_METRICS_PORT`). A worker:
 lines classified, alerts by kind, dead letters by reason, each batch's size and processing time,
 the time from a line's ingest to its alert, and the consumer's lag per input partition. `serve`:
-what newsrooms sent over HTTP and the live streams open. Names follow Prometheus' conventions (a
+what newsrooms sent over HTTP and the live streams open. The webhook sink: deliveries by
+subscriber and outcome. Names follow Prometheus' conventions (a
 ``news_`` prefix, base units, ``_total`` on counters); docs/metrics.md lists them.
 
 Each process keeps its own registry, so that tests and tools building several apps in one process
@@ -102,6 +103,30 @@ class ServeMetrics:
         )
         self.streams = Gauge("news_http_alert_streams_open", "Live alert streams open", registry=self.registry)
         self.streams.set_function(streams_open)
+
+    def serve(self, port: int) -> None:
+        serve_scrapes(self.registry, port)
+
+
+class WebhookMetrics:
+    def __init__(self, registry: CollectorRegistry | None = None) -> None:
+        self.registry = registry or CollectorRegistry()
+        self.deliveries = Counter(
+            "news_webhook_deliveries",
+            "Alerts posted to a subscriber, by how it ended: delivered, or failed for good (dead-lettered)",
+            ["webhook", "outcome"],
+            registry=self.registry,
+        )
+        self.attempts = Counter(
+            "news_webhook_attempts",
+            "Requests made to a subscriber, retries included",
+            ["webhook"],
+            registry=self.registry,
+        )
+
+    def delivery(self, webhook: str, delivered: bool, attempts: int) -> None:
+        self.deliveries.labels(webhook, "delivered" if delivered else "failed").inc()
+        self.attempts.labels(webhook).inc(attempts)
 
     def serve(self, port: int) -> None:
         serve_scrapes(self.registry, port)

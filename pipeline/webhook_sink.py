@@ -29,6 +29,7 @@ from pydantic import ValidationError
 from pipeline.events import Alert, DeadLetter, event_id
 from pipeline.ingest import ensure_topics_waiting
 from pipeline.kafka_options import aiokafka_options
+from pipeline.metrics import WebhookMetrics
 from pipeline.settings import Settings
 from pipeline.webhook_offsets import PendingDeliveries
 from pipeline.webhooks import Subscriber, delay_before, signed_headers, worth_retrying
@@ -162,8 +163,11 @@ class WebhookSink:
         """alert id to the topic, partition and offset it was first read at"""
         self.generation = 0
         """counts the rebalances begun: records fetched before one are read again after it"""
+        self.metrics = WebhookMetrics()
 
     async def run(self, client: httpx.AsyncClient) -> None:
+        if self.settings.metrics_port is not None:
+            self.metrics.serve(self.settings.metrics_port)
         await self._wait_for_partitions()
         log.info(
             "webhooks_ready", webhooks=[q.subscriber.hook.where for q in self.queues], topic=self.settings.topic_alerts
@@ -259,6 +263,7 @@ class WebhookSink:
                 letter = failed_delivery(subscriber, record, outcome)
                 await self.producer.send_and_wait(settings.topic_dlq, letter.model_dump_json().encode(), key=record.key)
                 log.error("webhook_failed", webhook=hook.name, alert=queued.event_id, detail=letter.detail)
+            self.metrics.delivery(hook.name, outcome.delivered, outcome.attempts)
             self.pending.done(queued.partition, record.offset, queue.name)
             if queue.alerts.empty():
                 queue.warned_full = False

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-from prometheus_client.parser import text_string_to_metric_families
 
 from tests.conftest import SEED_ALERTS, SEED_ARTICLE
 from tests.integration.conftest import (
@@ -24,23 +23,9 @@ from tests.integration.conftest import (
     start_worker,
 )
 from tests.integration.kafka_helpers import produce_raw, read_json, run
+from tests.integration.scrapes import scrape, value
 
 pytestmark = pytest.mark.integration
-
-Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
-
-
-def scrape(url: str) -> Samples:
-    text = httpx.get(url, timeout=5).text
-    return {
-        (sample.name, tuple(sorted(sample.labels.items()))): sample.value
-        for family in text_string_to_metric_families(text)
-        for sample in family.samples
-    }
-
-
-def value(samples: Samples, name: str, **labels: str) -> float:
-    return samples.get((name, tuple(sorted(labels.items()))), 0.0)
 
 
 def test_a_workers_metrics_count_what_it_was_sent(kafka_broker: str, tmp_path: Path) -> None:

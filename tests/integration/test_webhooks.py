@@ -31,8 +31,9 @@ from pipeline.events import Alert
 from pipeline.settings import Settings
 from pipeline.webhooks import EVENT_ID_HEADER
 from tests.conftest import REPO
-from tests.integration.conftest import WorkerProcess, isolated_env, run_cli, settings_for
+from tests.integration.conftest import WorkerProcess, free_port, isolated_env, run_cli, settings_for
 from tests.integration.kafka_helpers import produce_raw, read_json, read_to_end, run
+from tests.integration.scrapes import scrape, value
 
 pytestmark = pytest.mark.integration
 
@@ -310,6 +311,7 @@ def test_a_subscriber_answering_500_delays_no_other_and_each_gets_its_alerts_in_
         # tries at 0, 1 and 3 s: an alert is given up 3 s after the first try
         "NEWS_WEBHOOK_ATTEMPTS": "3",
         "NEWS_WEBHOOK_BACKOFF_S": "1.0",
+        "NEWS_METRICS_PORT": str(free_port()),
     }
     run_id = uuid.uuid4().hex[:8]
     articles = [f"first-{run_id}", f"second-{run_id}"]
@@ -323,9 +325,24 @@ def test_a_subscriber_answering_500_delays_no_other_and_each_gets_its_alerts_in_
             ends = run(alerts_read_to(settings))
             group = f"{settings.app_id}-webhooks"
             wait_for(lambda: run(alerts_committed(settings, group)) == ends, 10, f"offsets not committed; see {log}")
+            samples = scrape(f"http://127.0.0.1:{sink_env['NEWS_METRICS_PORT']}/metrics")
     finally:
         healthy.server.shutdown()
         failing.server.shutdown()
+
+    counted = {
+        (webhook, outcome): value(samples, "news_webhook_deliveries_total", webhook=webhook, outcome=outcome)
+        for webhook in ("desk", "broken")
+        for outcome in ("delivered", "failed")
+    }
+    assert counted == {
+        ("desk", "delivered"): 6,
+        ("desk", "failed"): 0,
+        ("broken", "delivered"): 0,
+        ("broken", "failed"): 6,
+    }
+    assert value(samples, "news_webhook_attempts_total", webhook="desk") == 6
+    assert value(samples, "news_webhook_attempts_total", webhook="broken") == 18
 
     delays = {
         alert.event_id: healthy.first_arrival.get(alert.event_id, math.inf) - at
