@@ -1,8 +1,8 @@
 """Structured logging, configured once at each entry point.
 
-JSON lines when stderr is not a terminal (workers under a supervisor, CI), a
-readable console rendering on one. Records about an event carry its ids
-through bound context variables, so every line can be traced.
+JSON lines when stderr is not a terminal (workers under a supervisor, CI), every field for a
+service to read; on a terminal, one short line a record for a person (``log_lines``). Records
+about an event carry its ids through bound context variables, so every line can be traced.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from typing import Literal
 import structlog
 
 from pipeline.chatter import LibraryChatter
+from pipeline.log_lines import human_line
 from pipeline.visible import visible
 
 _MULTILINE = frozenset({"exception", "stack"})
@@ -32,9 +33,7 @@ def _shown_safely(_: object, __: str, event_dict: structlog.typing.EventDict) ->
 
 def configure_logging(level: str = "INFO", fmt: Literal["auto", "json", "console"] = "auto") -> None:
     use_console = fmt == "console" or (fmt == "auto" and sys.stderr.isatty())
-    renderer: structlog.typing.Processor = (
-        structlog.dev.ConsoleRenderer() if use_console else structlog.processors.JSONRenderer()
-    )
+    renderer: structlog.typing.Processor = human_line if use_console else structlog.processors.JSONRenderer()
     escaping: list[structlog.typing.Processor] = [_shown_safely] if use_console else []
     shared: list[structlog.typing.Processor] = [
         structlog.contextvars.merge_contextvars,

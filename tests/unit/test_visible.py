@@ -185,15 +185,15 @@ def test_logs_on_a_terminal_show_what_a_record_quotes_escaped_and_tracebacks_kee
         configure_logging("INFO", "console")
         log = structlog.get_logger("t")
         log.warning("dead_letter", key="cms\u2028\x85x", detail="\x1b[2J\u202e: Extra inputs are not permitted")
+        log.warning("input_noted", key="cms\u2028\x85x")  # an event shown by its fields
         try:
             raise ValueError("bad \x1b]0;owned\x07 input")
         except ValueError:
             log.exception("processing_failed")
     logged = re.sub("\x1b\\[[0-9;]*m", "", stream.getvalue())  # the renderer's own colours
     assert acts_on_a_terminal(logged.replace("\n", "")) == []
-    assert "key=cms\\u2028\\u0085x" in logged and "\\u001b]0;owned\\u0007" in logged
-    # a value with spaces is shown quoted, as Python writes a string, so its escapes' backslashes are doubled
-    assert "\\\\u001b[2J\\\\u202e: Extra inputs" in logged
+    assert "key cms\\u2028\\u0085x" in logged and "\\u001b]0;owned\\u0007" in logged
+    assert "\\u001b[2J\\u202e: Extra inputs" in logged
     assert "Traceback (most recent call last):\n" in logged
 
 
