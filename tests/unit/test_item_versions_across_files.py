@@ -48,3 +48,27 @@ def test_two_versions_in_two_files_bring_what_they_bring_in_one(no_pipeline_env:
         "A second round is set for Friday.",
     ]
     assert apart == classified(str(both))
+
+
+def test_a_new_entry_on_top_and_the_one_below_touched_up_are_the_two_new_lines(
+    no_pipeline_env: None, tmp_path: Path
+) -> None:
+    """Issue 24's live-blog case, through classify as a newsroom would run it on one file of both versions."""
+    first = {**FIRST, "body_html": "<p>Envoys met in Geneva on Monday.</p><p>Talks will go on, the minister said.</p>"}
+    second = {
+        **FIRST,
+        "version": "2",
+        "body_html": "<p>A second round is set for Friday.</p>"
+        "<p>Envoys met in Geneva on Monday evening.</p><p>Talks will go on, the minister said.</p>",
+    }
+    both = tmp_path / "live.jsonl"
+    both.write_text(json.dumps(first) + "\n" + json.dumps(second) + "\n")
+
+    lines = classified(str(both))
+
+    assert [(line["line_no"], line["text"], line.get("corrects_line_no")) for line in lines] == [
+        (1, "Envoys met in Geneva on Monday.", None),
+        (2, "Talks will go on, the minister said.", None),
+        (3, "A second round is set for Friday.", None),
+        (4, "Envoys met in Geneva on Monday evening.", 1),
+    ]
