@@ -169,3 +169,17 @@ def test_a_row_opens_its_article_as_the_pipeline_saw_it_with_the_alert_s_line_ma
         assert rows[2][2] == HOSTILE_LINE["text"]
         assert page.locator("#article img, #article-lines b").count() == 0
         assert page.title() != "owned"
+
+
+def test_a_link_with_a_filter_the_server_does_not_take_says_so_rather_than_asking_to_log_in_again(
+    guarded_env: dict[str, str], artefacts: Path, tmp_path: Path
+) -> None:
+    with serving(guarded_env, tmp_path / "serve.log") as server, browser_page() as page:
+        page.goto(f"{server.url}/alerts?severity=urgent")
+        page.wait_for_url("**/login?next=*")
+        page.fill("#token", READ_TOKEN)
+        page.click("button[type=submit]")
+        page.wait_for_selector("#status:text('not valid')")
+        page.screenshot(path=artefacts / "filter-not-valid.png", full_page=True)
+        said = page.locator("#status").inner_text()
+        assert "a filter in this address is not valid: query.severity" in said and "log in again" not in said
