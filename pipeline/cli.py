@@ -586,17 +586,18 @@ def evaluate(
 ) -> None:
     """Score classifier output against labels: speaker accuracy, topic F1, alert precision and recall."""
     from pipeline.domain.classifier import LineClassifier
+    from pipeline.evaluation import ScoringError, read_jsonl
     from pipeline.evaluation import evaluate as score
-    from pipeline.evaluation import read_jsonl
     from pipeline.offline import classify_events
     from pipeline.taxonomy_file import load_taxonomy
 
+    taxonomy = load_taxonomy(read_settings().taxonomy_path)
     try:
         gold_lines, expected = read_jsonl(gold), read_jsonl(alerts)
         if predictions is not None:
             predicted = read_jsonl(predictions)
         else:
-            classifier = LineClassifier(load_taxonomy(read_settings().taxonomy_path))
+            classifier = LineClassifier(taxonomy)
             now = datetime.now(UTC)
             events = [
                 e for e in read_events(str(gold), gold.read_bytes(), now, fmt="jsonl") if isinstance(e, LineEvent)
@@ -606,7 +607,10 @@ def evaluate(
         raise  # a ValueError too, but no wrong argument: the settings or the taxonomy, said as such
     except (OSError, ValueError) as error:
         raise typer.BadParameter(visible(str(error))) from error
-    report = score(gold_lines, expected, predicted)
+    try:
+        report = score(gold_lines, expected, predicted, taxonomy)
+    except ScoringError as error:
+        raise typer.BadParameter(visible(str(error))) from error
     figures = report.figures()
     if not as_json:
         for line in report.errors[:show_errors]:
@@ -626,17 +630,19 @@ def labels(
     check: Annotated[bool, typer.Option("--check", help="fail if the JSONL files beside it are out of date")] = False,
 ) -> None:
     """Write each split's gold lines and expected alerts beside a labels file (or check they are current)."""
-    from pipeline.labelled_articles import LabelsError, build, stale
+    from pipeline.labelled_articles import LabelCodes, LabelsError, build, stale
+    from pipeline.taxonomy_file import load_taxonomy
 
+    codes = LabelCodes.of(load_taxonomy(read_settings().taxonomy_path))
     try:
         if check:
-            out_of_date = stale(source, source.parent)
+            out_of_date = stale(source, source.parent, codes)
             if out_of_date:
                 typer.echo(f"out of date: {', '.join(out_of_date)}; run `python -m pipeline labels {source}`", err=True)
                 raise typer.Exit(code=ExitStatus.RESULTS_DIFFER)
             typer.echo("labelled files are current", err=True)
             return
-        for path in build(source, source.parent):
+        for path in build(source, source.parent, codes):
             typer.echo(f"wrote {path}", err=True)
     except (OSError, LabelsError) as error:
         raise typer.BadParameter(visible(str(error))) from error

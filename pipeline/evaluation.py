@@ -5,7 +5,8 @@ common transliterations of -iy/-yy/-y endings folded together); organisations
 also match when they share a distinctive word ("Kremlin" and "the Kremlin press
 office") or a well-known acronym stands for the other's name ("UN" and "United
 Nations", "US" and "US government"). Topics are micro-averaged over the six
-contract topics, a topic counting as predicted at a score of 0.5 or more. An
+taxonomy's topics (the contract's six), a topic counting as predicted at a score of 0.5 or more; labels
+naming a topic or an alert kind the taxonomy lacks are refused rather than left out of the figures. An
 expected alert is found when an alert of its kind, article and speaker fires on
 one of the lines it may first fire on; on a line whose speaker the labels leave
 open (``speaker_skip``) any speaker will do, and a later alert that then names
@@ -16,15 +17,20 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pipeline.domain.taxonomy import Taxonomy
 from pipeline.domain.text import fold
 from pipeline.visible import visible
 
-CONTRACT_TOPICS = ("corridors", "war_crimes", "peace_talks", "humanitarian_aid", "military", "diplomacy")
+
+class ScoringError(ValueError):
+    """The labels name what the taxonomy does not have: scored as they are, it would count for nothing."""
+
+
 _UNDISTINCTIVE = frozenset(
     [
         "the",
@@ -126,14 +132,14 @@ def same_speaker(expected: Any, predicted: Any) -> bool:
     return False
 
 
-def _predicted_topics(value: Any, threshold: float = 0.5) -> set[str]:
+def _predicted_topics(value: Any, scored: Collection[str], threshold: float = 0.5) -> set[str]:
     found = set()
     for topic in value or ():
         if isinstance(topic, str):
             found.add(topic)
         elif isinstance(topic, Mapping) and float(topic.get("score", 1.0)) >= threshold:
             found.add(str(topic.get("id")))
-    return found & set(CONTRACT_TOPICS)
+    return found & set(scored)
 
 
 @dataclass
@@ -162,7 +168,8 @@ class Report:
     missing: int = 0
     speaker_lines: int = 0
     speaker_correct: int = 0
-    topics: dict[str, TopicCounts] = field(default_factory=lambda: {t: TopicCounts() for t in CONTRACT_TOPICS})
+    topics: dict[str, TopicCounts] = field(default_factory=dict)
+    """each topic scored, by the taxonomy's order"""
     alerts_expected: int = 0
     alerts_raised: int = 0
     alerts_found: int = 0
@@ -225,8 +232,15 @@ def evaluate(
     gold: Iterable[Mapping[str, Any]],
     expected_alerts: Iterable[Mapping[str, Any]],
     predictions: Iterable[Mapping[str, Any]],
+    taxonomy: Taxonomy,
 ) -> Report:
-    report = Report()
+    """The figures of ``predictions`` against the labels, over ``taxonomy``'s topics and alert kinds."""
+    report = Report(topics={topic.id: TopicCounts() for topic in taxonomy.topics})
+    expected_alerts = list(expected_alerts)
+    kinds = {rule.kind for rule in taxonomy.alerts}
+    unknown_kinds = sorted({str(alert["kind"]) for alert in expected_alerts} - kinds)
+    if unknown_kinds:
+        raise ScoringError(f"alerts are expected of kinds the taxonomy does not have: {unknown_kinds}")
     classified: dict[tuple[str, int], Mapping[str, Any]] = {}
     raised: list[Mapping[str, Any]] = []
     for prediction in predictions:
@@ -239,7 +253,7 @@ def evaluate(
     for line in gold_lines:
         _score_line(report, line, classified.get((str(line["article_id"]), int(line["line_no"]))))
     open_lines = {(str(g["article_id"]), int(g["line_no"])) for g in gold_lines if g.get("speaker_skip")}
-    _score_alerts(report, list(expected_alerts), raised, open_lines, texts)
+    _score_alerts(report, expected_alerts, raised, open_lines, texts)
     return report
 
 
@@ -262,8 +276,11 @@ def _score_line(report: Report, line: Mapping[str, Any], got: Mapping[str, Any] 
         else:
             said = _name_of(got.get("speaker")) if got else "<missing>"
             report.speaker_errors.append(_mistake(f"speaker {where} want {line.get('speaker')!r} got {said!r}", text))
-    want = set(line.get("topics") or ()) & set(CONTRACT_TOPICS)
-    have = _predicted_topics(got.get("topics")) if got else set()
+    want = set(line.get("topics") or ())
+    unknown = want - set(report.topics)
+    if unknown:
+        raise ScoringError(f"{where}: labelled with topics the taxonomy does not have: {sorted(unknown)}")
+    have = _predicted_topics(got.get("topics"), report.topics) if got else set()
     for topic, counts in report.topics.items():
         counts.tp += topic in want and topic in have
         counts.fp += topic in have and topic not in want

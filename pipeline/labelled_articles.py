@@ -15,16 +15,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-TOPIC_CODES = {
-    "c": "corridors",
-    "w": "war_crimes",
-    "p": "peace_talks",
-    "h": "humanitarian_aid",
-    "m": "military",
-    "d": "diplomacy",
-}
-ALERT_CODES = {"CP": "corridor_proposal", "WC": "war_crimes"}
+from pipeline.domain.taxonomy import Taxonomy
+
 SPLITS = ("tune", "holdout")
+
+
+@dataclass(frozen=True)
+class LabelCodes:
+    """What a labels file calls each topic and alert kind: the codes the taxonomy gives them, so a
+    topic or kind added there is labelled by its own code, with nothing else to edit."""
+
+    topics: dict[str, str]
+    alerts: dict[str, str]
+
+    @classmethod
+    def of(cls, taxonomy: Taxonomy) -> LabelCodes:
+        return cls(taxonomy.topic_codes(), taxonomy.alert_codes())
 
 
 class LabelsError(ValueError):
@@ -43,7 +49,7 @@ class Article:
     alerts: list[dict[str, Any]] = field(default_factory=list)
 
 
-def parse_labels(text: str, origin: str = "labels") -> list[Article]:
+def parse_labels(text: str, codes: LabelCodes, origin: str = "labels") -> list[Article]:
     articles: list[Article] = []
     for number, raw in enumerate(text.splitlines(), start=1):
         where = f"{origin}:{number}"
@@ -55,7 +61,7 @@ def parse_labels(text: str, origin: str = "labels") -> list[Article]:
             continue
         if not articles:
             raise LabelsError(f"{where}: a labelled line before any article header")
-        _add_line(articles[-1], line, where)
+        _add_line(articles[-1], line, codes, where)
     ids = [a.article_id for a in articles]
     repeated = sorted({i for i in ids if ids.count(i) > 1})
     if repeated:
@@ -73,7 +79,7 @@ def _header(text: str, where: str) -> Article:
     return Article(article_id, split, source, publisher, date, conflict)
 
 
-def _add_line(article: Article, line: str, where: str) -> None:
+def _add_line(article: Article, line: str, codes: LabelCodes, where: str) -> None:
     parts = [p.strip() for p in line.split(" || ")]
     if len(parts) != 4:
         raise LabelsError(f"{where}: a labelled line is 'text || speaker || topics || alerts'")
@@ -81,15 +87,15 @@ def _add_line(article: Article, line: str, where: str) -> None:
     line_no = len(article.lines) + 1
     record: dict[str, Any] = {"article_id": article.article_id, "line_no": line_no, "text": text}
     record["speaker"] = None if speaker in {"-", "?"} else speaker
-    record["topics"] = _topics(topics, where)
+    record["topics"] = _topics(topics, codes, where)
     allowed = [] if alerts == "-" else [a.strip() for a in alerts.split(",")]
     record["alert_ok"] = []
     for token in allowed:
         code, _, named = token.partition("=")
         extends = code.endswith("+")
-        kind = ALERT_CODES.get(code.removesuffix("+"))
+        kind = codes.alerts.get(code.removesuffix("+"))
         if kind is None:
-            raise LabelsError(f"{where}: unknown alert {token!r}; use {sorted(ALERT_CODES)}")
+            raise LabelsError(f"{where}: unknown alert {token!r}; the taxonomy's codes are {sorted(codes.alerts)}")
         record["alert_ok"].append(kind)
         who = named.strip() or record["speaker"]
         if who is not None:  # on an open line, an alert nobody is named for is allowed, not expected
@@ -99,14 +105,14 @@ def _add_line(article: Article, line: str, where: str) -> None:
     article.lines.append(record)
 
 
-def _topics(codes: str, where: str) -> list[str]:
-    if codes == "-":
+def _topics(labelled: str, codes: LabelCodes, where: str) -> list[str]:
+    if labelled == "-":
         return []
     topics = []
-    for code in codes.split(","):
-        topic = TOPIC_CODES.get(code.strip())
+    for code in labelled.split(","):
+        topic = codes.topics.get(code.strip())
         if topic is None:
-            raise LabelsError(f"{where}: unknown topic {code!r}; use {sorted(TOPIC_CODES)}")
+            raise LabelsError(f"{where}: unknown topic {code!r}; the taxonomy's codes are {sorted(codes.topics)}")
         topics.append(topic)
     return topics
 
@@ -161,10 +167,10 @@ def recorded_hashes(directory: Path) -> dict[str, str]:
     return {article_id: digest for digest, article_id in pairs}
 
 
-def build(labels: Path, directory: Path) -> list[Path]:
+def build(labels: Path, directory: Path, codes: LabelCodes) -> list[Path]:
     """Write the split files; a held-out article is hashed the first time it is built, and a held-out
     article whose text has changed since is refused."""
-    articles = parse_labels(labels.read_text(encoding="utf-8"), str(labels))
+    articles = parse_labels(labels.read_text(encoding="utf-8"), codes, str(labels))
     recorded = recorded_hashes(directory)
     new = []
     for article in (a for a in articles if a.split == "holdout"):
@@ -185,8 +191,8 @@ def build(labels: Path, directory: Path) -> list[Path]:
     return written
 
 
-def stale(labels: Path, directory: Path) -> list[str]:
-    files = split_files(parse_labels(labels.read_text(encoding="utf-8"), str(labels)))
+def stale(labels: Path, directory: Path, codes: LabelCodes) -> list[str]:
+    files = split_files(parse_labels(labels.read_text(encoding="utf-8"), codes, str(labels)))
     return [
         name
         for name, content in files.items()

@@ -13,6 +13,9 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 
 Severity = Literal["low", "medium", "high", "critical"]
 TopicId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+LabelCode = Annotated[
+    str, Field(pattern=r"^[A-Za-z]{1,4}$", description="how a labels file names it, e.g. 'w' or 'WC'")
+]
 
 
 def _compiles(pattern: str) -> str:
@@ -60,12 +63,14 @@ class Cue(_Frozen):
 
 class Topic(_Frozen):
     id: TopicId
+    code: LabelCode | None = None
     description: str = ""
     cues: tuple[Cue, ...] = Field(min_length=1)
 
 
 class AlertRule(_Frozen):
     kind: TopicId
+    code: LabelCode | None = None
     severity: Severity = "high"
     description: str = ""
     requires_topic: TopicId | None = Field(
@@ -103,7 +108,20 @@ class Taxonomy(_Frozen):
         kinds = [rule.kind for rule in self.alerts]
         if len(kinds) != len(set(kinds)):
             raise ValueError("alert kinds must be unique")
+        for what in ("topic", "alert"):
+            given = [item.code for item in (self.topics if what == "topic" else self.alerts) if item.code]
+            repeated = sorted({code for code in given if given.count(code) > 1})
+            if repeated:
+                raise ValueError(f"{what} codes must be unique; repeated: {repeated}")
         for rule in self.alerts:
             if rule.requires_topic is not None and rule.requires_topic not in known:
                 raise ValueError(f"alerts.{rule.kind}: requires_topic {rule.requires_topic!r} is not a topic id")
         return self
+
+    def topic_codes(self) -> dict[str, str]:
+        """Each topic's label code and its id: what a labels file may name."""
+        return {topic.code: topic.id for topic in self.topics if topic.code}
+
+    def alert_codes(self) -> dict[str, str]:
+        """Each alert kind's label code and the kind."""
+        return {rule.code: rule.kind for rule in self.alerts if rule.code}

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.labelled_articles import (
+    LabelCodes,
     LabelsError,
     build,
     held_out_hash,
@@ -17,9 +18,11 @@ from pipeline.labelled_articles import (
     split_files,
     stale,
 )
+from pipeline.taxonomy_file import load_taxonomy
 from tests.conftest import REPO
 
 REAL = REPO / "evaluation" / "real"
+CODES = LabelCodes.of(load_taxonomy())
 ARTICLE = """\
 ## kalnin-live | tune | https://example.org/live | Example | 2024-01-02 | Ruritania
 Boris Kalnin said the army would open a corridor. || Boris Kalnin || c || CP
@@ -30,7 +33,7 @@ Fighting went on. || - || m || -
 
 
 def test_an_article_becomes_labelled_lines_and_expected_alerts() -> None:
-    files = split_files(parse_labels(ARTICLE))
+    files = split_files(parse_labels(ARTICLE, CODES))
     lines = [json.loads(line) for line in files["tune.gold.jsonl"].splitlines()]
     alerts = [json.loads(line) for line in files["tune.alerts.jsonl"].splitlines()]
     assert [(line["line_no"], line["speaker"], line["topics"]) for line in lines] == [
@@ -59,11 +62,11 @@ def test_an_article_becomes_labelled_lines_and_expected_alerts() -> None:
 )
 def test_a_malformed_labels_file_says_where_and_what(text: str, message: str) -> None:
     with pytest.raises(LabelsError, match=re.escape(message)):
-        parse_labels(text, "f.labels")
+        parse_labels(text, CODES, "f.labels")
 
 
 def test_the_real_text_files_are_built_from_the_current_labels() -> None:
-    assert stale(REAL / "articles.labels", REAL) == [], (
+    assert stale(REAL / "articles.labels", REAL, CODES) == [], (
         "run `python -m pipeline labels evaluation/real/articles.labels`"
     )
 
@@ -95,7 +98,7 @@ def test_no_test_and_no_rule_is_written_from_a_held_out_line() -> None:
 
 def test_the_held_out_split_is_the_one_recorded_before_rule_work() -> None:
     """Each held-out article's text was hashed when it was added; a changed line shows here."""
-    articles = parse_labels((REAL / "articles.labels").read_text(encoding="utf-8"))
+    articles = parse_labels((REAL / "articles.labels").read_text(encoding="utf-8"), CODES)
     now = {a.article_id: held_out_hash(a) for a in articles if a.split == "holdout"}
     assert now == recorded_hashes(REAL)
 
@@ -103,8 +106,8 @@ def test_the_held_out_split_is_the_one_recorded_before_rule_work() -> None:
 def test_building_records_a_new_held_out_article_and_refuses_a_changed_one(tmp_path: Path) -> None:
     labels = tmp_path / "articles.labels"
     labels.write_text(ARTICLE.replace("| tune |", "| holdout |"), encoding="utf-8")
-    build(labels, tmp_path)
+    build(labels, tmp_path, CODES)
     assert list(recorded_hashes(tmp_path)) == ["kalnin-live"]
     labels.write_text(ARTICLE.replace("| tune |", "| holdout |").replace("Fighting", "Shelling"), encoding="utf-8")
     with pytest.raises(LabelsError, match="changed after it was recorded"):
-        build(labels, tmp_path)
+        build(labels, tmp_path, CODES)
