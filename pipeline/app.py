@@ -13,8 +13,8 @@ that each line passes through Kafka and Faust once: a second agent reading the c
 topic took each line through them again, and its alerts came after the lines.
 
 Each agent processes its input in batches and reads as: decode and decide
-(``pipeline/delivery.py``, no Faust), write the tables and send the events
-(``pipeline/streaming.py``). Nothing happens at import: ``build_app(settings)``
+(``pipeline/worker/delivery.py``, no Faust), write the tables and send the events
+(``pipeline/worker/streaming.py``). Nothing happens at import: ``build_app(settings)``
 builds an app, and the module's ``app`` is built from the environment the first
 time it is asked for.
 """
@@ -34,21 +34,20 @@ from faust.transport.consumer import Consumer
 from faust.types import TP
 from faust.types.transports import TransportT
 
-from pipeline.cpu_budget import CpuBudget
-from pipeline.delivery import ItemDelivery, LineDelivery, position_key
+from pipeline.broker.options import faust_broker_options
+from pipeline.broker.topics import alert_kind_topic, ensure_topics_waiting, pipeline_topics, topic_configs
+from pipeline.config.settings import Settings
+from pipeline.config.taxonomy_file import load_taxonomy
+from pipeline.console.logs import configure_logging
 from pipeline.domain.classifier import LineClassifier
-from pipeline.faust_fixes import count_gap_offsets_once, idempotent_producer
-from pipeline.fetch_handover import FetchHandOverConsumer
-from pipeline.garbage import collect_for_a_long_run
-from pipeline.ingest import ensure_topics_waiting
-from pipeline.kafka_options import faust_broker_options
-from pipeline.logs import configure_logging
-from pipeline.metrics import WorkerMetrics
-from pipeline.sequencing import SEEK_AFTER_S
-from pipeline.settings import Settings
-from pipeline.streaming import Batches, EventProducer, Tables, messages_of, produce_and_ack, seek_when_overdue
-from pipeline.taxonomy_file import load_taxonomy
-from pipeline.topics_admin import alert_kind_topic, pipeline_topics, topic_configs
+from pipeline.worker.cpu_budget import CpuBudget
+from pipeline.worker.delivery import ItemDelivery, LineDelivery, position_key
+from pipeline.worker.faust_fixes import count_gap_offsets_once, idempotent_producer
+from pipeline.worker.fetch_handover import FetchHandOverConsumer
+from pipeline.worker.garbage import collect_for_a_long_run
+from pipeline.worker.metrics import WorkerMetrics
+from pipeline.worker.sequencing import SEEK_AFTER_S
+from pipeline.worker.streaming import Batches, EventProducer, Tables, messages_of, produce_and_ack, seek_when_overdue
 
 log = structlog.get_logger("pipeline.worker")
 

@@ -17,12 +17,12 @@ import typer
 from pydantic import BaseModel
 from typer.core import TyperGroup
 
-from pipeline.configuration_errors import ConfigurationError
-from pipeline.events import LineEvent
-from pipeline.exit_status import ExitStatus
-from pipeline.settings import Settings, read_settings
-from pipeline.sources import Rejected, SourcedLine, SourceFormat, read_events, read_lines
-from pipeline.visible import visible
+from pipeline.config.errors import ConfigurationError
+from pipeline.config.exit_status import ExitStatus
+from pipeline.config.settings import Settings, read_settings
+from pipeline.console.visible import visible
+from pipeline.contracts.events import LineEvent
+from pipeline.formats.sources import Rejected, SourcedLine, SourceFormat, read_events, read_lines
 
 
 class _Commands(TyperGroup):
@@ -66,7 +66,7 @@ def _read_bytes(path: str) -> bytes:
 def _refusal_ends(command: str) -> Iterator[None]:
     """A broker's refusal (credentials, TLS, permissions) ends ``command`` at once with its own status:
     waiting, or a supervisor starting it again, would not change the answer."""
-    from pipeline.broker_access import BrokerRefused
+    from pipeline.broker.access import BrokerRefused
 
     try:
         yield
@@ -96,12 +96,12 @@ def _format(value: str) -> SourceFormat:
 def classify(paths: PathsArg, article_id: ArticleIdOpt = None, fmt: FormatOpt = "auto") -> None:
     """Classify articles in-process (no broker) and write JSON lines to stdout."""
     _one_article(article_id, paths)
-    from pipeline.cpu_budget import CpuBudget
-    from pipeline.decoding import Failure
+    from pipeline.config.taxonomy_file import load_taxonomy
+    from pipeline.contracts.decoding import Failure
+    from pipeline.contracts.events import ClassifiedLine
     from pipeline.domain.classifier import LineClassifier
-    from pipeline.events import ClassifiedLine
-    from pipeline.offline import classify_events
-    from pipeline.taxonomy_file import load_taxonomy
+    from pipeline.worker.cpu_budget import CpuBudget
+    from pipeline.worker.offline import classify_events
 
     settings = read_settings()
     classifier = LineClassifier(load_taxonomy(settings.taxonomy_path))
@@ -132,9 +132,9 @@ def _read_all(
     sources: list[tuple[str, bytes]], now: datetime, article_id: str | None, fmt: SourceFormat
 ) -> tuple[list[SourcedLine], list[Rejected]]:
     """The lines of each (path, its bytes): stdin can be read only once, so it is read before."""
-    from pipeline.events import ItemVersion
-    from pipeline.offline import ItemSplitter
-    from pipeline.sources import is_ninjs_source, read_items
+    from pipeline.contracts.events import ItemVersion
+    from pipeline.formats.sources import is_ninjs_source, read_items
+    from pipeline.worker.offline import ItemSplitter
 
     events: list[SourcedLine] = []
     rejected: list[Rejected] = []
@@ -169,11 +169,12 @@ def ingest(
     """Publish each line of each article as one event on the lines topic; a news item in ninjs goes to
     the items topic whole, and the worker publishes the lines it has not published before."""
     _one_article(article_id, paths)
-    from pipeline.events import ItemVersion
-    from pipeline.ingest import IngestError, publish_items, publish_lines
-    from pipeline.logs import configure_logging
-    from pipeline.pacing import at_rate
-    from pipeline.sources import in_reading_order, is_ninjs_source, read_items, screen
+    from pipeline.broker.ingest import publish_items, publish_lines
+    from pipeline.broker.pacing import at_rate
+    from pipeline.broker.waiting import BrokerUnreachable
+    from pipeline.console.logs import configure_logging
+    from pipeline.contracts.events import ItemVersion
+    from pipeline.formats.sources import in_reading_order, is_ninjs_source, read_items, screen
 
     settings = read_settings()
     configure_logging(settings.log_level, settings.log_format)
@@ -203,7 +204,7 @@ def ingest(
             if events or not items:
                 published = asyncio.run(publish_lines(settings, events, at_rate(len(events), rate) if rate else None))
             sent_items = asyncio.run(publish_items(settings, items)) if items else 0
-    except IngestError as error:
+    except BrokerUnreachable as error:
         typer.echo(visible(f"ingest failed: {error}"), err=True)
         raise typer.Exit(code=ExitStatus.BROKER_UNREACHABLE) from error
     summary = f"published {published} line(s) to {settings.topic_lines}"
@@ -245,8 +246,8 @@ def archive_record(
 ) -> None:
     """Copy the line events of a topic, as it stands now, to a JSONL archive that `replay` publishes again.
     Records that are not line events are left out and counted (they are on the dead-letter topic)."""
-    from pipeline.archives import ArchiveError, Bounds, record_archive
-    from pipeline.progress import progress
+    from pipeline.broker.archives import ArchiveError, Bounds, record_archive
+    from pipeline.console.progress import progress
 
     settings = read_settings()
     bounds = Bounds(_moment(since, "--since"), _moment(until, "--until"), from_offset, to_offset, partition, article)
@@ -294,8 +295,8 @@ def replay(
 ) -> None:
     """Publish archives again, as fast as possible or at a pace, or run them through the rules in-process
     and compare what they raise with a golden file. The same archive always gives the same event ids."""
-    from pipeline.pacing import at_rate, at_speed, in_time_order
-    from pipeline.sources import in_reading_order, screen
+    from pipeline.broker.pacing import at_rate, at_speed, in_time_order
+    from pipeline.formats.sources import in_reading_order, screen
 
     if speed is not None and rate is not None:
         raise typer.BadParameter("--speed and --rate are two ways to pace a replay: give one")
@@ -324,7 +325,7 @@ def replay(
             raise typer.Exit(code=ExitStatus.INPUT_REFUSED if rejected else ExitStatus.OK)
         events = _collected(settings, lines, wait)
     if expect is None:
-        from pipeline.golden import golden_text, records_of
+        from pipeline.evaluation.golden import golden_text, records_of
 
         sys.stdout.write(golden_text(records_of(events, with_lines)))
         raise typer.Exit(code=ExitStatus.INPUT_REFUSED if rejected else ExitStatus.OK)
@@ -333,11 +334,11 @@ def replay(
 
 
 def _classified_offline(settings: Settings, lines: list[LineEvent], now: datetime) -> list[BaseModel]:
-    from pipeline.cpu_budget import CpuBudget
-    from pipeline.decoding import Failure
+    from pipeline.config.taxonomy_file import load_taxonomy
+    from pipeline.contracts.decoding import Failure
     from pipeline.domain.classifier import LineClassifier
-    from pipeline.offline import classify_events
-    from pipeline.taxonomy_file import load_taxonomy
+    from pipeline.worker.cpu_budget import CpuBudget
+    from pipeline.worker.offline import classify_events
 
     classifier = LineClassifier(load_taxonomy(settings.taxonomy_path))
 
@@ -350,9 +351,10 @@ def _classified_offline(settings: Settings, lines: list[LineEvent], now: datetim
 def _publish_replay(settings: Settings, lines: list[LineEvent], due: list[float] | None, archives: int) -> None:
     import time
 
-    from pipeline.ingest import IngestError, publish_lines
-    from pipeline.logs import configure_logging
-    from pipeline.progress import progress
+    from pipeline.broker.ingest import publish_lines
+    from pipeline.broker.waiting import BrokerUnreachable
+    from pipeline.console.logs import configure_logging
+    from pipeline.console.progress import progress
 
     configure_logging(settings.log_level, settings.log_format)
     began = time.monotonic()
@@ -360,7 +362,7 @@ def _publish_replay(settings: Settings, lines: list[LineEvent], due: list[float]
         try:
             with _refusal_ends("replay"):
                 published = asyncio.run(publish_lines(settings, lines, due, meter.advanced))
-        except IngestError as error:
+        except BrokerUnreachable as error:
             typer.echo(visible(f"replay failed: {error}"), err=True)
             raise typer.Exit(code=ExitStatus.BROKER_UNREACHABLE) from error
     took = time.monotonic() - began
@@ -372,7 +374,7 @@ def _publish_replay(settings: Settings, lines: list[LineEvent], due: list[float]
 
 
 def _collected(settings: Settings, lines: list[LineEvent], wait: float) -> list[BaseModel]:
-    from pipeline.archives import collect_run
+    from pipeline.broker.archives import collect_run
 
     run = asyncio.run(collect_run(settings, lines, wait))
     if run.waiting_for:
@@ -386,7 +388,7 @@ def _collected(settings: Settings, lines: list[LineEvent], wait: float) -> list[
 
 
 def _against_golden(events: list[BaseModel], expect: Path, write: bool, with_lines: bool) -> ExitStatus:
-    from pipeline.golden import GoldenError, differences, read_golden, records_of, summary, write_golden
+    from pipeline.evaluation.golden import GoldenError, differences, read_golden, records_of, summary, write_golden
 
     actual = records_of(events, with_lines)
     if write:
@@ -422,7 +424,7 @@ def reprocess(
     """Set the stopped workers back so that, when started, they classify the lines topic again with the
     current rules: their consumer group to the earliest line (or --since), every table emptied (alert
     ledgers too, so changed rules fire again). Like kafka-consumer-groups, it shows the plan unless --execute."""
-    from pipeline.reprocess import ReprocessError, reset_for_reprocessing
+    from pipeline.broker.reprocess import ReprocessError, reset_for_reprocessing
 
     settings = read_settings(topic_prefix=topic_prefix) if topic_prefix else read_settings()
     try:
@@ -446,9 +448,9 @@ def serve(
     """Run the HTTP server: POST /v1/articles/{id}/lines for newsroom systems (bearer NEWS_HTTP_TOKEN),
     the live alerts page at /alerts, and its OpenAPI description at /openapi.json (readable at /docs), these
     with NEWS_HTTP_READ_TOKEN (a browser logs in at /login). Refuses to start on tokens that would not do."""
-    from pipeline.http_access import refusal_to_serve
-    from pipeline.http_server import serve as run_server
-    from pipeline.logs import configure_logging
+    from pipeline.console.logs import configure_logging
+    from pipeline.web.access import refusal_to_serve
+    from pipeline.web.server import serve as run_server
 
     overrides = {k: v for k, v in {"http_host": host, "http_port": port}.items() if v is not None}
     settings = read_settings(**overrides)
@@ -469,9 +471,9 @@ def webhooks(
 ) -> None:
     """Post each alert, signed with HMAC-SHA256, to the webhook URLs that want it; retry with backoff, and
     record a delivery that fails for good on the dead-letter topic (reason webhook_failed)."""
-    from pipeline.logs import configure_logging
-    from pipeline.webhook_sink import run_webhooks
-    from pipeline.webhooks import load_webhooks
+    from pipeline.console.logs import configure_logging
+    from pipeline.web.webhook_sink import run_webhooks
+    from pipeline.web.webhooks import load_webhooks
 
     settings = read_settings()
     path = config or settings.webhooks_path
@@ -493,11 +495,11 @@ def worker(
     """Run the Faust worker and its agents (as `faust -A pipeline.app worker` does),
     under a supervisor that restarts it if it dies or stalls."""
     if supervise:
-        from pipeline.kafka_options import aiokafka_options
-        from pipeline.logs import configure_logging
-        from pipeline.supervisor import StallCheck, worker_command
-        from pipeline.supervisor import supervise as run_supervised
-        from pipeline.taxonomy_file import load_taxonomy
+        from pipeline.broker.options import aiokafka_options
+        from pipeline.config.taxonomy_file import load_taxonomy
+        from pipeline.console.logs import configure_logging
+        from pipeline.worker.supervisor import StallCheck, worker_command
+        from pipeline.worker.supervisor import supervise as run_supervised
 
         settings = read_settings()
         # Each worker started checks the taxonomy again (it may have changed since), and ends with
@@ -513,10 +515,10 @@ def worker(
         )
         raise typer.Exit(code=run_supervised(worker_command(loglevel), stall))
     from pipeline.app import build_app
+    from pipeline.broker.topics import ensure_topics_waiting
+    from pipeline.config.taxonomy_file import load_taxonomy
+    from pipeline.console.logs import configure_logging
     from pipeline.domain.classifier import LineClassifier
-    from pipeline.ingest import ensure_topics_waiting
-    from pipeline.logs import configure_logging
-    from pipeline.taxonomy_file import load_taxonomy
 
     settings = read_settings()
     configure_logging(settings.log_level, settings.log_format)
@@ -556,10 +558,10 @@ def tail(
     ] = None,
 ) -> None:
     """Follow the alerts topic and print each alert as it arrives, each once."""
-    from pipeline.alert_filter import AlertFilter, unknown_kinds
-    from pipeline.logs import configure_logging
-    from pipeline.tail import follow_alerts
-    from pipeline.taxonomy_file import load_taxonomy
+    from pipeline.broker.tail import follow_alerts
+    from pipeline.config.taxonomy_file import load_taxonomy
+    from pipeline.console.logs import configure_logging
+    from pipeline.contracts.alert_filter import AlertFilter, unknown_kinds
 
     settings = read_settings()
     if kinds and (
@@ -585,11 +587,11 @@ def evaluate(
     show_errors: Annotated[int, typer.Option("--errors", help="how many mistakes to list")] = 200,
 ) -> None:
     """Score classifier output against labels: speaker accuracy, topic F1, alert precision and recall."""
+    from pipeline.config.taxonomy_file import load_taxonomy
     from pipeline.domain.classifier import LineClassifier
-    from pipeline.evaluation import ScoringError, read_jsonl
-    from pipeline.evaluation import evaluate as score
-    from pipeline.offline import classify_events
-    from pipeline.taxonomy_file import load_taxonomy
+    from pipeline.evaluation.scoring import ScoringError, read_jsonl
+    from pipeline.evaluation.scoring import evaluate as score
+    from pipeline.worker.offline import classify_events
 
     taxonomy = load_taxonomy(read_settings().taxonomy_path)
     try:
@@ -630,8 +632,8 @@ def labels(
     check: Annotated[bool, typer.Option("--check", help="fail if the JSONL files beside it are out of date")] = False,
 ) -> None:
     """Write each split's gold lines and expected alerts beside a labels file (or check they are current)."""
-    from pipeline.labelled_articles import LabelCodes, LabelsError, build, stale
-    from pipeline.taxonomy_file import load_taxonomy
+    from pipeline.config.taxonomy_file import load_taxonomy
+    from pipeline.evaluation.labelled_articles import LabelCodes, LabelsError, build, stale
 
     codes = LabelCodes.of(load_taxonomy(read_settings().taxonomy_path))
     try:
@@ -654,7 +656,7 @@ def schemas(
     directory: Annotated[Path, typer.Option("--dir", help="where the schemas live")] = Path("schemas"),
 ) -> None:
     """Write the JSON Schema of every event into schemas/ (or check that it is current)."""
-    from pipeline.schema_files import stale_schemas, write_schemas
+    from pipeline.contracts.schema_files import stale_schemas, write_schemas
 
     if check:
         stale = stale_schemas(directory)

@@ -68,9 +68,9 @@ from chaos import (  # noqa: E402
     settings_from_env,
 )
 
-from pipeline.settings import Settings  # noqa: E402
-from pipeline.supervisor import die_with_parent  # noqa: E402
-from pipeline.topics_admin import ensure_topics  # noqa: E402
+from pipeline.broker.topics import ensure_topics  # noqa: E402
+from pipeline.config.settings import Settings  # noqa: E402
+from pipeline.worker.supervisor import die_with_parent  # noqa: E402
 
 BENCHMARKS = REPO / "benchmarks"
 T = TypeVar("T")
@@ -512,10 +512,10 @@ def measure_producer(port: int, messages: list[tuple[bytes, bytes]], partitions:
 
 
 def expected_alerts(records: list[dict[str, Any]]) -> int:
+    from pipeline.config.taxonomy_file import load_taxonomy
+    from pipeline.contracts.events import Alert
     from pipeline.domain.classifier import LineClassifier
-    from pipeline.events import Alert
-    from pipeline.offline import classify_events
-    from pipeline.taxonomy_file import load_taxonomy
+    from pipeline.worker.offline import classify_events
 
     now = datetime.now(UTC)
     outputs = classify_events(LineClassifier(load_taxonomy()), line_events(records, now), now)

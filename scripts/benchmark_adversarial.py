@@ -26,12 +26,12 @@ from types import FrameType
 REPO = Path(__file__).resolve().parent.parent
 sys.path.append(str(REPO))  # after PYTHONPATH, so another tree's rules can be measured
 
+from pipeline.config.taxonomy_file import load_taxonomy  # noqa: E402
+from pipeline.contracts.events import ClassifiedLine, LineEvent  # noqa: E402
 from pipeline.domain.alerts import AlertLedger  # noqa: E402
 from pipeline.domain.classifier import LineClassifier  # noqa: E402
 from pipeline.domain.memory import ArticleMemory  # noqa: E402
-from pipeline.events import ClassifiedLine, LineEvent  # noqa: E402
-from pipeline.processing import classify_line, raise_alerts  # noqa: E402
-from pipeline.taxonomy_file import load_taxonomy  # noqa: E402
+from pipeline.worker.processing import classify_line, raise_alerts  # noqa: E402
 from tests.adversarial import FAMILIES, adversarial_line, ordinary_copy  # noqa: E402
 
 SIZES = (1_024, 8_192, 65_536)

@@ -19,13 +19,13 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from pipeline.config.taxonomy_file import load_taxonomy
+from pipeline.contracts.events import LineEvent
 from pipeline.domain.alerts import AlertLedger
 from pipeline.domain.classifier import LineClassifier
 from pipeline.domain.memory import ArticleMemory
 from pipeline.domain.text import plain
-from pipeline.events import LineEvent
-from pipeline.offline import classify_events
-from pipeline.taxonomy_file import load_taxonomy
+from pipeline.worker.offline import classify_events
 
 REPO = Path(__file__).resolve().parent.parent
 CORPORA = {

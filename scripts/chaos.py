@@ -72,13 +72,13 @@ from aiokafka.partitioner import DefaultPartitioner
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from pipeline.broker.topics import ensure_topics  # noqa: E402
+from pipeline.config.settings import Settings  # noqa: E402
+from pipeline.config.taxonomy_file import load_taxonomy  # noqa: E402
+from pipeline.contracts.events import Alert, ClassifiedLine, LineEvent  # noqa: E402
 from pipeline.domain.classifier import LineClassifier  # noqa: E402
-from pipeline.events import Alert, ClassifiedLine, LineEvent  # noqa: E402
-from pipeline.offline import classify_events  # noqa: E402
-from pipeline.settings import Settings  # noqa: E402
-from pipeline.supervisor import die_with_parent  # noqa: E402
-from pipeline.taxonomy_file import load_taxonomy  # noqa: E402
-from pipeline.topics_admin import ensure_topics  # noqa: E402
+from pipeline.worker.offline import classify_events  # noqa: E402
+from pipeline.worker.supervisor import die_with_parent  # noqa: E402
 
 WRITTEN_GOLD = REPO / "evaluation" / "written" / "gold.jsonl"
 KAFKA_LOCAL = REPO / "scripts" / "kafka-local"

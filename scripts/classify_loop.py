@@ -37,17 +37,17 @@ from pydantic import BaseModel
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from pipeline.cpu_budget import CpuBudget  # noqa: E402
-from pipeline.decoding import Failure, Origin, dead_letter, decode_line  # noqa: E402
+from pipeline.broker.options import aiokafka_options  # noqa: E402
+from pipeline.broker.topics import alert_kind_topic, ensure_topics  # noqa: E402
+from pipeline.config.settings import Settings  # noqa: E402
+from pipeline.config.taxonomy_file import load_taxonomy  # noqa: E402
+from pipeline.contracts.decoding import Failure, Origin, dead_letter, decode_line  # noqa: E402
+from pipeline.contracts.events import ClassifiedLine  # noqa: E402
 from pipeline.domain.alerts import AlertLedger  # noqa: E402
 from pipeline.domain.classifier import LineClassifier  # noqa: E402
 from pipeline.domain.memory import ArticleMemory  # noqa: E402
-from pipeline.events import ClassifiedLine  # noqa: E402
-from pipeline.kafka_options import aiokafka_options  # noqa: E402
-from pipeline.processing import classify_line, raise_alerts  # noqa: E402
-from pipeline.settings import Settings  # noqa: E402
-from pipeline.taxonomy_file import load_taxonomy  # noqa: E402
-from pipeline.topics_admin import alert_kind_topic, ensure_topics  # noqa: E402
+from pipeline.worker.cpu_budget import CpuBudget  # noqa: E402
+from pipeline.worker.processing import classify_line, raise_alerts  # noqa: E402
 
 Output = tuple[str, bytes | None, bytes]
 """(topic, key, value) of one record to produce"""

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from pipeline.config.taxonomy_file import load_taxonomy
 from pipeline.domain.classifier import LineClassifier
-from pipeline.taxonomy_file import load_taxonomy
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"

@@ -22,7 +22,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from pipeline.settings import Settings
+from pipeline.config.settings import Settings
 from tests.conftest import REPO
 
 sys.path.insert(0, str(REPO / "scripts"))

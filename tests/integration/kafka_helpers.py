@@ -18,7 +18,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.partitioner import DefaultPartitioner
 from chaos import values_to_end  # scripts/, on the path from conftest
 
-from pipeline.settings import Settings
+from pipeline.config.settings import Settings
 
 
 async def produce_raw(settings: Settings, topic: str, messages: list[tuple[bytes | None, bytes]]) -> None:

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from aiokafka import AIOKafkaConsumer
 
-from pipeline.events import LineEvent
-from pipeline.settings import Settings
+from pipeline.config.settings import Settings
+from pipeline.contracts.events import LineEvent
 from tests.integration.conftest import WorkerProcess, run_cli, settings_for, start_worker
 from tests.integration.kafka_helpers import produce_raw, read_json, read_to_end, run
 

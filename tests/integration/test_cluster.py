@@ -20,7 +20,7 @@ import pytest
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 
-from pipeline.settings import Settings
+from pipeline.config.settings import Settings
 from tests.conftest import REPO
 from tests.integration.conftest import LocalCluster, isolated_env, run_cli, settings_for, start_worker
 from tests.integration.kafka_helpers import read_to_end, read_until, run

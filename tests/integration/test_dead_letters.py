@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from pipeline.settings import Settings
+from pipeline.config.settings import Settings
 from tests.integration.conftest import WorkerProcess
 from tests.integration.kafka_helpers import produce_raw, read_json, run
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from pipeline.settings import Settings
+from pipeline.config.settings import Settings
 from tests.integration.conftest import HttpServer, WorkerProcess, serving
 from tests.integration.kafka_helpers import read_until, run
 from tests.integration.test_http import LINES, READ_TOKEN, browser_page, post

@@ -16,8 +16,8 @@ from typing import Any
 import jsonschema
 import pytest
 
-from pipeline.schema_files import rendered_schemas
-from pipeline.settings import Settings
+from pipeline.config.settings import Settings
+from pipeline.contracts.schema_files import rendered_schemas
 from tests.conftest import REPO, SEED_ARTICLE
 from tests.integration.conftest import WorkerProcess, run_cli
 from tests.integration.kafka_helpers import marker_beside, read_json, read_until, run

@@ -16,8 +16,8 @@ from typing import Any
 import httpx
 import pytest
 
-from pipeline.events import LineEvent
-from pipeline.settings import Settings
+from pipeline.config.settings import Settings
+from pipeline.contracts.events import LineEvent
 from tests.integration.conftest import HttpServer, WorkerProcess, serving
 from tests.integration.kafka_helpers import marker_beside, read_until, run
 from tests.sockets import closed_by_the_server

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.exit_status import ExitStatus
+from pipeline.config.exit_status import ExitStatus
 from tests.conftest import REPO
 from tests.integration.conftest import isolated_env, run_cli, settings_for
 from tests.integration.kafka_helpers import read_json, read_to_end, run

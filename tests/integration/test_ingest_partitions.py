@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.topics_admin import ensure_topics
+from pipeline.broker.topics import ensure_topics
 from tests.integration.conftest import isolated_env, run_cli, settings_for
 from tests.integration.kafka_helpers import run
 

@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from pipeline.events import LineEvent
-from pipeline.settings import Settings
+from pipeline.config.settings import Settings
+from pipeline.contracts.events import LineEvent
 from tests.integration.conftest import WorkerProcess
 from tests.integration.kafka_helpers import produce_raw, read_json, read_until, run
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from pipeline.settings import Settings
+from pipeline.config.settings import Settings
 from tests.integration.conftest import HttpServer, WorkerProcess, run_cli
 from tests.integration.kafka_helpers import read_json, read_until, run
 

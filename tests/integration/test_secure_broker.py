@@ -22,9 +22,9 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import KafkaConnectionError, TopicAuthorizationFailedError
 
-from pipeline.exit_status import ExitStatus
-from pipeline.kafka_options import aiokafka_options
-from pipeline.topics_admin import ensure_topics
+from pipeline.broker.options import aiokafka_options
+from pipeline.broker.topics import ensure_topics
+from pipeline.config.exit_status import ExitStatus
 from tests.conftest import SEED_ARTICLE
 from tests.integration.conftest import SecureBroker, run_cli, settings_for, start_worker
 

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from pipeline.settings import Settings
+from pipeline.config.settings import Settings
 from tests.adversarial import FAMILIES, adversarial_line
 from tests.integration.conftest import WorkerProcess, isolated_env, settings_for, start_worker
 from tests.integration.kafka_helpers import produce_raw, read_json, read_to_end, run

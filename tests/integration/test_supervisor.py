@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from chaos import Worker as WorkerProcess  # scripts/, on the path from conftest
 
-from pipeline.supervisor import STOP_TIMEOUT_S
-from pipeline.topics_admin import ensure_topics
+from pipeline.broker.topics import ensure_topics
+from pipeline.worker.supervisor import STOP_TIMEOUT_S
 from tests.conftest import REPO
 from tests.integration.conftest import isolated_env, settings_for, start_worker
 from tests.integration.kafka_helpers import produce_raw, run
@@ -26,9 +26,9 @@ pytestmark = pytest.mark.integration
 # A "worker" that never commits anything: the supervisor must see it as stuck.
 SUPERVISED = """
 import sys
-from pipeline.kafka_options import aiokafka_options
-from pipeline.settings import Settings
-from pipeline.supervisor import StallCheck, supervise
+from pipeline.broker.options import aiokafka_options
+from pipeline.config.settings import Settings
+from pipeline.worker.supervisor import StallCheck, supervise
 settings = Settings()
 stall = StallCheck(
     aiokafka_options(settings), sys.argv[1], [sys.argv[2]], stall_after_s=2, every_s=0.5, grace_s=1

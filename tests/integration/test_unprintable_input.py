@@ -9,7 +9,7 @@ import uuid
 
 import pytest
 
-from pipeline.settings import Settings
+from pipeline.config.settings import Settings
 from tests.integration.conftest import WorkerProcess, run_cli
 from tests.integration.kafka_helpers import marker_beside, produce_raw, read_json, read_until, run
 

@@ -27,9 +27,9 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.structs import TopicPartition
 
-from pipeline.events import Alert
-from pipeline.settings import Settings
-from pipeline.webhooks import EVENT_ID_HEADER
+from pipeline.config.settings import Settings
+from pipeline.contracts.events import Alert
+from pipeline.web.webhooks import EVENT_ID_HEADER
 from tests.conftest import REPO
 from tests.integration.conftest import WorkerProcess, free_port, isolated_env, run_cli, settings_for
 from tests.integration.kafka_helpers import produce_raw, read_json, read_to_end, run

@@ -1,9 +1,9 @@
 """What aiokafka and Faust do to an agent, in memory, for tests that drive the agents' delivery
-(``pipeline/delivery.py``, ``pipeline/streaming.py``) through it with no broker.
+(``pipeline/worker/delivery.py``, ``pipeline/worker/streaming.py``) through it with no broker.
 
 Where behaviour matters to delivery, Faust's own code runs: its ``Consumer`` acknowledgement
 (``ack``), gap and commit arithmetic (``_add_gap`` with the project's correction from
-``pipeline.faust_fixes``, ``_new_offset``, ``_filter_committable_offsets``), ``perform_seek``, and
+``pipeline.worker.faust_fixes``, ``_new_offset``, ``_filter_committable_offsets``), ``perform_seek``, and
 its ``Event`` and ``ConsumerMessage``. Around it the model stands for:
 
 - **aiokafka's fetcher**: records fetched ahead from a position into a buffer; a seek moves the
@@ -14,7 +14,7 @@ its ``Event`` and ``ConsumerMessage``. Around it the model stands for:
   dropped by a seek or a rebalance: they reach the stream after it, ahead of what the seek
   brings (faust-streaming #221, prefetched messages after a rebalance; #216, fetching resumed
   before the seek; #606, the gap's offsets counted twice). The worker's own consumer
-  (``pipeline.fetch_handover``) stops handing a fetch over once the flow stops, unless the flow
+  (``pipeline.worker.fetch_handover``) stops handing a fetch over once the flow stops, unless the flow
   stopped and resumed while it was committing; the model hands the rest over always, the harder case.
 - **The stream's buffer**, cleared when the flow is suspended (a seek, a rebalance).
 - **A rebalance**: partitions revoked (Faust drops their bookkeeping, the agents forget them),
@@ -43,9 +43,9 @@ from faust.types import TP
 from faust.types.tuples import ConsumerMessage
 from intervaltree import IntervalTree
 
-from pipeline.delivery import WRITTEN_AFTER, WRITTEN_FIRST, Batch, LineDelivery
-from pipeline.faust_fixes import count_gap_offsets_once
-from pipeline.streaming import Batches, messages_of, produce_and_ack, seek_when_overdue
+from pipeline.worker.delivery import WRITTEN_AFTER, WRITTEN_FIRST, Batch, LineDelivery
+from pipeline.worker.faust_fixes import count_gap_offsets_once
+from pipeline.worker.streaming import Batches, messages_of, produce_and_ack, seek_when_overdue
 from tests.unit.test_delivery import NOW, State
 
 TOPIC = "input"

@@ -15,12 +15,12 @@ import faust
 import pytest
 from faust.types import TP
 
-from pipeline import delivery
 from pipeline.app import build_app
+from pipeline.broker.topics import changelog_topics, pipeline_topics
+from pipeline.config.settings import Settings
+from pipeline.contracts.events import LineEvent
 from pipeline.domain.classifier import LineClassifier
-from pipeline.events import LineEvent
-from pipeline.settings import Settings
-from pipeline.topics_admin import changelog_topics, pipeline_topics
+from pipeline.worker import delivery
 from tests.unit.test_delivery import FailingRules, line
 
 

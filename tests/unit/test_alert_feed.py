@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import asyncio
 
-from pipeline.alert_feed import AlertFeed
-from pipeline.alert_filter import AlertFilter
+from pipeline.contracts.alert_filter import AlertFilter
+from pipeline.web.alert_feed import AlertFeed
 from tests.unit.test_tail import alert
 
 

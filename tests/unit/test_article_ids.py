@@ -13,13 +13,13 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
 
-from pipeline.alert_feed import AlertFeed
-from pipeline.decoding import Failure, Origin, dead_letter, decode_line
-from pipeline.events import ARTICLE_ID_PATTERN, LineEvent
-from pipeline.http_api import build_http_app
-from pipeline.schema_files import rendered_schemas
-from pipeline.settings import Settings
-from pipeline.sources import Rejected, read_lines
+from pipeline.config.settings import Settings
+from pipeline.contracts.decoding import Failure, Origin, dead_letter, decode_line
+from pipeline.contracts.events import ARTICLE_ID_PATTERN, LineEvent
+from pipeline.contracts.schema_files import rendered_schemas
+from pipeline.formats.sources import Rejected, read_lines
+from pipeline.web.alert_feed import AlertFeed
+from pipeline.web.api import build_http_app
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 

@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator
 from types import SimpleNamespace
 from typing import Any
 
-from pipeline.streaming import Batches
+from pipeline.worker.streaming import Batches
 
 
 class FlowControl:

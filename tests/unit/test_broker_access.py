@@ -12,8 +12,8 @@ from aiokafka.errors import (
     TopicAuthorizationFailedError,
 )
 
-from pipeline.broker_access import refusal_of
-from pipeline.settings import Settings
+from pipeline.broker.access import refusal_of
+from pipeline.config.settings import Settings
 
 PASSWORD = "a-password-no-message-may-show"
 

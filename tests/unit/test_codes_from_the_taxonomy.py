@@ -10,10 +10,10 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
+from pipeline.config.taxonomy_file import default_taxonomy_path, load_taxonomy
 from pipeline.domain.taxonomy import Taxonomy
-from pipeline.evaluation import ScoringError, evaluate
-from pipeline.labelled_articles import LabelCodes, parse_labels, split_files
-from pipeline.taxonomy_file import default_taxonomy_path, load_taxonomy
+from pipeline.evaluation.labelled_articles import LabelCodes, parse_labels, split_files
+from pipeline.evaluation.scoring import ScoringError, evaluate
 
 SHIPPING = {
     "id": "shipping",

@@ -14,11 +14,11 @@ import pytest
 from typer.testing import CliRunner
 
 from pipeline.cli import cli
-from pipeline.configuration_errors import ConfigurationError
-from pipeline.exit_status import ExitStatus
-from pipeline.settings import read_settings
-from pipeline.taxonomy_file import TaxonomyError, load_taxonomy
-from pipeline.webhooks import WebhookFileError, load_webhooks
+from pipeline.config.errors import ConfigurationError
+from pipeline.config.exit_status import ExitStatus
+from pipeline.config.settings import read_settings
+from pipeline.config.taxonomy_file import TaxonomyError, load_taxonomy
+from pipeline.web.webhooks import WebhookFileError, load_webhooks
 from tests.conftest import REPO
 
 SEVERITIES = "Input should be 'low', 'medium', 'high' or 'critical'"
@@ -154,7 +154,7 @@ def test_a_worker_with_bad_configuration_stops_by_itself_once(setting: str, name
 def test_a_worker_that_finds_its_taxonomy_bad_is_not_started_again(urgent: Path) -> None:
     # As when the file changes after the supervisor checked it: the worker it starts finds it.
     supervised = (
-        "import sys; from pipeline.supervisor import supervise, worker_command;"
+        "import sys; from pipeline.worker.supervisor import supervise, worker_command;"
         " sys.exit(supervise(worker_command('warn')))"
     )
     done = subprocess.run(

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from pipeline.cpu_budget import CpuBudget, OverBudget
+from pipeline.worker.cpu_budget import CpuBudget, OverBudget
 
 
 def spin(seconds: float) -> float:

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from pipeline.decoding import Failure, Origin, dead_letter, decode_line
-from pipeline.events import LineEvent
+from pipeline.contracts.decoding import Failure, Origin, dead_letter, decode_line
+from pipeline.contracts.events import LineEvent
 
 GOOD = {
     "schema_version": 1,

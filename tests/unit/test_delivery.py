@@ -14,10 +14,15 @@ from typing import Any, TypeVar
 import pytest
 from pydantic import BaseModel
 
-from pipeline import delivery
-from pipeline.cpu_budget import CpuBudget
-from pipeline.decoding import Origin
-from pipeline.delivery import (
+from pipeline.contracts.decoding import Origin
+from pipeline.contracts.events import ClassifiedLine, ItemVersion, LineEvent
+from pipeline.domain.alerts import AlertLedger
+from pipeline.domain.classifier import LineClassifier
+from pipeline.domain.items import ItemLedger
+from pipeline.domain.memory import ArticleMemory
+from pipeline.worker import delivery
+from pipeline.worker.cpu_budget import CpuBudget
+from pipeline.worker.delivery import (
     WRITTEN_AFTER,
     WRITTEN_FIRST,
     Batch,
@@ -28,13 +33,8 @@ from pipeline.delivery import (
     PartitionProgress,
     model_json,
 )
-from pipeline.domain.alerts import AlertLedger
-from pipeline.domain.classifier import LineClassifier
-from pipeline.domain.items import ItemLedger
-from pipeline.domain.memory import ArticleMemory
-from pipeline.events import ClassifiedLine, ItemVersion, LineEvent
-from pipeline.offline import classify_events
-from pipeline.processing import classify_line, raise_alerts
+from pipeline.worker.offline import classify_events
+from pipeline.worker.processing import classify_line, raise_alerts
 from tests.unit.test_classification_never_raises import BrokenSpeakers
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)

@@ -27,9 +27,9 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, get_state_machine_test, invariant, rule
 from structlog.testing import capture_logs
 
-from pipeline.delivery import LineDelivery
+from pipeline.config.taxonomy_file import load_taxonomy
 from pipeline.domain.classifier import LineClassifier
-from pipeline.taxonomy_file import load_taxonomy
+from pipeline.worker.delivery import LineDelivery
 from tests.unit.consumer_model import TOPIC, Agent, Effect, Kafka, Process, effects_of
 from tests.unit.test_delivery import NOW, State, line, message
 

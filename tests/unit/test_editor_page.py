@@ -10,13 +10,13 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from pipeline.alert_feed import AlertFeed, newest
-from pipeline.alert_filter import AlertFilter
-from pipeline.article_lines import ArticleLines
-from pipeline.events import Alert, ClassifiedLine, SpeakerRef, TopicRef
-from pipeline.http_api import build_http_app
-from pipeline.settings import Settings
-from pipeline.topic_history import read_back_from, read_back_to
+from pipeline.config.settings import Settings
+from pipeline.contracts.alert_filter import AlertFilter
+from pipeline.contracts.events import Alert, ClassifiedLine, SpeakerRef, TopicRef
+from pipeline.web.alert_feed import AlertFeed, newest
+from pipeline.web.api import build_http_app
+from pipeline.web.article_lines import ArticleLines
+from pipeline.web.topic_history import read_back_from, read_back_to
 from tests.unit.test_http_api import READ_TOKEN, TOKEN, Recorder
 from tests.unit.test_tail import alert
 

@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from pipeline.cli import cli
-from pipeline.evaluation import same_speaker
+from pipeline.evaluation.scoring import same_speaker
 from tests.conftest import REPO, SCORER, SEED_ALERTS, SEED_GOLD
 
 WRITTEN = REPO / "evaluation" / "written"

@@ -7,7 +7,7 @@ import re
 from typer.testing import CliRunner
 
 from pipeline.cli import cli
-from pipeline.exit_status import ExitStatus
+from pipeline.config.exit_status import ExitStatus
 from tests.conftest import REPO
 
 

@@ -1,4 +1,4 @@
-"""Faust's commit bookkeeping around a gap, with the correction applied (see pipeline.faust_fixes).
+"""Faust's commit bookkeeping around a gap, with the correction applied (see pipeline.worker.faust_fixes).
 
 Runs Faust's own Consumer methods on a bare instance, so a change in those internals
 shows up here first.
@@ -14,7 +14,7 @@ from faust.transport.drivers.aiokafka import Consumer
 from faust.types import TP
 from intervaltree import IntervalTree
 
-from pipeline.faust_fixes import count_gap_offsets_once
+from pipeline.worker.faust_fixes import count_gap_offsets_once
 
 TOPIC_PARTITION = TP("news.lines", 0)
 

@@ -20,8 +20,8 @@ import pytest
 from faust.types import TP, Message
 
 from pipeline.app import build_app
-from pipeline.fetch_handover import YIELD_EVERY, FetchHandOverConsumer
-from pipeline.settings import Settings
+from pipeline.config.settings import Settings
+from pipeline.worker.fetch_handover import YIELD_EVERY, FetchHandOverConsumer
 
 LINES_0, LINES_1 = TP("news.lines", 0), TP("news.lines", 1)
 

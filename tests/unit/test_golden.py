@@ -9,8 +9,8 @@ import pytest
 from typer.testing import CliRunner
 
 from pipeline.cli import cli
-from pipeline.exit_status import ExitStatus
-from pipeline.golden import GoldenError, differences, read_golden
+from pipeline.config.exit_status import ExitStatus
+from pipeline.evaluation.golden import GoldenError, differences, read_golden
 from tests.conftest import SEED_ARTICLE, taxonomy_with_severity
 
 pytestmark = pytest.mark.usefixtures("no_pipeline_env")

@@ -17,13 +17,13 @@ import pytest
 from fastapi import WebSocket, WebSocketDisconnect
 from fastapi.testclient import TestClient
 
-from pipeline import http_access
-from pipeline.alert_feed import AlertFeed
-from pipeline.events import ItemVersion, LineEvent
-from pipeline.http_access import SESSION_COOKIE, SESSION_SECONDS, Access, refusal_to_serve
-from pipeline.http_api import Unavailable, build_http_app
-from pipeline.settings import Settings
-from pipeline.visible import visible
+from pipeline.config.settings import Settings
+from pipeline.console.visible import visible
+from pipeline.contracts.events import ItemVersion, LineEvent
+from pipeline.web import access as http_access
+from pipeline.web.access import SESSION_COOKIE, SESSION_SECONDS, Access, refusal_to_serve
+from pipeline.web.alert_feed import AlertFeed
+from pipeline.web.api import Unavailable, build_http_app
 from tests.sockets import closed_by_the_server
 
 pytestmark = pytest.mark.usefixtures("no_pipeline_env")
@@ -489,7 +489,7 @@ def test_the_health_check_answers_while_a_large_item_is_split() -> None:
 
 
 def test_the_server_caps_no_connections_and_closes_idle_ones_after_the_setting() -> None:
-    from pipeline.http_server import IdleClosingH11Protocol, server_config
+    from pipeline.web.server import IdleClosingH11Protocol, server_config
 
     settings = Settings(http_token=TOKEN, http_idle_timeout_s=7)
     config = server_config(build_http_app(settings, Recorder(), AlertFeed()), settings)
@@ -503,7 +503,7 @@ def _running(settings: Settings) -> Iterator[tuple[str, int]]:
     """The app under uvicorn as serve configures it, in a thread, on a free port of loopback."""
     import uvicorn
 
-    from pipeline.http_server import server_config
+    from pipeline.web.server import server_config
 
     config = server_config(build_http_app(settings, Recorder(), AlertFeed()), settings)
     config.port = 0
@@ -606,7 +606,7 @@ def test_a_websocket_is_closed_before_any_route_sees_it_whatever_token_it_brings
 
 
 def test_the_server_takes_no_websocket_upgrade_itself() -> None:
-    from pipeline.http_server import server_config
+    from pipeline.web.server import server_config
 
     settings = Settings(http_token=TOKEN)
     assert server_config(build_http_app(settings, Recorder(), AlertFeed()), settings).ws == "none"

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from pipeline.cli import cli
-from pipeline.events import LineEvent
+from pipeline.contracts.events import LineEvent
 
 
 def unused_port() -> int:
@@ -30,7 +30,7 @@ def test_ingest_gives_up_on_an_unreachable_broker_with_status_3(
 
 
 def test_lines_read_from_stdin_are_all_published(no_pipeline_env: None, monkeypatch: pytest.MonkeyPatch) -> None:
-    import pipeline.ingest
+    import pipeline.broker.ingest
 
     published: list[str] = []
 
@@ -38,7 +38,7 @@ def test_lines_read_from_stdin_are_all_published(no_pipeline_env: None, monkeypa
         published.extend(line.text for line in lines)
         return len(lines)
 
-    monkeypatch.setattr(pipeline.ingest, "publish_lines", recorded)
+    monkeypatch.setattr(pipeline.broker.ingest, "publish_lines", recorded)
     result = CliRunner().invoke(cli, ["ingest", "--article-id", "a", "-"], input="One line.\nTwo lines.\n")
     assert result.exit_code == 0, result.output
     assert published == ["One line.", "Two lines."]
@@ -52,10 +52,10 @@ def test_ingest_waits_out_a_fail_over_but_not_a_refusal() -> None:
         TopicAuthorizationFailedError,
     )
 
-    from pipeline.ingest import _worth_waiting
+    from pipeline.broker.waiting import worth_waiting
 
-    assert all(_worth_waiting(e) for e in (KafkaConnectionError(), NodeNotReadyError(), NotEnoughReplicasError()))
-    assert not _worth_waiting(TopicAuthorizationFailedError()) and not _worth_waiting(ValueError())
+    assert all(worth_waiting(e) for e in (KafkaConnectionError(), NodeNotReadyError(), NotEnoughReplicasError()))
+    assert not worth_waiting(TopicAuthorizationFailedError()) and not worth_waiting(ValueError())
 
 
 def test_rejections_are_told_in_the_order_of_the_files_and_their_lines(

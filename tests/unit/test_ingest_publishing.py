@@ -10,8 +10,8 @@ from typing import Any
 from aiokafka.partitioner import DefaultPartitioner
 from aiokafka.producer.message_accumulator import BatchBuilder
 
-from pipeline.events import LineEvent
-from pipeline.ingest import ArticlePartitions, RecordBatches
+from pipeline.broker.ingest import ArticlePartitions, RecordBatches
+from pipeline.contracts.events import LineEvent
 
 
 def test_an_article_gets_the_producers_own_partition_whatever_order_the_partitions_come_in() -> None:

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.labelled_articles import (
+from pipeline.config.taxonomy_file import load_taxonomy
+from pipeline.evaluation.labelled_articles import (
     LabelCodes,
     LabelsError,
     build,
@@ -18,7 +19,6 @@ from pipeline.labelled_articles import (
     split_files,
     stale,
 )
-from pipeline.taxonomy_file import load_taxonomy
 from tests.conftest import REPO
 
 REAL = REPO / "evaluation" / "real"

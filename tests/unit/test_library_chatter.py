@@ -10,7 +10,7 @@ from pathlib import Path
 import aiokafka
 import pytest
 
-from pipeline.chatter import HANDLED, UNTIL_IT_LASTS, LibraryChatter
+from pipeline.console.chatter import HANDLED, UNTIL_IT_LASTS, LibraryChatter
 
 
 def record(logger: str, template: str, level: int = logging.ERROR) -> logging.LogRecord:

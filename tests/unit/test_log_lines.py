@@ -9,7 +9,7 @@ import string
 from pathlib import Path
 
 import pipeline
-from pipeline.log_lines import SAID, human_line
+from pipeline.console.log_lines import SAID, human_line
 
 AT = "2026-12-07T20:47:12.359560Z"
 

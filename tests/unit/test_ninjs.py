@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from pipeline.ninjs import NinjsError, is_ninjs, item_lines, read_item
+from pipeline.formats.ninjs import NinjsError, is_ninjs, item_lines, read_item
 
 
 def lines_of(record: dict[str, object]) -> list[str]:

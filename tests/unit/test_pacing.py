@@ -4,8 +4,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from pipeline.events import LineEvent
-from pipeline.pacing import at_rate, at_speed, in_time_order
+from pipeline.broker.pacing import at_rate, at_speed, in_time_order
+from pipeline.contracts.events import LineEvent
 
 START = datetime(2026, 5, 1, 9, 0, tzinfo=UTC)
 

@@ -13,8 +13,8 @@ import asyncio
 
 from structlog.testing import capture_logs
 
-from pipeline.delivery import LineDelivery
 from pipeline.domain.classifier import LineClassifier
+from pipeline.worker.delivery import LineDelivery
 from tests.unit.consumer_model import Kafka, Process
 from tests.unit.test_delivery import line
 

@@ -7,11 +7,11 @@ from datetime import UTC, datetime
 import jsonschema
 import pytest
 
+from pipeline.contracts.events import event_id
+from pipeline.contracts.schema_files import rendered_schemas, stale_schemas
 from pipeline.domain.classifier import LineClassifier
-from pipeline.events import event_id
-from pipeline.offline import classify_events
-from pipeline.schema_files import rendered_schemas, stale_schemas
-from pipeline.sources import read_events
+from pipeline.formats.sources import read_events
+from pipeline.worker.offline import classify_events
 from tests.conftest import REPO, SEED_ARTICLE
 
 

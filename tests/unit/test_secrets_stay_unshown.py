@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from pipeline.kafka_options import aiokafka_options, faust_broker_options
-from pipeline.settings import Settings
-from pipeline.supervisor import StallCheck
+from pipeline.broker.options import aiokafka_options, faust_broker_options
+from pipeline.config.settings import Settings
+from pipeline.worker.supervisor import StallCheck
 
 SASL_PASSWORD = "sasl-password-5e1f"
 HTTP_TOKEN = "http-token-0b7d-long-enough-to-serve"

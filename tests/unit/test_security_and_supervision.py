@@ -18,12 +18,12 @@ import pytest
 import structlog
 from pydantic import ValidationError
 
-from pipeline.exit_status import ExitStatus
-from pipeline.kafka_options import aiokafka_options, faust_broker_options
-from pipeline.logs import configure_logging
-from pipeline.settings import Settings
-from pipeline.supervisor import StallCheck, supervise
-from pipeline.watchdog import ProgressWatch
+from pipeline.broker.options import aiokafka_options, faust_broker_options
+from pipeline.config.exit_status import ExitStatus
+from pipeline.config.settings import Settings
+from pipeline.console.logs import configure_logging
+from pipeline.worker.supervisor import StallCheck, supervise
+from pipeline.worker.watchdog import ProgressWatch
 
 SECRET = "s3cr3t-pa55"
 
@@ -132,7 +132,7 @@ def test_a_stop_asked_while_the_worker_is_being_started_reaches_it(monkeypatch: 
 
 
 def test_a_stop_asked_between_two_workers_starts_no_other(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    import pipeline.supervisor
+    import pipeline.worker.supervisor
 
     class SigtermOnRestart:
         """The supervisor's log, with a SIGTERM as it says it will start the worker again."""
@@ -140,7 +140,7 @@ def test_a_stop_asked_between_two_workers_starts_no_other(monkeypatch: pytest.Mo
         def warning(self, event: str, **fields: object) -> None:
             os.kill(os.getpid(), signal.SIGTERM)
 
-    monkeypatch.setattr(pipeline.supervisor, "log", SigtermOnRestart())
+    monkeypatch.setattr(pipeline.worker.supervisor, "log", SigtermOnRestart())
     runs = tmp_path / "runs"
     script = "import sys; open(sys.argv[1], 'a').write('x'); sys.exit(3)"
     assert supervise([sys.executable, "-c", script, str(runs)]) == 3
@@ -174,7 +174,7 @@ def test_a_worker_that_ignores_the_stop_is_killed_within_the_stop_timeout(tmp_pa
 
 
 def test_a_stop_asked_during_a_stall_check_does_not_wait_for_the_check(monkeypatch: pytest.MonkeyPatch) -> None:
-    import pipeline.supervisor
+    import pipeline.worker.supervisor
 
     asked: list[float] = []
 
@@ -184,7 +184,7 @@ def test_a_stop_asked_during_a_stall_check_does_not_wait_for_the_check(monkeypat
         await asyncio.sleep(3600)
         raise AssertionError("unreachable")
 
-    monkeypatch.setattr(pipeline.supervisor, "group_progress", check_that_hangs)
+    monkeypatch.setattr(pipeline.worker.supervisor, "group_progress", check_that_hangs)
     stall = StallCheck({}, "group", ["topic"], stall_after_s=1, every_s=0.1, timeout_s=3600, grace_s=0)
     stop_timeout_s = 3.0
     status = supervise([sys.executable, "-c", "import time; time.sleep(60)"], stall, stop_timeout_s=stop_timeout_s)

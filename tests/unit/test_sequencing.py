@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipeline.sequencing import OffsetSequencer
+from pipeline.worker.sequencing import OffsetSequencer
 
 
 def decided(

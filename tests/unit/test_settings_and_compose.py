@@ -13,8 +13,8 @@ from pydantic import ValidationError
 from typer.testing import CliRunner
 
 from pipeline.cli import cli
-from pipeline.exit_status import ExitStatus
-from pipeline.settings import Settings
+from pipeline.config.exit_status import ExitStatus
+from pipeline.config.settings import Settings
 from tests.conftest import REPO
 
 

@@ -12,10 +12,10 @@ from datetime import UTC, datetime
 
 import pytest
 
+from pipeline.contracts.events import LineEvent
 from pipeline.domain.classifier import LineClassifier
 from pipeline.domain.memory import ArticleMemory
-from pipeline.events import LineEvent
-from pipeline.processing import classify_line
+from pipeline.worker.processing import classify_line
 from tests.adversarial import FAMILIES, adversarial_line, ordinary_copy
 from tests.conftest import REPO
 

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 import pytest
 from pydantic import TypeAdapter
 
-from pipeline.events import ArticleId, ItemVersion, LineEvent
-from pipeline.sources import (
+from pipeline.contracts.events import ArticleId, ItemVersion, LineEvent
+from pipeline.formats.sources import (
     Rejected,
     SourcedLine,
     article_id_for_uri,

@@ -14,11 +14,11 @@ from aiokafka.errors import KafkaConnectionError
 from faust.types import TP
 from structlog.testing import capture_logs
 
-from pipeline import streaming
-from pipeline.delivery import MAX_CHECKPOINT_BYTES, Checkpoint, PartitionProgress, _PartitionShare, model_json
 from pipeline.domain.memory import MAX_SKIPPED, ArticleMemory, RememberedEntity
 from pipeline.domain.speakers import MAX_REMEMBERED
-from pipeline.streaming import ModelTable, Tables, checkpoint_json
+from pipeline.worker import streaming
+from pipeline.worker.delivery import MAX_CHECKPOINT_BYTES, Checkpoint, PartitionProgress, _PartitionShare, model_json
+from pipeline.worker.streaming import ModelTable, Tables, checkpoint_json
 
 KULEBA = ArticleMemory(last_line_no=2, entities=(RememberedEntity(name="Dmytro Kuleba", roles=((None, "minister"),)),))
 

@@ -6,10 +6,10 @@ from datetime import UTC, datetime
 
 from typer.testing import CliRunner
 
-from pipeline.alert_filter import AlertFilter, unknown_kinds
+from pipeline.broker.tail import AlertsToShow
 from pipeline.cli import cli
-from pipeline.events import Alert, SpeakerRef
-from pipeline.tail import AlertsToShow
+from pipeline.contracts.alert_filter import AlertFilter, unknown_kinds
+from pipeline.contracts.events import Alert, SpeakerRef
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 

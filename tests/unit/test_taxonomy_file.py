@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.config.taxonomy_file import TaxonomyError, default_taxonomy_path, load_taxonomy
 from pipeline.domain.classifier import LineClassifier
-from pipeline.taxonomy_file import TaxonomyError, default_taxonomy_path, load_taxonomy
 from tests.unit.helpers import alerts_of
 
 

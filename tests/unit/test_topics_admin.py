@@ -7,9 +7,9 @@ import asyncio
 import pytest
 from aiokafka.errors import NotControllerError, TopicAuthorizationFailedError
 
-from pipeline.broker_access import BrokerRefused
-from pipeline.settings import Settings
-from pipeline.topics_admin import _raise_refusal
+from pipeline.broker.access import BrokerRefused
+from pipeline.broker.topics import _raise_refusal
+from pipeline.config.settings import Settings
 
 ALREADY_EXISTS, TOPIC_AUTHORIZATION_FAILED, NOT_CONTROLLER = 36, 29, 41
 
@@ -34,7 +34,8 @@ def test_a_retriable_refusal_keeps_its_kind_so_the_caller_waits_it_out() -> None
 
 
 def test_ingest_makes_sure_only_of_the_topic_it_writes(no_pipeline_env: None, monkeypatch: pytest.MonkeyPatch) -> None:
-    import pipeline.ingest
+    import pipeline.broker.ingest
+    import pipeline.broker.topics
 
     asked: list[object] = []
 
@@ -42,9 +43,9 @@ def test_ingest_makes_sure_only_of_the_topic_it_writes(no_pipeline_env: None, mo
         asked.append(topics)
         raise TopicAuthorizationFailedError("stop here")
 
-    monkeypatch.setattr(pipeline.ingest, "ensure_topics", recorded)
+    monkeypatch.setattr(pipeline.broker.topics, "ensure_topics", recorded)
     with pytest.raises(BrokerRefused):  # and told at once, not waited out
-        asyncio.run(pipeline.ingest.publish_lines(Settings(), []))
+        asyncio.run(pipeline.broker.ingest.publish_lines(Settings(), []))
     with pytest.raises(BrokerRefused):
-        asyncio.run(pipeline.ingest.publish_items(Settings(), []))
+        asyncio.run(pipeline.broker.ingest.publish_items(Settings(), []))
     assert asked == [["news.lines"], ["news.items"]]

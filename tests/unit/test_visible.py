@@ -15,16 +15,16 @@ import pytest
 import structlog
 from typer.testing import CliRunner
 
+from pipeline.broker.tail import json_line, pretty_line
 from pipeline.cli import cli
-from pipeline.evaluation import evaluate
-from pipeline.events import Alert, SpeakerRef
-from pipeline.exit_status import ExitStatus
-from pipeline.golden import differences, golden_text, read_golden, records_of
-from pipeline.logs import configure_logging
-from pipeline.settings import Settings
-from pipeline.tail import json_line, pretty_line
-from pipeline.taxonomy_file import load_taxonomy
-from pipeline.visible import visible
+from pipeline.config.exit_status import ExitStatus
+from pipeline.config.settings import Settings
+from pipeline.config.taxonomy_file import load_taxonomy
+from pipeline.console.logs import configure_logging
+from pipeline.console.visible import visible
+from pipeline.contracts.events import Alert, SpeakerRef
+from pipeline.evaluation.golden import differences, golden_text, read_golden, records_of
+from pipeline.evaluation.scoring import evaluate
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -222,7 +222,7 @@ def test_a_library_s_exception_on_a_terminal_is_shown_escaped_with_its_traceback
 def test_uvicorn_as_serve_configures_it_logs_through_the_same_escaping() -> None:
     from fastapi import FastAPI
 
-    from pipeline.http_server import server_config
+    from pipeline.web.server import server_config
 
     stream = io.StringIO()
     with redirect_stderr(stream):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from aiokafka.structs import TopicPartition
 
-from pipeline.webhook_offsets import PendingDeliveries
+from pipeline.web.webhook_offsets import PendingDeliveries
 
 FIRST, SECOND = TopicPartition("alerts", 0), TopicPartition("alerts", 1)
 

@@ -14,10 +14,10 @@ from aiokafka.structs import ConsumerRecord, TopicPartition
 from pydantic import SecretStr
 from structlog.testing import capture_logs
 
-from pipeline.events import Alert
-from pipeline.settings import Settings
-from pipeline.webhook_sink import WebhookSink
-from pipeline.webhooks import Subscriber, Webhook
+from pipeline.config.settings import Settings
+from pipeline.contracts.events import Alert
+from pipeline.web.webhook_sink import WebhookSink
+from pipeline.web.webhooks import Subscriber, Webhook
 
 ALERTS = TopicPartition("news.alerts", 0)
 Fetch = dict[TopicPartition, list[ConsumerRecord]]

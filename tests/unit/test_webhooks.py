@@ -9,8 +9,8 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
-from pipeline.webhook_sink import deliver
-from pipeline.webhooks import (
+from pipeline.web.webhook_sink import deliver
+from pipeline.web.webhooks import (
     MAX_BACKOFF_S,
     Subscriber,
     Webhook,
@@ -159,7 +159,7 @@ def test_an_error_quoting_the_url_is_cleared_of_every_secret() -> None:
 def test_a_failed_delivery_names_the_subscriber_and_host_and_the_answer_and_no_secret() -> None:
     from aiokafka.structs import ConsumerRecord
 
-    from pipeline.webhook_sink import Outcome, failed_delivery
+    from pipeline.web.webhook_sink import Outcome, failed_delivery
 
     record = ConsumerRecord("news.alerts", 0, 7, 0, 0, b"a", b"{}", None, 1, 2, ())
     letter = failed_delivery(secretive(), record, Outcome(False, 5, "HTTP 503"))

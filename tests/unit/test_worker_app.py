@@ -19,9 +19,9 @@ from faust.types import TP, Message
 
 import pipeline.app
 from pipeline.app import build_app
-from pipeline.garbage import OLDER_COLLECTION_EVERY, YOUNG_COLLECTION_EVERY
-from pipeline.settings import Settings
-from pipeline.supervisor import STOP_TIMEOUT_S
+from pipeline.config.settings import Settings
+from pipeline.worker.garbage import OLDER_COLLECTION_EVERY, YOUNG_COLLECTION_EVERY
+from pipeline.worker.supervisor import STOP_TIMEOUT_S
 from tests.conftest import REPO
 
 
