@@ -120,15 +120,20 @@ def free_port() -> int:
 
 
 def free_ports_in_a_row(count: int) -> int:
-    """The first of ``count`` ports in a row free to listen on, below the range the kernel hands out
-    to outgoing connections: a port from that range, free when looked at, was once taken by a client
-    connection in the seconds before a broker started on it."""
+    """The first of ``count`` ports in a row free to listen on (see ``free_ports_at``)."""
+    return free_ports_at(range(count))
+
+
+def free_ports_at(offsets: range | tuple[int, ...]) -> int:
+    """A base port whose ``offsets`` from it are all free to listen on, below the range the kernel hands
+    out to outgoing connections: a port from that range, free when looked at, was once taken by a client
+    connection in the seconds before a broker started on it (the secure broker's, at 39092, in CI)."""
     ephemeral = Path("/proc/sys/net/ipv4/ip_local_port_range")
     first_ephemeral = int(ephemeral.read_text().split()[0]) if ephemeral.exists() else 32_768
-    for port in random.sample(range(20_000, first_ephemeral - count), 200):
-        if all(_can_listen(port + n) for n in range(count)):
+    for port in random.sample(range(20_000, first_ephemeral - max(offsets) - 1), 200):
+        if all(_can_listen(port + n) for n in offsets):
             return port
-    raise RuntimeError(f"no {count} free ports in a row below {first_ephemeral}")
+    raise RuntimeError(f"no ports free at {tuple(offsets)} from a base below {first_ephemeral}")
 
 
 def _can_listen(port: int) -> bool:
@@ -228,13 +233,9 @@ class LocalCluster:
             self.restart(node)
 
 
-def _cluster_ports_free(base: int) -> bool:
-    return all(not _port_open("127.0.0.1", base + offset) for offset in (0, 1, 2, 10, 11, 12))
-
-
 @pytest.fixture(scope="module")
 def started_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalCluster]:
-    base = next(port for port in range(29_092, 39_092, 100) if _cluster_ports_free(port))
+    base = free_ports_at((0, 1, 2, 10, 11, 12))  # three nodes' client ports, and their controllers' ten above
     env = {
         **os.environ,
         "KAFKA_PORT": str(base),
@@ -285,7 +286,7 @@ class SecureBroker:
 
 @pytest.fixture(scope="module")
 def secure_kafka(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SecureBroker]:
-    port = next(p for p in range(39_092, 49_092, 100) if not any(_port_open("127.0.0.1", p + n) for n in range(3)))
+    port = free_ports_in_a_row(3)  # clients, the controller, the brokers' and admin tools' own listener
     env = {
         **os.environ,
         "KAFKA_PORT": str(port),
