@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import UTC, datetime
 from functools import cache
 from typing import Any, cast
@@ -116,6 +116,25 @@ class PipelineApp(faust.App):
             log.warning("left_unacked_at_stop", messages=len(unacked), waited_s=BATCHES_AT_STOP_S)
 
 
+def consumer_lag(
+    consumer: Consumer, topics: Collection[str], log_starts: Mapping[TP, int]
+) -> dict[tuple[str, int], int]:
+    """Each input partition's messages not yet committed. A partition not fetched since it was assigned
+    has no end known yet (aiokafka says None until its first fetch), nor one revoked meanwhile: left out."""
+    committed = consumer._committed_offset  # Faust keeps what it committed last; no public accessor
+    lags = {}
+    for tp in consumer.assignment():
+        if tp.topic not in topics:
+            continue
+        try:
+            end = consumer.highwater(tp)
+        except AssertionError:  # revoked between the two calls, by the consumer's own thread
+            continue
+        if end is not None:
+            lags[tp.topic, tp.partition] = max(0, end - (committed.get(tp) or log_starts.get(tp) or 0))
+    return lags
+
+
 def build_app(settings: Settings, classifier: LineClassifier | None = None) -> PipelineApp:
     count_gap_offsets_once()  # see faust_fixes: without it, commits crawl after a rebalance
     idempotent_producer()  # see faust_fixes: a retried send must not write twice or out of order
@@ -192,14 +211,11 @@ def build_app(settings: Settings, classifier: LineClassifier | None = None) -> P
 
     @app.timer(interval=LAG_EVERY_S)  # type: ignore[untyped-decorator]
     async def measure_lag() -> None:
-        consumer = cast(Consumer, app.consumer)
-        committed = consumer._committed_offset  # Faust keeps what it committed last; no public accessor
-        lags = {}
-        for tp in consumer.assignment():
-            if tp.topic in input_topics:
-                read_from = committed.get(tp) or tables.log_starts.get(tp) or 0
-                lags[tp.topic, tp.partition] = max(0, consumer.highwater(tp) - read_from)
-        app.metrics.lag(lags)
+        # An error in a Faust timer crashes the worker: a metric must never end it.
+        try:
+            app.metrics.lag(consumer_lag(cast(Consumer, app.consumer), input_topics, tables.log_starts))
+        except Exception as error:
+            log.warning("lag_not_measured", error=repr(error))
 
     @app.on_partitions_assigned.connect
     async def learn_log_starts(sender: Any, /, *args: Any, signal: Any, **kwargs: Any) -> None:

@@ -169,6 +169,8 @@ class Batch:
     progress: Writes = field(default_factory=dict)
     replayed: int = 0
     """lines classified again from checkpoints"""
+    replayed_lines: set[str] = field(default_factory=set)
+    """their event ids: the alerts they raise again were first raised before a crash"""
     deferred: int = 0
     """how many messages at the end were not looked at (see MAX_CHECKPOINT_BYTES): the next batch starts with them"""
 
@@ -334,6 +336,7 @@ class LineDelivery(InOffsetOrder):
             if replay is not None:
                 replay.memories[article] = after
                 batch.replayed += 1
+                batch.replayed_lines.add(classified.line_event_id)
             batch.classified.append(classified)
             self._raise_alerts(classified, share.partition, message, state, ledgers, now, batch)
         batch.memories = dict(latest)

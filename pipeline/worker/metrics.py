@@ -63,7 +63,13 @@ class WorkerMetrics:
         self.batch_seconds.observe(seconds)
         self.lines_classified.inc(len(batch.classified))
         self.lines_replayed.inc(batch.replayed)
-        ingested = {line.line_event_id: line.ingested_at for line in batch.classified}
+        # A line read again after a crash raises its alerts again, with their ids, long after it was
+        # ingested: published again, but not a measure of how soon an alert follows its line.
+        ingested = {
+            line.line_event_id: line.ingested_at
+            for line in batch.classified
+            if line.line_event_id not in batch.replayed_lines
+        }
         for alert in batch.alerts:
             self.alerts_raised.labels(alert.kind).inc()
             if (ingested_at := ingested.get(alert.line_event_id)) is not None:
