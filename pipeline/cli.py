@@ -481,7 +481,8 @@ def webhooks(
         raise typer.BadParameter("give --config FILE or set NEWS_WEBHOOKS_PATH")
     subscribers = load_webhooks(path)
     configure_logging(settings.log_level, settings.log_format)
-    with contextlib.suppress(KeyboardInterrupt), _refusal_ends("webhooks"):
+    # Ctrl-C, or SIGTERM (which the sink turns into a cancellation, see run_webhooks): an orderly end.
+    with contextlib.suppress(KeyboardInterrupt, asyncio.CancelledError), _refusal_ends("webhooks"):
         asyncio.run(run_webhooks(settings, subscribers))
 
 

@@ -14,6 +14,7 @@ import asyncio
 import base64
 import contextlib
 import logging
+import signal
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -114,6 +115,11 @@ async def run_webhooks(settings: Settings, subscribers: list[Subscriber]) -> Non
     producer = AIOKafkaProducer(**aiokafka_options(settings), acks="all", enable_idempotence=True)
     await consumer.start()
     await producer.start()
+    # SIGTERM (a container or a service manager stopping the sink) ends it as Ctrl-C does: what is
+    # finished is committed and the group is left at once, rather than read and posted again.
+    main = asyncio.current_task()
+    if main is not None:
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, main.cancel)
     try:
         sink = WebhookSink(settings, subscribers, consumer, producer)
         consumer.subscribe([settings.topic_alerts], listener=_Rebalance(sink))
@@ -164,14 +170,13 @@ class WebhookSink:
         self.generation = 0
         """counts the rebalances begun: records fetched before one are read again after it"""
         self.metrics = WebhookMetrics()
+        self.ready = False
+        self.held: list[dict[TopicPartition, list[ConsumerRecord]]] = []
+        """records fetched while waiting for room: of partitions assigned meanwhile, read next"""
 
     async def run(self, client: httpx.AsyncClient) -> None:
         if self.settings.metrics_port is not None:
             self.metrics.serve(self.settings.metrics_port)
-        await self._wait_for_partitions()
-        log.info(
-            "webhooks_ready", webhooks=[q.subscriber.hook.where for q in self.queues], topic=self.settings.topic_alerts
-        )
         tasks = [asyncio.create_task(self._post_in_order(client, queue)) for queue in self.queues]
         tasks += [asyncio.create_task(self._commit_every(self.settings.commit_interval_s))]
         tasks += [asyncio.create_task(self._read_alerts())]
@@ -188,24 +193,29 @@ class WebhookSink:
                 async with asyncio.timeout(_LAST_COMMIT_S):
                     await self._commit_finished()
 
-    async def _wait_for_partitions(self) -> None:
-        """Until the group has given this sink its partitions, and their start is fixed: an alert sent
-        after the sink says it is ready is never skipped. Nothing is fetched meanwhile: a record fetched
-        here and not posted would be passed by the next commit."""
-        while not self.consumer.assignment():
-            await asyncio.sleep(0.1)
-        for partition in self.consumer.assignment():
-            await self.consumer.position(partition)
-
     async def _read_alerts(self) -> None:
+        # Kafka drops a member that has not polled for max_poll_interval_ms (five minutes) from its group:
+        # this loop polls all along, a sink with no partitions (a standby) and one waiting for room too.
         while True:
-            fetched = await self.consumer.getmany(timeout_ms=1_000)
+            fetched = self.held.pop(0) if self.held else await self.consumer.getmany(timeout_ms=1_000)
+            if not self.ready and self.consumer.assignment():
+                await self._say_ready()
             generation = self.generation
             read = ((partition, record) for partition, records in fetched.items() for record in records)
             for partition, record in read:
                 if self.generation != generation:
                     break  # the new assignment reads the rest again, from the committed offsets
                 await self._enqueue(partition, record)
+
+    async def _say_ready(self) -> None:
+        """Once the group has given this sink its partitions and their start is fixed: an alert sent after
+        the sink says it is ready is never skipped."""
+        for partition in self.consumer.assignment():
+            await self.consumer.position(partition)
+        self.ready = True
+        log.info(
+            "webhooks_ready", webhooks=[q.subscriber.hook.where for q in self.queues], topic=self.settings.topic_alerts
+        )
 
     async def _enqueue(self, partition: TopicPartition, record: ConsumerRecord) -> None:
         alert = self._alert_to_post(record)
@@ -222,7 +232,20 @@ class WebhookSink:
             # Waiting for room stops the reading for every subscriber, rather than dropping an alert or
             # holding unbounded many: a subscriber failing for long slows the others only once its queue
             # is full, and then to its pace of giving each alert up (its attempts and their back-off).
-            await queue.alerts.put(QueuedAlert(partition, record, alert.event_id))
+            await self._room_in(queue)
+            queue.alerts.put_nowait(QueuedAlert(partition, record, alert.event_id))
+
+    async def _room_in(self, queue: SubscriberQueue) -> None:
+        """Until ``queue`` has room, polling Kafka with every partition paused, so that the group keeps
+        this sink (a poll gives nothing of a paused partition, and keeps the member alive)."""
+        if not queue.alerts.full():
+            return
+        while queue.alerts.full():
+            self.consumer.pause(*self.consumer.assignment())
+            fetched = await self.consumer.getmany(timeout_ms=200)
+            if fetched:  # only of a partition assigned in a rebalance meanwhile, not paused yet
+                self.held.append(fetched)
+        self.consumer.resume(*self.consumer.assignment())
 
     def _alert_to_post(self, record: ConsumerRecord) -> Alert | None:
         """The alert the record holds, or None when it is malformed or a copy of one already read."""
@@ -297,9 +320,14 @@ class WebhookSink:
         # committed offset: commit what is finished while the partitions are still this sink's, and start
         # the bookkeeping over. Alerts already queued are still posted, and may reach a receiver twice.
         self.generation += 1
-        await self._commit_finished()
-        self.pending.clear()
-        self.committed.clear()
+        try:
+            async with asyncio.timeout(_LAST_COMMIT_S):
+                await self._commit_finished()
+        except Exception as error:  # the next reader starts from the last commit the group accepted
+            log.warning("webhook_commit_refused", error=type(error).__name__)
+        finally:
+            self.pending.clear()
+            self.committed.clear()
 
 
 class _Rebalance(ConsumerRebalanceListener):  # type: ignore[misc]  # aiokafka has no type hints

@@ -9,6 +9,7 @@ import hmac
 import json
 import math
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -448,3 +449,44 @@ def test_alerts_published_while_the_sink_was_stopped_are_posted_when_it_starts_a
     finally:
         desk.server.shutdown()
     assert posted_of(desk, article) == [alert.event_id for alert in (first, *meanwhile)]
+
+
+def test_a_sink_stopped_with_sigterm_commits_what_it_posted_and_exits_at_once(
+    kafka_broker: str, tmp_path: Path
+) -> None:
+    """As a container or a service manager stops it: what was posted is not posted again by the next sink."""
+    env = isolated_env(kafka_broker)
+    settings = settings_for(env)
+    desk = Receiver(200)
+    config = tmp_path / "webhooks.yaml"
+    config.write_text(f"webhooks:\n  - {{name: desk, url: '{desk.url}', secret_env: DESK_SECRET}}\n")
+    # No commit falls due while it runs: only the one it makes as it stops can move the group's offsets.
+    sink_env = {**os.environ, **env, "DESK_SECRET": "desk-secret-8", "NEWS_COMMIT_INTERVAL_S": "600"}
+    alerts = [alert_on(f"stop-{uuid.uuid4().hex[:8]}", line_no=n) for n in range(1, 4)]
+    log = tmp_path / "webhooks.log"
+    try:
+        with log.open("wb") as out:
+            sink = subprocess.Popen(
+                [sys.executable, "-m", "pipeline", "webhooks", "--config", str(config)],
+                env=sink_env,
+                cwd=REPO,
+                stdout=out,
+                stderr=out,
+            )
+            try:
+                wait_for(lambda: b"webhooks_ready" in log.read_bytes(), 60, f"sink not ready; see {log}")
+                run(publish_one_by_one(settings, alerts, gap_s=0))
+                wait_for(lambda: len(desk.requests) >= 3, 20, "the alerts not posted")
+                started = time.monotonic()
+                sink.send_signal(signal.SIGTERM)
+                status = sink.wait(timeout=30)
+                stopped_in = time.monotonic() - started
+            finally:
+                if sink.poll() is None:
+                    sink.kill()
+                    sink.wait()
+    finally:
+        desk.server.shutdown()
+    assert status == 0, log.read_text()
+    assert stopped_in < 10, stopped_in
+    assert run(alerts_committed(settings, f"{settings.app_id}-webhooks")) == run(alerts_read_to(settings))

@@ -24,20 +24,34 @@ Fetch = dict[TopicPartition, list[ConsumerRecord]]
 
 
 class Consumer:
-    """Hands out ``fetches`` one per ``getmany``, then nothing; keeps what is committed."""
+    """Hands out ``fetches`` one per ``getmany`` of a partition not paused, then nothing; keeps what is
+    committed, and counts the polls made with the partition paused."""
 
-    def __init__(self, fetches: list[Fetch]) -> None:
+    def __init__(self, fetches: list[Fetch], assigned: set[TopicPartition] | None = None) -> None:
         self.fetches = fetches
+        self.assigned = {ALERTS} if assigned is None else assigned
         self.commits: list[dict[TopicPartition, int]] = []
+        self.paused: set[TopicPartition] = set()
+        self.polls = 0
+        self.polls_paused = 0
 
     def assignment(self) -> set[TopicPartition]:
-        return {ALERTS}
+        return set(self.assigned)
 
     async def position(self, partition: TopicPartition) -> int:
         return 0
 
+    def pause(self, *partitions: TopicPartition) -> None:
+        self.paused.update(partitions)
+
+    def resume(self, *partitions: TopicPartition) -> None:
+        self.paused.difference_update(partitions)
+
     async def getmany(self, timeout_ms: int) -> Fetch:
-        if self.fetches:
+        self.polls += 1
+        if self.assigned and self.assigned <= self.paused:
+            self.polls_paused += 1
+        elif self.fetches and self.assigned:
             return self.fetches.pop(0)
         await asyncio.sleep(0.01)
         return {}
@@ -155,6 +169,9 @@ def test_reading_stops_while_a_subscriber_s_queue_is_full_and_says_so_once() -> 
         assert (receivers.posted, len(consumer.fetches)) == ({"slow": [0], "desk": [0, 1, 2]}, 2)
         assert [e["webhook"] for e in logged if e["event"] == "webhook_queue_full"] == ["slow"]
         assert {offset for commit in consumer.commits for offset in commit.values()} <= {0}
+        # meanwhile it polls, every partition paused, so that the group does not take it for dead
+        polled = consumer.polls_paused
+        await until(lambda: consumer.polls_paused > polled, "no poll while waiting for room")
         answered.set()
         await until(lambda: consumer.commits[-1:] == [{ALERTS: 6}], "not committed to the end")
 
@@ -187,3 +204,20 @@ def test_a_rebalance_commits_what_is_finished_and_leaves_the_rest_of_a_fetch_to_
     # what was queued is still posted; alert 3 is the next owner's to read, from the committed offset 0
     assert receivers.posted == {"slow": [0, 1, 2], "desk": [0, 1, 2]}
     assert consumer.commits and all(commit == {ALERTS: 0} for commit in consumer.commits)
+
+
+def test_a_sink_with_no_partitions_keeps_polling_and_says_it_is_ready_once_it_has_some() -> None:
+    """A standby sink (more sinks than partitions) must poll, or the group drops it and it never takes over."""
+    consumer, producer = Consumer([{ALERTS: [record(0)]}], assigned=set()), Producer()
+    sink = sink_of(consumer, producer, ["desk"])
+    receivers = Receivers(lambda host: asyncio.sleep(0, 200))
+
+    async def check() -> None:
+        await until(lambda: consumer.polls >= 3, "a standby sink does not poll")
+        assert not sink.ready and not [e for e in logged if e["event"] == "webhooks_ready"]
+        consumer.assigned = {ALERTS}  # the group hands it the partition of a sink that left
+        await until(lambda: receivers.posted.get("desk") == [0], "the alert not posted once assigned")
+        assert sink.ready and [e["event"] for e in logged].count("webhooks_ready") == 1
+
+    with capture_logs() as logged:
+        asyncio.run(running(sink, receivers, check))
