@@ -121,7 +121,7 @@ def wait_for(condition: Any, timeout: float, what: str) -> None:
 
 
 @contextlib.contextmanager
-def running_sink(config: Path, env: dict[str, str], log: Path) -> Iterator[None]:
+def running_sink(config: Path, env: dict[str, str], log: Path) -> Iterator[subprocess.Popen[bytes]]:
     """The webhook sink on ``config``, logging to ``log``, ready to post, and stopped after."""
     with log.open("wb") as out:
         sink = subprocess.Popen(
@@ -133,7 +133,7 @@ def running_sink(config: Path, env: dict[str, str], log: Path) -> Iterator[None]
         )
         try:
             wait_for(lambda: b"webhooks_ready" in log.read_bytes(), 60, f"sink not ready; see {log}")
-            yield
+            yield sink
         finally:
             sink.terminate()
             sink.wait(timeout=30)
@@ -465,26 +465,13 @@ def test_a_sink_stopped_with_sigterm_commits_what_it_posted_and_exits_at_once(
     alerts = [alert_on(f"stop-{uuid.uuid4().hex[:8]}", line_no=n) for n in range(1, 4)]
     log = tmp_path / "webhooks.log"
     try:
-        with log.open("wb") as out:
-            sink = subprocess.Popen(
-                [sys.executable, "-m", "pipeline", "webhooks", "--config", str(config)],
-                env=sink_env,
-                cwd=REPO,
-                stdout=out,
-                stderr=out,
-            )
-            try:
-                wait_for(lambda: b"webhooks_ready" in log.read_bytes(), 60, f"sink not ready; see {log}")
-                run(publish_one_by_one(settings, alerts, gap_s=0))
-                wait_for(lambda: len(desk.requests) >= 3, 20, "the alerts not posted")
-                started = time.monotonic()
-                sink.send_signal(signal.SIGTERM)
-                status = sink.wait(timeout=30)
-                stopped_in = time.monotonic() - started
-            finally:
-                if sink.poll() is None:
-                    sink.kill()
-                    sink.wait()
+        with running_sink(config, sink_env, log) as sink:
+            run(publish_one_by_one(settings, alerts, gap_s=0))
+            wait_for(lambda: len(desk.requests) >= 3, 20, "the alerts not posted")
+            started = time.monotonic()
+            sink.send_signal(signal.SIGTERM)
+            status = sink.wait(timeout=30)
+            stopped_in = time.monotonic() - started
     finally:
         desk.server.shutdown()
     assert status == 0, log.read_text()
