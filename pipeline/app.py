@@ -95,7 +95,7 @@ class PipelineApp(faust.App):
         await super().on_started()
         collect_for_a_long_run()
         if self.pipeline_settings.metrics_port is not None:
-            self.metrics.serve(self.pipeline_settings.metrics_port)
+            self.metrics.serve(self.pipeline_settings.metrics_port, self.pipeline_settings.metrics_host)
 
     async def on_stop(self) -> None:
         leaving = asyncio.get_running_loop().call_later(BATCHES_AT_STOP_S, self._leave_unacked)

@@ -157,6 +157,9 @@ class Settings(BaseSettings):
     metrics_port: int | None = Field(
         default=None, ge=1, le=65535, description="where a worker, serve or the webhooks answer Prometheus' scrapes"
     )
+    metrics_host: str = Field(
+        default="127.0.0.1", description="the address metrics are served on; 0.0.0.0 for a scraper on another host"
+    )
     webhook_queue_size: int = Field(
         default=1_000,
         ge=1,

@@ -28,8 +28,8 @@ class ServeMetrics:
         self.streams = Gauge("news_http_alert_streams_open", "Live alert streams open", registry=self.registry)
         self.streams.set_function(streams_open)
 
-    def serve(self, port: int) -> None:
-        start_http_server(port, registry=self.registry)
+    def serve(self, port: int, host: str) -> None:
+        start_http_server(port, host, registry=self.registry)
 
 
 class WebhookMetrics:
@@ -52,5 +52,5 @@ class WebhookMetrics:
         self.deliveries.labels(webhook, "delivered" if delivered else "failed").inc()
         self.attempts.labels(webhook).inc(attempts)
 
-    def serve(self, port: int) -> None:
-        start_http_server(port, registry=self.registry)
+    def serve(self, port: int, host: str) -> None:
+        start_http_server(port, host, registry=self.registry)

@@ -107,6 +107,12 @@ async def _read_back(readers: Sequence[Reader]) -> list[asyncio.Task[None]]:
     return [task for task, _ in tasks]
 
 
+def _reader_ended(reader: asyncio.Task[None]) -> None:
+    """A reader runs as long as the server does: one that ends early leaves the live page without news."""
+    if not reader.cancelled() and reader.exception() is not None:
+        log.error("http_reader_failed", error=repr(reader.exception()), hint="restart serve")
+
+
 async def _stop(tasks: Sequence[asyncio.Task[None]]) -> None:
     for task in tasks:
         task.cancel()
@@ -153,11 +159,17 @@ def http_app(settings: Settings) -> FastAPI:
         await ensure_topics_waiting(settings, topics=topics)
         await publisher.start()
         if settings.metrics_port is not None:
-            metrics.serve(settings.metrics_port)
+            metrics.serve(settings.metrics_port, settings.metrics_host)
         # Read back side by side; the server answers once both are in, so a restart shows what was there.
-        reading = await _read_back(
-            [partial(feed_from_kafka, settings, feed), partial(articles_from_kafka, settings, articles)]
-        )
+        try:
+            reading = await _read_back(
+                [partial(feed_from_kafka, settings, feed), partial(articles_from_kafka, settings, articles)]
+            )
+        except BaseException:
+            await publisher.stop()
+            raise
+        for reader in reading:
+            reader.add_done_callback(_reader_ended)
         log.info(
             "http_ready",
             host=settings.http_host,

@@ -176,7 +176,7 @@ class WebhookSink:
 
     async def run(self, client: httpx.AsyncClient) -> None:
         if self.settings.metrics_port is not None:
-            self.metrics.serve(self.settings.metrics_port)
+            self.metrics.serve(self.settings.metrics_port, self.settings.metrics_host)
         tasks = [asyncio.create_task(self._post_in_order(client, queue)) for queue in self.queues]
         tasks += [asyncio.create_task(self._commit_every(self.settings.commit_interval_s))]
         tasks += [asyncio.create_task(self._read_alerts())]

@@ -86,6 +86,6 @@ class WorkerMetrics:
         for (topic, partition), lag in lags.items():
             self.consumer_lag.labels(topic, str(partition)).set(lag)
 
-    def serve(self, port: int) -> None:
-        """Answer scrapes on ``port`` from a thread of its own."""
-        start_http_server(port, registry=self.registry)
+    def serve(self, port: int, host: str) -> None:
+        """Answer scrapes on ``host``:``port`` from a thread of its own."""
+        start_http_server(port, host, registry=self.registry)

@@ -183,3 +183,21 @@ def test_a_link_with_a_filter_the_server_does_not_take_says_so_rather_than_askin
         page.screenshot(path=artefacts / "filter-not-valid.png", full_page=True)
         said = page.locator("#status").inner_text()
         assert "a filter in this address is not valid: query.severity" in said and "log in again" not in said
+
+
+def test_a_stream_the_server_has_no_room_for_is_tried_again_not_sent_to_the_login(
+    guarded_env: dict[str, str], artefacts: Path, tmp_path: Path
+) -> None:
+    env = {**guarded_env, "NEWS_HTTP_MAX_STREAMS": "1"}
+    with serving(env, tmp_path / "serve.log") as server, browser_page() as first:
+        logged_in(first, server, "/alerts")  # takes the one stream there is room for
+        second = first.context.browser.new_page()  # a second editor
+        second.set_default_timeout(60_000)
+        second.goto(f"{server.url}/alerts")
+        second.wait_for_url("**/login?next=*")
+        second.fill("#token", READ_TOKEN)
+        second.click("button[type=submit]")
+        second.wait_for_selector("#status:text('trying again')")
+        second.screenshot(path=artefacts / "no-room-for-the-stream.png", full_page=True)
+        said = second.locator("#status").inner_text()
+        assert "did not open the stream (HTTP 503)" in said and "log in again" not in said
