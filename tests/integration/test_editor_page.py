@@ -44,13 +44,18 @@ def guarded_env(http_server: HttpServer) -> dict[str, str]:
     return {**http_server.env, "NEWS_HTTP_READ_TOKEN": READ_TOKEN}
 
 
-def logged_in(page: Any, server: HttpServer, address: str) -> None:
-    """``page`` at ``address`` of ``server``, through its login page, with its stream open."""
+def log_in(page: Any, server: HttpServer, address: str) -> None:
+    """``page`` at ``address`` of ``server``, through its login page."""
     page.goto(f"{server.url}{address}")
     page.wait_for_url("**/login?next=*")
     page.fill("#token", READ_TOKEN)
     page.click("button[type=submit]")
     page.wait_for_url(f"{server.url}{address}")
+
+
+def logged_in(page: Any, server: HttpServer, address: str) -> None:
+    """``page`` at ``address`` of ``server``, through its login page, with its stream open."""
+    log_in(page, server, address)
     page.wait_for_selector("#status:text('live')")
 
 
@@ -175,10 +180,7 @@ def test_a_link_with_a_filter_the_server_does_not_take_says_so_rather_than_askin
     guarded_env: dict[str, str], artefacts: Path, tmp_path: Path
 ) -> None:
     with serving(guarded_env, tmp_path / "serve.log") as server, browser_page() as page:
-        page.goto(f"{server.url}/alerts?severity=urgent")
-        page.wait_for_url("**/login?next=*")
-        page.fill("#token", READ_TOKEN)
-        page.click("button[type=submit]")
+        log_in(page, server, "/alerts?severity=urgent")
         page.wait_for_selector("#status:text('not valid')")
         page.screenshot(path=artefacts / "filter-not-valid.png", full_page=True)
         said = page.locator("#status").inner_text()
@@ -193,10 +195,7 @@ def test_a_stream_the_server_has_no_room_for_is_tried_again_not_sent_to_the_logi
         logged_in(first, server, "/alerts")  # takes the one stream there is room for
         second = first.context.browser.new_page()  # a second editor
         second.set_default_timeout(60_000)
-        second.goto(f"{server.url}/alerts")
-        second.wait_for_url("**/login?next=*")
-        second.fill("#token", READ_TOKEN)
-        second.click("button[type=submit]")
+        log_in(second, server, "/alerts")
         second.wait_for_selector("#status:text('trying again')")
         second.screenshot(path=artefacts / "no-room-for-the-stream.png", full_page=True)
         said = second.locator("#status").inner_text()
