@@ -19,11 +19,13 @@ PORT = 19_792  # nothing listens there: the script is never asked to start anyth
 
 def stand_in_broker(config: Path, ignore_sigterm: bool = False) -> subprocess.Popen[bytes]:
     """A process whose command line reads as the broker of ``config``, its pid where the script keeps it."""
-    body = "import signal, time\n"
+    body = "import signal, sys, time\n"
     if ignore_sigterm:
         body += "signal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
-    body += "time.sleep(120)\n"
-    process = subprocess.Popen([sys.executable, "-c", body, "kafka.Kafka", str(config)])
+    body += "print('ready', flush=True)\ntime.sleep(120)\n"
+    process = subprocess.Popen([sys.executable, "-c", body, "kafka.Kafka", str(config)], stdout=subprocess.PIPE)
+    # Only once it has said so is its signal handling in place: a stop sent before would find Python's own.
+    assert process.stdout is not None and process.stdout.readline() == b"ready\n"
     config.parent.mkdir(parents=True, exist_ok=True)
     (config.parent / "broker.pid").write_text(f"{process.pid}\n")
     return process
