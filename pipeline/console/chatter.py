@@ -5,6 +5,11 @@ its topics, and a produce it will retry, or a node it cannot reach during an out
 happens: ingest during a node's outage printed 147 such lines and then succeeded. These are debug
 records. A broker that stays unreachable is still said: the first such record, and one a minute
 after it, stay warnings (the command's own error says when it gives up).
+
+A consumer asking where a partition begins or ends just after its topic was created, or while its
+leader moves, is told that the node it asked leads it no longer (or not yet): the broker publishes a
+new leader in its metadata a moment before that node takes the lead. The client asks again; it logs
+an error each time. Only those answers are lowered: a refusal of that request stays as it was logged.
 """
 
 from __future__ import annotations
@@ -12,6 +17,8 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+
+from aiokafka.errors import LeaderNotAvailableError, NotLeaderForPartitionError
 
 HANDLED = frozenset(
     {
@@ -39,6 +46,15 @@ UNTIL_IT_LASTS = frozenset(
 )
 """(logger, message template) of records about a node out of reach, retried by the client"""
 
+LEADERSHIP_MOVING = {
+    ("aiokafka.consumer.fetcher", "Failed fetch offsets from %s: %s"): (
+        NotLeaderForPartitionError,
+        LeaderNotAvailableError,
+    ),
+}
+"""(logger, message template) of records about a request the client retries, with the errors that
+make one of them debug: the error is the record's last argument"""
+
 SAID_AGAIN_AFTER_S = 60.0
 
 
@@ -54,6 +70,9 @@ class LibraryChatter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         known = (record.name, record.msg)
         if known in HANDLED:
+            return self._lowered(record)
+        moving = LEADERSHIP_MOVING.get(known)
+        if moving and isinstance(record.args, tuple) and record.args and isinstance(record.args[-1], moving):
             return self._lowered(record)
         if known in UNTIL_IT_LASTS:
             now = self._clock()
