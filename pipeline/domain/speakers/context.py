@@ -8,7 +8,8 @@ from functools import cached_property
 from pipeline.domain import phrases
 from pipeline.domain.known import KnownEntities
 from pipeline.domain.memory import ArticleMemory, RememberedEntity
-from pipeline.domain.names import Descriptor, Directory, Entity, Mention, find_bodies, find_mentions, name_runs
+from pipeline.domain.mentions import find_bodies, find_mentions, name_runs
+from pipeline.domain.names import Descriptor, Directory, Entity, Mention
 from pipeline.domain.text import last_span_before
 
 SUBJECT_REACH = 1_000
