@@ -1,7 +1,7 @@
 """What a command's exit status means: one number for one outcome, the same for every command.
 
 A script or a CI job acts on the number alone, so no two outcomes share one: a rules file that
-cannot be read must not look like a rule change, nor a crash like either. README.md lists them.
+cannot be read must not look like a rule change, nor a crash like either. docs/operations.md lists them.
 """
 
 from __future__ import annotations

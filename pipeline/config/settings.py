@@ -64,7 +64,8 @@ class Settings(BaseSettings):
         default="at_least_once",
         description=(
             "a line may be processed again after a crash, giving the same events with the same ids; Faust's "
-            "exactly_once (Kafka transactions) is not offered: the agents send outside its transactions (README)"
+            "exactly_once (Kafka transactions) is not offered: the agents send outside its transactions "
+            "(docs/architecture.md)"
         ),
     )
     table_store: str = Field(default="memory://", description="Faust table store; state is rebuilt from changelogs")

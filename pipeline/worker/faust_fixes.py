@@ -56,6 +56,6 @@ def _idempotent_settings(self: Any) -> dict[str, Any]:
 
 def idempotent_producer() -> None:
     """Faust's producer is idempotent only inside its transactions, which the agents do not use (see
-    README). Without idempotence a send retried after a broker fails over can be written twice, or
+    docs/architecture.md). Without idempotence a send retried after a broker fails over can be written twice, or
     land after a later one of the same partition; with it the broker drops the repeat and keeps the order."""
     faust_aiokafka.Producer._settings_extra = _idempotent_settings  # type: ignore[method-assign]

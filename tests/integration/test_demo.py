@@ -27,7 +27,7 @@ def test_kafka_port_moves_the_demo_broker_and_its_clients_together(kafka_broker:
     env = {name: value for name, value in os.environ.items() if not name.startswith("NEWS_")}
     before = asyncio.run(topics_on(kafka_broker))
     result = subprocess.run(
-        [str(REPO / "scripts" / "demo")],
+        [str(REPO / "scripts/demo")],
         env={**env, "KAFKA_PORT": str(port)},
         capture_output=True,
         text=True,
