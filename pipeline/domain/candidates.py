@@ -7,7 +7,7 @@ acronym, or a body's name as such; these predicates decide, on the words alone.
 
 from __future__ import annotations
 
-from pipeline.domain.lexicon import GROUP_REFERENCES, NEWS_AGENCIES, ORGANISATION_HEADS, ROLE_WORDS
+from pipeline.domain.lexicon import CARRIER_WORDS, GROUP_REFERENCES, NEWS_AGENCIES, ORGANISATION_HEADS, ROLE_WORDS
 from pipeline.domain.text import fold
 
 
@@ -34,11 +34,8 @@ def is_news_agency(name: str) -> bool:
     return (
         folded in NEWS_AGENCIES
         or folded.endswith(("news agency", "press agency"))
-        or (words[-1] in NEWS_AGENCIES and bool(_CARRIER_WORDS.intersection(words[:-1])))
+        or (words[-1] in NEWS_AGENCIES and bool(CARRIER_WORDS.intersection(words[:-1])))
     )
-
-
-_CARRIER_WORDS = frozenset({"agency", "media", "outlet", "broadcaster", "newspaper", "daily", "wire"})
 
 
 def is_body_name(name: str) -> bool:

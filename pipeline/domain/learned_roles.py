@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from pipeline.domain.lexicon import (
+    COMPLEMENT_PREPOSITIONS,
     QUALIFIERS,
     ROLE_WORDS,
 )
@@ -67,7 +68,7 @@ def _role_after(text: str, end: int) -> Descriptor | None:
 def _without_complement(words: list[str]) -> list[str]:
     """A title without the place or body it is for: "UN envoy" of "UN envoy for the Korvia Talks"."""
     for index, word in enumerate(words[1:], 1):
-        if word.casefold() in _COMPLEMENT_PREPOSITIONS and words[index - 1].casefold() in ROLE_WORDS:
+        if word.casefold() in COMPLEMENT_PREPOSITIONS and words[index - 1].casefold() in ROLE_WORDS:
             return words[:index] if _names_what_it_is_for(words[index + 1 :]) else []
     return words
 
@@ -76,9 +77,6 @@ def _names_what_it_is_for(complement: list[str]) -> bool:
     """Whether the words after a title's preposition name a place or body: "the Korvia Talks", not
     "the region"."""
     return bool(complement) and all(w[:1].isupper() or w.casefold() in {"the", "of", "and"} for w in complement)
-
-
-_COMPLEMENT_PREPOSITIONS = frozenset({"for", "to", "in", "at"})
 
 
 def _title_set_off_before(text: str, start: int, end: int) -> Descriptor | None:
@@ -96,7 +94,7 @@ def _title_set_off_before(text: str, start: int, end: int) -> Descriptor | None:
         return None
     complement = words[role + 1 :]
     if complement and (
-        complement[0].casefold() not in {*_COMPLEMENT_PREPOSITIONS, "of"}
+        complement[0].casefold() not in {*COMPLEMENT_PREPOSITIONS, "of"}
         or (len(complement) > 1 and not _names_what_it_is_for(complement[1:]))
     ):
         return None

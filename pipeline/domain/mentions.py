@@ -13,6 +13,8 @@ from pipeline.domain.learned_roles import learned_roles
 from pipeline.domain.lexicon import (
     CALENDAR_WORDS,
     CAPITALS_AND_STATES,
+    NAME_PARTICLES,
+    NOT_NAMES,
     ORGANISATION_HEADS,
     PLACE_NOUNS,
     QUALIFIERS,
@@ -23,77 +25,11 @@ from pipeline.domain.text import last_span_before
 
 _NAME_RUN = re.compile(
     r"[A-Z](?<![\w'].)[A-Za-z'.-]*"  # the check after the capital lets the engine skip to capitals
-    r"(?:\s+(?:(?:de|da|van|von|der|al|bin|ibn|abu|la|le|el|di|du)\s+)?(?:(?:al|el)-)?[A-Z][A-Za-z'.-]*)+"
+    rf"(?:\s+(?:(?:{'|'.join(map(re.escape, NAME_PARTICLES))})\s+)?(?:(?:al|el)-)?[A-Z][A-Za-z'.-]*)+"
 )  # two capitalised words at least: a lone one is a name only as a subject (see speakers)
 
 
-_NOT_NAMES = frozenset(
-    {
-        "the",
-        "a",
-        "an",
-        "he",
-        "she",
-        "it",
-        "they",
-        "we",
-        "i",
-        "but",
-        "and",
-        "as",
-        "in",
-        "on",
-        "at",
-        "asked",
-        "speaking",
-        "while",
-        "after",
-        "before",
-        "this",
-        "that",
-        "these",
-        "there",
-        "his",
-        "her",
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "breaking",
-        "update",
-        "live",
-        "read",
-        "more",
-        "watch",
-        "also",
-        "meanwhile",
-        "however",
-        "earlier",
-        "later",
-        "today",
-        "yesterday",
-        "our",
-        "if",
-        "when",
-        "what",
-        "why",
-        "how",
-        "who",
-        "so",
-        "then",
-        "still",
-        "here",
-        "some",
-        "many",
-        "most",
-        "all",
-        "both",
-        "one",
-        "two",
-        "three",
-    }
-    | CALENDAR_WORDS
-)
+_NOT_NAMES = NOT_NAMES | CALENDAR_WORDS
 
 
 _SENTENCE_END = re.compile(r"[a-z]{2}\.$")

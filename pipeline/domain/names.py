@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from pipeline.domain.lexicon import (
+    NAME_FUNCTION_WORDS,
     ORGANISATION_HEADS,
     QUALIFIERS,
 )
@@ -112,10 +113,6 @@ class Directory:
     def alias_words(self, name: str) -> frozenset[str]:
         """Every word the configured entity ``name`` is known by: "military" for the IDF."""
         return self._alias_words.get(fold(name), frozenset())
-
-
-# Small words that stand inside a name ("Institute for the Study of War").
-NAME_FUNCTION_WORDS = frozenset({"of", "for", "the", "and", "on"})
 
 
 def name_after_body(words: list[str]) -> list[str] | None:

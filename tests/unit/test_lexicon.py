@@ -28,3 +28,18 @@ def test_an_unknown_list_is_refused() -> None:
     data["verbs"] = ["said"]
     with pytest.raises(ValueError, match="verbs"):
         load_lexicon(yaml.safe_dump(data))
+
+
+def test_a_list_said_to_be_of_reporting_verbs_holds_only_reporting_verbs() -> None:
+    """The verbs that close an attribution, and those that state something before "no", are reporting
+    verbs first: one left out of ``reporting_verbs`` would never be found to close anything."""
+    data = yaml.safe_load(SHIPPED)
+    data["closing_verbs"] = [*data["closing_verbs"], "mumbled"]
+    with pytest.raises(ValueError, match=r"closing_verbs must be reporting verbs too: \['mumbled'\]"):
+        load_lexicon(yaml.safe_dump(data))
+
+
+def test_a_word_yaml_reads_as_true_is_refused_unless_quoted() -> None:
+    """YAML 1.1 reads a bare on, off, yes or no as a truth value: the file quotes them."""
+    with pytest.raises(ValueError, match="locatives"):
+        load_lexicon(SHIPPED.replace("locatives: [at, in, 'on',", "locatives: [at, in, on,"))

@@ -32,13 +32,7 @@ from pipeline.domain.phrases.tokens import (
     window_tokens,
 )
 from pipeline.domain.phrases.words import (
-    ATTACHING_PREPOSITIONS,
-    CLAUSE_WORDS,
-    DOCUMENTS,
-    POSSESSIVE_PRONOUNS,
     ROLES_AND_BODIES,
-    SPOKESPEOPLE,
-    SUBORDINATORS,
     complement_head,
     is_name_word,
     is_passive,

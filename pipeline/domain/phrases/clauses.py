@@ -7,23 +7,20 @@ import re
 from bisect import bisect_right
 
 from pipeline.domain.lexicon import (
+    AS_COMPLEMENTS,
+    ATTACHING_PREPOSITIONS,
+    CLAUSE_WORDS,
     DETERMINERS,
     PREPOSITIONS,
     ROLE_WORDS,
+    SPOKESPEOPLE,
     SUBJECT_TRAILERS,
+    SUBORDINATORS,
     TIME_WORDS,
 )
 from pipeline.domain.phrases.adjuncts import without_trailing_time
 from pipeline.domain.phrases.tokens import Token
-from pipeline.domain.phrases.words import (
-    ATTACHING_PREPOSITIONS,
-    CLAUSE_WORDS,
-    ISSUED,
-    ROLES_AND_BODIES,
-    SPOKESPEOPLE,
-    SUBORDINATORS,
-    is_name_word,
-)
+from pipeline.domain.phrases.words import ISSUED, ROLES_AND_BODIES, is_name_word
 
 _PHRASE_BOUNDARIES = frozenset({",", ";", ":", '"', "(", ")", "-"})
 
@@ -58,10 +55,7 @@ def _as_in_phrase(tokens: list[Token], token: Token) -> bool:
     if token.group().casefold() != "as":
         return False
     index = bisect_right(tokens, token.start(), key=re.Match.start) - 1
-    return index > 0 and tokens[index - 1].group().casefold() in _AS_COMPLEMENTS
-
-
-_AS_COMPLEMENTS = frozenset({"known", "such", "well", "same", "so", "identified", "described", "serving"})
+    return index > 0 and tokens[index - 1].group().casefold() in AS_COMPLEMENTS
 
 
 def phrase_after(tokens: list[Token], position: int) -> list[Token]:

@@ -6,28 +6,31 @@ from __future__ import annotations
 from pipeline.domain.lexicon import (
     CAPITALS_AND_STATES,
     CLAUSE_OPENERS,
+    DESCRIPTOR_ARTICLES,
     DETERMINERS,
     GROUP_PRONOUNS,
+    NAME_FUNCTION_WORDS,
     ORGANISATION_HEADS,
     PASSIVE_AUXILIARIES,
     PERSONAL_PRONOUNS,
     PLACE_NOUNS,
+    POSSESSIVE_PRONOUNS,
     PREPOSITIONS,
     QUALIFIERS,
     QUANTIFIERS,
     RELATIVE_PRONOUNS,
     ROLE_WORDS,
+    SOURCE_MODIFIERS,
     SUBJECT_LEADERS,
     SUBJECT_TRAILERS,
     TIME_WORDS,
 )
-from pipeline.domain.names import NAME_FUNCTION_WORDS, name_after_body
+from pipeline.domain.names import name_after_body
 from pipeline.domain.phrases.adjuncts import without_leading_time, without_trailing_time
 from pipeline.domain.phrases.tokens import Token
 from pipeline.domain.phrases.words import (
     ISSUED,
     NAME_PARTICLE,
-    POSSESSIVE_PRONOUNS,
     ROLES_AND_BODIES,
     complement_head,
     is_name_word,
@@ -42,7 +45,7 @@ def strip_subject(phrase: list[Token]) -> list[Token]:
             without_place_of_person(without_trailing_time(without_medium(without_leading_time(phrase))))
         )
     )
-    described = bool(words) and words[0].group().casefold() in _ARTICLES
+    described = bool(words) and words[0].group().casefold() in DESCRIPTOR_ARTICLES
     words = _without_clauses_and_leaders(words)
     inner = _subject_within(words)
     if inner is not None:
@@ -150,14 +153,9 @@ def _reads_as_subject(words: list[Token], described: bool) -> bool:
 
 def _is_modifier(word: str) -> bool:
     lowered = word.casefold()
-    return lowered in _MODIFIERS or (word.islower() and lowered.endswith("ed") and lowered not in PASSIVE_AUXILIARIES)
-
-
-_MODIFIERS = frozenset({"familiar", "close", "involved", "knowledgeable", "aware", "speaking", "briefed"})
-
-
-# "a rebel official" is a descriptor; "rebel official" with no article may be the tail of a clause.
-_ARTICLES = frozenset({"a", "an", "the", "one"})
+    return lowered in SOURCE_MODIFIERS or (
+        word.islower() and lowered.endswith("ed") and lowered not in PASSIVE_AUXILIARIES
+    )
 
 
 _NOT_SUBJECT_OPENERS = CLAUSE_OPENERS | RELATIVE_PRONOUNS | {"which"}

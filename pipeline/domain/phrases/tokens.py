@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
+from pipeline.domain.lexicon import ABBREVIATED_TITLES
 from pipeline.domain.text import last_span_before
 
 Token = re.Match[str]  # a token is its match: text, start and end without building anything
@@ -12,8 +13,8 @@ Token = re.Match[str]  # a token is its match: text, start and end without build
 
 TOKEN_RE = re.compile(
     r"(?:[A-Z]\.){2,}(?:-[A-Za-z]+)*"  # "U.N.", "U.N.-backed"
-    r"|(?:Lt|Col|Gen|Maj|Sgt|Capt|Cmdr|Adm|Brig|Dr|Mr|Mrs|Ms|Prof|Sen|Rep|Gov)\.(?=\s)"  # titles cut short
-    r"|[A-Za-z](?:[A-Za-z0-9'-]|\.(?=[A-Za-z]))*|[,;:\"()]|-(?=\s)|\S"  # "M23", "G7" are one word
+    + rf"|(?:{'|'.join(re.escape(title.capitalize()) for title in ABBREVIATED_TITLES)})\.(?=\s)"  # titles cut short
+    + r"|[A-Za-z](?:[A-Za-z0-9'-]|\.(?=[A-Za-z]))*|[,;:\"()]|-(?=\s)|\S"  # "M23", "G7" are one word
 )
 
 

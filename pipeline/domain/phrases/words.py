@@ -6,46 +6,30 @@ import re
 from itertools import pairwise
 
 from pipeline.domain.lexicon import (
+    ATTACHING_PREPOSITIONS,
     DETERMINERS,
+    DOCUMENTS,
+    IRREGULAR_PARTICIPLES,
+    NAME_PARTICLES,
+    NEGATIONS,
     ORGANISATION_HEADS,
     PASSIVE_AUXILIARIES,
     PREPOSITIONS,
     QUALIFIERS,
     ROLE_WORDS,
     SUBJECT_TRAILERS,
+    VERBS_STATING_CONTENT,
 )
 from pipeline.domain.phrases.tokens import Token
 
-SPOKESPEOPLE = frozenset({"spokesman", "spokeswoman", "spokesperson", "representative", "spokespeople"})
-
-
-CLAUSE_WORDS = frozenset({"that", "where", "which", "because", "whereas", "when", "if", "whether", "although"})
-
-
-# Conjunctions that open a clause of their own: "The move came after the mayor said ..." is the mayor's.
-SUBORDINATORS = frozenset({"after", "before", "while", "though", "as", "once", "until"})
-
-
-# Documents that speak for whoever issued them ("the statement said", "a report by Reuters").
-DOCUMENTS = frozenset({"statement", "communique", "letter", "message", "report", "post"})
-
-
+# What a source issues and speaks through: "a statement from the ministry", "a notice by the army".
 ISSUED = DOCUMENTS | {"notice"}
-
-
-ATTACHING_PREPOSITIONS = frozenset({"of", "for", "in", "from", "at", "to"})
-
-
-POSSESSIVE_PRONOUNS = {"his": "he", "her": "she", "their": "they", "its": "it"}
 
 
 ROLES_AND_BODIES = ROLE_WORDS | ORGANISATION_HEADS
 
 
-NAME_PARTICLE = re.compile(r"^(?:al|el|bin|ibn|abu|de|da|van|von|der|di|du|la|le)(?:-[A-Z][\w'-]*)?$")
-
-
-_IRREGULAR_PAST = frozenset({"told", "said", "spoke", "wrote", "asked", "described", "accused", "urged", "offered"})
+NAME_PARTICLE = re.compile(rf"^(?:{'|'.join(map(re.escape, NAME_PARTICLES))})(?:-[A-Z][\w'-]*)?$")
 
 
 def is_title_word(word: str) -> bool:
@@ -82,7 +66,7 @@ def mentions_role(segment: list[Token]) -> bool:
 def is_passive(phrase: list[Token], verb: str) -> bool:
     last = phrase[-1].group().casefold()
     lowered = verb.casefold().split()[0]
-    return last in PASSIVE_AUXILIARIES and (lowered.endswith("ed") or lowered in _IRREGULAR_PAST)
+    return last in PASSIVE_AUXILIARIES and (lowered.endswith("ed") or lowered in IRREGULAR_PARTICIPLES)
 
 
 def only_trailers_between(text: str, start: int, end: int) -> bool:
@@ -100,14 +84,10 @@ def negated(text: str, start: int, end: int) -> bool:
     before = text[max(0, start - 16) : start].casefold().split()[-2:]
     after = text[end : end + 5].casefold().split()[:1]
     return (
-        bool(before and (before[-1] in _NEGATIONS or before[-1].endswith("n't")))
+        bool(before and (before[-1] in NEGATIONS or before[-1].endswith("n't")))
         or before[-2:] in (["declined", "to"], ["refused", "to"], ["failed", "to"])
-        or (after == ["no"] and text[start:end].casefold() not in _SAYING)
+        or (after == ["no"] and text[start:end].casefold() not in VERBS_STATING_CONTENT)
     )
 
 
-_NEGATIONS = frozenset({"not", "never"})
-
-
 # "said no decision had been made" states something; "offered no details" does not.
-_SAYING = frozenset({"said", "says", "say", "told", "tells", "added", "adds", "stated", "wrote", "insisted", "warned"})

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from pipeline.domain import phrases
+from pipeline.domain.lexicon import CLOSING_VERBS, POSSESSIVE_PRONOUNS, STATEMENT_ISSUING_VERBS
 from pipeline.domain.speakers.context import LineContext
 from pipeline.domain.speakers.reporting_verbs import VERB_RE
 from pipeline.domain.speakers.resolution import resolve_phrase
@@ -22,14 +23,13 @@ _CITING = re.compile(
 )
 # A saying verb with at most eight words after it to the end of the line.
 _CLOSING_RE = re.compile(
-    r"(?<![\w'-])(?:said|says|told|tells|added|adds|stated|wrote|noted|explained)(?![\w-])"
+    rf"(?<![\w'-])(?:{'|'.join(map(re.escape, CLOSING_VERBS))})(?![\w-])"
     r"(?=(?:[^A-Za-z]+[A-Za-z]+){0,8}[^A-Za-z]*$)"  # words and gaps alternate, so this cannot backtrack far
 )
 _STATEMENT_QUOTED = re.compile(r'^\W*[Ii]n an? (?:joint |written |separate |brief )?statement(?: [^,"]{1,40})?,\s*"')
 _STATEMENT_AUTHOR = re.compile(
     r"\bstatement (?:(?:was |were )?(?:issued|released|published|signed|sent|posted) )?(?:on behalf of|by|from) "
 )
-_READING_OUT = frozenset({"read", "reads", "issued", "released", "published", "posted"})
 _FRAMED_SOURCES = (
     re.compile(
         r"\bwith (?P<source>(?:[\w.'-]+ ){1,6}?)(?P<frame>saying|adding|warning|accusing|insisting|claiming|"
@@ -138,10 +138,10 @@ def statement_author(context: LineContext) -> Speaker | None:
     if earlier is None:
         if len(context.text[: named.start()].split()) > 4:
             return None  # "... because of the statement by the minister": a statement talked about
-    elif earlier.group().casefold() not in _READING_OUT:
+    elif earlier.group().casefold() not in STATEMENT_ISSUING_VERBS:
         return None
     following = context.text[named.end() :].split(None, 1)
-    if not following or following[0].casefold() in phrases.POSSESSIVE_PRONOUNS:
+    if not following or following[0].casefold() in POSSESSIVE_PRONOUNS:
         return None  # "a statement from their headquarters": where it came from, not who wrote it
     author = phrases.strip_subject(
         _without_trailing_words(phrases.phrase_after(phrases.tokens(context.text), named.end()))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.domain.lexicon import QUALIFIERS, ROLE_WORDS
+from pipeline.domain.lexicon import QUALIFIERS, ROLE_WORDS, TITLE_LINKS
 from pipeline.domain.names import Directory, Entity
 from pipeline.domain.speakers.context import LineContext
 
@@ -19,7 +19,6 @@ STATEMENT_BY = re.compile(
     r"(?P<who>[^:\"]{2,80}?)(?: (?:was|were|is) (?:issued|released|delivered|made)[^:\"]{0,40})?:\s*$"
 )
 _BYLINE_WORD = re.compile(r"[A-Za-z][\w'.-]*")
-_TITLE_LINKS = frozenset({"of", "the", "to", "for", "and", "on", "in", "at", "a", "an"})
 _SENTENCE_CLOSERS = frozenset(".?!\"'")
 
 
@@ -52,7 +51,7 @@ def byline(context: LineContext) -> Entity | None:
         if after[0] not in ",|":
             return None
         title_after = _BYLINE_WORD.findall(after[1:])
-        if not all(w[:1].isupper() or w.casefold() in _TITLE_LINKS for w in title_after):
+        if not all(w[:1].isupper() or w.casefold() in TITLE_LINKS for w in title_after):
             return None
     titled = any(w.casefold() in ROLE_WORDS for w in (*before, *title_after))
     return name.entity if titled else None
@@ -65,4 +64,4 @@ def is_heading(text: str) -> bool:
     if not stripped or stripped[-1] in _SENTENCE_CLOSERS:
         return False
     words = _BYLINE_WORD.findall(stripped)
-    return len(words) <= 12 and all(w[:1].isupper() or w.casefold() in _TITLE_LINKS for w in words)
+    return len(words) <= 12 and all(w[:1].isupper() or w.casefold() in TITLE_LINKS for w in words)

@@ -9,8 +9,11 @@ from pipeline.domain import candidates, phrases
 from pipeline.domain.lexicon import (
     CAPITALS_AND_STATES,
     CLAUSE_OPENERS,
+    DOCUMENTS,
+    GENERIC_BODY_HEADS,
     GROUP_PRONOUNS,
     GROUP_REFERENCES,
+    KIN_NAME_WORDS,
     PERSONAL_PRONOUNS,
     PREPOSITIONS,
     QUALIFIERS,
@@ -23,27 +26,9 @@ from pipeline.domain.speakers.context import LineContext
 from pipeline.domain.speakers.speaker import Speaker
 from pipeline.domain.text import fold
 
-# "The tribunal said" after "the International Criminal Court": one court, named two ways.
-_COURT_HEADS = frozenset({"court", "tribunal", "chamber"})
-# "the army said" after "the Korvian Armed Forces": an army is named for its forces as often as not.
-# A paramilitary's "Forces" does not make it the army.
-_ARMY_NAME_WORDS = frozenset({"army", "armed", "military", "defense", "defence"})
-# The words in a body's name that a head other than its own ("the tribunal", "the army") may stand for.
-_KIN_NAME_WORDS = {head: _COURT_HEADS for head in _COURT_HEADS} | {
-    "army": _ARMY_NAME_WORDS,
-    "military": _ARMY_NAME_WORDS,
-}
-DOCUMENTS = phrases.DOCUMENTS | {"document"}
-GENERIC_BODY_HEADS = DOCUMENTS | {
-    "group",
-    "organisation",
-    "organization",
-    "agency",
-    "movement",
-    "body",
-    "charity",
-    "bloc",
-}
+# "the document said" refers back to whoever issued it, as a body's generic head ("the group") does.
+REFERRING_DOCUMENTS = DOCUMENTS | {"document"}
+REFERRING_HEADS = REFERRING_DOCUMENTS | GENERIC_BODY_HEADS
 
 
 def resolve_pronoun(context: LineContext, pronoun: str, at: int, evidence: str) -> Speaker | None:
@@ -114,15 +99,15 @@ def resolve_body_reference(context: LineContext, words: list[str], evidence: str
         (e for e in bodies if head in fold(e.name).split() or head in context.directory.alias_words(e.name)),
         None,
     )
-    kin = _KIN_NAME_WORDS.get(head)
+    kin = KIN_NAME_WORDS.get(head)
     if fitting is None and kin is not None:
         fitting = next((e for e in bodies if kin & set(fold(e.name).split())), None)
-    generic = head in GENERIC_BODY_HEADS or head in GROUP_REFERENCES
+    generic = head in REFERRING_HEADS or head in GROUP_REFERENCES
     if fitting is None and generic and len(words) <= 2 and bodies:
         fitting = bodies[0]
     if fitting is not None:
         return Speaker(fitting.name, fitting.kind, "descriptor", evidence)
-    if head in DOCUMENTS:
+    if head in REFERRING_DOCUMENTS:
         return None
     return Speaker(written, "organisation", "descriptor", evidence)
 

@@ -8,7 +8,16 @@ from __future__ import annotations
 import re
 
 from pipeline.domain import candidates, phrases
-from pipeline.domain.lexicon import CAPITALS_AND_STATES, CLAUSE_OPENERS, ORGANISATION_HEADS, REPORTING_VERBS, ROLE_WORDS
+from pipeline.domain.lexicon import (
+    AFTER_QUOTATION_ONLY,
+    CAPITALS_AND_STATES,
+    CLAUSE_OPENERS,
+    CLAUSE_WORDS,
+    ORGANISATION_HEADS,
+    REPORTING_VERBS,
+    ROLE_WORDS,
+    SUBORDINATORS,
+)
 from pipeline.domain.matching import word_start_alternation
 from pipeline.domain.speakers.context import SUBJECT_REACH, LineContext
 from pipeline.domain.speakers.resolution import resolve_phrase
@@ -26,9 +35,8 @@ _SOURCE_FRAMES = ("according to", "According to", "attributable to", "stated by"
 _FOLDED_SOURCE_FRAMES = frozenset(frame.casefold() for frame in _SOURCE_FRAMES)
 # Case-sensitive on purpose: "States" in "United States" is not a verb.
 VERB_RE = re.compile(word_start_alternation([*REPORTING_VERBS, *_SOURCE_FRAMES], r"\w'-") + r"(?![\w-])")
-_AFTER_QUOTATION_ONLY = frozenset({"continued", "continues", "went on"})
 # Boundaries that open a subordinate clause: its verb attributes only when the main clause's does not.
-_SUBORDINATE = phrases.SUBORDINATORS | {"although", "because", "if"}
+_SUBORDINATE = SUBORDINATORS | {"although", "because", "if"}
 
 
 def reporting_verbs(context: LineContext) -> Speaker | None:
@@ -84,9 +92,7 @@ def _attribute_verb(
         phrase, boundary = head
     if phrase and phrases.is_passive(phrase, verb.group()):
         return _agent_after_quotation(context, tokens, verb, phrase)
-    if verb.group() in _AFTER_QUOTATION_ONLY and not (
-        phrase and phrases.quote_closes_before(tokens, phrase[0].start())
-    ):
+    if verb.group() in AFTER_QUOTATION_ONLY and not (phrase and phrases.quote_closes_before(tokens, phrase[0].start())):
         return None  # "Fighting continued" narrates; '"...," Kalnin continued' attributes
     subject = phrases.strip_subject(phrase)
     if subject:
@@ -179,7 +185,7 @@ def _appositive_subject(
     segment, boundary = inner
     opener = segment[0].group()
     interjected = opener[:1].islower() and not phrases.is_title_word(opener)
-    if boundary in phrases.CLAUSE_WORDS:
+    if boundary in CLAUSE_WORDS:
         # "X, which did not attend, said": the clause starts at its clause word.
         clause_word = max(
             t.start() for t in tokens if t.end() <= segment[0].start() and t.group().casefold() == boundary

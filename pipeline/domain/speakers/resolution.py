@@ -11,19 +11,26 @@ from enum import Enum
 
 from pipeline.domain import candidates, phrases
 from pipeline.domain.lexicon import (
+    ATTACHING_PREPOSITIONS,
     CAPITALS_AND_STATES,
+    FIRST_PERSON_PRONOUNS,
     GROUP_PRONOUNS,
     INDEFINITE_PRONOUNS,
+    LOCATIVES,
+    NAME_FUNCTION_WORDS,
     ORGANISATION_HEADS,
     PERSONAL_PRONOUNS,
+    POSSESSIVE_PRONOUNS,
     QUALIFIERS,
     RELATIVE_PRONOUNS,
     ROLE_WORDS,
+    SPOKESPEOPLE,
+    UNNAMED_OFFICIALS,
 )
-from pipeline.domain.names import NAME_FUNCTION_WORDS, Entity, Mention, name_after_body
+from pipeline.domain.names import Entity, Mention, name_after_body
 from pipeline.domain.speakers.context import LineContext
 from pipeline.domain.speakers.references import (
-    GENERIC_BODY_HEADS,
+    REFERRING_HEADS,
     resolve_body_reference,
     resolve_descriptor,
     resolve_pronoun,
@@ -31,10 +38,6 @@ from pipeline.domain.speakers.references import (
 )
 from pipeline.domain.speakers.speaker import Speaker
 from pipeline.domain.text import fold
-
-_FIRST_PERSON = frozenset({"i", "we"})
-UNNAMED_OFFICIALS = frozenset({"official", "officials"})
-_LOCATIVES = frozenset({"at", "in", "on", "near", "inside"})
 
 
 class _ReadOn(Enum):
@@ -84,7 +87,7 @@ def _wordless(token: phrases.Token) -> bool:
 def _pronoun(context: LineContext, subject: _Phrase) -> _Decision:
     """ "He said", "it added", "which said"; "We announced" is nobody named."""
     words, lowered = subject.words, subject.lowered
-    if len(words) == 1 and (lowered[0] in INDEFINITE_PRONOUNS or lowered[0] in _FIRST_PERSON):
+    if len(words) == 1 and (lowered[0] in INDEFINITE_PRONOUNS or lowered[0] in FIRST_PERSON_PRONOUNS):
         return None  # "We announced ...": in a transcript, whoever has the floor
     if len(words) == 1 or (len(words) == 2 and lowered[1] in {"'s", "'d", "'ll"}):
         pronoun = lowered[0].removesuffix("'s")
@@ -107,15 +110,15 @@ def _body_by_its_head(context: LineContext, subject: _Phrase) -> _Decision:
     if (
         len(words) > 1
         and lowered[0].endswith("'s")
-        and owner_head in GENERIC_BODY_HEADS
+        and owner_head in REFERRING_HEADS
         and phrases.definite_before(context.text, start)
     ):
         # "the group's media office said": the office speaks for the group named before.
         owner = resolve_body_reference(context, [owner_head], subject.evidence, start)
         if owner is not None:
             return owner
-    if lowered[0] in phrases.POSSESSIVE_PRONOUNS and len(words) > 1 and lowered[-1] in ORGANISATION_HEADS:
-        owner = resolve_pronoun(context, phrases.POSSESSIVE_PRONOUNS[lowered[0]], start, subject.evidence)
+    if lowered[0] in POSSESSIVE_PRONOUNS and len(words) > 1 and lowered[-1] in ORGANISATION_HEADS:
+        owner = resolve_pronoun(context, POSSESSIVE_PRONOUNS[lowered[0]], start, subject.evidence)
         body = " ".join(words[1:])
         return Speaker(f"{owner.name}'s {body}" if owner else body, "organisation", "organisation", subject.evidence)
     return READ_ON
@@ -126,7 +129,7 @@ def _on_behalf_of(context: LineContext, subject: _Phrase) -> _Decision:
     "the head of the UN office in Ukraine Osnat Lubrani": the person the title ends on."""
     words, lowered = subject.words, subject.lowered
     for index, word in enumerate(lowered[:-1]):
-        speaks_for = (word in phrases.SPOKESPEOPLE and lowered[index + 1] in {"for", "of"}) or (
+        speaks_for = (word in SPOKESPEOPLE and lowered[index + 1] in {"for", "of"}) or (
             # "a senior official of the movement", "an official from the ministry": an official left
             # unnamed speaks for the side named.
             word in UNNAMED_OFFICIALS and lowered[index + 1] in {"of", "from"}
@@ -136,7 +139,7 @@ def _on_behalf_of(context: LineContext, subject: _Phrase) -> _Decision:
             behalf = resolve_phrase(context, behalf_of, subject.at, subject.cue)
             if behalf is not None:
                 return Speaker(behalf.name, behalf.kind, behalf.method, subject.evidence)
-        if lowered[index + 1] in phrases.ATTACHING_PREPOSITIONS and word in ORGANISATION_HEADS:
+        if lowered[index + 1] in ATTACHING_PREPOSITIONS and word in ORGANISATION_HEADS:
             person = phrases.name_after_place(words[index + 2 :])
             if person:
                 # "the head of the UN office in Ukraine Osnat Lubrani said": the title ends on a place.
@@ -155,7 +158,7 @@ def _title_with_complement(context: LineContext, subject: _Phrase) -> _Decision:
         and lowered[role] in ROLE_WORDS
         and (
             not any(phrases.is_name_word(w) for w in words[role + 1 :])
-            or (lowered[role + 1] in _LOCATIVES and not phrases.is_name_word(words[-1]))
+            or (lowered[role + 1] in LOCATIVES and not phrases.is_name_word(words[-1]))
         )
     ):
         return resolve_descriptor(context, words[: role + 1], subject.evidence)
