@@ -1,4 +1,4 @@
-"""The command line: ``python -m pipeline ingest|archive|replay|worker|tail|classify|evaluate|labels|schemas``."""
+"""The command line: ``python -m pipeline ingest|archive|replay|worker|tail|classify|evaluate|cases|labels|schemas``."""
 
 from __future__ import annotations
 
@@ -49,6 +49,7 @@ COMMANDS: tuple[Callable[..., None] | typer.Typer, ...] = (
     services.worker,
     broker.tail,
     offline.evaluate,
+    offline.cases,
     offline.labels,
     offline.schemas,
 )

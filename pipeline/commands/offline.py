@@ -1,4 +1,4 @@
-"""The commands that need no broker: classify, evaluate, labels, schemas."""
+"""The commands that need no broker: classify, evaluate, cases, labels, schemas."""
 
 from __future__ import annotations
 
@@ -111,6 +111,41 @@ def evaluate(
                 f"{counts['tp']:>5}{counts['fp']:>5}{counts['fn']:>5}"
             )
     typer.echo(json.dumps(figures))
+
+
+def cases(
+    path: Annotated[
+        Path, typer.Argument(help="a case file, or a folder of them (see evaluation/cases/README.md)")
+    ] = Path("evaluation/cases"),
+) -> None:
+    """Check the rule cases: lines of copy with the speaker, topics and alerts they must get."""
+    from pipeline.config.taxonomy_file import load_taxonomy
+    from pipeline.domain.classifier import LineClassifier
+    from pipeline.evaluation.cases import CasesError, check, load_cases
+
+    classifier = LineClassifier(load_taxonomy(read_settings().taxonomy_path))
+    try:
+        found = load_cases(path)
+    except CasesError as error:  # one problem a line, each with its file and line, as the failures are
+        for line in str(error).splitlines():
+            typer.echo(visible(line), err=True)
+        raise typer.Exit(code=ExitStatus.USAGE) from error
+    failed = missed = mended = 0
+    for case in found:
+        problems = check(case.case, classifier)
+        if case.case.known_miss is None:
+            failed += bool(problems)
+            for problem in problems:
+                typer.echo(visible(f"{case.where}: {problem}"))
+        elif problems:
+            missed += 1
+        else:  # pytest fails it too (strict xfail): the file should say it holds now
+            mended += 1
+            typer.echo(visible(f"{case.where}: passes, though marked as a known miss: take out its known_miss"))
+    summary = f"{len(found)} cases, {failed} failed, {missed} known misses"
+    typer.echo(summary + (f", {mended} known misses now passing" if mended else ""))
+    if failed or mended:
+        raise typer.Exit(code=ExitStatus.RESULTS_DIFFER)
 
 
 def labels(

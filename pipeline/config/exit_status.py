@@ -36,7 +36,8 @@ class ExitStatus(IntEnum):
     named, and the rest was published or classified"""
 
     RESULTS_DIFFER = 7
-    """a comparison found a difference: ``replay --expect``, ``schemas --check``, ``labels --check``"""
+    """a comparison found a difference: ``replay --expect``, ``schemas --check``, ``labels --check``, a rule
+    case that fails (``cases``)"""
 
     CONFIGURATION_INVALID = 8
     """a setting, the taxonomy file or the webhooks file cannot be used: one line names the file (or

@@ -12,11 +12,6 @@ def speakers_of(classifier: LineClassifier, *lines: str) -> list[str | None]:
     return [v.speaker.name if v.speaker else None for v in verdicts_of(classifier, *lines)]
 
 
-def topics_of(classifier: LineClassifier, *lines: str) -> set[str]:
-    """The topics of the last of ``lines``, read as one article."""
-    return set(verdicts_of(classifier, *lines)[-1].topic_ids)
-
-
 def verdicts_of(classifier: LineClassifier, *lines: str) -> list[LineVerdict]:
     memory = ArticleMemory()
     verdicts = []

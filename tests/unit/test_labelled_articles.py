@@ -87,6 +87,7 @@ def test_no_test_and_no_rule_is_written_from_a_held_out_line() -> None:
         *(REPO / "tests").rglob("*.py"),
         *(REPO / "pipeline").rglob("*.py"),
         *(REPO / "pipeline").rglob("*.yaml"),
+        *(REPO / "evaluation" / "cases").rglob("*.yaml"),
     ]
     copied = {
         str(path.relative_to(REPO)): sorted(held_out & _eight_word_runs(path.read_text(encoding="utf-8")))[:2]

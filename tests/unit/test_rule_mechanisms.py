@@ -6,10 +6,8 @@ from __future__ import annotations
 import pytest
 
 from pipeline.domain.alerts import AlertLedger, AlertRules
-from pipeline.domain.classifier import LineClassifier
 from pipeline.domain.taxonomy import AlertRule, Cue, Topic
 from pipeline.domain.topics import TopicClassifier
-from tests.unit.helpers import speakers_of
 
 SIREN = AlertRule(
     kind="siren", requires_topic="air", all_of=(("sirens?",), ("sound\\w*",)), none_of=("drill|exercise",)
@@ -50,15 +48,6 @@ def test_words_inside_a_longer_cue_are_read_once() -> None:
     assert classifier.classify("Aid groups met in the capital.") == ()
     (score,) = classifier.classify("Aid arrived, and aid groups met.")
     assert score.score == pytest.approx(1 - 0.7 * 0.4)
-
-
-def test_a_quotation_with_no_verb_continues_the_previous_speaker(classifier: LineClassifier) -> None:
-    assert speakers_of(
-        classifier,
-        "Relief chief Tom Bryant said the city was running out of water.",
-        '"The hospitals cannot cope with the wounded any longer."',
-        "The hospitals cannot cope with the wounded any longer.",
-    ) == ["Tom Bryant", "Tom Bryant", None]
 
 
 def test_a_cue_that_claims_its_words_keeps_other_topics_off_them() -> None:
