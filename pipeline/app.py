@@ -36,8 +36,8 @@ from faust.types.transports import TransportT
 
 from pipeline.broker.options import faust_broker_options
 from pipeline.broker.topics import alert_kind_topic, ensure_topics_waiting, pipeline_topics, topic_configs
+from pipeline.config.lexicon_file import load_classifier
 from pipeline.config.settings import Settings
-from pipeline.config.taxonomy_file import load_taxonomy
 from pipeline.console.logs import configure_logging
 from pipeline.domain.classifier import LineClassifier
 from pipeline.worker.cpu_budget import CpuBudget
@@ -138,7 +138,7 @@ def consumer_lag(
 def build_app(settings: Settings, classifier: LineClassifier | None = None) -> PipelineApp:
     count_gap_offsets_once()  # see faust_fixes: without it, commits crawl after a rebalance
     idempotent_producer()  # see faust_fixes: a retried send must not write twice or out of order
-    classifier = classifier or LineClassifier(load_taxonomy(settings.taxonomy_path))
+    classifier = classifier or load_classifier(settings)
     settings.data_dir.mkdir(parents=True, exist_ok=True)  # Faust makes only the last folder of its datadir
     app = PipelineApp(
         settings,

@@ -69,6 +69,7 @@ from chaos import (  # noqa: E402
 )
 
 from pipeline.broker.topics import ensure_topics  # noqa: E402
+from pipeline.config.lexicon_file import load_english  # noqa: E402
 from pipeline.config.settings import Settings  # noqa: E402
 from pipeline.worker.supervisor import die_with_parent  # noqa: E402
 
@@ -518,7 +519,7 @@ def expected_alerts(records: list[dict[str, Any]]) -> int:
     from pipeline.worker.offline import classify_events
 
     now = datetime.now(UTC)
-    outputs = classify_events(LineClassifier(load_taxonomy()), line_events(records, now), now)
+    outputs = classify_events(LineClassifier(load_taxonomy(), load_english()), line_events(records, now), now)
     return sum(isinstance(e, Alert) for e in outputs)
 
 

@@ -26,6 +26,7 @@ from types import FrameType
 REPO = Path(__file__).resolve().parent.parent
 sys.path.append(str(REPO))  # after PYTHONPATH, so another tree's rules can be measured
 
+from pipeline.config.lexicon_file import load_english  # noqa: E402
 from pipeline.config.taxonomy_file import load_taxonomy  # noqa: E402
 from pipeline.contracts.events import ClassifiedLine, LineEvent  # noqa: E402
 from pipeline.domain.alerts import AlertLedger  # noqa: E402
@@ -79,7 +80,7 @@ def main() -> None:
     parser.add_argument("--limit-s", type=int, default=30, help="give up on a line after this long")
     args = parser.parse_args()
     signal.signal(signal.SIGALRM, _stop)
-    classifier = LineClassifier(load_taxonomy())
+    classifier = LineClassifier(load_taxonomy(), load_english())
     copy = paragraphs()
 
     print(f"python {platform.python_version()} on {platform.machine()}, best of {args.repeat}, in ms")

@@ -19,6 +19,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from pipeline.config.lexicon_file import load_english
 from pipeline.config.taxonomy_file import load_taxonomy
 from pipeline.contracts.events import LineEvent
 from pipeline.domain.alerts import AlertLedger
@@ -85,7 +86,7 @@ def main() -> None:
     parser.add_argument("--corpus", choices=sorted(CORPORA), default="written", help="whose lines to repeat")
     args = parser.parse_args()
 
-    classifier = LineClassifier(load_taxonomy())
+    classifier = LineClassifier(load_taxonomy(), load_english())
     lines = corpus(args.lines, args.corpus)
     now = datetime.now(UTC)
     events = [

@@ -73,6 +73,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from pipeline.broker.topics import ensure_topics  # noqa: E402
+from pipeline.config.lexicon_file import load_english  # noqa: E402
 from pipeline.config.settings import Settings  # noqa: E402
 from pipeline.config.taxonomy_file import load_taxonomy  # noqa: E402
 from pipeline.contracts.events import Alert, ClassifiedLine, LineEvent  # noqa: E402
@@ -398,7 +399,7 @@ def main() -> int:
 
     records = corpus(args.lines, args.articles)
     now = datetime.now(UTC)
-    expected = list(classify_events(LineClassifier(load_taxonomy()), line_events(records, now), now))
+    expected = list(classify_events(LineClassifier(load_taxonomy(), load_english()), line_events(records, now), now))
     expected_speakers = {
         (e.article_id, e.line_no): (e.speaker.name if e.speaker else None)
         for e in expected
@@ -412,7 +413,7 @@ def main() -> int:
     marker_articles = {m["article_id"] for m in marker_lines}
     marker_alerts = {
         e.event_id: e.article_id
-        for e in classify_events(LineClassifier(load_taxonomy()), line_events(marker_lines, now), now)
+        for e in classify_events(LineClassifier(load_taxonomy(), load_english()), line_events(marker_lines, now), now)
         if isinstance(e, Alert)
     }
     if set(marker_alerts.values()) != marker_articles:

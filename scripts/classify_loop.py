@@ -39,8 +39,8 @@ sys.path.insert(0, str(REPO))
 
 from pipeline.broker.options import aiokafka_options  # noqa: E402
 from pipeline.broker.topics import alert_kind_topic, ensure_topics  # noqa: E402
+from pipeline.config.lexicon_file import load_classifier  # noqa: E402
 from pipeline.config.settings import Settings  # noqa: E402
-from pipeline.config.taxonomy_file import load_taxonomy  # noqa: E402
 from pipeline.contracts.decoding import Failure, Origin, dead_letter, decode_line  # noqa: E402
 from pipeline.contracts.events import ClassifiedLine  # noqa: E402
 from pipeline.domain.alerts import AlertLedger  # noqa: E402
@@ -126,7 +126,7 @@ def _json(event: BaseModel) -> bytes:
 
 
 async def run(settings: Settings, group: str, lines: int) -> dict[str, int]:
-    classifier = LineClassifier(load_taxonomy(settings.taxonomy_path))
+    classifier = load_classifier(settings)
     # Every topic it writes, each alert kind's too, as the worker makes sure of them before it starts.
     await ensure_topics(settings, [rule.kind for rule in classifier.taxonomy.alerts])
     steps = InlineSteps(settings, classifier)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 
-from pipeline.domain import lexicon
+from pipeline.config.lexicon_file import load_english
 
 
 def _names(pattern: str) -> Callable[[random.Random], str]:
@@ -21,9 +21,13 @@ def _names(pattern: str) -> Callable[[random.Random], str]:
     return unit
 
 
+_ENGLISH = load_english()
+
+
 def _salad(rng: random.Random) -> str:
+    english = _ENGLISH
     words = sorted(
-        {*lexicon.REPORTING_VERBS, *lexicon.ROLE_WORDS, *lexicon.ORGANISATION_HEADS, *lexicon.PERSONAL_PRONOUNS}
+        {*english.reporting_verbs, *english.role_words, *english.organisation_heads, *english.personal_pronouns}
     )
     words += [",", ".", '"', "(", ")", "-", ":", "Anna", "Lind", "U.N.", "the", "and", "that", "'s", "MR PRICE:"]
     words += ["according to", "citing", "quoted", "as saying", "with", "by", "statement", "who", "which"]

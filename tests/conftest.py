@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from pipeline.config.lexicon_file import load_english
 from pipeline.config.taxonomy_file import load_taxonomy
 from pipeline.domain.classifier import LineClassifier
 
@@ -22,7 +23,7 @@ SCORER = SHARED / "spec" / "score.py"
 
 @pytest.fixture(scope="session")
 def classifier() -> LineClassifier:
-    return LineClassifier(load_taxonomy())
+    return LineClassifier(load_taxonomy(), load_english())
 
 
 @pytest.fixture

@@ -203,13 +203,12 @@ def replay(
 
 
 def _classified_offline(settings: Settings, lines: list[LineEvent], now: datetime) -> list[BaseModel]:
-    from pipeline.config.taxonomy_file import load_taxonomy
+    from pipeline.config.lexicon_file import load_classifier
     from pipeline.contracts.decoding import Failure
-    from pipeline.domain.classifier import LineClassifier
     from pipeline.worker.cpu_budget import CpuBudget
     from pipeline.worker.offline import classify_events
 
-    classifier = LineClassifier(load_taxonomy(settings.taxonomy_path))
+    classifier = load_classifier(settings)
 
     def refuse(line: LineEvent, failure: Failure) -> None:  # as the worker would dead-letter it: said, not dropped
         typer.echo(visible(f"refused {line.source}: line {line.line_no}: {failure.reason}: {failure.detail}"), err=True)

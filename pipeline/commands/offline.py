@@ -30,15 +30,14 @@ from pipeline.formats.sources import read_events
 def classify(paths: PathsArg, article_id: ArticleIdOpt = None, fmt: FormatOpt = "auto") -> None:
     """Classify articles in-process (no broker) and write JSON lines to stdout."""
     one_article(article_id, paths)
-    from pipeline.config.taxonomy_file import load_taxonomy
+    from pipeline.config.lexicon_file import load_classifier
     from pipeline.contracts.decoding import Failure
     from pipeline.contracts.events import ClassifiedLine
-    from pipeline.domain.classifier import LineClassifier
     from pipeline.worker.cpu_budget import CpuBudget
     from pipeline.worker.offline import classify_events
 
     settings = read_settings()
-    classifier = LineClassifier(load_taxonomy(settings.taxonomy_path))
+    classifier = load_classifier(settings)
     now = datetime.now(UTC)
     sourced, rejected = read_all([(path, read_bytes(path)) for path in paths], now, article_id, source_format(fmt))
     lines = [line.event for line in sourced]
@@ -74,19 +73,21 @@ def evaluate(
     show_errors: Annotated[int, typer.Option("--errors", help="how many mistakes to list")] = 200,
 ) -> None:
     """Score classifier output against labels: speaker accuracy, topic F1, alert precision and recall."""
+    from pipeline.config.lexicon_file import load_english
     from pipeline.config.taxonomy_file import load_taxonomy
     from pipeline.domain.classifier import LineClassifier
     from pipeline.evaluation.scoring import ScoringError, read_jsonl
     from pipeline.evaluation.scoring import evaluate as score
     from pipeline.worker.offline import classify_events
 
-    taxonomy = load_taxonomy(read_settings().taxonomy_path)
+    settings = read_settings()
+    taxonomy = load_taxonomy(settings.taxonomy_path)
     try:
         gold_lines, expected = read_jsonl(gold), read_jsonl(alerts)
         if predictions is not None:
             predicted = read_jsonl(predictions)
         else:
-            classifier = LineClassifier(taxonomy)
+            classifier = LineClassifier(taxonomy, load_english(settings.lexicon_path))
             now = datetime.now(UTC)
             events = [
                 e for e in read_events(str(gold), gold.read_bytes(), now, fmt="jsonl") if isinstance(e, LineEvent)
@@ -119,11 +120,10 @@ def cases(
     ] = Path("evaluation/cases"),
 ) -> None:
     """Check the rule cases: lines of copy with the speaker, topics and alerts they must get."""
-    from pipeline.config.taxonomy_file import load_taxonomy
-    from pipeline.domain.classifier import LineClassifier
+    from pipeline.config.lexicon_file import load_classifier
     from pipeline.evaluation.cases import CasesError, check, load_cases
 
-    classifier = LineClassifier(load_taxonomy(read_settings().taxonomy_path))
+    classifier = load_classifier(read_settings())
     try:
         found = load_cases(path)
     except CasesError as error:  # one problem a line, each with its file and line, as the failures are

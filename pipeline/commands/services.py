@@ -71,16 +71,18 @@ def worker(
     under a supervisor that restarts it if it dies or stalls."""
     if supervise:
         from pipeline.broker.options import aiokafka_options
+        from pipeline.config.lexicon_file import load_english
         from pipeline.config.taxonomy_file import load_taxonomy
         from pipeline.console.logs import configure_logging
         from pipeline.worker.supervisor import StallCheck, worker_command
         from pipeline.worker.supervisor import supervise as run_supervised
 
         settings = read_settings()
-        # Each worker started checks the taxonomy again (it may have changed since), and ends with
-        # CONFIGURATION_INVALID, which is not started again; checked here first, the command ends at
-        # once, with no worker started at all.
+        # Each worker started checks the taxonomy and the word lists again (they may have changed since),
+        # and ends with CONFIGURATION_INVALID, which is not started again; checked here first, the
+        # command ends at once, with no worker started at all.
         load_taxonomy(settings.taxonomy_path)
+        load_english(settings.lexicon_path)
         configure_logging(settings.log_level, settings.log_format)
         stall = StallCheck(
             aiokafka_options(settings),
@@ -91,13 +93,13 @@ def worker(
         raise typer.Exit(code=run_supervised(worker_command(loglevel), stall))
     from pipeline.app import build_app
     from pipeline.broker.topics import ensure_topics_waiting
+    from pipeline.config.lexicon_file import load_classifier
     from pipeline.config.taxonomy_file import load_taxonomy
     from pipeline.console.logs import configure_logging
-    from pipeline.domain.classifier import LineClassifier
 
     settings = read_settings()
     configure_logging(settings.log_level, settings.log_format)
-    classifier = LineClassifier(load_taxonomy(settings.taxonomy_path))
+    classifier = load_classifier(settings)
     # The app makes sure of its topics as it starts (PipelineApp.on_first_start); doing it here first
     # ends a worker the broker refuses with the refusal's own status before Faust starts, so that its
     # supervisor does not start it again. A broker still starting is waited for, as Faust itself would.

@@ -49,6 +49,9 @@ class Settings(BaseSettings):
         description="replicas that must have a write before it is acknowledged; default 2 with 3 or more, else 1",
     )
     taxonomy_path: Path | None = Field(default=None, description="taxonomy YAML; the bundled default if unset")
+    lexicon_path: Path | None = Field(
+        default=None, description="the English word lists the speaker rules read (YAML); the bundled ones if unset"
+    )
     max_text_bytes: int = Field(default=65_536, ge=1, description="longer lines go to the dead-letter topic")
     line_budget_s: float = Field(
         default=5.0,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pipeline.domain.alerts import AlertRules
+from pipeline.domain.lexicon import English
 from pipeline.domain.memory import ArticleMemory
 from pipeline.domain.names import Directory
 from pipeline.domain.speakers import Attribution, Speaker, SpeakerAttributor
@@ -29,9 +30,10 @@ class LineVerdict:
 class LineClassifier:
     """Speaker attribution and topic classification over one article's lines, in order."""
 
-    def __init__(self, taxonomy: Taxonomy) -> None:
+    def __init__(self, taxonomy: Taxonomy, english: English) -> None:
         self.taxonomy = taxonomy
-        self._speakers = SpeakerAttributor(Directory(taxonomy))
+        self.english = english
+        self._speakers = SpeakerAttributor(Directory(taxonomy, english))
         self._topics = TopicClassifier(taxonomy.topics, taxonomy.topic_threshold)
         self.alert_rules = AlertRules(taxonomy.alerts)
 

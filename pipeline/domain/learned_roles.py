@@ -6,43 +6,43 @@ from __future__ import annotations
 
 import re
 
-from pipeline.domain.lexicon import (
-    COMPLEMENT_PREPOSITIONS,
-    QUALIFIERS,
-    ROLE_WORDS,
-)
+from pipeline.domain.lexicon import English
 from pipeline.domain.names import WORD, Descriptor, descriptor_key
 
 
-def learned_roles(text: str, start: int, end: int) -> tuple[Descriptor, ...]:
-    roles = (_role_before(text, start), _title_set_off_before(text, start, end), _role_after(text, end))
+def learned_roles(english: English, text: str, start: int, end: int) -> tuple[Descriptor, ...]:
+    roles = (
+        _role_before(english, text, start),
+        _title_set_off_before(english, text, start, end),
+        _role_after(english, text, end),
+    )
     return tuple(role for role in roles if role)
 
 
-def _role_before(text: str, start: int) -> Descriptor | None:
+def _role_before(english: English, text: str, start: int) -> Descriptor | None:
     """The title written just before a name: "deputy prime minister" in "... deputy prime minister X"."""
     last = text[max(0, start - 40) : start].rsplit(None, 1)[-1:]
-    if not last or not _may_be_title(last[0]):
+    if not last or not _may_be_title(english, last[0]):
         return None
     words: list[str] = WORD.findall(text[max(0, start - 80) : start])
     role: list[str] = []
     for word in reversed(words):
-        if not _may_be_title(word):
+        if not _may_be_title(english, word):
             break
         role.insert(0, word)
     while role and role[0].casefold() == "of":
         role.pop(0)
-    if not any(w.casefold() in ROLE_WORDS for w in role):
+    if not any(w.casefold() in english.role_words for w in role):
         return None
-    return descriptor_key(role)
+    return descriptor_key(english, role)
 
 
-def _may_be_title(word: str) -> bool:
+def _may_be_title(english: English, word: str) -> bool:
     lowered = word.casefold()
-    return lowered in ROLE_WORDS or lowered in QUALIFIERS or lowered.endswith("'s") or lowered == "of"
+    return lowered in english.role_words or lowered in english.qualifiers or lowered.endswith("'s") or lowered == "of"
 
 
-def _role_after(text: str, end: int) -> Descriptor | None:
+def _role_after(english: English, text: str, end: int) -> Descriptor | None:
     """An appositive after a name: "Dmitry Peskov, the Kremlin spokesman, said"."""
     if not text.startswith(",", end):
         return None
@@ -51,24 +51,24 @@ def _role_after(text: str, end: int) -> Descriptor | None:
         return None
     words: list[str] = WORD.findall(match.group(1))
     # "Anna Lind, the UN envoy for Korvia, said": the title is what comes before what it is for.
-    words = _without_complement(words)
-    if not words or words[-1].casefold() not in ROLE_WORDS:
+    words = _without_complement(english, words)
+    if not words or words[-1].casefold() not in english.role_words:
         return None
     if any(
-        w.casefold() not in ROLE_WORDS
-        and w.casefold() not in QUALIFIERS
+        w.casefold() not in english.role_words
+        and w.casefold() not in english.qualifiers
         and w.casefold() != "of"
         and not w[:1].isupper()
         for w in words
     ):
         return None
-    return descriptor_key(words)
+    return descriptor_key(english, words)
 
 
-def _without_complement(words: list[str]) -> list[str]:
+def _without_complement(english: English, words: list[str]) -> list[str]:
     """A title without the place or body it is for: "UN envoy" of "UN envoy for the Korvia Talks"."""
     for index, word in enumerate(words[1:], 1):
-        if word.casefold() in COMPLEMENT_PREPOSITIONS and words[index - 1].casefold() in ROLE_WORDS:
+        if word.casefold() in english.complement_prepositions and words[index - 1].casefold() in english.role_words:
             return words[:index] if _names_what_it_is_for(words[index + 1 :]) else []
     return words
 
@@ -79,7 +79,7 @@ def _names_what_it_is_for(complement: list[str]) -> bool:
     return bool(complement) and all(w[:1].isupper() or w.casefold() in {"the", "of", "and"} for w in complement)
 
 
-def _title_set_off_before(text: str, start: int, end: int) -> Descriptor | None:
+def _title_set_off_before(english: English, text: str, start: int, end: int) -> Descriptor | None:
     """A title set off by commas before the name, with what it is for: "The UN envoy for Korvia, Anna
     Lind, arrived" teaches that Anna Lind is the UN envoy, so "the envoy" is her later on."""
     if not text.startswith(",", end) and text[end:].strip(" .") != "":
@@ -89,15 +89,17 @@ def _title_set_off_before(text: str, start: int, end: int) -> Descriptor | None:
         return None
     title = re.split(r'[,;:."()]', before[:-2])[-1]
     words: list[str] = WORD.findall(title)
-    role = next((i for i in range(len(words) - 1, -1, -1) if words[i].casefold() in ROLE_WORDS), None)
+    role = next((i for i in range(len(words) - 1, -1, -1) if words[i].casefold() in english.role_words), None)
     if role is None:
         return None
     complement = words[role + 1 :]
     if complement and (
-        complement[0].casefold() not in {*COMPLEMENT_PREPOSITIONS, "of"}
+        complement[0].casefold() not in {*english.complement_prepositions, "of"}
         or (len(complement) > 1 and not _names_what_it_is_for(complement[1:]))
     ):
         return None
-    if not all(_may_be_title(w) or w[:1].isupper() or w.casefold() in {"the", "a", "an"} for w in words[:role]):
+    if not all(
+        _may_be_title(english, w) or w[:1].isupper() or w.casefold() in {"the", "a", "an"} for w in words[:role]
+    ):
         return None
-    return descriptor_key(words[: role + 1])
+    return descriptor_key(english, words[: role + 1])

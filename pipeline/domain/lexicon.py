@@ -1,17 +1,16 @@
 """The English word lists and gazetteers the speaker rules are built from.
 
-They are data (``pipeline/data/english.yaml``), kept beside the taxonomy and
-validated here when the package is imported: a newsroom can add a title, a
-capital or a reporting verb without touching the rules.
+They are data (``pipeline/data/english.yaml``, read by ``pipeline.config.lexicon_file``), kept beside
+the taxonomy, validated by the model here, and passed to the classifier as ``English``: a newsroom can
+add a title, a capital or a reporting verb without touching the rules.
 """
 
 from __future__ import annotations
 
-from importlib.resources import files
-from typing import Annotated, Literal
+from dataclasses import dataclass, fields
+from typing import Annotated, Any, Literal
 
-import yaml
-from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, model_validator
 
 
 def _lower_case(words: tuple[str, ...]) -> tuple[str, ...]:
@@ -103,71 +102,132 @@ class EnglishLexicon(BaseModel):
         return self
 
 
-def load_lexicon(text: str, origin: str = "english.yaml") -> EnglishLexicon:
-    try:
-        return EnglishLexicon.model_validate(yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
-    except (yaml.YAMLError, ValidationError) as error:
-        raise ValueError(f"{origin}: {error}") from error
+@dataclass(frozen=True, eq=False)
+class English:
+    """The word lists as the speaker rules read them: sets to look words up in, the lists whose order
+    builds a pattern kept as lists, and the few sets the rules read as one. Built once from a
+    validated lexicon and passed to the classifier, as the taxonomy is; compared by identity, so that
+    the patterns built from it are built once."""
+
+    reporting_verbs: tuple[str, ...]
+    clause_openers: frozenset[str]
+    subject_trailers: frozenset[str]
+    subject_leaders: frozenset[str]
+    passive_auxiliaries: frozenset[str]
+    personal_pronouns: dict[str, str | None]
+    group_pronouns: frozenset[str]
+    relative_pronouns: frozenset[str]
+    determiners: frozenset[str]
+    prepositions: frozenset[str]
+    role_words: frozenset[str]
+    organisation_heads: frozenset[str]
+    capitals_and_states: frozenset[str]
+    qualifiers: dict[str, str]
+    continuation_openers: frozenset[str]
+    continuation_subjects: frozenset[str]
+    continuation_modals: frozenset[str]
+    calendar_words: frozenset[str]
+    time_words: frozenset[str]
+    time_leaders: frozenset[str]
+    indefinite_pronouns: frozenset[str]
+    quantifiers: frozenset[str]
+    news_agencies: frozenset[str]
+    group_references: frozenset[str]
+    place_nouns: frozenset[str]
+    regional_adjectives: frozenset[str]
+    clause_words: frozenset[str]
+    subordinators: frozenset[str]
+    as_complements: frozenset[str]
+    attaching_prepositions: frozenset[str]
+    complement_prepositions: frozenset[str]
+    locatives: frozenset[str]
+    name_function_words: frozenset[str]
+    title_links: frozenset[str]
+    name_particles: tuple[str, ...]
+    abbreviated_titles: tuple[str, ...]
+    possessive_pronouns: dict[str, str]
+    first_person_pronouns: frozenset[str]
+    descriptor_articles: frozenset[str]
+    negations: frozenset[str]
+    verbs_stating_content: frozenset[str]
+    closing_verbs: tuple[str, ...]
+    irregular_participles: frozenset[str]
+    after_quotation_only: frozenset[str]
+    statement_issuing_verbs: frozenset[str]
+    spokespeople: frozenset[str]
+    unnamed_officials: frozenset[str]
+    source_modifiers: frozenset[str]
+    documents: frozenset[str]
+    generic_body_heads: frozenset[str]
+    kin_name_words: dict[str, frozenset[str]]
+    carrier_words: frozenset[str]
+    transcript_honorifics: frozenset[str]
+    transcript_office_words: frozenset[str]
+    transcript_unnamed_labels: frozenset[str]
+    not_names: frozenset[str]
+    """capitalised words that end or open no name, the calendar's among them"""
+    roles_and_bodies: frozenset[str]
+    """a title's or a body's head"""
+    issued_documents: frozenset[str]
+    """what a source issues and speaks through: "a statement from the ministry", "a notice by the army" """
+    referring_documents: frozenset[str]
+    """"the document said" refers back to whoever issued it"""
+    referring_heads: frozenset[str]
+    """heads that refer back to the body named before, documents among them: "the group said" """
+    trailers_after_phrase: frozenset[str]
+    """words a phrase after a verb does not end on: "said a spokesman on" is cut before "on" """
+    not_subject_openers: frozenset[str]
+    """words a subject phrase never opens with"""
+    subordinate_boundaries: frozenset[str]
+    """boundaries that open a subordinate clause: its verb attributes only when the main clause's does not"""
+
+    @classmethod
+    def of(cls, lexicon: EnglishLexicon) -> English:
+        # Lists whose order builds a pattern stay lists; a mapping stays a mapping; every other list
+        # is looked words up in, and becomes a set.
+        read: dict[str, Any] = {
+            name: value if name in _ORDERED or isinstance(value, dict) else frozenset(value)
+            for name, value in lexicon
+            if name in _AS_GIVEN
+        }
+        calendar = read["calendar_words"]
+        documents = read["documents"]
+        return cls(
+            **read,
+            time_words=calendar | frozenset(lexicon.time_words),
+            kin_name_words={head: frozenset(kin.name_words) for kin in lexicon.kin_name_words for head in kin.heads},
+            # Speaker labels are written in capitals.
+            transcript_honorifics=frozenset(word.upper() for word in lexicon.transcript_honorifics),
+            transcript_office_words=frozenset(word.upper() for word in lexicon.transcript_office_words),
+            transcript_unnamed_labels=frozenset(word.upper() for word in lexicon.transcript_unnamed_labels),
+            not_names=frozenset(lexicon.not_names) | calendar,
+            roles_and_bodies=read["role_words"] | read["organisation_heads"],
+            issued_documents=documents | {"notice"},
+            referring_documents=documents | {"document"},
+            referring_heads=documents | {"document"} | read["generic_body_heads"],
+            trailers_after_phrase=read["subject_trailers"] | {"on", "in", "of"},
+            not_subject_openers=read["clause_openers"] | read["relative_pronouns"] | {"which"},
+            subordinate_boundaries=read["subordinators"] | {"although", "because", "if"},
+        )
 
 
-_LEXICON = load_lexicon(files("pipeline").joinpath("data/english.yaml").read_text(encoding="utf-8"))
-
-# Multiword verbs keep their place: the regex alternation is built from the list as given.
-REPORTING_VERBS: tuple[str, ...] = _LEXICON.reporting_verbs
-CLAUSE_OPENERS = frozenset(_LEXICON.clause_openers)
-SUBJECT_TRAILERS = frozenset(_LEXICON.subject_trailers)
-SUBJECT_LEADERS = frozenset(_LEXICON.subject_leaders)
-PASSIVE_AUXILIARIES = frozenset(_LEXICON.passive_auxiliaries)
-PERSONAL_PRONOUNS: dict[str, str | None] = dict(_LEXICON.personal_pronouns)
-GROUP_PRONOUNS = frozenset(_LEXICON.group_pronouns)
-RELATIVE_PRONOUNS = frozenset(_LEXICON.relative_pronouns)
-DETERMINERS = frozenset(_LEXICON.determiners)
-PREPOSITIONS = frozenset(_LEXICON.prepositions)
-ROLE_WORDS = frozenset(_LEXICON.role_words)
-ORGANISATION_HEADS = frozenset(_LEXICON.organisation_heads)
-CAPITALS_AND_STATES = frozenset(_LEXICON.capitals_and_states)
-QUALIFIERS: dict[str, str] = dict(_LEXICON.qualifiers)
-CONTINUATION_OPENERS = frozenset(_LEXICON.continuation_openers)
-CONTINUATION_SUBJECTS = frozenset(_LEXICON.continuation_subjects)
-CONTINUATION_MODALS = frozenset(_LEXICON.continuation_modals)
-CALENDAR_WORDS = frozenset(_LEXICON.calendar_words)
-TIME_WORDS = CALENDAR_WORDS | frozenset(_LEXICON.time_words)
-TIME_LEADERS = frozenset(_LEXICON.time_leaders)
-INDEFINITE_PRONOUNS = frozenset(_LEXICON.indefinite_pronouns)
-QUANTIFIERS = frozenset(_LEXICON.quantifiers)
-NEWS_AGENCIES = frozenset(_LEXICON.news_agencies)
-GROUP_REFERENCES = frozenset(_LEXICON.group_references)
-PLACE_NOUNS = frozenset(_LEXICON.place_nouns)
-REGIONAL_ADJECTIVES = frozenset(_LEXICON.regional_adjectives)
-CLAUSE_WORDS = frozenset(_LEXICON.clause_words)
-SUBORDINATORS = frozenset(_LEXICON.subordinators)
-AS_COMPLEMENTS = frozenset(_LEXICON.as_complements)
-ATTACHING_PREPOSITIONS = frozenset(_LEXICON.attaching_prepositions)
-COMPLEMENT_PREPOSITIONS = frozenset(_LEXICON.complement_prepositions)
-LOCATIVES = frozenset(_LEXICON.locatives)
-NAME_FUNCTION_WORDS = frozenset(_LEXICON.name_function_words)
-TITLE_LINKS = frozenset(_LEXICON.title_links)
-# Patterns keep the lists' order: their alternations are built from them as given.
-NAME_PARTICLES: tuple[str, ...] = _LEXICON.name_particles
-ABBREVIATED_TITLES: tuple[str, ...] = _LEXICON.abbreviated_titles
-POSSESSIVE_PRONOUNS: dict[str, str] = dict(_LEXICON.possessive_pronouns)
-FIRST_PERSON_PRONOUNS = frozenset(_LEXICON.first_person_pronouns)
-DESCRIPTOR_ARTICLES = frozenset(_LEXICON.descriptor_articles)
-NOT_NAMES = frozenset(_LEXICON.not_names)
-NEGATIONS = frozenset(_LEXICON.negations)
-VERBS_STATING_CONTENT = frozenset(_LEXICON.verbs_stating_content)
-CLOSING_VERBS: tuple[str, ...] = _LEXICON.closing_verbs
-IRREGULAR_PARTICIPLES = frozenset(_LEXICON.irregular_participles)
-AFTER_QUOTATION_ONLY = frozenset(_LEXICON.after_quotation_only)
-STATEMENT_ISSUING_VERBS = frozenset(_LEXICON.statement_issuing_verbs)
-SPOKESPEOPLE = frozenset(_LEXICON.spokespeople)
-UNNAMED_OFFICIALS = frozenset(_LEXICON.unnamed_officials)
-SOURCE_MODIFIERS = frozenset(_LEXICON.source_modifiers)
-DOCUMENTS = frozenset(_LEXICON.documents)
-GENERIC_BODY_HEADS = frozenset(_LEXICON.generic_body_heads)
-KIN_NAME_WORDS = {head: frozenset(kin.name_words) for kin in _LEXICON.kin_name_words for head in kin.heads}
-CARRIER_WORDS = frozenset(_LEXICON.carrier_words)
-# Speaker labels are written in capitals.
-TRANSCRIPT_HONORIFICS = frozenset(word.upper() for word in _LEXICON.transcript_honorifics)
-TRANSCRIPT_OFFICE_WORDS = frozenset(word.upper() for word in _LEXICON.transcript_office_words)
-TRANSCRIPT_UNNAMED_LABELS = frozenset(word.upper() for word in _LEXICON.transcript_unnamed_labels)
+_ORDERED = frozenset({"reporting_verbs", "name_particles", "abbreviated_titles", "closing_verbs"})
+"""lists that build a pattern, whose alternation keeps the order the file gives"""
+_BUILT = frozenset(
+    {"time_words", "kin_name_words", "transcript_honorifics", "transcript_office_words", "transcript_unnamed_labels"}
+)
+_AS_GIVEN = (
+    frozenset(f.name for f in fields(English))
+    - _BUILT
+    - {
+        "not_names",
+        "roles_and_bodies",
+        "issued_documents",
+        "referring_documents",
+        "referring_heads",
+        "trailers_after_phrase",
+        "not_subject_openers",
+        "subordinate_boundaries",
+    }
+)
+"""the lists ``English`` takes from the file as they are"""

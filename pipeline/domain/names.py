@@ -8,11 +8,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from pipeline.domain.lexicon import (
-    NAME_FUNCTION_WORDS,
-    ORGANISATION_HEADS,
-    QUALIFIERS,
-)
+from pipeline.domain.lexicon import English
 from pipeline.domain.matching import word_start_alternation
 from pipeline.domain.taxonomy import Taxonomy
 from pipeline.domain.text import fold, plain
@@ -24,7 +20,7 @@ Descriptor = tuple[str | None, str]
 WORD = re.compile(r"[A-Za-z][A-Za-z.'-]*")
 
 
-def descriptor_key(words: list[str]) -> Descriptor | None:
+def descriptor_key(english: English, words: list[str]) -> Descriptor | None:
     """Split a descriptor into its qualifier and its role core, or None if no role is left."""
     qualifier: str | None = None
     core: list[str] = []
@@ -32,8 +28,8 @@ def descriptor_key(words: list[str]) -> Descriptor | None:
         word = raw.casefold().replace("-", " ")
         if word in {"the", "a", "an", "of", "for", "'s"}:
             continue
-        if word in QUALIFIERS:
-            qualifier = qualifier or QUALIFIERS[word]
+        if word in english.qualifiers:
+            qualifier = qualifier or english.qualifiers[word]
             continue
         core.extend(word.removesuffix("'s").split())
     if not core:
@@ -85,10 +81,11 @@ _ARTICLE = re.compile(r"^(?:al|el)-")
 class Directory:
     """The configured people and organisations, compiled for matching."""
 
-    def __init__(self, taxonomy: Taxonomy) -> None:
+    def __init__(self, taxonomy: Taxonomy, english: English) -> None:
+        self.english = english
         by_alias: dict[str, Entity] = {}
         for person in taxonomy.people:
-            roles = tuple(key for key in (descriptor_key(WORD.findall(plain(r))) for r in person.roles) if key)
+            roles = tuple(key for key in (descriptor_key(english, WORD.findall(plain(r))) for r in person.roles) if key)
             entity = Entity(person.name, "person", person.gender, roles)
             for alias in (person.name, *person.aliases):
                 by_alias[_bare(alias)] = entity
@@ -115,13 +112,13 @@ class Directory:
         return self._alias_words.get(fold(name), frozenset())
 
 
-def name_after_body(words: list[str]) -> list[str] | None:
+def name_after_body(english: English, words: list[str]) -> list[str] | None:
     """The person named right after the body they serve: "Ambassador to the United Nations Samantha
     Power" ends in Samantha Power, while "Observatory for Human Rights" is one body's name."""
-    heads = [i for i, w in enumerate(words) if w.casefold() in ORGANISATION_HEADS]
+    heads = [i for i, w in enumerate(words) if w.casefold() in english.organisation_heads]
     if not heads:
         return None
     after = words[heads[-1] + 1 :]
-    if len(after) < 2 or any(w.casefold() in NAME_FUNCTION_WORDS for w in after):
+    if len(after) < 2 or any(w.casefold() in english.name_function_words for w in after):
         return None
     return after

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pipeline.domain.lexicon import TRANSCRIPT_HONORIFICS, TRANSCRIPT_OFFICE_WORDS, TRANSCRIPT_UNNAMED_LABELS
+from pipeline.domain.lexicon import English
 from pipeline.domain.names import Directory
 
 _LABEL = re.compile(r"^\s*(?P<label>[A-Z][A-Z'.-]*(?:\s+[A-Z][A-Z'.-]*){0,9})\s*:(?=\s+\S)")
@@ -27,21 +27,21 @@ class SpeakerLabel:
     """where the label ends, colon included"""
 
 
-def speaker_label(text: str, directory: Directory, in_transcript: bool) -> SpeakerLabel | None:
+def speaker_label(english: English, text: str, directory: Directory, in_transcript: bool) -> SpeakerLabel | None:
     match = _LABEL.match(text)
     if match is None:
         return None
     label = " ".join(match.group("label").split())
-    if label in TRANSCRIPT_UNNAMED_LABELS:
+    if label in english.transcript_unnamed_labels:
         return SpeakerLabel(None, match.end())
     words = label.split()
     titles = 0
     while titles < len(words) - 1 and (
-        words[titles] in TRANSCRIPT_HONORIFICS or words[titles] in TRANSCRIPT_OFFICE_WORDS
+        words[titles] in english.transcript_honorifics or words[titles] in english.transcript_office_words
     ):
         titles += 1
     name = " ".join(_as_name(word) for word in words[titles:])
-    titled = any(word in TRANSCRIPT_HONORIFICS for word in words[:titles])
+    titled = any(word in english.transcript_honorifics for word in words[:titles])
     if titled or directory.lookup(name) is not None or in_transcript:
         return SpeakerLabel(name, match.end())
     return None

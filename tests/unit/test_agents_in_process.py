@@ -132,7 +132,7 @@ def test_the_classify_agent_raises_alerts_and_dead_letters_a_line_its_rules_fail
     settings: Settings, classifier: LineClassifier
 ) -> None:
     values = [encoded(line(1)), encoded(line(2))]
-    failing = build_app(settings, FailingRules(classifier.taxonomy))
+    failing = build_app(settings, FailingRules(classifier.taxonomy, classifier.english))
     producer = run_agent(failing, "classify_lines", values, lambda p: len(p.values(settings.topic_dlq)) == 2)
     assert [d["reason"] for d in producer.values(settings.topic_dlq)] == ["processing_error"] * 2
     assert [c["line_no"] for c in producer.values(settings.topic_classified)] == [1, 2]  # classified all the same

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from pipeline.config.lexicon_file import load_english
 from pipeline.domain import candidates
+
+ENGLISH = load_english()
 
 
 @pytest.mark.parametrize(
@@ -25,7 +28,7 @@ from pipeline.domain import candidates
     ],
 )
 def test_a_news_agency_only_carries_the_story(name: str, expected: bool) -> None:
-    assert candidates.is_news_agency(name) is expected
+    assert candidates.is_news_agency(ENGLISH, name) is expected
 
 
 @pytest.mark.parametrize(
@@ -33,7 +36,7 @@ def test_a_news_agency_only_carries_the_story(name: str, expected: bool) -> None
     [("sources", True), ("local officials", True), ("Officials", True), ("Rapid Support Forces", False)],
 )
 def test_several_people_left_unnamed_are_never_it(name: str, expected: bool) -> None:
-    assert candidates.unnamed_plural(name) is expected
+    assert candidates.unnamed_plural(ENGLISH, name) is expected
 
 
 @pytest.mark.parametrize(
@@ -41,7 +44,7 @@ def test_several_people_left_unnamed_are_never_it(name: str, expected: bool) -> 
     [(["Rwanda-backed", "M23", "rebels"], "M23"), (["SDF", "fighters"], "SDF"), (["Korvian", "rebels"], None)],
 )
 def test_a_group_named_by_its_acronym_is_that_acronym(words: list[str], expected: str | None) -> None:
-    assert candidates.named_group(words) == expected
+    assert candidates.named_group(ENGLISH, words) == expected
 
 
 @pytest.mark.parametrize(
@@ -49,4 +52,4 @@ def test_a_group_named_by_its_acronym_is_that_acronym(words: list[str], expected
     [("Syrian Observatory", True), ("city council", True), ("top agency official", False)],
 )
 def test_a_body_name_is_not_a_title_left_unresolved(name: str, expected: bool) -> None:
-    assert candidates.is_body_name(name) is expected
+    assert candidates.is_body_name(ENGLISH, name) is expected

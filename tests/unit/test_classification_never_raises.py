@@ -80,7 +80,7 @@ class BrokenSpeakers(LineClassifier):
     """A classifier whose speaker rules have a bug on one line."""
 
     def __init__(self, classifier: LineClassifier) -> None:
-        super().__init__(classifier.taxonomy)
+        super().__init__(classifier.taxonomy, classifier.english)
         attribute = self._speakers.attribute
 
         def failing(text: str, memory: ArticleMemory) -> Any:

@@ -451,7 +451,7 @@ def test_a_line_whose_speaker_rules_fail_is_classified_without_a_speaker_and_rep
 
 
 def test_a_line_the_classifier_fails_on_is_dead_lettered_and_the_batch_goes_on(classifier: LineClassifier) -> None:
-    worker = LineDelivery(Failing(classifier.taxonomy), max_text_bytes=65_536)
+    worker = LineDelivery(Failing(classifier.taxonomy, classifier.english), max_text_bytes=65_536)
     batch = process(worker, State(), [message(0, line(6)), message(1, line(1)), message(2, b"{not json")])
     assert [c.line_no for c in batch.classified] == [1]
     assert [f.reason for f, _ in batch.dead_letters] == ["processing_error", "invalid_json"]
@@ -472,7 +472,9 @@ class Slow(LineClassifier):
 def test_a_line_over_its_time_budget_is_dead_lettered_and_the_lines_after_it_classified(
     classifier: LineClassifier,
 ) -> None:
-    worker = LineDelivery(Slow(classifier.taxonomy), max_text_bytes=65_536, line_budget=CpuBudget(0.05))
+    worker = LineDelivery(
+        Slow(classifier.taxonomy, classifier.english), max_text_bytes=65_536, line_budget=CpuBudget(0.05)
+    )
     state = State()
     after = line(7, text="He said the shelling went on.")
     batch = process(worker, state, [message(0, line(1)), message(1, line(6)), message(2, after)])
@@ -491,7 +493,7 @@ def test_a_line_over_its_time_budget_is_dead_lettered_and_the_lines_after_it_cla
 def test_offline_classification_refuses_the_line_the_worker_would_dead_letter(classifier: LineClassifier) -> None:
     refused: list[tuple[int, str]] = []
     events = classify_events(
-        Slow(classifier.taxonomy),
+        Slow(classifier.taxonomy, classifier.english),
         [line(1), line(6), line(7, text="He said the shelling went on.")],
         NOW,
         lambda event, failure: refused.append((event.line_no, failure.reason)),
@@ -503,7 +505,10 @@ def test_offline_classification_refuses_the_line_the_worker_would_dead_letter(cl
 
 def test_a_batch_that_has_taken_its_time_leaves_the_rest_for_the_next(classifier: LineClassifier) -> None:
     worker = LineDelivery(
-        Slow(classifier.taxonomy), max_text_bytes=65_536, line_budget=CpuBudget(0.05), batch_max_s=0.01
+        Slow(classifier.taxonomy, classifier.english),
+        max_text_bytes=65_536,
+        line_budget=CpuBudget(0.05),
+        batch_max_s=0.01,
     )
     later = [line(n, text="The shelling went on.") for n in (7, 8)]
     batch = process(worker, State(), [message(0, line(6)), message(1, later[0]), message(2, later[1])])
@@ -555,7 +560,7 @@ class FailingRules(LineClassifier):
 def test_a_rule_that_raises_dead_letters_the_line_it_classified_and_the_agent_goes_on(
     classifier: LineClassifier,
 ) -> None:
-    worker = LineDelivery(FailingRules(classifier.taxonomy), 65_536)
+    worker = LineDelivery(FailingRules(classifier.taxonomy, classifier.english), 65_536)
     batch = worker.process([message(i, line(i + 1)) for i in range(2)], State(), NOW, 0)
     assert [c.line_no for c in batch.classified] == [1, 2]  # its classification is not lost with its alerts
     assert [f.reason for f, _ in batch.dead_letters] == ["processing_error", "processing_error"]

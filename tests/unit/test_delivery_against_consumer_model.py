@@ -27,6 +27,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, get_state_machine_test, invariant, rule
 from structlog.testing import capture_logs
 
+from pipeline.config.lexicon_file import load_english
 from pipeline.config.taxonomy_file import load_taxonomy
 from pipeline.domain.classifier import LineClassifier
 from pipeline.worker.delivery import LineDelivery
@@ -196,7 +197,7 @@ class DeliveryMachine(RuleBasedStateMachine):
         assert all(e in output for effects in self.expected.values() for e in effects)
 
 
-CLASSIFIER = LineClassifier(load_taxonomy())
+CLASSIFIER = LineClassifier(load_taxonomy(), load_english())
 
 
 AGENTS: dict[str, tuple[Callable[[], Agent], Callable[[], list[list[bytes]]]]] = {

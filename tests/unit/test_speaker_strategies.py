@@ -93,7 +93,7 @@ def context_of(classifier: LineClassifier, line: str, before: tuple[str, ...]) -
     memory = ArticleMemory()
     for number, earlier in enumerate(before, start=1):
         _, memory = classifier.classify(earlier, number, memory)
-    return LineContext.read(plain(line), memory, Directory(classifier.taxonomy))
+    return LineContext.read(plain(line), memory, Directory(classifier.taxonomy, classifier.english))
 
 
 @pytest.mark.parametrize(("line", "before", "strategy", "speaker"), CASES, ids=[case[2] for case in CASES])

@@ -31,9 +31,9 @@ def test_a_subject_that_names_nobody_gives_no_error(classifier: LineClassifier, 
     speakers_of(classifier, text)  # each raised IndexError once: a phrase stripped to nothing was read on
 
 
-def test_reading_a_phrase_for_its_subject_leaves_the_phrase_as_it_was() -> None:
-    phrase = phrases.tokens("and later")
-    assert phrases.strip_subject(phrase) == []
+def test_reading_a_phrase_for_its_subject_leaves_the_phrase_as_it_was(classifier: LineClassifier) -> None:
+    phrase = phrases.tokens(classifier.english, "and later")
+    assert phrases.strip_subject(classifier.english, phrase) == []
     assert [t.group() for t in phrase] == ["and", "later"]
 
 

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.config.lexicon_file import load_english
 from pipeline.config.taxonomy_file import TaxonomyError, default_taxonomy_path, load_taxonomy
 from pipeline.domain.classifier import LineClassifier
 from tests.unit.helpers import alerts_of
@@ -57,7 +58,7 @@ def test_a_newsroom_adds_an_alert_kind_without_code(tmp_path: Path) -> None:
     topic = "  - id: nuclear\n    cues:\n      - {pattern: 'nuclear (power )?(plant|station)', weight: 0.9}\n"
     text = default_taxonomy_path().read_text(encoding="utf-8")
     text = text.replace("\ntopics:\n", "\ntopics:\n" + topic, 1) + extra
-    classifier = LineClassifier(load_taxonomy(write(tmp_path, text)))
+    classifier = LineClassifier(load_taxonomy(write(tmp_path, text)), load_english())
     assert alerts_of(classifier, "Rafael Grossi said shelling near the nuclear power plant must stop.") == [
         (1, "nuclear_plant", "Rafael Grossi")
     ]

@@ -32,7 +32,6 @@ from pipeline.domain.phrases.tokens import (
     window_tokens,
 )
 from pipeline.domain.phrases.words import (
-    ROLES_AND_BODIES,
     complement_head,
     is_name_word,
     is_passive,
@@ -49,7 +48,6 @@ __all__ = [
     "CLAUSE_WORDS",
     "DOCUMENTS",
     "POSSESSIVE_PRONOUNS",
-    "ROLES_AND_BODIES",
     "SPOKESPEOPLE",
     "SUBORDINATORS",
     "Token",

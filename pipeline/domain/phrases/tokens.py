@@ -4,18 +4,23 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from functools import cache
 
-from pipeline.domain.lexicon import ABBREVIATED_TITLES
+from pipeline.domain.lexicon import English
 from pipeline.domain.text import last_span_before
 
 Token = re.Match[str]  # a token is its match: text, start and end without building anything
 
 
-TOKEN_RE = re.compile(
-    r"(?:[A-Z]\.){2,}(?:-[A-Za-z]+)*"  # "U.N.", "U.N.-backed"
-    + rf"|(?:{'|'.join(re.escape(title.capitalize()) for title in ABBREVIATED_TITLES)})\.(?=\s)"  # titles cut short
-    + r"|[A-Za-z](?:[A-Za-z0-9'-]|\.(?=[A-Za-z]))*|[,;:\"()]|-(?=\s)|\S"  # "M23", "G7" are one word
-)
+@cache
+def token_pattern(english: English) -> re.Pattern[str]:
+    """What a token is: a word, a mark, or an abbreviation ("U.N.", "Lt.") with its full stops."""
+    return re.compile(
+        r"(?:[A-Z]\.){2,}(?:-[A-Za-z]+)*"  # "U.N.", "U.N.-backed"
+        # titles cut short: "Lt.", "Gov."
+        + rf"|(?:{'|'.join(re.escape(title.capitalize()) for title in english.abbreviated_titles)})\.(?=\s)"
+        + r"|[A-Za-z](?:[A-Za-z0-9'-]|\.(?=[A-Za-z]))*|[,;:\"()]|-(?=\s)|\S"  # "M23", "G7" are one word
+    )
 
 
 _QUOTE_MARK = re.compile('"')
@@ -35,11 +40,11 @@ def prefix(text: str, length: int) -> str:
     return text if space < 0 else text[:space]
 
 
-def tokens(text: str) -> list[Token]:
-    return list(TOKEN_RE.finditer(text))
+def tokens(english: English, text: str) -> list[Token]:
+    return list(token_pattern(english).finditer(text))
 
 
-def window_tokens(text: str, start: int, end: int) -> list[Token]:
+def window_tokens(english: English, text: str, start: int, end: int) -> list[Token]:
     """The tokens between ``start`` and ``end``, as tokenising the whole line would give them: the
     window opens after a space (no token spans one) and closes at the space after ``end``, as ``prefix``
     cuts, so no word is split. A run of 200 characters without a space is no word: the window closes
@@ -48,13 +53,13 @@ def window_tokens(text: str, start: int, end: int) -> list[Token]:
         space = _SPACE.search(text, start, end)
         start = space.end() if space else end
     if end >= len(text):
-        return list(TOKEN_RE.finditer(text, start))
+        return list(token_pattern(english).finditer(text, start))
     cut = text.find(" ", end, end + _LONGEST_WORD)
-    return list(TOKEN_RE.finditer(text, start, end + _LONGEST_WORD if cut < 0 else cut))
+    return list(token_pattern(english).finditer(text, start, end + _LONGEST_WORD if cut < 0 else cut))
 
 
-def tokens_in(text: str, span: tuple[int, int]) -> list[Token]:
-    return list(TOKEN_RE.finditer(text, span[0], span[1]))
+def tokens_in(english: English, text: str, span: tuple[int, int]) -> list[Token]:
+    return list(token_pattern(english).finditer(text, span[0], span[1]))
 
 
 def text_at(tokens: list[Token], position: int) -> str:

@@ -22,7 +22,7 @@ class SpeakerAttributor:
 
     def attribute(self, text: str, memory: ArticleMemory) -> Attribution:
         """The speaker of ``text`` (already ``plain``) and the people and bodies known after it."""
-        label = speaker_label(text, self._directory, memory.transcript)
+        label = speaker_label(self._directory.english, text, self._directory, memory.transcript)
         # A speaker label is read, not searched for names; a dateline is no one's.
         read = " " * label.end + text[label.end :] if label is not None else without_dateline(text, self._directory)
         context = LineContext.read(read, memory, self._directory)
@@ -35,6 +35,7 @@ class SpeakerAttributor:
 
 def _speaker_and_floor(context: LineContext, label: SpeakerLabel | None) -> tuple[Speaker | None, str | None]:
     """The line's speaker, and who holds the floor after it."""
+    english = context.english
     memory = context.memory
     author = STATEMENT_BY.match(context.text) if label is None else None
     if label is not None:
@@ -43,7 +44,7 @@ def _speaker_and_floor(context: LineContext, label: SpeakerLabel | None) -> tupl
     if author is not None:
         # "The following statement by the Secretary-General was issued today:": its author holds
         # the floor for the first-person lines after it, as a transcript's speaker does.
-        who = phrases.strip_subject(phrases.tokens_in(context.text, author.span("who")))
+        who = phrases.strip_subject(english, phrases.tokens_in(english, context.text, author.span("who")))
         speaker = resolve_phrase(context, who, author.start("who"), "statement by") if who else None
         return speaker, speaker.name if speaker else memory.turn_speaker
     if (signed := None if memory.transcript else byline(context)) is not None:
@@ -54,7 +55,11 @@ def _speaker_and_floor(context: LineContext, label: SpeakerLabel | None) -> tupl
         # speaker's, whatever it reports others saying; the headings around it (a title, a place, a
         # date) are no one's.
         turn = memory.turn_speaker
-        speaker = None if is_heading(context.text) else Speaker(turn, "person", "turn", "the speech since its byline")
+        speaker = (
+            None
+            if is_heading(english, context.text)
+            else Speaker(turn, "person", "turn", "the speech since its byline")
+        )
         return speaker, turn
     found = find_speaker(context)
     if found is not None:

@@ -33,6 +33,7 @@ class LineContext:
         self.mentions = mentions
         self.memory = memory
         self.directory = directory
+        self.english = directory.english
         self.known = KnownEntities(memory.entities)
         # Everyone the line names, in the order it names them; bodies named in passing too, so that a
         # later "the council" finds the Security Council.
@@ -51,8 +52,9 @@ class LineContext:
     @classmethod
     def read(cls, text: str, memory: ArticleMemory, directory: Directory) -> LineContext:
         """``text`` (already ``plain``, a dateline or speaker label blanked out) with the names found in it."""
-        runs = name_runs(text)
-        return cls(text, find_mentions(text, directory, runs), find_bodies(runs), memory, directory)
+        english = directory.english
+        runs = name_runs(english, text)
+        return cls(text, find_mentions(english, text, directory, runs), find_bodies(english, runs), memory, directory)
 
     @cached_property
     def quotations(self) -> tuple[tuple[int, int], ...]:
@@ -61,7 +63,7 @@ class LineContext:
     @cached_property
     def opening_tokens(self) -> list[phrases.Token]:
         """The words that open the line, as far as a subject is ever looked for."""
-        return phrases.window_tokens(self.text, 0, SUBJECT_REACH)
+        return phrases.window_tokens(self.english, self.text, 0, SUBJECT_REACH)
 
     def quoted(self, position: int) -> bool:
         """Whether ``position`` falls inside a quotation: what is quoted is not who says it."""

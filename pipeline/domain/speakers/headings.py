@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.domain.lexicon import QUALIFIERS, ROLE_WORDS, TITLE_LINKS
+from pipeline.domain.lexicon import English
 from pipeline.domain.names import Directory, Entity
 from pipeline.domain.speakers.context import LineContext
 
@@ -36,6 +36,7 @@ def byline(context: LineContext) -> Entity | None:
     Wood | Ambassador", "Michael R. Pompeo, Secretary of State": titles before the name, or a title set
     off after it by a comma or a bar, and nothing else. A reporter's byline ("By ...") or a bare name
     names no speaker, and neither does a headline ("... President, Rebel Chief Reach Cease-Fire Deal")."""
+    english = context.english
     text = context.text.strip().rstrip(".:")
     people = [m for m in context.mentions if m.entity.kind == "person"]
     if len(people) != 1 or len(_BYLINE_WORD.findall(text)) > 10:
@@ -44,24 +45,24 @@ def byline(context: LineContext) -> Entity | None:
     offset = len(context.text) - len(context.text.lstrip())
     before = _BYLINE_WORD.findall(context.text[offset : name.start])
     after = context.text[name.end :].strip().rstrip(".:")
-    if any(w.casefold() not in ROLE_WORDS and w.casefold() not in QUALIFIERS for w in before):
+    if any(w.casefold() not in english.role_words and w.casefold() not in english.qualifiers for w in before):
         return None  # "By", a place, a headline's words
     title_after: list[str] = []
     if after:
         if after[0] not in ",|":
             return None
         title_after = _BYLINE_WORD.findall(after[1:])
-        if not all(w[:1].isupper() or w.casefold() in TITLE_LINKS for w in title_after):
+        if not all(w[:1].isupper() or w.casefold() in english.title_links for w in title_after):
             return None
-    titled = any(w.casefold() in ROLE_WORDS for w in (*before, *title_after))
+    titled = any(w.casefold() in english.role_words for w in (*before, *title_after))
     return name.entity if titled else None
 
 
-def is_heading(text: str) -> bool:
+def is_heading(english: English, text: str) -> bool:
     """A line that names or dates rather than says: a title, a place, a date ("Permanent Representative
     of Korvia", "New York, New York", "March 3, 2026"), with no sentence's end."""
     stripped = text.strip()
     if not stripped or stripped[-1] in _SENTENCE_CLOSERS:
         return False
     words = _BYLINE_WORD.findall(stripped)
-    return len(words) <= 12 and all(w[:1].isupper() or w.casefold() in TITLE_LINKS for w in words)
+    return len(words) <= 12 and all(w[:1].isupper() or w.casefold() in english.title_links for w in words)

@@ -6,18 +6,10 @@ sentence the verb shares ("X visited the border and called for ...")."""
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from pipeline.domain import candidates, phrases
-from pipeline.domain.lexicon import (
-    AFTER_QUOTATION_ONLY,
-    CAPITALS_AND_STATES,
-    CLAUSE_OPENERS,
-    CLAUSE_WORDS,
-    ORGANISATION_HEADS,
-    REPORTING_VERBS,
-    ROLE_WORDS,
-    SUBORDINATORS,
-)
+from pipeline.domain.lexicon import English
 from pipeline.domain.matching import word_start_alternation
 from pipeline.domain.speakers.context import SUBJECT_REACH, LineContext
 from pipeline.domain.speakers.resolution import resolve_phrase
@@ -33,34 +25,38 @@ _MOST_READ_FOR_VERBS = 262_144
 # Frames that name the source after them: "according to X", "the below is attributable to X:".
 _SOURCE_FRAMES = ("according to", "According to", "attributable to", "stated by", "As stated by")
 _FOLDED_SOURCE_FRAMES = frozenset(frame.casefold() for frame in _SOURCE_FRAMES)
-# Case-sensitive on purpose: "States" in "United States" is not a verb.
-VERB_RE = re.compile(word_start_alternation([*REPORTING_VERBS, *_SOURCE_FRAMES], r"\w'-") + r"(?![\w-])")
-# Boundaries that open a subordinate clause: its verb attributes only when the main clause's does not.
-_SUBORDINATE = SUBORDINATORS | {"although", "because", "if"}
+
+
+@cache
+def verb_pattern(english: English) -> re.Pattern[str]:
+    """The reporting verbs and the frames that name a source. Case-sensitive on purpose: "States" in
+    "United States" is not a verb."""
+    return re.compile(word_start_alternation([*english.reporting_verbs, *_SOURCE_FRAMES], r"\w'-") + r"(?![\w-])")
 
 
 def reporting_verbs(context: LineContext) -> Speaker | None:
     """ "Guterres said ...", '"...," said the UN chief', "according to the ministry": the subject of
     the first reporting verb outside a quotation that has one; that of a subordinate clause ("after
     Moscow and Kyiv agreed ..., he said") only when the main clause names nobody."""
+    english = context.english
     text = context.text
     fallback: Speaker | None = None
     read = 0
-    for verb in VERB_RE.finditer(text):
+    for verb in verb_pattern(english).finditer(text):
         if context.quoted(verb.start()):
             continue  # "what the UN called ..." inside a quotation is not who says it
-        if phrases.negated(text, verb.start(), verb.end()):
+        if phrases.negated(english, text, verb.start(), verb.end()):
             continue
         window = (max(0, verb.start() - SUBJECT_REACH), min(len(text), verb.end() + 60))
         read += window[1] - window[0]
         if read > _MOST_READ_FOR_VERBS:
             break
-        tokens = phrases.window_tokens(text, *window)
-        before = phrases.phrase_before(tokens, verb.start())
+        tokens = phrases.window_tokens(english, text, *window)
+        before = phrases.phrase_before(english, tokens, verb.start())
         found = _attribute_verb(context, tokens, verb, before)
-        if found is None or candidates.is_news_agency(found.name):
+        if found is None or candidates.is_news_agency(english, found.name):
             continue  # "According to a report by Reuters, Russia said": the agency only carries it
-        if before is None or before[1] not in _SUBORDINATE:
+        if before is None or before[1] not in english.subordinate_boundaries:
             return found
         # "..., after Moscow and Kyiv agreed on the corridor, he said": the main clause speaks.
         fallback = fallback or found
@@ -74,12 +70,13 @@ def _attribute_verb(
     before: tuple[list[phrases.Token], str] | None,
 ) -> Speaker | None:
     """The speaker ``verb`` attributes to; ``before`` is the phrase before it and its boundary."""
+    english = context.english
     if verb.group().casefold() in _FOLDED_SOURCE_FRAMES:
         return _source_after_frame(context, tokens, verb)
-    if before is not None and before[1] == ")" and phrases.only_adjuncts(before[0]):
+    if before is not None and before[1] == ")" and phrases.only_adjuncts(english, before[0]):
         # "The UN humanitarian office (OCHA) said": the subject stands before the brackets.
         opening = phrases.opening_bracket(tokens, before[0][0].start() if before[0] else verb.start())
-        before = phrases.phrase_before(tokens, opening) if opening is not None else before
+        before = phrases.phrase_before(english, tokens, opening) if opening is not None else before
         if before is not None and before[0] and before[0][0].group() == "and":
             return None  # "X (SAF) and Y (RSF) have agreed": two parties, neither the one speaking
     if before is None:
@@ -87,41 +84,45 @@ def _attribute_verb(
     phrase, boundary = before
     if boundary == "-" and not phrase:
         return _subject_before_dashes(context, tokens, verb)
-    head = phrases.head_of_list(tokens, phrase, boundary)
+    head = phrases.head_of_list(english, tokens, phrase, boundary)
     if head is not None:
         phrase, boundary = head
-    if phrase and phrases.is_passive(phrase, verb.group()):
+    if phrase and phrases.is_passive(english, phrase, verb.group()):
         return _agent_after_quotation(context, tokens, verb, phrase)
-    if verb.group() in AFTER_QUOTATION_ONLY and not (phrase and phrases.quote_closes_before(tokens, phrase[0].start())):
+    if verb.group() in english.after_quotation_only and not (
+        phrase and phrases.quote_closes_before(tokens, phrase[0].start())
+    ):
         return None  # "Fighting continued" narrates; '"...," Kalnin continued' attributes
-    subject = phrases.strip_subject(phrase)
+    subject = phrases.strip_subject(english, phrase)
     if subject:
         return resolve_phrase(context, subject, verb.start(), verb.group())
-    if phrases.only_adverbials(phrase):
+    if phrases.only_adverbials(english, phrase):
         phrase = []  # "X, the minister, later said" / "..., last month reported": the subject is further back
     if boundary == '"' or (boundary == "," and phrases.quote_closes_before(tokens, verb.start())):
         return _subject_after_verb(context, tokens, verb)
     if boundary == "," and not phrase:
         return _subject_set_off(context, tokens, verb)
-    if phrases.ends_in_and(phrase):
+    if phrases.ends_in_and(english, phrase):
         return _line_subject(context, context.opening_tokens, verb.group())
     return None
 
 
 def _source_after_frame(context: LineContext, tokens: list[phrases.Token], verb: re.Match[str]) -> Speaker | None:
     """ "according to the mayor, Ivan Sorok": the source after the frame, the name beside its title."""
-    after = phrases.issuer_after(tokens, verb.end())
-    if after and any(t.group().casefold() in ROLE_WORDS for t in after):
-        after = phrases.name_beside(tokens, after[-1]) or after
+    english = context.english
+    after = phrases.issuer_after(english, tokens, verb.end())
+    if after and any(t.group().casefold() in english.role_words for t in after):
+        after = phrases.name_beside(english, tokens, after[-1]) or after
     return resolve_phrase(context, after, verb.start(), "according to") if after else None
 
 
 def _subject_before_dashes(context: LineContext, tokens: list[phrases.Token], verb: re.Match[str]) -> Speaker | None:
     """ "The sources - a person briefed on the talks and a diplomat - told Reuters": the subject
     stands before the aside set off by dashes."""
+    english = context.english
     dashes = [t.start() for t in tokens if t.end() <= verb.start() and t.group() == "-"]
-    aside = phrases.phrase_before(tokens, dashes[-2]) if len(dashes) >= 2 else None
-    subject = phrases.strip_subject(aside[0]) if aside else []
+    aside = phrases.phrase_before(english, tokens, dashes[-2]) if len(dashes) >= 2 else None
+    subject = phrases.strip_subject(english, aside[0]) if aside else []
     return resolve_phrase(context, subject, verb.start(), verb.group()) if subject else None
 
 
@@ -130,9 +131,12 @@ def _agent_after_quotation(
 ) -> Speaker | None:
     """'"...," I was told by one resident': after a quotation the agent speaks it; otherwise a
     passive narrates ("X was told by officials that ...")."""
+    english = context.english
     quoted = phrases.quote_closes_before(tokens, phrase[0].start())
     agent = (
-        phrases.phrase_after(tokens, verb.end() + 3) if quoted and phrases.text_at(tokens, verb.end()) == "by" else []
+        phrases.phrase_after(english, tokens, verb.end() + 3)
+        if quoted and phrases.text_at(tokens, verb.end()) == "by"
+        else []
     )
     return resolve_phrase(context, agent, verb.start(), verb.group()) if agent else None
 
@@ -140,9 +144,10 @@ def _agent_after_quotation(
 def _subject_after_verb(context: LineContext, tokens: list[phrases.Token], verb: re.Match[str]) -> Speaker | None:
     """'"...," said the UN rights chief, Anna Lind, in a statement': after a quotation the subject
     follows the verb, the name beside the title."""
-    after = phrases.phrase_after(tokens, verb.end())
-    if after and any(t.group().casefold() in ROLE_WORDS for t in after):
-        after = phrases.name_beside(tokens, after[-1]) or after
+    english = context.english
+    after = phrases.phrase_after(english, tokens, verb.end())
+    if after and any(t.group().casefold() in english.role_words for t in after):
+        after = phrases.name_beside(english, tokens, after[-1]) or after
     if after:
         return resolve_phrase(context, after, verb.start(), verb.group())
     return None
@@ -151,7 +156,8 @@ def _subject_after_verb(context: LineContext, tokens: list[phrases.Token], verb:
 def _subject_set_off(context: LineContext, tokens: list[phrases.Token], verb: re.Match[str]) -> Speaker | None:
     """A verb just after a comma: the attribution set into the sentence, closing it, or after an
     appositive or a clause that stands between the subject and its verb."""
-    inserted = phrases.phrase_after(tokens, verb.end())
+    english = context.english
+    inserted = phrases.phrase_after(english, tokens, verb.end())
     if inserted and phrases.followed_by_comma(tokens, inserted[-1]):
         # "The United States, said Ambassador Power, joins ...": the attribution is set into the sentence.
         # What follows may instead be the reported clause ("X, speaking on Monday, said the army
@@ -159,7 +165,7 @@ def _subject_set_off(context: LineContext, tokens: list[phrases.Token], verb: re
         found = resolve_phrase(context, inserted, verb.start(), verb.group())
         if found is not None:
             return found
-    closing = phrases.strip_subject(inserted) if verb.group() in {"said", "says"} else []
+    closing = phrases.strip_subject(english, inserted) if verb.group() in {"said", "says"} else []
     if closing and phrases.ends_line(context.text, inserted[-1]):
         # "The shelling has not stopped, said a spokesperson for X.": the attribution closes the line.
         found = resolve_phrase(context, closing, verb.start(), verb.group())
@@ -172,41 +178,44 @@ def _appositive_subject(
     context: LineContext, tokens: list[phrases.Token], position: int, verb: re.Match[str]
 ) -> Speaker | None:
     """ "Name, the ROLE, said" and "the ROLE, Name, said": the subject stands between or before commas."""
+    english = context.english
     commas = [t.start() for t in tokens if t.end() <= position and t.group() == ","]
     if not commas:
         return None
-    inner = phrases.phrase_before(tokens, commas[-1])
+    inner = phrases.phrase_before(english, tokens, commas[-1])
     if inner is not None and not inner[0] and inner[1] == ")":
         # "Doctors Without Borders (MSF), which works there, said": the name stands before its acronym.
         opening = phrases.opening_bracket(tokens, commas[-1])
-        inner = phrases.phrase_before(tokens, opening) if opening is not None else None
+        inner = phrases.phrase_before(english, tokens, opening) if opening is not None else None
     if inner is None or not inner[0]:
         return None
     segment, boundary = inner
     opener = segment[0].group()
-    interjected = opener[:1].islower() and not phrases.is_title_word(opener)
-    if boundary in CLAUSE_WORDS:
+    interjected = opener[:1].islower() and not phrases.is_title_word(english, opener)
+    if boundary in english.clause_words:
         # "X, which did not attend, said": the clause starts at its clause word.
         clause_word = max(
             t.start() for t in tokens if t.end() <= segment[0].start() and t.group().casefold() == boundary
         )
         return _appositive_subject(context, tokens, clause_word, verb)
-    if boundary == "," and (interjected or opener.casefold() in CLAUSE_OPENERS):
+    if boundary == "," and (interjected or opener.casefold() in english.clause_openers):
         # "X, who heads UNRWA, said" / "X, in his nightly address, said": the subject is before the clause.
         return _appositive_subject(context, tokens, segment[0].start(), verb)
-    subject = phrases.strip_subject(segment)
-    if subject and phrases.is_name_word(subject[-1].group()) and not phrases.role_governs(segment):
+    subject = phrases.strip_subject(english, segment)
+    if subject and phrases.is_name_word(english, subject[-1].group()) and not phrases.role_governs(english, segment):
         return resolve_phrase(context, subject, verb.start(), verb.group())
     head = segment[-1].group().casefold()
     if (
         boundary == ""
         and subject
-        and (head in ROLE_WORDS or head in ORGANISATION_HEADS or phrases.role_governs(segment))
+        and (head in english.role_words or head in english.organisation_heads or phrases.role_governs(english, segment))
     ):
         # "The official, who spoke on condition of anonymity, said": the descriptor opens the sentence;
         # so does a body with a complement ("The Centre for Reconciliation in Syria, part of ..., said").
         return resolve_phrase(context, subject, verb.start(), verb.group())
-    if boundary != "," or not (head in ROLE_WORDS or head in ORGANISATION_HEADS or phrases.mentions_role(segment)):
+    if boundary != "," or not (
+        head in english.role_words or head in english.organisation_heads or phrases.mentions_role(english, segment)
+    ):
         return None
     return _named_before_title(context, tokens, segment, head, verb)
 
@@ -216,26 +225,28 @@ def _named_before_title(
 ) -> Speaker | None:
     """ "Ivan Sorok, the mayor, said": the name before the title set off by commas; "Korvia, the
     host government, said" is the body."""
+    english = context.english
     comma_before = max(t.start() for t in tokens if t.end() <= segment[0].start() and t.group() == ",")
-    outer = phrases.phrase_before(tokens, comma_before)
+    outer = phrases.phrase_before(english, tokens, comma_before)
     if outer is None or not outer[0]:
         return None
-    named = phrases.strip_subject(outer[0])
+    named = phrases.strip_subject(english, outer[0])
     if not named:
         return None
     found = resolve_phrase(context, named, verb.start(), verb.group())
-    if found is not None and found.method == "named" and head in ORGANISATION_HEADS and len(named) == 1:
+    if found is not None and found.method == "named" and head in english.organisation_heads and len(named) == 1:
         return Speaker(found.name, "organisation", "organisation", found.evidence)
     return found
 
 
 def _line_subject(context: LineContext, tokens: list[phrases.Token], cue: str) -> Speaker | None:
     """ "X visited the border and called for ...": the verb shares the sentence's subject."""
+    english = context.english
     opener = next((t for t in tokens if t.group()[:1].isalpha()), None)
-    if opener is None or opener.group().casefold() in CLAUSE_OPENERS:
+    if opener is None or opener.group().casefold() in english.clause_openers:
         return None
     opening_end = next(
-        (t.start() for t in tokens if t.group()[:1].islower() and not phrases.is_title_word(t.group())),
+        (t.start() for t in tokens if t.group()[:1].islower() and not phrases.is_title_word(english, t.group())),
         len(context.text),
     )
     opening = [m for m in context.mentions if m.start < opening_end]
@@ -248,7 +259,7 @@ def _line_subject(context: LineContext, tokens: list[phrases.Token], cue: str) -
     if people and first.entity.kind != "person":
         first = people[-1]
     titles = [t.group() for t in tokens if t.end() <= first.start and t.group()[:1].isalpha()]
-    if all(w[:1].isupper() or phrases.is_title_word(w) or w.endswith("'s") for w in titles):
+    if all(w[:1].isupper() or phrases.is_title_word(english, w) or w.endswith("'s") for w in titles):
         entity = context.remember(first.entity)
         method = "named" if entity.kind == "person" else "organisation"
         return Speaker(entity.name, entity.kind, method, f"{first.entity.name} ... {cue}")
@@ -257,13 +268,16 @@ def _line_subject(context: LineContext, tokens: list[phrases.Token], cue: str) -
 
 def _opening_name(context: LineContext, tokens: list[phrases.Token], cue: str) -> Speaker | None:
     """ "Israel defended the move and said ...": the capitalised words that open the line."""
+    english = context.english
     opening: list[phrases.Token] = []
     for token in tokens:
-        if not phrases.is_name_word(token.group()):
+        if not phrases.is_name_word(english, token.group()):
             break
         opening.append(token)
     if not opening or len(opening) > 5:
         return None
-    if len(opening) == 1 and not (opening[0].group().isupper() or fold(opening[0].group()) in CAPITALS_AND_STATES):
+    if len(opening) == 1 and not (
+        opening[0].group().isupper() or fold(opening[0].group()) in english.capitals_and_states
+    ):
         return None  # "Let me begin ..." opens with a verb; "Israel" and "UNICEF" name a state and a body
     return resolve_phrase(context, opening, opening[0].start(), cue)

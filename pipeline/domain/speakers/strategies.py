@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from pipeline.domain import candidates, phrases
-from pipeline.domain.lexicon import CONTINUATION_MODALS, CONTINUATION_OPENERS, CONTINUATION_SUBJECTS
 from pipeline.domain.speakers.context import LineContext
 from pipeline.domain.speakers.framed import (
     citing,
@@ -31,8 +30,9 @@ Strategy = Callable[[LineContext], Speaker | None]
 def continuation(context: LineContext) -> Speaker | None:
     """A line with no attribution of its own that carries the previous line's account on: an opening
     quotation mark, or "This would ...", "The plan will ..." after someone proposed something."""
+    english = context.english
     previous = context.memory.previous_line_speaker
-    tokens = phrases.tokens(phrases.prefix(context.text, 80))
+    tokens = phrases.tokens(english, phrases.prefix(context.text, 80))
     if previous is None or not tokens:
         return None
     known = context.find_by_name(previous)
@@ -40,10 +40,10 @@ def continuation(context: LineContext) -> Speaker | None:
     words = [t.group().casefold() for t in tokens if t.group()[:1].isalpha()]
     if tokens[0].group() == '"':
         return Speaker(previous, kind, "continuation", "quotation continuing the previous line")
-    opens_continuation = len(words) >= 2 and words[0] in CONTINUATION_OPENERS
+    opens_continuation = len(words) >= 2 and words[0] in english.continuation_openers
     if opens_continuation and (
-        words[1] in CONTINUATION_MODALS
-        or (len(words) >= 3 and words[1] in CONTINUATION_SUBJECTS and words[2] in CONTINUATION_MODALS)
+        words[1] in english.continuation_modals
+        or (len(words) >= 3 and words[1] in english.continuation_subjects and words[2] in english.continuation_modals)
     ):
         return Speaker(previous, kind, "continuation", " ".join(words[:3]))
     return None
@@ -66,8 +66,9 @@ STRATEGIES: dict[str, Strategy] = {
 
 def find_speaker(context: LineContext) -> tuple[str, Speaker] | None:
     """The first strategy that finds a speaker, by name, and the speaker it found."""
+    english = context.english
     for name, strategy in STRATEGIES.items():
         found = strategy(context)
-        if found is not None and not candidates.is_news_agency(found.name):
+        if found is not None and not candidates.is_news_agency(english, found.name):
             return name, found
     return None
