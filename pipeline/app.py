@@ -49,6 +49,8 @@ from pipeline.worker.metrics import WorkerMetrics
 from pipeline.worker.sequencing import SEEK_AFTER_S
 from pipeline.worker.streaming import Batches, EventProducer, Tables, messages_of, produce_and_ack, seek_when_overdue
 
+__all__ = ["build_app"]
+
 log = structlog.get_logger("pipeline.worker")
 
 LAG_EVERY_S = 5.0

@@ -15,6 +15,8 @@ from pipeline.config.errors import ConfigurationError
 from pipeline.config.exit_status import ExitStatus
 from pipeline.console.visible import visible
 
+__all__ = ["main"]
+
 
 class _Commands(TyperGroup):
     """Every command ends the same way on configuration that cannot be used: one line naming the file (or

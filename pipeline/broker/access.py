@@ -35,6 +35,8 @@ from aiokafka.errors import (
 from pipeline.broker.options import aiokafka_options, bootstrap_servers
 from pipeline.config.settings import Settings
 
+__all__ = ["BrokerRefused"]
+
 _AUTHORIZATION = (
     TopicAuthorizationFailedError,
     ClusterAuthorizationFailedError,

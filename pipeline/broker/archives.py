@@ -25,6 +25,8 @@ from pipeline.config.settings import Settings
 from pipeline.contracts.decoding import Failure, decode_line
 from pipeline.contracts.events import Alert, ClassifiedLine, DeadLetter, LineEvent
 
+__all__ = ["ArchiveError", "Bounds", "collect_run", "record_archive"]
+
 
 class ArchiveError(RuntimeError):
     """What was asked for cannot be recorded: no such topic, or bounds that select nothing sensible."""

@@ -23,6 +23,8 @@ from pipeline.broker.waiting import BrokerUnreachable, until
 from pipeline.config.settings import Settings
 from pipeline.contracts.events import ItemVersion, LineEvent
 
+__all__ = ["publish_items", "publish_lines"]
+
 
 class ArticlePartitions:
     """The partition of each article, as the producer's default partitioner (Kafka's murmur2 of

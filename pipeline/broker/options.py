@@ -14,6 +14,8 @@ import faust
 
 from pipeline.config.settings import Settings
 
+__all__ = ["aiokafka_options", "faust_broker_options"]
+
 
 def bootstrap_servers(settings: Settings) -> list[str]:
     return [server.strip() for server in settings.kafka_bootstrap_servers.split(",") if server.strip()]

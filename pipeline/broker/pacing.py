@@ -8,6 +8,8 @@ from collections.abc import Iterable, Sequence
 
 from pipeline.contracts.events import LineEvent
 
+__all__ = ["at_rate", "at_speed", "in_time_order"]
+
 
 def in_time_order(archives: Iterable[Sequence[LineEvent]]) -> list[LineEvent]:
     """The lines of several archives as they happened: merged by ingest time, each archive's

@@ -24,6 +24,8 @@ from pipeline.broker.options import aiokafka_options
 from pipeline.broker.topics import CLASSIFICATION_TABLES, changelog_topics
 from pipeline.config.settings import Settings
 
+__all__ = ["ReprocessError", "reset_for_reprocessing"]
+
 _GONE_WITHIN_S = 30.0
 
 

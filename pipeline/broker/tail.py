@@ -18,6 +18,8 @@ from pipeline.console.visible import visible
 from pipeline.contracts.alert_filter import AlertFilter
 from pipeline.contracts.events import Alert
 
+__all__ = ["follow_alerts"]
+
 _REMEMBERED_IDS = 100_000
 
 

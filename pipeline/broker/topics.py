@@ -20,6 +20,8 @@ from pipeline.broker.options import aiokafka_options
 from pipeline.broker.waiting import until
 from pipeline.config.settings import Settings
 
+__all__ = ["alert_kind_topic", "ensure_topics_waiting", "pipeline_topics", "topic_configs"]
+
 CLASSIFICATION_TABLES = ("article_memory", "checkpoints", "alert_ledger", "partition_progress")
 """the tables that remember lines classified and alerts raised: what reprocessing empties"""
 TABLE_NAMES = (*CLASSIFICATION_TABLES, "item_ledger")

@@ -15,6 +15,8 @@ from aiokafka.errors import KafkaConnectionError, KafkaError, KafkaTimeoutError
 from pipeline.broker.access import raise_if_refused
 from pipeline.config.settings import Settings
 
+__all__ = ["BrokerUnreachable"]
+
 log = structlog.get_logger("pipeline.broker")
 T = TypeVar("T")
 

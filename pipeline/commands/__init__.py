@@ -5,3 +5,5 @@ share (``common``); ``pipeline.cli`` puts them together.
 May import ``pipeline.app`` and every other subpackage: ``domain``, ``contracts``, ``config``, ``console``,
 ``formats``, ``broker``, ``worker``, ``web`` and ``evaluation``.
 """
+
+__all__ = ["broker", "offline", "services"]

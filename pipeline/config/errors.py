@@ -12,6 +12,8 @@ from collections.abc import Callable, Sequence
 import yaml
 from pydantic import ValidationError
 
+__all__ = ["ConfigurationError", "validation_problems", "where_yaml_fails"]
+
 MOST_PROBLEMS_SHOWN = 3
 """one file with many mistakes still gives a line a person can read; fixing these shows the next"""
 

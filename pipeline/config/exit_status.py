@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from enum import IntEnum, unique
 
+__all__ = ["ExitStatus"]
+
 
 @unique
 class ExitStatus(IntEnum):

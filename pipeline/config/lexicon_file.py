@@ -13,6 +13,8 @@ from pipeline.config.yaml_files import validated_yaml
 from pipeline.domain.classifier import LineClassifier
 from pipeline.domain.lexicon import English, EnglishLexicon
 
+__all__ = ["load_classifier", "load_english"]
+
 
 class LexiconError(ConfigurationError):
     """The word lists cannot be used; the message names the file and the list."""

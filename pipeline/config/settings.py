@@ -11,6 +11,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from pipeline.config.errors import ConfigurationError, validation_problems
 
+__all__ = ["Settings", "read_settings"]
+
 PREFIXED = ("app_id", "topic_items", "topic_lines", "topic_classified", "topic_alerts", "topic_dlq")
 """the names a topic prefix goes before"""
 

@@ -9,6 +9,8 @@ from pipeline.config.errors import ConfigurationError
 from pipeline.config.yaml_files import validated_yaml
 from pipeline.domain.taxonomy import Taxonomy
 
+__all__ = ["load_taxonomy"]
+
 
 class TaxonomyError(ConfigurationError):
     """The taxonomy file cannot be used; the message names the file and the field."""

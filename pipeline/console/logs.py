@@ -17,6 +17,8 @@ from pipeline.console.chatter import LibraryChatter
 from pipeline.console.log_lines import human_line
 from pipeline.console.visible import visible
 
+__all__ = ["configure_logging"]
+
 _MULTILINE = frozenset({"exception", "stack"})
 """fields that are tracebacks: their lines stay lines"""
 

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import unicodedata
 
+__all__ = ["visible"]
+
 _SPELLING_JOINERS = frozenset("\u200c\u200d")
 _ESCAPED_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
 

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from pipeline.contracts.events import Alert
 
+__all__ = ["AlertFilter", "unknown_kinds"]
+
 
 def unknown_kinds(asked: Iterable[str], known: Iterable[str]) -> str | None:
     """None when every kind asked for is one the taxonomy raises; otherwise what to tell whoever asked,

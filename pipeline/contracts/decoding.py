@@ -17,6 +17,8 @@ from pydantic_core import ErrorDetails
 
 from pipeline.contracts.events import DeadLetter, DeadLetterReason, LineEvent
 
+__all__ = ["EventT", "Failure", "Origin", "dead_letter", "decode", "decode_line"]
+
 
 @dataclass(frozen=True)
 class Failure:

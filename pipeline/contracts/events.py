@@ -17,6 +17,21 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+__all__ = [
+    "Alert",
+    "ArticleId",
+    "ClassifiedLine",
+    "DeadLetter",
+    "ItemVersion",
+    "LineEvent",
+    "LineNo",
+    "LineText",
+    "Severity",
+    "SpeakerRef",
+    "TopicRef",
+    "event_id",
+]
+
 SCHEMA_VERSION: Literal[1] = 1
 _NAMESPACE = uuid.UUID("6f1c35e4-2b8e-5c3a-9a57-2c1f0b6d7e90")
 

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from pipeline.contracts.events import EVENT_MODELS, SCHEMA_VERSION
 
+__all__ = ["stale_schemas", "write_schemas"]
+
 
 def rendered_schemas() -> dict[str, str]:
     """File name -> schema text, for every event type."""

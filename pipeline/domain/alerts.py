@@ -15,6 +15,8 @@ from pipeline.domain.matching import CueIndex
 from pipeline.domain.taxonomy import AlertRule, Severity
 from pipeline.domain.text import fold
 
+__all__ = ["AlertLedger"]
+
 
 @dataclass(frozen=True)
 class AlertDecision:

@@ -13,6 +13,8 @@ from pipeline.domain.taxonomy import Taxonomy
 from pipeline.domain.text import plain
 from pipeline.domain.topics import TopicClassifier, TopicScore
 
+__all__ = ["LineClassifier"]
+
 
 @dataclass(frozen=True)
 class LineVerdict:

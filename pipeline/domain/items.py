@@ -23,6 +23,8 @@ from pydantic import BaseModel, ConfigDict
 
 from pipeline.domain.text import fold
 
+__all__ = ["ItemLedger", "split_version"]
+
 SIMILAR_ENOUGH = 0.6
 """how alike, word for word, a line must be to the line whose place it takes to be its correction"""
 

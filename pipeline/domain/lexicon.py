@@ -12,6 +12,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, model_validator
 
+__all__ = ["English", "EnglishLexicon"]
+
 
 def _lower_case(words: tuple[str, ...]) -> tuple[str, ...]:
     wrong = [w for w in words if not w or w != w.strip() or w != w.casefold()]

@@ -10,6 +10,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+__all__ = ["ArticleMemory"]
+
 MAX_SKIPPED = 1000
 
 

@@ -11,6 +11,8 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+__all__ = ["Taxonomy"]
+
 Severity = Literal["low", "medium", "high", "critical"]
 TopicId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 LabelCode = Annotated[

@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from functools import lru_cache
 from operator import itemgetter
 
+__all__ = ["fold", "plain"]
+
 _ONE_FOR_ONE = str.maketrans(
     {
         "\u2018": "'",

@@ -22,6 +22,8 @@ from pipeline.domain.classifier import LineClassifier
 from pipeline.domain.memory import ArticleMemory
 from pipeline.domain.text import plain
 
+__all__ = ["CasesError", "check", "load_cases"]
+
 
 class CasesError(ValueError):
     """A case file that cannot be read as cases; each problem is on a line of its own, with its file and line."""

@@ -18,6 +18,8 @@ from pydantic import BaseModel
 from pipeline.console.visible import visible
 from pipeline.contracts.events import Alert, ClassifiedLine, SpeakerRef
 
+__all__ = ["GoldenError", "differences", "golden_text", "read_golden", "records_of", "summary", "write_golden"]
+
 Record = dict[str, Any]
 
 

@@ -17,6 +17,8 @@ from typing import Any
 
 from pipeline.domain.taxonomy import Taxonomy
 
+__all__ = ["LabelCodes", "LabelsError", "build", "stale"]
+
 SPLITS = ("tune", "holdout")
 
 

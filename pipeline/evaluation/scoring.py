@@ -26,6 +26,8 @@ from pipeline.console.visible import visible
 from pipeline.domain.taxonomy import Taxonomy
 from pipeline.domain.text import fold
 
+__all__ = ["ScoringError", "evaluate", "read_jsonl"]
+
 
 class ScoringError(ValueError):
     """The labels name what the taxonomy does not have: scored as they are, it would count for nothing."""

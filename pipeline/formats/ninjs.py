@@ -21,6 +21,8 @@ from datetime import datetime
 from lxml import etree
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+__all__ = ["NinjsError", "read_item"]
+
 _BLOCKS = frozenset(
     {"p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "blockquote", "pre", "section", "article"}
 )

@@ -24,6 +24,19 @@ from pydantic import TypeAdapter, ValidationError
 from pipeline.contracts.events import ArticleId, ItemVersion, LineEvent
 from pipeline.formats.ninjs import NinjsError, is_ninjs, item_lines, read_item
 
+__all__ = [
+    "Rejected",
+    "SourceFormat",
+    "SourcedLine",
+    "in_reading_order",
+    "is_ninjs_source",
+    "item_version",
+    "read_events",
+    "read_items",
+    "read_lines",
+    "screen",
+]
+
 SourceFormat = Literal["auto", "text", "jsonl", "ninjs"]
 _BOM = b"\xef\xbb\xbf"
 

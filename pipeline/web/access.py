@@ -22,6 +22,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from pipeline.config.settings import Settings
 
+__all__ = ["refusal_to_serve"]
+
 MIN_TOKEN_CHARS = 16
 SESSION_COOKIE = "news_session"
 SESSION_SECONDS = 12 * 3600

@@ -28,6 +28,8 @@ from pipeline.web.article_lines import ArticleLines
 from pipeline.web.metrics import ServeMetrics
 from pipeline.web.topic_history import read_back_then_follow
 
+__all__ = ["serve"]
+
 log = structlog.get_logger("pipeline.http")
 
 

@@ -35,6 +35,8 @@ from pipeline.web.metrics import WebhookMetrics
 from pipeline.web.webhook_offsets import PendingDeliveries
 from pipeline.web.webhooks import Subscriber, delay_before, signed_headers, worth_retrying
 
+__all__ = ["run_webhooks"]
+
 log = structlog.get_logger("pipeline.web.webhooks")
 
 _LAST_COMMIT_S = 5.0

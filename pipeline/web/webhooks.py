@@ -25,6 +25,8 @@ from pydantic import BaseModel, ConfigDict, Field, HttpUrl, SecretStr, Validatio
 from pipeline.config.errors import ConfigurationError, validation_problems, where_yaml_fails
 from pipeline.contracts.alert_filter import AlertFilter
 
+__all__ = ["load_webhooks"]
+
 SIGNATURE_HEADER = "X-News-Signature"
 TIMESTAMP_HEADER = "X-News-Timestamp"
 EVENT_ID_HEADER = "X-News-Event-Id"

@@ -22,6 +22,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
 
+__all__ = ["CpuBudget"]
+
 
 class OverBudget(BaseException):
     def __init__(self, seconds: float) -> None:

@@ -50,6 +50,8 @@ from pipeline.worker.cpu_budget import CpuBudget
 from pipeline.worker.processing import classify_line, raise_alerts, split_item
 from pipeline.worker.sequencing import Jump, OffsetSequencer
 
+__all__ = ["ItemDelivery", "LineDelivery", "position_key"]
+
 MAX_OPEN_CHECKPOINTS = 2_000
 """per partition; beyond it (commits stalled for that long) the oldest are dropped, and a
 line read again from before them is refused as a duplicate rather than replayed"""

@@ -25,6 +25,8 @@ from faust.transport.consumer import Consumer
 from faust.transport.drivers import aiokafka as faust_aiokafka
 from faust.types import TP
 
+__all__ = ["count_gap_offsets_once", "idempotent_producer"]
+
 _original_add_gap = Consumer._add_gap
 _original_ack = Consumer.ack
 

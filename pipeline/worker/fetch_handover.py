@@ -33,6 +33,8 @@ from faust.transport.drivers.aiokafka import Consumer
 from faust.types import TP, Message
 from mode import ServiceT
 
+__all__ = ["FetchHandOverConsumer"]
+
 YIELD_EVERY = 100
 """Messages handed over between turns given to the event loop, as in Faust's loop."""
 

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import gc
 
+__all__ = ["collect_for_a_long_run"]
+
 YOUNG_COLLECTION_EVERY = 20_000
 """net allocations of container objects between two collections of the youngest generation"""
 OLDER_COLLECTION_EVERY = 20

@@ -17,6 +17,8 @@ from pipeline.domain.memory import ArticleMemory
 from pipeline.worker.cpu_budget import CpuBudget
 from pipeline.worker.processing import classify_line, raise_alerts, split_item
 
+__all__ = ["ItemSplitter", "classify_events"]
+
 
 def classify_events(
     classifier: LineClassifier,

@@ -31,6 +31,8 @@ from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
+__all__ = ["SEEK_AFTER_S"]
+
 SEEK_AFTER_S = 5.0
 """how long a partition waits for a seek to bring it where it should be before one is asked for again"""
 

@@ -42,6 +42,8 @@ from pipeline.worker.delivery import (
 )
 from pipeline.worker.sequencing import SEEK_AFTER_S, Jump
 
+__all__ = ["Batches", "EventProducer", "Tables", "messages_of", "produce_and_ack", "seek_when_overdue"]
+
 log = structlog.get_logger("pipeline.worker")
 
 LOG_STARTS_TIMEOUT_S = 10.0

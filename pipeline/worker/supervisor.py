@@ -26,6 +26,8 @@ from aiokafka import TopicPartition
 from pipeline.config.exit_status import ExitStatus
 from pipeline.worker.watchdog import ProgressWatch, group_progress
 
+__all__ = ["StallCheck", "supervise", "worker_command"]
+
 log = structlog.get_logger("pipeline.worker.supervisor")
 _PR_SET_PDEATHSIG = 1
 _FINAL = frozenset({ExitStatus.OK, ExitStatus.BROKER_REFUSED, ExitStatus.CONFIGURATION_INVALID})

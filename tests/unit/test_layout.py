@@ -4,6 +4,7 @@ importing only the parts its docstring names, and no import cycle between module
 from __future__ import annotations
 
 import ast
+import importlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -98,3 +99,43 @@ def test_no_module_imports_itself_back_at_load() -> None:
 
     for name in graph:
         visit(name, ())
+
+
+def public_surface(module: str) -> set[str] | None:
+    """The names a module's ``__all__`` lists, or None when it has none."""
+    path = PACKAGE.joinpath(*module.split(".")[1:])
+    path = path / "__init__.py" if path.is_dir() else path.with_suffix(".py")
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Assign) and any(getattr(target, "id", None) == "__all__" for target in node.targets):
+            return set(ast.literal_eval(node.value))
+    return None
+
+
+def test_what_a_subpackage_takes_from_another_is_that_modules_public_surface() -> None:
+    """Across subpackages, a module is used only through what its ``__all__`` offers: a name taken
+    from outside it is one its authors meant to be taken, and changing it is a change to its surface."""
+    outside: dict[str, list[str]] = {}
+    for name, path in modules():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("pipeline.")):
+                continue
+            if node.module.split(".")[:2] == name.split(".")[:2]:
+                continue
+            surface = public_surface(node.module) or set()
+            taken = [alias.name for alias in node.names if alias.name not in surface]
+            if taken:
+                outside.setdefault(f"{name} <- {node.module}", []).extend(taken)
+    assert outside == {}
+
+
+def test_every_name_a_public_surface_lists_is_there() -> None:
+    for name, path in modules():
+        surface = public_surface(name)
+        if not surface:
+            continue
+        module = importlib.import_module(name)
+        submodules = {child.stem for child in path.parent.glob("*.py")} | {
+            child.parent.name for child in path.parent.glob("*/__init__.py")
+        }
+        absent = {n for n in surface if not hasattr(module, n) and not (path.name == "__init__.py" and n in submodules)}
+        assert not absent, f"{name}.__all__ lists {sorted(absent)}"

@@ -44,12 +44,6 @@ from pipeline.domain.phrases.words import (
 )
 
 __all__ = [
-    "ATTACHING_PREPOSITIONS",
-    "CLAUSE_WORDS",
-    "DOCUMENTS",
-    "POSSESSIVE_PRONOUNS",
-    "SPOKESPEOPLE",
-    "SUBORDINATORS",
     "Token",
     "as_written",
     "complement_head",
