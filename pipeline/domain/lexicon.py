@@ -94,6 +94,16 @@ class EnglishLexicon(BaseModel):
     transcript_honorifics: Words
     transcript_office_words: Words
     transcript_unnamed_labels: Words
+    quoting_verbs: Words
+    citing_verbs: Words
+    framing_participles: Words
+    reported_passives: Words
+    finding_nouns: Words
+    finding_verbs: Words
+    statement_kinds: Words
+    statement_release_verbs: Words
+    heading_documents: Words
+    heading_release_verbs: Words
 
     @model_validator(mode="after")
     def _subsets_of_the_reporting_verbs(self) -> EnglishLexicon:
@@ -166,6 +176,16 @@ class English:
     transcript_honorifics: frozenset[str]
     transcript_office_words: frozenset[str]
     transcript_unnamed_labels: frozenset[str]
+    quoting_verbs: tuple[str, ...]
+    citing_verbs: tuple[str, ...]
+    framing_participles: tuple[str, ...]
+    reported_passives: tuple[str, ...]
+    finding_nouns: tuple[str, ...]
+    finding_verbs: tuple[str, ...]
+    statement_kinds: tuple[str, ...]
+    statement_release_verbs: tuple[str, ...]
+    heading_documents: tuple[str, ...]
+    heading_release_verbs: tuple[str, ...]
     not_names: frozenset[str]
     """capitalised words that end or open no name, the calendar's among them"""
     roles_and_bodies: frozenset[str]
@@ -213,7 +233,24 @@ class English:
         )
 
 
-_ORDERED = frozenset({"reporting_verbs", "name_particles", "abbreviated_titles", "closing_verbs"})
+_ORDERED = frozenset(
+    {
+        "reporting_verbs",
+        "name_particles",
+        "abbreviated_titles",
+        "closing_verbs",
+        "quoting_verbs",
+        "citing_verbs",
+        "framing_participles",
+        "reported_passives",
+        "finding_nouns",
+        "finding_verbs",
+        "statement_kinds",
+        "statement_release_verbs",
+        "heading_documents",
+        "heading_release_verbs",
+    }
+)
 """lists that build a pattern, whose alternation keeps the order the file gives"""
 _BUILT = frozenset(
     {"time_words", "kin_name_words", "transcript_honorifics", "transcript_office_words", "transcript_unnamed_labels"}

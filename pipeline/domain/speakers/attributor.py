@@ -7,7 +7,7 @@ from pipeline.domain import phrases
 from pipeline.domain.memory import ArticleMemory
 from pipeline.domain.names import Directory, Entity
 from pipeline.domain.speakers.context import LineContext
-from pipeline.domain.speakers.headings import STATEMENT_BY, byline, is_heading, without_dateline
+from pipeline.domain.speakers.headings import byline, is_heading, statement_by, without_dateline
 from pipeline.domain.speakers.resolution import resolve_phrase
 from pipeline.domain.speakers.speaker import Attribution, Speaker
 from pipeline.domain.speakers.strategies import find_speaker
@@ -37,7 +37,7 @@ def _speaker_and_floor(context: LineContext, label: SpeakerLabel | None) -> tupl
     """The line's speaker, and who holds the floor after it."""
     english = context.english
     memory = context.memory
-    author = STATEMENT_BY.match(context.text) if label is None else None
+    author = statement_by(context.english).match(context.text) if label is None else None
     if label is not None:
         speaker = _labelled(context, label.name)
         return speaker, speaker.name if speaker else None

@@ -5,6 +5,7 @@ a finding held by someone, and a "Name:" prefix."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import cache
 
 from pipeline.domain import phrases
@@ -15,13 +16,6 @@ from pipeline.domain.speakers.resolution import resolve_phrase
 from pipeline.domain.speakers.speaker import Speaker
 
 _COLON_PREFIX = re.compile(r"^\s*([A-Z][^:\"]{1,60}?):\s+\S")
-_QUOTED_AS = re.compile(r"\b(?:quoted|cited) (?!by\b)((?:[\w.'-]+ ){1,8}?)as saying\b")
-_QUOTED_BY = re.compile(r"\b(?:was|were) (?:quoted|cited) by [^.;:\"]{1,80}? as saying\b")
-# "..., the agency reported, citing X" and "The agency, citing X, said".
-_CITING = re.compile(
-    r"\b(?:reported|reports|said|says|added|wrote),? citing "
-    r"|, citing (?=[^,;:\"]{2,80}, (?:said|says|reported|reports|added|wrote)\b)"
-)
 
 
 @cache
@@ -33,24 +27,52 @@ def _closing_pattern(english: English) -> re.Pattern[str]:
     )
 
 
-_STATEMENT_QUOTED = re.compile(r'^\W*[Ii]n an? (?:joint |written |separate |brief )?statement(?: [^,"]{1,40})?,\s*"')
-_STATEMENT_AUTHOR = re.compile(
-    r"\bstatement (?:(?:was |were )?(?:issued|released|published|signed|sent|posted) )?(?:on behalf of|by|from) "
-)
-_FRAMED_SOURCES = (
-    re.compile(
-        r"\bwith (?P<source>(?:[\w.'-]+ ){1,6}?)(?P<frame>saying|adding|warning|accusing|insisting|claiming|"
-        r"noting|arguing|stressing|urging|calling for|demanding)\b"
-    ),
-    re.compile(
-        r"\b(?:is|are|was|were) (?P<frame>said|reported|believed|estimated|thought) by "
-        r"(?P<source>(?:[\w.'-]+ ){1,6}?)to\b"
-    ),
-)
-_FINDING_BY = re.compile(
-    r"\b(?P<finding>(?:determination|finding|assessment|conclusion|judge?ment)s?)"
-    r" (?:(?:made|reached|issued|announced|published) )?by (?P<holder>[^,.;:\"]{2,80}?) that\b"
-)
+def _alternation(words: tuple[str, ...]) -> str:
+    return "|".join(map(re.escape, words))
+
+
+@dataclass(frozen=True)
+class _Frames:
+    """The patterns of framed attributions, built from the word lists once per ``English``."""
+
+    quoted_as: re.Pattern[str]
+    quoted_by: re.Pattern[str]
+    citing: re.Pattern[str]
+    statement_quoted: re.Pattern[str]
+    statement_author: re.Pattern[str]
+    framed_sources: tuple[re.Pattern[str], ...]
+    finding_by: re.Pattern[str]
+
+
+@cache
+def _frames(english: English) -> _Frames:
+    quoting, citing = _alternation(english.quoting_verbs), _alternation(english.citing_verbs)
+    return _Frames(
+        quoted_as=re.compile(rf"\b(?:{quoting}) (?!by\b)((?:[\w.'-]+ ){{1,8}}?)as saying\b"),
+        quoted_by=re.compile(rf"\b(?:was|were) (?:{quoting}) by [^.;:\"]{{1,80}}? as saying\b"),
+        # "..., the agency reported, citing X" and "The agency, citing X, said".
+        citing=re.compile(rf"\b(?:{citing}),? citing |, citing (?=[^,;:\"]{{2,80}}, (?:{citing})\b)"),
+        statement_quoted=re.compile(
+            rf'^\W*[Ii]n an? (?:(?:{_alternation(english.statement_kinds)}) )?statement(?: [^,"]{{1,40}})?,\s*"'
+        ),
+        statement_author=re.compile(
+            rf"\bstatement (?:(?:was |were )?(?:{_alternation(english.statement_release_verbs)}) )?"
+            r"(?:on behalf of|by|from) "
+        ),
+        framed_sources=(
+            re.compile(
+                rf"\bwith (?P<source>(?:[\w.'-]+ ){{1,6}}?)(?P<frame>{_alternation(english.framing_participles)})\b"
+            ),
+            re.compile(
+                rf"\b(?:is|are|was|were) (?P<frame>{_alternation(english.reported_passives)}) by "
+                r"(?P<source>(?:[\w.'-]+ ){1,6}?)to\b"
+            ),
+        ),
+        finding_by=re.compile(
+            rf"\b(?P<finding>(?:{_alternation(english.finding_nouns)})s?)"
+            rf" (?:(?:{_alternation(english.finding_verbs)}) )?by (?P<holder>[^,.;:\"]{{2,80}}?) that\b"
+        ),
+    )
 
 
 def colon_prefix(context: LineContext) -> Speaker | None:
@@ -69,11 +91,11 @@ def quoted_as_saying(context: LineContext) -> Speaker | None:
     text = context.text
     if "quoted" not in text and "cited" not in text:
         return None
-    quoted_as = _QUOTED_AS.search(text)
+    quoted_as = _frames(english).quoted_as.search(text)
     if quoted_as is not None:
         quoted = phrases.strip_subject(english, phrases.tokens_in(english, text, quoted_as.span(1)))
         return resolve_phrase(context, quoted, 0, "quoted") if quoted else None
-    quoted_by = _QUOTED_BY.search(text)
+    quoted_by = _frames(english).quoted_by.search(text)
     if quoted_by is None:
         return None
     before = phrases.phrase_before(english, phrases.tokens(english, text[: quoted_by.start()]), quoted_by.start())
@@ -87,7 +109,7 @@ def citing(context: LineContext) -> Speaker | None:
     english = context.english
     if "citing" not in context.text:
         return None
-    cited_at = _CITING.search(context.text)
+    cited_at = _frames(english).citing.search(context.text)
     if cited_at is None or _attributed_before(context, cited_at.start()):
         return None
     cited = phrases.strip_subject(
@@ -132,7 +154,7 @@ def statement_quoted(context: LineContext) -> Speaker | None:
     """'In a joint statement, "Ruritania and Korvia urged both parties ..."': the statement is
     quoted from its own first words, and the subject of its verb is who issued it."""
     english = context.english
-    opening = _STATEMENT_QUOTED.match(context.text)
+    opening = _frames(english).statement_quoted.match(context.text)
     if opening is None:
         return None
     verb = verb_pattern(english).search(context.text, opening.end())
@@ -148,7 +170,7 @@ def statement_author(context: LineContext) -> Speaker | None:
     after someone's own words ("X said in a statement by ...") leaves them to be the speaker, and
     one talked about mid-sentence is not what the line is."""
     english = context.english
-    named = _STATEMENT_AUTHOR.search(context.text)
+    named = _frames(english).statement_author.search(context.text)
     if named is None or context.quoted(named.start()):
         return None
     earlier = verb_pattern(english).search(context.text, 0, named.start())
@@ -191,7 +213,7 @@ def framed_source(context: LineContext) -> Speaker | None:
     text = context.text
     if "with" not in text and " by " not in text:
         return None
-    for frame in _FRAMED_SOURCES:
+    for frame in _frames(english).framed_sources:
         found = frame.search(text)
         if found is None or context.quoted(found.start()):
             continue
@@ -207,7 +229,7 @@ def finding_of(context: LineContext) -> Speaker | None:
     english = context.english
     if "that" not in context.text:
         return None
-    found = _FINDING_BY.search(context.text)
+    found = _frames(english).finding_by.search(context.text)
     if found is None or context.quoted(found.start()):
         return None
     holder = phrases.strip_subject(english, phrases.tokens_in(english, context.text, found.span("holder")))

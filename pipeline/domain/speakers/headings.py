@@ -5,6 +5,7 @@ Richard Mills"), and the headings around a speech (a title, a place, a date) tha
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from pipeline.domain.lexicon import English
 from pipeline.domain.names import Directory, Entity
@@ -14,10 +15,18 @@ _DATELINE = re.compile(
     r"^(?P<place>[A-Z][A-Z .'/-]{2,40}?)(?:,\s*[A-Z][A-Za-z.' ]{2,30}?)?(?:,\s*[A-Z][a-z]{2,9}\.?\s+\d{1,2})?"
     r"(?:\s*\([^)]{1,40}\))?\s*(?P<mark>-+|:)(?:\s|(?<=[A-Z]-)(?=[A-Z]))"
 )
-STATEMENT_BY = re.compile(
-    r"^\s*(?:The following )?(?:statement|remarks|message|letter) (?:by|from|of) "
-    r"(?P<who>[^:\"]{2,80}?)(?: (?:was|were|is) (?:issued|released|delivered|made)[^:\"]{0,40})?:\s*$"
-)
+
+
+@cache
+def statement_by(english: English) -> re.Pattern[str]:
+    """A heading that hands the floor to a statement's author: "The following statement by X was issued today:"."""
+    return re.compile(
+        rf"^\s*(?:The following )?(?:{'|'.join(map(re.escape, english.heading_documents))}) (?:by|from|of) "
+        rf"(?P<who>[^:\"]{{2,80}}?)(?: (?:was|were|is) (?:{'|'.join(map(re.escape, english.heading_release_verbs))})"
+        r"[^:\"]{0,40})?:\s*$"
+    )
+
+
 _BYLINE_WORD = re.compile(r"[A-Za-z][\w'.-]*")
 _SENTENCE_CLOSERS = frozenset(".?!\"'")
 
