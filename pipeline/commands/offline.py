@@ -116,7 +116,10 @@ def evaluate(
 
 def cases(
     path: Annotated[
-        Path, typer.Argument(help="a case file, or a folder of them (see evaluation/cases/README.md)")
+        Path,
+        typer.Argument(
+            help="a case file or a folder of them (see evaluation/cases/README.md); run from the repository"
+        ),
     ] = Path("evaluation/cases"),
 ) -> None:
     """Check the rule cases: lines of copy with the speaker, topics and alerts they must get."""

@@ -42,5 +42,5 @@ class ExitStatus(IntEnum):
     case that fails (``cases``)"""
 
     CONFIGURATION_INVALID = 8
-    """a setting, the taxonomy file or the webhooks file cannot be used: one line names the file (or
+    """a setting, the taxonomy file, the word lists or the webhooks file cannot be used: one line names the file (or
     the variable), the field and what was expected; started again, the command would fail the same way"""

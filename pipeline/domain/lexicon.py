@@ -104,6 +104,11 @@ class EnglishLexicon(BaseModel):
     statement_release_verbs: Words
     heading_documents: Words
     heading_release_verbs: Words
+    issued_documents_also: Words
+    referring_documents_also: Words
+    subordinate_openers: Words
+    phrase_trailers_also: Words
+    not_subject_openers_also: Words
 
     @model_validator(mode="after")
     def _subsets_of_the_reporting_verbs(self) -> EnglishLexicon:
@@ -138,7 +143,6 @@ class English:
     continuation_openers: frozenset[str]
     continuation_subjects: frozenset[str]
     continuation_modals: frozenset[str]
-    calendar_words: frozenset[str]
     time_words: frozenset[str]
     time_leaders: frozenset[str]
     indefinite_pronouns: frozenset[str]
@@ -169,8 +173,6 @@ class English:
     spokespeople: frozenset[str]
     unnamed_officials: frozenset[str]
     source_modifiers: frozenset[str]
-    documents: frozenset[str]
-    generic_body_heads: frozenset[str]
     kin_name_words: dict[str, frozenset[str]]
     carrier_words: frozenset[str]
     transcript_honorifics: frozenset[str]
@@ -212,8 +214,8 @@ class English:
             for name, value in lexicon
             if name in _AS_GIVEN
         }
-        calendar = read["calendar_words"]
-        documents = read["documents"]
+        calendar = frozenset(lexicon.calendar_words)
+        documents = frozenset(lexicon.documents)
         return cls(
             **read,
             time_words=calendar | frozenset(lexicon.time_words),
@@ -224,12 +226,16 @@ class English:
             transcript_unnamed_labels=frozenset(word.upper() for word in lexicon.transcript_unnamed_labels),
             not_names=frozenset(lexicon.not_names) | calendar,
             roles_and_bodies=read["role_words"] | read["organisation_heads"],
-            issued_documents=documents | {"notice"},
-            referring_documents=documents | {"document"},
-            referring_heads=documents | {"document"} | read["generic_body_heads"],
-            trailers_after_phrase=read["subject_trailers"] | {"on", "in", "of"},
-            not_subject_openers=read["clause_openers"] | read["relative_pronouns"] | {"which"},
-            subordinate_boundaries=read["subordinators"] | {"although", "because", "if"},
+            issued_documents=documents | frozenset(lexicon.issued_documents_also),
+            referring_documents=documents | frozenset(lexicon.referring_documents_also),
+            referring_heads=documents
+            | frozenset(lexicon.referring_documents_also)
+            | frozenset(lexicon.generic_body_heads),
+            trailers_after_phrase=read["subject_trailers"] | frozenset(lexicon.phrase_trailers_also),
+            not_subject_openers=read["clause_openers"]
+            | read["relative_pronouns"]
+            | frozenset(lexicon.not_subject_openers_also),
+            subordinate_boundaries=read["subordinators"] | frozenset(lexicon.subordinate_openers),
         )
 
 

@@ -70,8 +70,6 @@ def negated(english: English, text: str, start: int, end: int) -> bool:
     return (
         bool(before and (before[-1] in english.negations or before[-1].endswith("n't")))
         or before[-2:] in (["declined", "to"], ["refused", "to"], ["failed", "to"])
+        # "said no decision had been made" states something; "offered no details" does not.
         or (after == ["no"] and text[start:end].casefold() not in english.verbs_stating_content)
     )
-
-
-# "said no decision had been made" states something; "offered no details" does not.
