@@ -12,6 +12,7 @@ from functools import cache
 
 from pipeline.domain.learned_roles import learned_roles
 from pipeline.domain.lexicon import English
+from pipeline.domain.matching import literal_alternation
 from pipeline.domain.names import Directory, Entity, Mention, name_after_body
 from pipeline.domain.text import last_span_before
 
@@ -22,7 +23,7 @@ def _name_run_pattern(english: English) -> re.Pattern[str]:
     (see speakers)."""
     return re.compile(
         r"[A-Z](?<![\w'].)[A-Za-z'.-]*"  # the check after the capital lets the engine skip to capitals
-        rf"(?:\s+(?:(?:{'|'.join(map(re.escape, english.name_particles))})\s+)?(?:(?:al|el)-)?[A-Z][A-Za-z'.-]*)+"
+        rf"(?:\s+(?:(?:{literal_alternation(english.name_particles)})\s+)?(?:(?:al|el)-)?[A-Z][A-Za-z'.-]*)+"
     )
 
 

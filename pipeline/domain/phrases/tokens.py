@@ -7,6 +7,7 @@ from bisect import bisect_right
 from functools import cache
 
 from pipeline.domain.lexicon import English
+from pipeline.domain.matching import literal_alternation
 from pipeline.domain.text import last_span_before
 
 Token = re.Match[str]  # a token is its match: text, start and end without building anything
@@ -18,7 +19,7 @@ def token_pattern(english: English) -> re.Pattern[str]:
     return re.compile(
         r"(?:[A-Z]\.){2,}(?:-[A-Za-z]+)*"  # "U.N.", "U.N.-backed"
         # titles cut short: "Lt.", "Gov."
-        + rf"|(?:{'|'.join(re.escape(title.capitalize()) for title in english.abbreviated_titles)})\.(?=\s)"
+        + rf"|(?:{literal_alternation([title.capitalize() for title in english.abbreviated_titles])})\.(?=\s)"
         + r"|[A-Za-z](?:[A-Za-z0-9'-]|\.(?=[A-Za-z]))*|[,;:\"()]|-(?=\s)|\S"  # "M23", "G7" are one word
     )
 

@@ -7,13 +7,14 @@ from functools import cache
 from itertools import pairwise
 
 from pipeline.domain.lexicon import English
+from pipeline.domain.matching import literal_alternation
 from pipeline.domain.phrases.tokens import Token
 
 
 @cache
 def name_particle_pattern(english: English) -> re.Pattern[str]:
     """A particle inside a name, alone or joined to what follows: "von", "al-Sisi"."""
-    return re.compile(rf"^(?:{'|'.join(map(re.escape, english.name_particles))})(?:-[A-Z][\w'-]*)?$")
+    return re.compile(rf"^(?:{literal_alternation(english.name_particles)})(?:-[A-Z][\w'-]*)?$")
 
 
 def is_title_word(english: English, word: str) -> bool:

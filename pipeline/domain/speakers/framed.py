@@ -10,6 +10,7 @@ from functools import cache
 
 from pipeline.domain import phrases
 from pipeline.domain.lexicon import English
+from pipeline.domain.matching import literal_alternation
 from pipeline.domain.speakers.context import LineContext
 from pipeline.domain.speakers.reporting_verbs import verb_pattern
 from pipeline.domain.speakers.resolution import resolve_phrase
@@ -22,13 +23,9 @@ _COLON_PREFIX = re.compile(r"^\s*([A-Z][^:\"]{1,60}?):\s+\S")
 def _closing_pattern(english: English) -> re.Pattern[str]:
     """A saying verb with at most eight words after it to the end of the line."""
     return re.compile(
-        rf"(?<![\w'-])(?:{'|'.join(map(re.escape, english.closing_verbs))})(?![\w-])"
+        rf"(?<![\w'-])(?:{literal_alternation(english.closing_verbs)})(?![\w-])"
         r"(?=(?:[^A-Za-z]+[A-Za-z]+){0,8}[^A-Za-z]*$)"  # words and gaps alternate, so this cannot backtrack far
     )
-
-
-def _alternation(words: tuple[str, ...]) -> str:
-    return "|".join(map(re.escape, words))
 
 
 @dataclass(frozen=True)
@@ -46,31 +43,32 @@ class _Frames:
 
 @cache
 def _frames(english: English) -> _Frames:
-    quoting, citing = _alternation(english.quoting_verbs), _alternation(english.citing_verbs)
+    quoting, citing = literal_alternation(english.quoting_verbs), literal_alternation(english.citing_verbs)
     return _Frames(
         quoted_as=re.compile(rf"\b(?:{quoting}) (?!by\b)((?:[\w.'-]+ ){{1,8}}?)as saying\b"),
         quoted_by=re.compile(rf"\b(?:was|were) (?:{quoting}) by [^.;:\"]{{1,80}}? as saying\b"),
         # "..., the agency reported, citing X" and "The agency, citing X, said".
         citing=re.compile(rf"\b(?:{citing}),? citing |, citing (?=[^,;:\"]{{2,80}}, (?:{citing})\b)"),
         statement_quoted=re.compile(
-            rf'^\W*[Ii]n an? (?:(?:{_alternation(english.statement_kinds)}) )?statement(?: [^,"]{{1,40}})?,\s*"'
+            rf'^\W*[Ii]n an? (?:(?:{literal_alternation(english.statement_kinds)}) )?statement(?: [^,"]{{1,40}})?,\s*"'
         ),
         statement_author=re.compile(
-            rf"\bstatement (?:(?:was |were )?(?:{_alternation(english.statement_release_verbs)}) )?"
+            rf"\bstatement (?:(?:was |were )?(?:{literal_alternation(english.statement_release_verbs)}) )?"
             r"(?:on behalf of|by|from) "
         ),
         framed_sources=(
             re.compile(
-                rf"\bwith (?P<source>(?:[\w.'-]+ ){{1,6}}?)(?P<frame>{_alternation(english.framing_participles)})\b"
+                r"\bwith (?P<source>(?:[\w.'-]+ ){1,6}?)"
+                rf"(?P<frame>{literal_alternation(english.framing_participles)})\b"
             ),
             re.compile(
-                rf"\b(?:is|are|was|were) (?P<frame>{_alternation(english.reported_passives)}) by "
+                rf"\b(?:is|are|was|were) (?P<frame>{literal_alternation(english.reported_passives)}) by "
                 r"(?P<source>(?:[\w.'-]+ ){1,6}?)to\b"
             ),
         ),
         finding_by=re.compile(
-            rf"\b(?P<finding>(?:{_alternation(english.finding_nouns)})s?)"
-            rf" (?:(?:{_alternation(english.finding_verbs)}) )?by (?P<holder>[^,.;:\"]{{2,80}}?) that\b"
+            rf"\b(?P<finding>(?:{literal_alternation(english.finding_nouns)})s?)"
+            rf" (?:(?:{literal_alternation(english.finding_verbs)}) )?by (?P<holder>[^,.;:\"]{{2,80}}?) that\b"
         ),
     )
 

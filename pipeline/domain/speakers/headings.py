@@ -8,6 +8,7 @@ import re
 from functools import cache
 
 from pipeline.domain.lexicon import English
+from pipeline.domain.matching import literal_alternation
 from pipeline.domain.names import Directory, Entity
 from pipeline.domain.speakers.context import LineContext
 
@@ -21,8 +22,8 @@ _DATELINE = re.compile(
 def statement_by(english: English) -> re.Pattern[str]:
     """A heading that hands the floor to a statement's author: "The following statement by X was issued today:"."""
     return re.compile(
-        rf"^\s*(?:The following )?(?:{'|'.join(map(re.escape, english.heading_documents))}) (?:by|from|of) "
-        rf"(?P<who>[^:\"]{{2,80}}?)(?: (?:was|were|is) (?:{'|'.join(map(re.escape, english.heading_release_verbs))})"
+        rf"^\s*(?:The following )?(?:{literal_alternation(english.heading_documents)}) (?:by|from|of) "
+        rf"(?P<who>[^:\"]{{2,80}}?)(?: (?:was|were|is) (?:{literal_alternation(english.heading_release_verbs)})"
         r"[^:\"]{0,40})?:\s*$"
     )
 
