@@ -17,6 +17,7 @@ from pydantic import BaseModel
 
 from pipeline.console.visible import visible
 from pipeline.contracts.events import Alert, ClassifiedLine, SpeakerRef
+from pipeline.evaluation.scoring import json_lines
 
 __all__ = ["GoldenError", "differences", "golden_text", "read_golden", "records_of", "summary", "write_golden"]
 
@@ -70,13 +71,7 @@ class GoldenError(ValueError):
 
 def read_golden(path: Path, with_lines: bool) -> list[Record]:
     records: list[Record] = []
-    for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not text.strip():
-            continue
-        try:
-            record = json.loads(text)
-        except json.JSONDecodeError as error:
-            raise GoldenError(f"{path}:{number}: not JSON: {error.msg}") from error
+    for number, record in json_lines(path, GoldenError):
         if not isinstance(record, dict) or record.get("record") not in ("alert", "line"):
             raise GoldenError(f"{path}:{number}: a golden record is an object with record 'alert' or 'line'")
         if record["record"] == "alert" or with_lines:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -355,15 +355,17 @@ def _score_alerts(
             )
 
 
-def read_jsonl(path: Path) -> list[dict[str, Any]]:
-    records = []
+def json_lines(path: Path, error: type[ValueError] = ValueError) -> Iterator[tuple[int, Any]]:
+    """Each line of a JSONL file that is not blank, with its number, read as JSON; a line that is not
+    JSON raises ``error`` naming the file and the line."""
     for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not raw.strip():
             continue
         try:
-            record = json.loads(raw)
-        except json.JSONDecodeError as error:
-            raise ValueError(f"{path}:{number}: not JSON: {error.msg}") from error
-        if isinstance(record, dict):
-            records.append(record)
-    return records
+            yield number, json.loads(raw)
+        except json.JSONDecodeError as problem:
+            raise error(f"{path}:{number}: not JSON: {problem.msg}") from problem
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    return [record for _, record in json_lines(path) if isinstance(record, dict)]
