@@ -426,15 +426,20 @@ async def alerts_committed(settings: Settings, group: str) -> dict[int, int]:
     return {partition: committed.get(partition, 0) for partition in range(settings.partitions)}
 
 
+def desk_subscribing(desk: Receiver, tmp_path: Path, env: dict[str, str], secret: str) -> tuple[Path, dict[str, str]]:
+    """A webhooks file with the one subscriber ``desk``, and the sink's environment with its secret."""
+    config = tmp_path / "webhooks.yaml"
+    config.write_text(f"webhooks:\n  - {{name: desk, url: '{desk.url}', secret_env: DESK_SECRET}}\n")
+    return config, {**os.environ, **env, "DESK_SECRET": secret}
+
+
 def test_alerts_published_while_the_sink_was_stopped_are_posted_when_it_starts_again(
     kafka_broker: str, tmp_path: Path
 ) -> None:
     env = isolated_env(kafka_broker)
     settings = settings_for(env)
     desk = Receiver(200)
-    config = tmp_path / "webhooks.yaml"
-    config.write_text(f"webhooks:\n  - {{name: desk, url: '{desk.url}', secret_env: DESK_SECRET}}\n")
-    sink_env = {**os.environ, **env, "DESK_SECRET": "desk-secret-7"}
+    config, sink_env = desk_subscribing(desk, tmp_path, env, "desk-secret-7")
     article = f"restart-{uuid.uuid4().hex[:8]}"
     first, *meanwhile = [alert_on(article, line_no=n) for n in range(1, 4)]
     group = f"{settings.app_id}-webhooks"
@@ -458,10 +463,8 @@ def test_a_sink_stopped_with_sigterm_commits_what_it_posted_and_exits_at_once(
     env = isolated_env(kafka_broker)
     settings = settings_for(env)
     desk = Receiver(200)
-    config = tmp_path / "webhooks.yaml"
-    config.write_text(f"webhooks:\n  - {{name: desk, url: '{desk.url}', secret_env: DESK_SECRET}}\n")
     # No commit falls due while it runs: only the one it makes as it stops can move the group's offsets.
-    sink_env = {**os.environ, **env, "DESK_SECRET": "desk-secret-8", "NEWS_COMMIT_INTERVAL_S": "600"}
+    config, sink_env = desk_subscribing(desk, tmp_path, {**env, "NEWS_COMMIT_INTERVAL_S": "600"}, "desk-secret-8")
     alerts = [alert_on(f"stop-{uuid.uuid4().hex[:8]}", line_no=n) for n in range(1, 4)]
     log = tmp_path / "webhooks.log"
     try:

@@ -106,6 +106,17 @@ class Receivers:
         return httpx.Response(await self.answer(host))
 
 
+def slow_until(answered: asyncio.Event) -> Receivers:
+    """Receivers where the host "slow" answers only once ``answered`` is set, and every other at once."""
+
+    async def answer(host: str) -> int:
+        if host == "slow":
+            await answered.wait()
+        return 200
+
+    return Receivers(answer)
+
+
 async def until(condition: Callable[[], bool], what: str) -> None:
     for _ in range(400):
         if condition():
@@ -154,13 +165,7 @@ def test_reading_stops_while_a_subscriber_s_queue_is_full_and_says_so_once() -> 
     consumer, producer = Consumer([{ALERTS: [record(n)]} for n in range(6)]), Producer()
     sink = sink_of(consumer, producer, ["slow", "desk"], webhook_queue_size=2)
     answered = asyncio.Event()
-
-    async def answer(host: str) -> int:
-        if host == "slow":
-            await answered.wait()
-        return 200
-
-    receivers = Receivers(answer)
+    receivers = slow_until(answered)
 
     async def check() -> None:
         # the slow one has its first alert under way and two queued; the fourth waits for room
@@ -184,13 +189,7 @@ def test_a_rebalance_commits_what_is_finished_and_leaves_the_rest_of_a_fetch_to_
     consumer, producer = Consumer([{ALERTS: [record(n) for n in range(4)]}]), Producer()
     sink = sink_of(consumer, producer, ["slow", "desk"], webhook_queue_size=1)
     answered = asyncio.Event()
-
-    async def answer(host: str) -> int:
-        if host == "slow":
-            await answered.wait()
-        return 200
-
-    receivers = Receivers(answer)
+    receivers = slow_until(answered)
 
     async def check() -> None:
         # the slow one has alert 0 under way and 1 queued; 2 waits for room, 3 is not yet handed out
