@@ -207,10 +207,10 @@ class English:
 
     @classmethod
     def of(cls, lexicon: EnglishLexicon) -> English:
-        # Lists whose order builds a pattern stay lists; a mapping stays a mapping; every other list
-        # is looked words up in, and becomes a set.
+        # A list a pattern is built from stays a list (its field says so); a mapping stays a mapping;
+        # every other list is looked words up in, and becomes a set.
         read: dict[str, Any] = {
-            name: value if name in _ORDERED or isinstance(value, dict) else frozenset(value)
+            name: value if name in _LISTS or isinstance(value, dict) else frozenset(value)
             for name, value in lexicon
             if name in _AS_GIVEN
         }
@@ -239,40 +239,18 @@ class English:
         )
 
 
-_ORDERED = frozenset(
-    {
-        "reporting_verbs",
-        "name_particles",
-        "abbreviated_titles",
-        "closing_verbs",
-        "quoting_verbs",
-        "citing_verbs",
-        "framing_participles",
-        "reported_passives",
-        "finding_nouns",
-        "finding_verbs",
-        "statement_kinds",
-        "statement_release_verbs",
-        "heading_documents",
-        "heading_release_verbs",
-    }
-)
-"""lists that build a pattern, whose alternation keeps the order the file gives"""
 _BUILT = frozenset(
-    {"time_words", "kin_name_words", "transcript_honorifics", "transcript_office_words", "transcript_unnamed_labels"}
-)
-_AS_GIVEN = (
-    frozenset(f.name for f in fields(English))
-    - _BUILT
-    - {
+    {
+        "time_words",
+        "kin_name_words",
         "not_names",
-        "roles_and_bodies",
-        "issued_documents",
-        "referring_documents",
-        "referring_heads",
-        "trailers_after_phrase",
-        "not_subject_openers",
-        "subordinate_boundaries",
+        "transcript_honorifics",
+        "transcript_office_words",
+        "transcript_unnamed_labels",
     }
 )
+"""the fields ``English.of`` builds from the file's lists rather than takes as they are"""
+_AS_GIVEN = (frozenset(f.name for f in fields(English)) & EnglishLexicon.model_fields.keys()) - _BUILT
 """the lists ``English`` takes from the file as they are"""
+_LISTS = frozenset(f.name for f in fields(English) if f.type == "tuple[str, ...]")
+"""the fields kept as lists: those the patterns are built from"""
